@@ -1,0 +1,39 @@
+SHELL := /bin/bash
+# Sealkeeper — the two commands a new machine needs: `make run` and `make test`.
+# Both install missing Debian packages first (with sudo when not root).
+
+SWIFT ?= swift
+DEB_PACKAGES := libsqlite3-dev libpcsclite-dev pcscd vsmartcard-vpcd opensc yubico-piv-tool curl util-linux systemd
+BIN := .build/debug
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps build run test test-unit clean format
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --build-tests
+
+# Runs the daemon in the foreground on ./var with a demo config that gives you every role.
+run: build
+	@mkdir -p var
+	@sed -e "s/@USER@/$$(id -un)/g" -e "s#@VAR@#$$(pwd)/var#g" Config/demo.toml.in > var/demo.toml
+	@echo "sealkeeperd: socket $$(pwd)/var/sealkeeper.sock — in another terminal:"
+	@echo "  export SEALKEEPER_SOCKET=$$(pwd)/var/sealkeeper.sock; $$(pwd)/$(BIN)/sealctl status"
+	$(BIN)/sealkeeperd --config var/demo.toml
+
+test: build
+	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build var

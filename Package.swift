@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Sealkeeper",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sealkeeperd", targets: ["sealkeeperd"]),
+        .executable(name: "sealctl", targets: ["sealctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Domain types and rules: pure, Foundation only.
+        .target(name: "SealCore"),
+        // Layout-identical C structs that Glibc hides from Swift (struct ucred).
+        .target(name: "CSealShims"),
+        // SQLite through GRDB: schema, migrations, repositories.
+        .target(
+            name: "SealStore",
+            dependencies: [
+                "SealCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The daemon's application: config, identity, routes, services.
+        .target(
+            name: "SealService",
+            dependencies: [
+                "SealCore", "SealStore", "CSealShims",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        .executableTarget(
+            name: "sealkeeperd",
+            dependencies: [
+                "SealService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "sealctl",
+            dependencies: [
+                "SealCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "SealCoreTests", dependencies: ["SealCore"]),
+        .testTarget(
+            name: "SealServiceTests",
+            dependencies: [
+                "SealService", "SealStore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "IntegrationTests", dependencies: ["SealCore"]),
+    ]
+)

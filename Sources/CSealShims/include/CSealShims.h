@@ -1,0 +1,17 @@
+#ifndef CSEALSHIMS_H
+#define CSEALSHIMS_H
+
+#include <stdint.h>
+
+/// Layout-identical to Linux's `struct ucred`, which Glibc only declares under _GNU_SOURCE (hidden from Swift).
+/// Read with getsockopt(SOL_SOCKET, SO_PEERCRED).
+struct seal_ucred {
+    int32_t pid;
+    uint32_t uid;
+    uint32_t gid;
+};
+
+/// SO_PEERCRED (asm-generic/socket.h), spelled here so Swift sees it whatever Glibc's module exports.
+#define SEAL_SO_PEERCRED 17
+
+#endif

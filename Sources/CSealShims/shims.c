@@ -1,0 +1,7 @@
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include "CSealShims.h"
+
+// The Swift side reads SO_PEERCRED into struct seal_ucred; this fails the build if the layouts ever differ.
+_Static_assert(sizeof(struct seal_ucred) == sizeof(struct ucred), "seal_ucred must match struct ucred");
+_Static_assert(SEAL_SO_PEERCRED == SO_PEERCRED, "SEAL_SO_PEERCRED must match SO_PEERCRED");

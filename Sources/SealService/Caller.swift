@@ -1,0 +1,30 @@
+import SealCore
+
+/// Who is calling: the Unix principal from the socket, the roles it holds, and, when a trusted tool acts on behalf
+/// of a staff member, that staff member.
+public struct Caller: Sendable, Equatable {
+    public var principal: UnixPrincipal
+    public var roles: [Role]
+    public var isTrustedTool: Bool
+    /// The staff id named by `Sealkeeper-On-Behalf-Of`, accepted only from a trusted tool.
+    public var onBehalfOf: String?
+
+    public init(principal: UnixPrincipal, roles: [Role], isTrustedTool: Bool, onBehalfOf: String? = nil) {
+        self.principal = principal
+        self.roles = roles
+        self.isTrustedTool = isTrustedTool
+        self.onBehalfOf = onBehalfOf
+    }
+
+    public func has(_ role: Role) -> Bool { roles.contains(role) }
+
+    /// Refuses with `forbidden` unless the caller holds one of `roles`.
+    public func require(anyOf roles: Role...) throws {
+        guard roles.contains(where: has) else {
+            throw SealError(
+                .forbidden, .forbidden,
+                "this needs the role \(roles.map(\.rawValue).joined(separator: " or ")); you have \(self.roles.isEmpty ? "none" : self.roles.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+    }
+}

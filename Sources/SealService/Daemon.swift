@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Hummingbird
+import Logging
+import SealCore
+import SealStore
+import ServiceLifecycle
+
+/// Start-up and shutdown of `sealkeeperd`: state directory, database, socket, services, systemd notifications.
+public struct Daemon {
+    public var configuration: DaemonConfiguration
+    public var logger: Logger
+
+    public init(configuration: DaemonConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until SIGTERM or SIGINT, then drains in-flight requests and closes the database.
+    public func run() async throws {
+        let notifier = SystemdNotifier()
+        // Every file the daemon creates (database, keys) is private to its user.
+        umask(0o077)
+        let listener: UnixSocketListener
+        if let activated = try UnixSocketListener.fromSystemd() {
+            listener = activated
+            logger.info("adopted socket from systemd", metadata: ["path": "\(activated.path)"])
+        } else {
+            listener = try UnixSocketListener.bind(
+                path: configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup
+            )
+            logger.info(
+                "listening",
+                metadata: ["path": "\(listener.path)", "mode": "\(String(configuration.socketMode, radix: 8))"]
+            )
+        }
+
+        // The socket is claimed first, so a second daemon stops before it touches the database.
+        defer { listener.removeFileIfOwned() }
+        let stateDirectory = try Self.prepareStateDirectory(configuration.stateDirectory)
+        let database = try RegistryDatabase(url: stateDirectory.appendingPathComponent("registry.sqlite"))
+        logger.info("database open", metadata: ["path": "\(database.url.path)", "synchronous": "FULL", "journal_mode": "wal"])
+
+        let environment = ServiceEnvironment(configuration: configuration, database: database)
+        let router = SealAPI.router(environment: environment)
+        let logger = self.logger
+        let server = HTTPSocketServer(
+            socket: listener.descriptor, responder: router.buildResponder(), logger: logger,
+            onServing: {
+                if notifier.notify("READY=1\nSTATUS=serving on \(listener.path)") {
+                    logger.info("notified systemd: ready")
+                }
+            }
+        )
+        var services: [any Service] = [server, ShutdownAnnouncer(notifier: notifier, logger: logger)]
+        if notifier.isActive, let interval = SystemdNotifier.watchdogInterval() {
+            services.append(WatchdogService(notifier: notifier, interval: interval))
+            logger.info("watchdog enabled", metadata: ["interval": "\(interval)"])
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+        try database.close()
+        logger.info("stopped")
+    }
+
+    /// Creates the state directory with mode 0700 if it is missing.
+    static func prepareStateDirectory(_ path: String) throws -> URL {
+        let url = URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                throw SealError(.stateDirectoryUnusable, .internal, "\(url.path) exists and is not a directory")
+            }
+        } else {
+            do {
+                try FileManager.default.createDirectory(
+                    at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
+                )
+            } catch {
+                throw SealError(.stateDirectoryUnusable, .internal, "cannot create \(url.path): \(error.localizedDescription)")
+            }
+        }
+        return url
+    }
+}
+
+extension SealError.Code {
+    public static let stateDirectoryUnusable = Self("state-directory-unusable")
+}
+
+/// Tells systemd the daemon is stopping as soon as graceful shutdown begins.
+struct ShutdownAnnouncer: Service {
+    let notifier: SystemdNotifier
+    let logger: Logger
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        logger.info("shutting down: draining in-flight requests")
+        notifier.notify("STOPPING=1")
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import SealCore
+import TOMLKit
+
+/// Why a configuration file was refused: the file, the key (dotted path) and, when the parser gives it, the line.
+public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var key: String?
+    public var line: Int?
+    public var reason: String
+
+    public var description: String {
+        var where_ = file
+        if let line { where_ += ":\(line)" }
+        if let key { where_ += ": \(key)" }
+        return "\(where_): \(reason)"
+    }
+}
+
+extension DaemonConfiguration {
+    /// Reads the configuration file at `path`. A missing file is an error only when `required`.
+    public static func load(path: String, required: Bool) throws(ConfigurationError) -> DaemonConfiguration {
+        guard FileManager.default.fileExists(atPath: path) else {
+            if required {
+                throw ConfigurationError(file: path, key: nil, line: nil, reason: "file not found")
+            }
+            return DaemonConfiguration()
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
+            throw ConfigurationError(file: path, key: nil, line: nil, reason: "cannot read the file as UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Parses TOML text; every unknown section or key, wrong type and bad value is refused.
+    public static func parse(_ text: String, file: String) throws(ConfigurationError) -> DaemonConfiguration {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(file: file, key: nil, line: error.source.begin.line, reason: error.description)
+        } catch {
+            throw ConfigurationError(file: file, key: nil, line: nil, reason: "\(error)")
+        }
+        let reader = TOMLReader(file: file)
+        var config = DaemonConfiguration()
+        try reader.sections(table, allowed: ["daemon", "access"])
+
+        if let daemon = try reader.table(table, "daemon") {
+            try reader.keys(daemon, section: "daemon", allowed: [
+                "socket", "socket_mode", "socket_group", "state_directory", "max_request_body",
+            ])
+            if let v = try reader.string(daemon, "daemon.socket") { config.socketPath = try reader.path(v, "daemon.socket") }
+            if let v = try reader.string(daemon, "daemon.socket_mode") {
+                guard v.count >= 3, v.count <= 4, let mode = UInt16(v, radix: 8), mode <= 0o777 else {
+                    throw reader.error("daemon.socket_mode", "\"\(v)\" is not an octal permission mode such as \"0660\"")
+                }
+                config.socketMode = mode
+            }
+            if let v = try reader.string(daemon, "daemon.socket_group") {
+                guard !v.isEmpty else { throw reader.error("daemon.socket_group", "must not be empty") }
+                config.socketGroup = v
+            }
+            if let v = try reader.string(daemon, "daemon.state_directory") {
+                config.stateDirectory = try reader.path(v, "daemon.state_directory")
+            }
+            if let v = try reader.int(daemon, "daemon.max_request_body") {
+                guard v >= 1024 else { throw reader.error("daemon.max_request_body", "must be at least 1024 bytes") }
+                config.maxRequestBodyBytes = v
+            }
+        }
+
+        if let access = try reader.table(table, "access") {
+            let roleKeys = Role.allCases.map(\.rawValue)
+            try reader.keys(access, section: "access", allowed: roleKeys + ["trusted_tools"])
+            var grants: [Role: [AccessRule]] = [:]
+            for role in Role.allCases {
+                if let rules = try reader.rules(access, "access.\(role.rawValue)") { grants[role] = rules }
+            }
+            config.access = AccessPolicy(grants: grants, trustedTools: try reader.rules(access, "access.trusted_tools") ?? [])
+        }
+        return config
+    }
+}
+
+/// Typed access to a TOML table that turns every mismatch into a `ConfigurationError` naming the key.
+private struct TOMLReader {
+    let file: String
+
+    func error(_ key: String?, _ reason: String) -> ConfigurationError {
+        ConfigurationError(file: file, key: key, line: nil, reason: reason)
+    }
+
+    func sections(_ root: TOMLTable, allowed: [String]) throws(ConfigurationError) {
+        for key in root.keys.sorted() where !allowed.contains(key) {
+            let kind = root[key]?.type == .table ? "unknown section [\(key)]" : "unknown key at top level"
+            throw error(key, "\(kind); expected one of: \(allowed.map { "[\($0)]" }.joined(separator: ", "))")
+        }
+    }
+
+    func keys(_ table: TOMLTable, section: String, allowed: [String]) throws(ConfigurationError) {
+        for key in table.keys.sorted() where !allowed.contains(key) {
+            throw error("\(section).\(key)", "unknown key; [\(section)] takes: \(allowed.joined(separator: ", "))")
+        }
+    }
+
+    func table(_ root: TOMLTable, _ key: String) throws(ConfigurationError) -> TOMLTable? {
+        guard let value = root[key] else { return nil }
+        guard let table = value.table else { throw error(key, "expected a section [\(key)], found \(value.type)") }
+        return table
+    }
+
+    func string(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> String? {
+        guard let value = table[leaf(dotted)] else { return nil }
+        guard let string = value.string else { throw error(dotted, "expected a string, found \(value.type)") }
+        return string
+    }
+
+    func int(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> Int? {
+        guard let value = table[leaf(dotted)] else { return nil }
+        guard let int = value.int else { throw error(dotted, "expected an integer, found \(value.type)") }
+        return int
+    }
+
+    func path(_ value: String, _ dotted: String) throws(ConfigurationError) -> String {
+        guard value.hasPrefix("/") || value.hasPrefix(".") else {
+            throw error(dotted, "\"\(value)\" must be an absolute path (or start with ./)")
+        }
+        return value
+    }
+
+    func rules(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> [AccessRule]? {
+        guard let value = table[leaf(dotted)] else { return nil }
+        guard let array = value.array else { throw error(dotted, "expected an array of strings, found \(value.type)") }
+        var rules: [AccessRule] = []
+        for element in array {
+            guard let text = element.string else {
+                throw error(dotted, "expected an array of strings, found an element of type \(element.type)")
+            }
+            guard let rule = AccessRule(text) else {
+                throw error(dotted, "\"\(text)\" is not \"user:NAME\", \"uid:N\", \"group:NAME\" or \"gid:N\"")
+            }
+            rules.append(rule)
+        }
+        return rules
+    }
+
+    private func leaf(_ dotted: String) -> String {
+        String(dotted.split(separator: ".").last ?? "")
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import SealCore
+
+/// The daemon's settings, read from `sealkeeper.toml` and overridden by command-line flags.
+public struct DaemonConfiguration: Sendable, Equatable {
+    public static let defaultPath = "/etc/sealkeeper/sealkeeper.toml"
+
+    /// Path of the Unix socket the daemon listens on (ignored when systemd passes a socket).
+    public var socketPath: String = "/run/sealkeeper/sealkeeper.sock"
+    /// Permission bits applied to the socket file after binding.
+    public var socketMode: UInt16 = 0o660
+    /// Group given to the socket file, when set.
+    public var socketGroup: String?
+    /// Where `registry.sqlite` and the register's keys live (created 0700).
+    public var stateDirectory: String = "/var/lib/sealkeeper"
+    /// Largest request body accepted, in bytes; larger bodies get 413.
+    public var maxRequestBodyBytes: Int = 1 << 20
+    /// Which Unix users and groups hold which roles, and who may act on behalf of staff.
+    public var access = AccessPolicy()
+
+    public init() {}
+}

@@ -1,0 +1,22 @@
+import Hummingbird
+import SealCore
+
+/// Builds the HTTP API: error rendering outermost, then identity, then the routes.
+public enum SealAPI {
+    public static func router(
+        environment: ServiceEnvironment, credentials: PeerCredentialSource = .socket
+    ) -> Router<SealRequestContext> {
+        let router = Router(context: SealRequestContext.self)
+        // Middleware must be added before routes: each route captures the middleware present when it is added.
+        router.add(middleware: ErrorMiddleware())
+        router.add(middleware: BodyLimitMiddleware(limit: environment.configuration.maxRequestBodyBytes))
+        router.add(
+            middleware: IdentityMiddleware(
+                policy: environment.configuration.access, credentials: credentials,
+                maxUploadSize: environment.configuration.maxRequestBodyBytes
+            )
+        )
+        StatusRoutes(environment: environment).register(on: router)
+        return router
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import SealCore
+
+/// Per-request state: the connection it arrived on and, once the identity middleware ran, who is calling.
+public struct SealRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The accepted connection; the identity middleware reads its peer credentials.
+    public let channel: any Channel
+    /// The caller, set by `IdentityMiddleware` before any route runs.
+    public var caller: Caller?
+    /// Body size limit; bigger bodies are refused with 413 before they are decoded.
+    public var maxUploadSize: Int
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
+        maxUploadSize = 1 << 20
+    }
+
+    public var requestDecoder: SealRequestDecoder { SealRequestDecoder() }
+    public var responseEncoder: JSONEncoder { APIJSON.encoder }
+
+    /// The caller, or a `forbidden` refusal when no identity was established.
+    public func requireCaller() throws -> Caller {
+        guard let caller else { throw SealError(.forbidden, .forbidden, "no caller identity") }
+        return caller
+    }
+}
+
+/// JSON request decoding that reports malformed bodies as `bad-request` with the decoder's reason.
+public struct SealRequestDecoder: RequestDecoder {
+    public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws
+        -> T
+    {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        do {
+            return try APIJSON.decoder.decode(T.self, from: buffer)
+        } catch let error as DecodingError {
+            throw SealError(.badRequest, .badRequest, "malformed JSON body: \(DecodingErrorDescription(error))")
+        }
+    }
+}
+
+/// A one-line account of a `DecodingError` that names the offending field.
+struct DecodingErrorDescription: CustomStringConvertible {
+    let error: DecodingError
+    init(_ error: DecodingError) { self.error = error }
+
+    var description: String {
+        func path(_ context: DecodingError.Context) -> String {
+            let p = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            return p.isEmpty ? "" : " at \(p)"
+        }
+        switch error {
+        case .typeMismatch(_, let c): return "wrong type\(path(c)): \(c.debugDescription)"
+        case .valueNotFound(_, let c): return "missing value\(path(c))"
+        case .keyNotFound(let key, let c): return "missing field \(key.stringValue)\(path(c))"
+        case .dataCorrupted(let c): return "invalid\(path(c)): \(c.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// The API's JSON conventions: snake_case keys, RFC 3339 dates, sorted keys so equal answers are equal bytes.
+public enum APIJSON {
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

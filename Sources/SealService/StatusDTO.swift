@@ -1,0 +1,48 @@
+import Hummingbird
+import SealCore
+
+/// `GET /v1/status`: what the daemon is and who the caller is.
+public struct StatusDTO: ResponseCodable, Sendable, Equatable {
+    public struct Database: Codable, Sendable, Equatable {
+        public var path: String
+        public var sizeBytes: Int64
+        public var journalMode: String
+        public var synchronous: String
+    }
+    public struct Journal: Codable, Sendable, Equatable {
+        public var entries: Int
+    }
+    public var version: String
+    public var uptimeSeconds: Double
+    public var stateDirectory: String
+    public var database: Database
+    public var journal: Journal
+    public var whoami: WhoAmIDTO
+}
+
+/// The caller as the daemon sees it.
+public struct WhoAmIDTO: ResponseCodable, Sendable, Equatable {
+    public struct Group: Codable, Sendable, Equatable {
+        public var gid: UInt32
+        public var name: String?
+    }
+    public var uid: UInt32
+    public var gid: UInt32
+    public var pid: Int32
+    public var user: String?
+    public var groups: [Group]
+    public var roles: [Role]
+    public var trustedTool: Bool
+    public var onBehalfOf: String?
+
+    init(_ caller: Caller) {
+        uid = caller.principal.uid
+        gid = caller.principal.gid
+        pid = caller.principal.pid
+        user = caller.principal.userName
+        groups = caller.principal.groups.map { Group(gid: $0.gid, name: $0.name) }
+        roles = caller.roles
+        trustedTool = caller.isTrustedTool
+        onBehalfOf = caller.onBehalfOf
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import SealStore
+
+/// `/v1/status` and `/v1/whoami`: open to every caller with a role.
+struct StatusRoutes {
+    let environment: ServiceEnvironment
+
+    func register(on router: Router<SealRequestContext>) {
+        router.get("/v1/status") { _, context in
+            let caller = try context.requireCaller()
+            let db = environment.database
+            return StatusDTO(
+                version: SealkeeperVersion.current,
+                uptimeSeconds: (Date().timeIntervalSince(environment.startedAt) * 10).rounded() / 10,
+                stateDirectory: environment.stateDirectory,
+                database: .init(
+                    path: db.url.path,
+                    sizeBytes: db.sizeOnDisk(),
+                    journalMode: try db.journalMode(),
+                    synchronous: try db.synchronousLevel() == 2 ? "full" : "not-full"
+                ),
+                journal: .init(entries: 0),
+                whoami: WhoAmIDTO(caller)
+            )
+        }
+        router.get("/v1/whoami") { _, context in
+            WhoAmIDTO(try context.requireCaller())
+        }
+    }
+}

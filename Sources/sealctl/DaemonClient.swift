@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Why a call failed, in the form sealctl prints: `error: CODE: message`.
+struct ClientError: Error, CustomStringConvertible {
+    var code: String
+    var message: String
+    var exitCode: Int32
+
+    var description: String { "error: \(code): \(message)" }
+
+    static func daemonNotRunning(_ path: String, _ detail: String) -> ClientError {
+        ClientError(
+            code: "daemon-not-running",
+            message: "sealkeeperd is not running (nothing listens on \(path): \(detail)); start it or pass --socket",
+            exitCode: 69
+        )
+    }
+
+    static func permissionDenied(_ path: String) -> ClientError {
+        ClientError(
+            code: "socket-permission-denied",
+            message: "permission denied on \(path); ask the operator to add you to the socket's group",
+            exitCode: 77
+        )
+    }
+}
+
+/// HTTP/JSON over the daemon's Unix socket, through AsyncHTTPClient's `http+unix` scheme.
+struct DaemonClient {
+    let socketPath: String
+    let onBehalfOf: String?
+
+    /// Sends one request; returns the body of a 2xx answer, or throws the daemon's error code and message.
+    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> Data {
+        try probeSocket()
+        let encodedSocket = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath
+        var request = HTTPClientRequest(url: "http+unix://\(encodedSocket)\(path)")
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        if let onBehalfOf { request.headers.add(name: "Sealkeeper-On-Behalf-Of", value: onBehalfOf) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        } catch {
+            throw ClientError.daemonNotRunning(socketPath, "\(error)")
+        }
+        let buffer = try await response.body.collect(upTo: 256 << 20)
+        let data = Data(buffer.readableBytesView)
+        guard (200..<300).contains(Int(response.status.code)) else {
+            if let decoded = try? JSONDecoder().decode(ErrorEnvelope.self, from: data) {
+                throw ClientError(code: decoded.error.code, message: decoded.error.message, exitCode: 1)
+            }
+            throw ClientError(code: "http-\(response.status.code)", message: response.status.reasonPhrase, exitCode: 1)
+        }
+        return data
+    }
+
+    func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> (T, Data) {
+        let data = try await send(.GET, path)
+        return (try JSONCoding.decoder.decode(T.self, from: data), data)
+    }
+
+    /// Tells "not running" and "no permission" apart before HTTP gets involved, so each has a plain message.
+    private func probeSocket() throws {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(socketPath.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw ClientError(code: "bad-socket-path", message: "socket path too long: \(socketPath)", exitCode: 64)
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: bytes) }
+        let fd = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard result != 0 else { return }
+        let code = errno
+        if code == EACCES || code == EPERM { throw ClientError.permissionDenied(socketPath) }
+        throw ClientError.daemonNotRunning(socketPath, String(cString: strerror(code)))
+    }
+}
+
+struct ErrorEnvelope: Decodable {
+    struct Detail: Decodable {
+        var code: String
+        var message: String
+    }
+    var error: Detail
+}
+
+enum JSONCoding {
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }()
+}

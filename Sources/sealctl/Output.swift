@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+
+/// Printing for people and for scripts.
+enum Output {
+    /// Prints the daemon's JSON as it came, re-indented for reading.
+    static func printJSON(_ data: Data) {
+        if let object = try? JSONSerialization.jsonObject(with: data),
+            let pretty = try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            )
+        {
+            print(String(decoding: pretty, as: UTF8.self))
+        } else {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Two columns, labels padded to the longest one.
+    static func printFields(_ rows: [(String, String)]) {
+        let width = rows.map { displayWidth($0.0) }.max() ?? 0
+        for (label, value) in rows {
+            print(label + String(repeating: " ", count: width - displayWidth(label)) + "  " + value)
+        }
+    }
+
+    /// A table with a header row; columns sized to their widest cell (CJK characters count double).
+    static func printTable(_ header: [String], _ rows: [[String]]) {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { displayWidth($0[column]) }.max() ?? 0 }
+        for row in all {
+            let cells = row.enumerated().map { index, cell in
+                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - displayWidth(cell))
+            }
+            print(cells.joined(separator: "  "))
+        }
+    }
+
+    /// Terminal columns a string takes: East Asian wide characters take two.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { width, scalar in
+            let v = scalar.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
+            return width + (wide ? 2 : 1)
+        }
+    }
+
+    static func bytes(_ count: Int64) -> String {
+        ByteCountFormatter.string(fromByteCount: count, countStyle: .file)
+    }
+}
+
+/// Runs a verb's body and turns failures into `error: CODE: message` on stderr with the right exit status.
+func runReporting(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as ClientError {
+        FileHandle.standardError.write(Data("\(error.description)\n".utf8))
+        throw ExitCode(error.exitCode)
+    }
+}

@@ -1,0 +1,100 @@
+import SealCore
+import SealService
+import Testing
+
+@Suite("Configuration file")
+struct DaemonConfigurationTests {
+    @Test("the shipped Config/sealkeeper.toml parses to the documented defaults")
+    func shippedDefaults() throws {
+        let path = #filePath.replacingOccurrences(of: "Tests/SealServiceTests/DaemonConfigurationTests.swift", with: "Config/sealkeeper.toml")
+        let config = try DaemonConfiguration.load(path: path, required: true)
+        #expect(config.socketPath == "/run/sealkeeper/sealkeeper.sock")
+        #expect(config.socketMode == 0o660)
+        #expect(config.socketGroup == "sealkeeper")
+        #expect(config.stateDirectory == "/var/lib/sealkeeper")
+        #expect(config.maxRequestBodyBytes == 1 << 20)
+        #expect(config.access.grants[.admin] == [.group("sealkeeper-admin")])
+        #expect(config.access.grants[.inspector] == [.group("sealkeeper-inspector")])
+        #expect(config.access.trustedTools.isEmpty)
+    }
+
+    @Test("a full file sets every key")
+    func fullFile() throws {
+        let config = try DaemonConfiguration.parse(
+            """
+            [daemon]
+            socket = "/tmp/x.sock"
+            socket_mode = "0600"
+            socket_group = "staff"
+            state_directory = "./var/state"
+            max_request_body = 2048
+            [access]
+            admin = ["uid:0", "user:root"]
+            clerk = ["group:clerks"]
+            approver = []
+            inspector = ["gid:50"]
+            trusted_tools = ["user:frontdesk"]
+            """, file: "t.toml")
+        #expect(config.socketPath == "/tmp/x.sock")
+        #expect(config.socketMode == 0o600)
+        #expect(config.socketGroup == "staff")
+        #expect(config.stateDirectory == "./var/state")
+        #expect(config.maxRequestBodyBytes == 2048)
+        #expect(config.access.grants[.admin] == [.uid(0), .user("root")])
+        #expect(config.access.grants[.approver] == [])
+        #expect(config.access.trustedTools == [.user("frontdesk")])
+    }
+
+    @Test("an empty file means the defaults")
+    func emptyFile() throws {
+        #expect(try DaemonConfiguration.parse("", file: "t.toml") == DaemonConfiguration())
+    }
+
+    struct Invalid: Sendable, CustomTestStringConvertible {
+        var name: String
+        var text: String
+        var key: String?
+        var line: Int?
+        var reasonContains: String
+        var testDescription: String { name }
+    }
+
+    static let invalid: [Invalid] = [
+        .init(name: "unknown key", text: "[daemon]\nsocket = \"/a\"\nsokcet_mode = \"0600\"\n", key: "daemon.sokcet_mode", line: nil, reasonContains: "unknown key"),
+        .init(name: "unknown section", text: "[daemon]\n[pcscd]\nx = 1\n", key: "pcscd", line: nil, reasonContains: "unknown section"),
+        .init(name: "unknown top-level key", text: "socket = \"/a\"\n", key: "socket", line: nil, reasonContains: "unknown key"),
+        .init(name: "wrong type: integer for string", text: "[daemon]\nsocket = 5\n", key: "daemon.socket", line: nil, reasonContains: "expected a string"),
+        .init(name: "wrong type: mode as integer", text: "[daemon]\nsocket_mode = 660\n", key: "daemon.socket_mode", line: nil, reasonContains: "expected a string"),
+        .init(name: "wrong type: string for array", text: "[access]\nadmin = \"group:x\"\n", key: "access.admin", line: nil, reasonContains: "expected an array"),
+        .init(name: "wrong type: section is a value", text: "daemon = 1\n", key: "daemon", line: nil, reasonContains: "expected a section"),
+        .init(name: "bad mode: not octal", text: "[daemon]\nsocket_mode = \"0698\"\n", key: "daemon.socket_mode", line: nil, reasonContains: "octal"),
+        .init(name: "bad mode: too wide", text: "[daemon]\nsocket_mode = \"7777\"\n", key: "daemon.socket_mode", line: nil, reasonContains: "octal"),
+        .init(name: "bad mode: text", text: "[daemon]\nsocket_mode = \"rw-rw----\"\n", key: "daemon.socket_mode", line: nil, reasonContains: "octal"),
+        .init(name: "bad access entry", text: "[access]\nclerk = [\"alice\"]\n", key: "access.clerk", line: nil, reasonContains: "user:NAME"),
+        .init(name: "unknown role", text: "[access]\nauditor = [\"user:x\"]\n", key: "access.auditor", line: nil, reasonContains: "unknown key"),
+        .init(name: "relative state directory", text: "[daemon]\nstate_directory = \"var\"\n", key: "daemon.state_directory", line: nil, reasonContains: "absolute"),
+        .init(name: "syntax error names the line", text: "[daemon]\nsocket = \"/a\"\nsocket_mode = \n", key: nil, line: 3, reasonContains: "parsing"),
+        .init(name: "unterminated string names the line", text: "# c\n\n[daemon]\nsocket = \"/a\n", key: nil, line: 4, reasonContains: "parsing"),
+    ]
+
+    @Test("each invalid file is refused naming the file, the key and, for syntax errors, the line", arguments: invalid)
+    func refusesInvalid(_ case_: Invalid) throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try DaemonConfiguration.parse(case_.text, file: "/etc/sealkeeper/sealkeeper.toml")
+        }
+        let e = try #require(error)
+        #expect(e.file == "/etc/sealkeeper/sealkeeper.toml")
+        #expect(e.key == case_.key)
+        if let line = case_.line { #expect(e.line == line) }
+        #expect(e.reason.contains(case_.reasonContains))
+        #expect(e.description.hasPrefix("/etc/sealkeeper/sealkeeper.toml"))
+    }
+
+    @Test("a missing file named with --config is an error; a missing default file means defaults")
+    func missingFile() throws {
+        #expect(throws: ConfigurationError.self) {
+            try DaemonConfiguration.load(path: "/nonexistent/sealkeeper.toml", required: true)
+        }
+        #expect(try DaemonConfiguration.load(path: "/nonexistent/sealkeeper.toml", required: false) == DaemonConfiguration())
+    }
+}
