@@ -7,7 +7,7 @@ DEB_PACKAGES := libsqlite3-dev libpcsclite-dev pcscd vsmartcard-vpcd opensc yubi
 BIN := .build/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test test-unit clean format
+.PHONY: deps build run test check-openapi clean format
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -29,7 +29,12 @@ run: build
 	@echo "  export SEALKEEPER_SOCKET=$$(pwd)/var/sealkeeper.sock; $$(pwd)/$(BIN)/sealctl status"
 	$(BIN)/sealkeeperd --config var/demo.toml
 
-test: build
+# The OpenAPI document must stay a valid OpenAPI 3.1 description.
+check-openapi:
+	@python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
+	python3 -m openapi_spec_validator docs/openapi.yaml
+
+test: build check-openapi
 	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 format:
