@@ -18,18 +18,24 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Domain types and rules: pure, Foundation only.
         .target(name: "SealCore"),
+        // The register's integrity: canonical entries, RFC 6962 Merkle tree, signed checkpoints, proofs.
+        .target(
+            name: "SealBook",
+            dependencies: ["SealCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Layout-identical C structs that Glibc hides from Swift (struct ucred).
         .target(name: "CSealShims"),
         // SQLite through GRDB: schema, migrations, repositories.
         .target(
             name: "SealStore",
             dependencies: [
-                "SealCore",
+                "SealCore", "SealBook",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -37,7 +43,7 @@ let package = Package(
         .target(
             name: "SealService",
             dependencies: [
-                "SealCore", "SealStore", "CSealShims",
+                "SealCore", "SealBook", "SealStore", "CSealShims",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -58,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "sealctl",
             dependencies: [
-                "SealCore",
+                "SealCore", "SealBook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -66,6 +72,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SealCoreTests", dependencies: ["SealCore"]),
+        .testTarget(name: "SealBookTests", dependencies: ["SealBook", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "SealServiceTests",
             dependencies: [

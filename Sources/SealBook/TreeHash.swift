@@ -1,0 +1,62 @@
+import Crypto
+import Foundation
+
+/// A SHA-256 value in the Merkle tree: a leaf hash, an interior node hash or a root.
+public struct TreeHash: Sendable, Hashable, CustomStringConvertible {
+    public let bytes: [UInt8]
+
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == 32 else { return nil }
+        self.bytes = bytes
+    }
+
+    init(digest: SHA256.Digest) { bytes = Array(digest) }
+
+    public init?(hex: String) {
+        guard hex.count == 64 else { return nil }
+        var out: [UInt8] = []
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            out.append(byte)
+            index = next
+        }
+        bytes = out
+    }
+
+    public init?(base64: String) {
+        guard let decoded = Base64.decode(base64), decoded.count == 32 else { return nil }
+        bytes = decoded
+    }
+
+    public var hex: String { bytes.map { String(format: "%02x", $0) }.joined() }
+    public var base64: String { Base64.encode(bytes) }
+    public var description: String { hex }
+
+    /// SHA-256 of nothing: the root of the empty tree.
+    public static let empty = TreeHash(digest: SHA256.hash(data: [UInt8]()))
+
+    /// RFC 6962 leaf hash: SHA-256(0x00 ‖ entry).
+    public static func leaf(_ entry: [UInt8]) -> TreeHash {
+        var hasher = SHA256()
+        hasher.update(data: [0x00])
+        hasher.update(data: entry)
+        return TreeHash(digest: hasher.finalize())
+    }
+
+    /// RFC 6962 interior node hash: SHA-256(0x01 ‖ left ‖ right).
+    public static func node(_ left: TreeHash, _ right: TreeHash) -> TreeHash {
+        var hasher = SHA256()
+        hasher.update(data: [0x01])
+        hasher.update(data: left.bytes)
+        hasher.update(data: right.bytes)
+        return TreeHash(digest: hasher.finalize())
+    }
+}
+
+/// Standard base64 (with padding), as C2SP notes and our JSON use it.
+enum Base64 {
+    static func encode(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+    static func decode(_ text: String) -> [UInt8]? { Data(base64Encoded: text).map { Array($0) } }
+}
