@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension RegistryDatabase {
@@ -14,6 +15,98 @@ extension RegistryDatabase {
                 sql: "INSERT INTO daemon_metadata(key, value) VALUES ('created_at', ?)",
                 arguments: [ISO8601DateFormatterCache.now()]
             )
+        }
+        migrator.registerMigration("v2-journal-and-registry") { db in
+            // The journal: one row per state change. `entry` holds the canonical bytes the leaf hash covers; the
+            // other columns are copies for querying.
+            try db.create(table: "journal") { t in
+                t.primaryKey("seq", .integer)
+                t.column("time", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("subject", .text)
+                t.column("actor_staff", .text)
+                t.column("entry", .text).notNull()
+                t.column("leaf_hash", .blob).notNull()
+            }
+            try db.create(index: "journal_subject", on: "journal", columns: ["subject", "seq"])
+            try db.create(index: "journal_kind", on: "journal", columns: ["kind", "seq"])
+            // Perfect subtree hashes: node (level, idx) covers leaves [idx·2^level, (idx+1)·2^level).
+            try db.create(table: "merkle_node", options: [.withoutRowID]) { t in
+                t.column("level", .integer).notNull()
+                t.column("idx", .integer).notNull()
+                t.column("hash", .blob).notNull()
+                t.primaryKey(["level", "idx"])
+            }
+            try db.create(table: "checkpoint") { t in
+                t.primaryKey("size", .integer)
+                t.column("root", .blob).notNull()
+                t.column("time", .text).notNull()
+                t.column("note", .text).notNull()
+            }
+
+            try db.create(table: "staff") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("roles", .text).notNull()
+                t.column("unix_user", .text).unique()
+                t.column("disabled", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(table: "matter") { t in
+                t.primaryKey("code", .text)
+                t.column("name", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("power_type", .text)
+                t.column("delegating_department", .text).notNull()
+                t.column("supervising_department", .text).notNull()
+                t.column("cross_township", .boolean).notNull()
+                t.column("non_delegable", .boolean).notNull()
+            }
+            try db.create(table: "seal") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("medium", .text).notNull()
+                t.column("owner", .text).notNull()
+                t.column("holder", .text).notNull()
+                t.column("custodian", .text).notNull().references("staff")
+                t.column("status", .text).notNull()
+            }
+            try db.create(table: "delegation") { t in
+                t.primaryKey("id", .text)
+                t.column("agreement_number", .text).notNull()
+                t.column("delegating_department", .text).notNull()
+                t.column("township", .text).notNull()
+                t.column("supervising_department", .text).notNull()
+                t.column("valid_from", .text).notNull()
+                t.column("valid_to", .text).notNull()
+                t.column("filing_number", .text)
+                t.column("filed_on", .text)
+                t.column("revoked_at", .text)
+                t.column("revocation_reason", .text)
+            }
+            try db.create(table: "delegation_seal", options: [.withoutRowID]) { t in
+                t.column("delegation_id", .text).notNull().references("delegation")
+                t.column("seal_id", .text).notNull().references("seal")
+                t.primaryKey(["delegation_id", "seal_id"])
+            }
+            try db.create(index: "delegation_seal_by_seal", on: "delegation_seal", columns: ["seal_id"])
+            try db.create(table: "delegation_matter", options: [.withoutRowID]) { t in
+                t.column("delegation_id", .text).notNull().references("delegation")
+                t.column("matter_code", .text).notNull().references("matter")
+                t.column("method", .text).notNull()
+                t.primaryKey(["delegation_id", "matter_code"])
+            }
+            try db.create(table: "carry_out") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("seal_id", .text).notNull().references("seal")
+                t.column("carrier", .text).notNull().references("staff")
+                t.column("reason", .text).notNull()
+                t.column("approver", .text).notNull().references("staff")
+                t.column("due", .text).notNull()
+                t.column("out_at", .text).notNull()
+                t.column("returned_at", .text)
+            }
+            try db.create(index: "carry_out_open", on: "carry_out", columns: ["seal_id", "returned_at"])
         }
         return migrator
     }

@@ -1,0 +1,24 @@
+import Foundation
+
+extension JSONValue {
+    /// The JSON form of a Codable value with snake_case keys, as journal payloads and the API use it.
+    /// Values with floating-point numbers are refused (they have no canonical form here).
+    public init(encoding value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        let data = try encoder.encode(value)
+        self = try JSONDecoder().decode(JSONValue.self, from: data)
+    }
+
+    /// Parses JSON text (e.g. a stored canonical entry).
+    public init(parsing text: String) throws {
+        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    /// Decodes a Codable value from this JSON (snake_case keys).
+    public func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(T.self, from: Data(canonicalBytes))
+    }
+}

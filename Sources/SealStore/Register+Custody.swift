@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import SealBook
+import SealCore
+
+/// A seal's custody now: its custodian and, when it is out of the office, the open carry-out.
+public struct CustodyState: Sendable, Codable {
+    public struct CarryOut: Sendable, Codable {
+        public var carrier: String
+        public var reason: String
+        public var approver: String
+        public var due: String
+        public var outAt: String
+        public var overdue: Bool
+    }
+    public var seal: String
+    public var sealName: String
+    public var custodian: String
+    public var carriedOut: CarryOut?
+}
+
+extension Register {
+    /// `custody.handover`: from the current custodian to `to`, before `witness`.
+    public func handover(seal id: String, to next: String, witness: String, actor: JournalActor) async throws -> CustodyState {
+        try await writer.write(actor: actor) { db, now in
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            try CustodyRules.checkHandover(from: seal.custodian, to: next, witness: witness)
+            _ = try Self.activeStaff(db, id: next, as: "new custodian")
+            _ = try Self.activeStaff(db, id: witness, as: "witness")
+            if try Self.openCarryOut(db, seal: id) != nil {
+                throw SealError(.alreadyCarriedOut, .conflict, "seal \(id) is carried out; record its return before handing it over")
+            }
+            try db.execute(sql: "UPDATE seal SET custodian = ? WHERE id = ?", arguments: [next, id])
+            var updated = seal
+            updated.custodian = next
+            return (try Self.custodyState(db, seal: updated, now: now), [JournalRecord(
+                kind: "custody.handover", subject: id,
+                payload: ["seal": .string(id), "from": .string(seal.custodian), "to": .string(next), "witness": .string(witness)]
+            )])
+        }
+    }
+
+    /// `custody.carried-out`: the seal leaves the office with `carrier` until `due`.
+    public func carryOut(
+        seal id: String, carrier: String, reason: String, due: Date, approver: String, actor: JournalActor
+    ) async throws -> CustodyState {
+        try await writer.write(actor: actor) { db, now in
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            try CustodyRules.checkCarryOut(status: seal.status, alreadyOut: try Self.openCarryOut(db, seal: id) != nil, reason: reason)
+            guard due > now else { throw SealError(.invalidField, .badRequest, "the due-back time must be in the future") }
+            guard approver != carrier else {
+                throw SealError(.selfApproval, .forbidden, "the carrier cannot approve their own carry-out")
+            }
+            _ = try Self.activeStaff(db, id: carrier, as: "carrier")
+            _ = try Self.activeStaff(db, id: approver, as: "approver")
+            let dueText = JournalClock.timestamp(due)
+            try db.execute(
+                sql: "INSERT INTO carry_out(seal_id, carrier, reason, approver, due, out_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [id, carrier, reason, approver, dueText, JournalClock.timestamp(now)]
+            )
+            return (try Self.custodyState(db, seal: seal, now: now), [JournalRecord(
+                kind: "custody.carried-out", subject: id,
+                payload: ["seal": .string(id), "carrier": .string(carrier), "reason": .string(reason), "approver": .string(approver), "due": .string(dueText)]
+            )])
+        }
+    }
+
+    /// `custody.returned`: the open carry-out ends.
+    public func returnSeal(_ id: String, actor: JournalActor) async throws -> CustodyState {
+        try await writer.write(actor: actor) { db, now in
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard let open = try Self.openCarryOut(db, seal: id) else {
+                throw SealError(.notCarriedOut, .conflict, "seal \(id) is not carried out")
+            }
+            let at = JournalClock.timestamp(now)
+            try db.execute(sql: "UPDATE carry_out SET returned_at = ? WHERE id = ?", arguments: [at, open["id"] as Int64])
+            let overdue = (open["due"] as String) < at
+            return (try Self.custodyState(db, seal: seal, now: now), [JournalRecord(
+                kind: "custody.returned", subject: id,
+                payload: ["seal": .string(id), "carrier": .string(open["carrier"]), "late": .bool(overdue)]
+            )])
+        }
+    }
+
+    /// Every seal's custody, or only seals whose carry-out is overdue.
+    public func custody(overdueOnly: Bool) async throws -> [CustodyState] {
+        try await pool.read { db in
+            let now = Date()
+            return try Row.fetchAll(db, sql: "SELECT * FROM seal ORDER BY id").map(Seal.init(row:))
+                .map { try Self.custodyState(db, seal: $0, now: now) }
+                .filter { !overdueOnly || ($0.carriedOut?.overdue ?? false) }
+        }
+    }
+
+    /// The custody events of one seal, oldest first.
+    public func custodyHistory(seal id: String) async throws -> [JournalEntryView] {
+        try await pool.read { db in
+            guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? AND (kind LIKE 'custody.%' OR kind = 'seal.added') ORDER BY seq",
+                arguments: [id]
+            ).map(Self.entryView)
+        }
+    }
+
+    static func openCarryOut(_ db: Database, seal: String) throws -> Row? {
+        try Row.fetchOne(db, sql: "SELECT * FROM carry_out WHERE seal_id = ? AND returned_at IS NULL", arguments: [seal])
+    }
+
+    static func custodyState(_ db: Database, seal: Seal, now: Date) throws -> CustodyState {
+        var state = CustodyState(seal: seal.id, sealName: seal.name, custodian: seal.custodian, carriedOut: nil)
+        if let open = try openCarryOut(db, seal: seal.id) {
+            let due: String = open["due"]
+            state.carriedOut = .init(
+                carrier: open["carrier"], reason: open["reason"], approver: open["approver"], due: due,
+                outAt: open["out_at"], overdue: due < JournalClock.timestamp(now)
+            )
+        }
+        return state
+    }
+}

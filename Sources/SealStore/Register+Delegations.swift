@@ -1,0 +1,142 @@
+import Foundation
+import GRDB
+import SealBook
+import SealCore
+
+/// A delegation with the township's list of delegated matters (赋权事项清单).
+public struct DelegationDetail: Sendable, Codable {
+    public struct ListedMatter: Sendable, Codable {
+        public var code: String
+        public var name: String
+        public var method: Delegation.Method
+        public var category: Matter.Category
+        public var powerType: Matter.PowerType?
+        public var delegatingDepartment: String
+        public var supervisingDepartment: String
+    }
+    public var delegation: Delegation
+    public var filed: Bool
+    public var inForceToday: Bool
+    public var matters: [ListedMatter]
+}
+
+extension Register {
+    /// `delegation.added`, after every rule in `DelegationRules` passed against the current registry.
+    public func addDelegation(_ draft: DelegationRules.Draft, actor: JournalActor) async throws -> Delegation {
+        try await writer.write(actor: actor) { db, _ in
+            var seals: [String: Seal] = [:]
+            for id in draft.seals { if let seal = try Self.seal(db, id: id) { seals[id] = seal } }
+            var matters: [String: Matter] = [:]
+            for item in draft.matters { if let matter = try Self.matter(db, code: item.code) { matters[item.code] = matter } }
+            let filing = try DelegationRules.validate(draft, seals: seals, matters: matters)
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delegation") ?? 0
+            let delegation = Delegation(
+                id: String(format: "DLG-%04d", count + 1), agreementNumber: draft.agreementNumber,
+                delegatingDepartment: draft.delegatingDepartment, township: draft.township,
+                supervisingDepartment: draft.supervisingDepartment, validFrom: draft.validFrom, validTo: draft.validTo,
+                filing: filing, seals: Array(Set(draft.seals)).sorted(), matters: draft.matters
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO delegation(id, agreement_number, delegating_department, township, supervising_department, valid_from, valid_to, filing_number, filed_on)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [delegation.id, delegation.agreementNumber, delegation.delegatingDepartment, delegation.township,
+                            delegation.supervisingDepartment, delegation.validFrom.description, delegation.validTo.description,
+                            filing?.number, filing?.filedOn.description]
+            )
+            for seal in delegation.seals {
+                try db.execute(sql: "INSERT INTO delegation_seal(delegation_id, seal_id) VALUES (?, ?)", arguments: [delegation.id, seal])
+            }
+            for item in delegation.matters {
+                try db.execute(
+                    sql: "INSERT INTO delegation_matter(delegation_id, matter_code, method) VALUES (?, ?, ?)",
+                    arguments: [delegation.id, item.code, item.method.rawValue]
+                )
+            }
+            return (delegation, [JournalRecord(kind: "delegation.added", subject: delegation.id, payload: try JSONValue(encoding: delegation))])
+        }
+    }
+
+    /// `delegation.revoked`: from now on it covers nothing.
+    public func revokeDelegation(id: String, reason: String, actor: JournalActor) async throws -> Delegation {
+        guard ReasonText.isMeaningful(reason) else {
+            throw SealError(.invalidField, .badRequest, "revoking a delegation needs a reason")
+        }
+        return try await writer.write(actor: actor) { db, now in
+            guard var delegation = try Self.delegation(db, id: id) else {
+                throw SealError(.unknownDelegation, .notFound, "no delegation \(id)")
+            }
+            guard delegation.revokedAt == nil else {
+                throw SealError(.alreadyRevoked, .conflict, "delegation \(id) was already revoked at \(delegation.revokedAt!)")
+            }
+            let at = JournalClock.timestamp(now)
+            try db.execute(sql: "UPDATE delegation SET revoked_at = ?, revocation_reason = ? WHERE id = ?", arguments: [at, reason, id])
+            delegation.revokedAt = at
+            delegation.revocationReason = reason
+            return (delegation, [JournalRecord(kind: "delegation.revoked", subject: id, payload: ["delegation": .string(id), "reason": .string(reason)])])
+        }
+    }
+
+    /// Delegations, optionally those in force on `date`, or of one township.
+    public func delegations(inForceOn date: LocalDate?, township: String?) async throws -> [DelegationDetail] {
+        try await pool.read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM delegation ORDER BY id")
+            return try ids.compactMap { id -> DelegationDetail? in
+                guard let delegation = try Self.delegation(db, id: id) else { return nil }
+                if let township, delegation.township != township { return nil }
+                if let date, !delegation.isInForce(on: date) { return nil }
+                return try Self.detail(db, delegation)
+            }
+        }
+    }
+
+    public func delegationDetail(id: String) async throws -> DelegationDetail {
+        try await pool.read { db in
+            guard let delegation = try Self.delegation(db, id: id) else { throw SealError(.unknownDelegation, .notFound, "no delegation \(id)") }
+            return try Self.detail(db, delegation)
+        }
+    }
+
+    static func detail(_ db: Database, _ delegation: Delegation) throws -> DelegationDetail {
+        let listed = try delegation.matters.map { item -> DelegationDetail.ListedMatter in
+            let matter = try Self.matter(db, code: item.code)
+            return .init(
+                code: item.code, name: matter?.name ?? "", method: item.method, category: matter?.category ?? .administrative,
+                powerType: matter?.powerType, delegatingDepartment: matter?.delegatingDepartment ?? "",
+                supervisingDepartment: matter?.supervisingDepartment ?? ""
+            )
+        }
+        return DelegationDetail(
+            delegation: delegation, filed: delegation.isFiled, inForceToday: delegation.isInForce(on: LocalDate.today()),
+            matters: listed
+        )
+    }
+
+    static func delegation(_ db: Database, id: String) throws -> Delegation? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM delegation WHERE id = ?", arguments: [id]) else { return nil }
+        let seals = try String.fetchAll(db, sql: "SELECT seal_id FROM delegation_seal WHERE delegation_id = ? ORDER BY seal_id", arguments: [id])
+        let matters = try Row.fetchAll(db, sql: "SELECT matter_code, method FROM delegation_matter WHERE delegation_id = ? ORDER BY matter_code", arguments: [id])
+            .map { Delegation.CoveredMatter(code: $0["matter_code"], method: Delegation.Method(rawValue: $0["method"]) ?? .acceptance) }
+        var filing: Delegation.Filing?
+        if let number: String = row["filing_number"], let date = (row["filed_on"] as String?).flatMap(LocalDate.init) {
+            filing = .init(number: number, filedOn: date)
+        }
+        return Delegation(
+            id: row["id"], agreementNumber: row["agreement_number"], delegatingDepartment: row["delegating_department"],
+            township: row["township"], supervisingDepartment: row["supervising_department"],
+            validFrom: LocalDate(row["valid_from"] as String)!, validTo: LocalDate(row["valid_to"] as String)!,
+            filing: filing, seals: seals, matters: matters, revokedAt: row["revoked_at"], revocationReason: row["revocation_reason"]
+        )
+    }
+}
+
+extension LocalDate {
+    /// Today's date in the machine's local time zone.
+    public static func today(_ date: Date = Date(), timeZone: TimeZone = .current) -> LocalDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let c = calendar.dateComponents([.year, .month, .day], from: date)
+        return LocalDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import SealBook
+import SealCore
+
+/// A journal entry as readers see it.
+public struct JournalEntryView: Sendable, Codable, Equatable {
+    public var seq: Int64
+    public var time: String
+    public var kind: String
+    public var subject: String?
+    public var actor: JournalActor
+    public var payload: JSONValue
+    public var leafHash: String
+}
+
+/// The latest signed checkpoint.
+public struct CheckpointView: Sendable, Codable, Equatable {
+    public var origin: String
+    public var size: Int
+    public var root: String
+    public var rootHex: String
+    public var time: String
+    /// The C2SP signed note, as printed by `sealctl book checkpoint`.
+    public var note: String
+}
+
+public struct ProofView: Sendable, Codable, Equatable {
+    public var kind: String
+    public var index: Int?
+    public var size: Int?
+    public var from: Int?
+    public var to: Int?
+    public var leafHash: String?
+    public var hashes: [String]
+}
+
+extension Register {
+    public func journalSize() async throws -> Int {
+        try await pool.read { db in try JournalAppender.size(db) }
+    }
+
+    /// Entries after `since`, optionally of one kind (or kind prefix ending in `.`), at most `limit`.
+    public func events(since: Int, kind: String?, subject: String? = nil, limit: Int) async throws -> [JournalEntryView] {
+        try await pool.read { db in
+            var sql = "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE seq > ?"
+            var arguments: StatementArguments = [since]
+            if let kind {
+                if kind.hasSuffix(".") {
+                    sql += " AND kind LIKE ? ESCAPE '\\'"
+                    _ = arguments.append(contentsOf: [kind.replacingOccurrences(of: "_", with: "\\_") + "%"])
+                } else {
+                    sql += " AND kind = ?"
+                    _ = arguments.append(contentsOf: [kind])
+                }
+            }
+            if let subject {
+                sql += " AND subject = ?"
+                _ = arguments.append(contentsOf: [subject])
+            }
+            sql += " ORDER BY seq LIMIT ?"
+            _ = arguments.append(contentsOf: [limit])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.entryView)
+        }
+    }
+
+    static func entryView(_ row: Row) throws -> JournalEntryView {
+        let entryText: String = row["entry"]
+        let json = try JSONValue(parsing: entryText)
+        guard let entry = JournalEntry(json: json) else {
+            throw SealError(.internalError, .internal, "stored entry \(row["seq"] as Int) is not a journal entry")
+        }
+        let leaf: Data = row["leaf_hash"]
+        return JournalEntryView(
+            seq: entry.sequence, time: entry.time, kind: entry.kind, subject: row["subject"], actor: entry.actor,
+            payload: entry.payload, leafHash: TreeHash(bytes: Array(leaf))?.hex ?? ""
+        )
+    }
+
+    public func latestCheckpoint() async throws -> CheckpointView? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT size, root, time, note FROM checkpoint ORDER BY size DESC LIMIT 1")
+            else { return nil }
+            let root = TreeHash(bytes: Array(row["root"] as Data))!
+            return CheckpointView(origin: self.origin, size: row["size"], root: root.base64, rootHex: root.hex, time: row["time"], note: row["note"])
+        }
+    }
+
+    public func inclusionProof(index: Int, size: Int) async throws -> ProofView {
+        try await pool.read { db in
+            let current = try JournalAppender.size(db)
+            guard size >= 1, size <= current else {
+                throw SealError(.invalidField, .badRequest, "size must be between 1 and the journal size \(current)")
+            }
+            guard index >= 0, index < size else {
+                throw SealError(.invalidField, .badRequest, "index must be between 0 and size-1 (leaf index = sequence number - 1)")
+            }
+            let tree = MerkleTree(source: DatabaseMerkleNodes(db: db))
+            let leaf = try DatabaseMerkleNodes(db: db).node(level: 0, index: index)
+            return ProofView(
+                kind: "inclusion", index: index, size: size, leafHash: leaf.hex,
+                hashes: try tree.inclusionProof(index: index, size: size).map(\.hex)
+            )
+        }
+    }
+
+    public func consistencyProof(from: Int, to: Int) async throws -> ProofView {
+        try await pool.read { db in
+            let current = try JournalAppender.size(db)
+            guard from >= 0, from <= to, to <= current else {
+                throw SealError(.invalidField, .badRequest, "need 0 ≤ from ≤ to ≤ journal size \(current)")
+            }
+            let tree = MerkleTree(source: DatabaseMerkleNodes(db: db))
+            return ProofView(kind: "consistency", from: from, to: to, hashes: try tree.consistencyProof(from: from, to: to).map(\.hex))
+        }
+    }
+
+    /// The root of the tree of `size` entries (for checking proofs against older checkpoints).
+    public func root(size: Int) async throws -> String {
+        try await pool.read { db in try MerkleTree(source: DatabaseMerkleNodes(db: db)).root(size: size).hex }
+    }
+}

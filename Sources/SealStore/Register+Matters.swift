@@ -1,0 +1,86 @@
+import Foundation
+import GRDB
+import SealBook
+import SealCore
+
+/// What an import did.
+public struct MatterImportResult: Sendable, Codable, Equatable {
+    public var imported: Int
+    public var updated: Int
+    public var unchanged: Int
+    public var skipped: Int
+    public var errors: [MatterCatalogue.RowError]
+}
+
+extension Matter {
+    init(row: Row) {
+        self.init(
+            code: row["code"], name: row["name"], category: Matter.Category(rawValue: row["category"]) ?? .administrative,
+            powerType: (row["power_type"] as String?).flatMap(Matter.PowerType.init(rawValue:)),
+            delegatingDepartment: row["delegating_department"], supervisingDepartment: row["supervising_department"],
+            crossTownship: row["cross_township"], nonDelegable: row["non_delegable"]
+        )
+    }
+}
+
+extension Register {
+    /// Imports a catalogue, upserting by code: `matter.added` / `matter.updated` per changed row. Any bad row
+    /// refuses the whole file (`invalid-catalogue`, with every bad line) unless `skipInvalid`.
+    public func importMatters(csv: String, skipInvalid: Bool, actor: JournalActor) async throws -> MatterImportResult {
+        let parsed = MatterCatalogue.parse(csv)
+        if !parsed.errors.isEmpty && (!skipInvalid || parsed.matters.isEmpty) {
+            throw CatalogueRefusal(errors: parsed.errors)
+        }
+        return try await writer.write(actor: actor) { db, _ in
+            var result = MatterImportResult(imported: 0, updated: 0, unchanged: 0, skipped: parsed.errors.count, errors: parsed.errors)
+            var records: [JournalRecord] = []
+            for matter in parsed.matters {
+                let existing = try Row.fetchOne(db, sql: "SELECT * FROM matter WHERE code = ?", arguments: [matter.code]).map(Matter.init(row:))
+                if existing == matter {
+                    result.unchanged += 1
+                    continue
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO matter(code, name, category, power_type, delegating_department, supervising_department, cross_township, non_delegable)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT(code) DO UPDATE SET name = excluded.name, category = excluded.category,
+                          power_type = excluded.power_type, delegating_department = excluded.delegating_department,
+                          supervising_department = excluded.supervising_department,
+                          cross_township = excluded.cross_township, non_delegable = excluded.non_delegable
+                        """,
+                    arguments: [matter.code, matter.name, matter.category.rawValue, matter.powerType?.rawValue,
+                                matter.delegatingDepartment, matter.supervisingDepartment, matter.crossTownship, matter.nonDelegable]
+                )
+                if existing == nil { result.imported += 1 } else { result.updated += 1 }
+                records.append(JournalRecord(
+                    kind: existing == nil ? "matter.added" : "matter.updated", subject: matter.code,
+                    payload: try JSONValue(encoding: matter)
+                ))
+            }
+            return (result, records)
+        }
+    }
+
+    public func matters(category: Matter.Category?) async throws -> [Matter] {
+        try await pool.read { db in
+            if let category {
+                return try Row.fetchAll(db, sql: "SELECT * FROM matter WHERE category = ? ORDER BY code", arguments: [category.rawValue]).map(Matter.init(row:))
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM matter ORDER BY code").map(Matter.init(row:))
+        }
+    }
+
+    public func matter(code: String) async throws -> Matter? {
+        try await pool.read { db in try Self.matter(db, code: code) }
+    }
+
+    static func matter(_ db: Database, code: String) throws -> Matter? {
+        try Row.fetchOne(db, sql: "SELECT * FROM matter WHERE code = ?", arguments: [code]).map(Matter.init(row:))
+    }
+}
+
+/// A catalogue refused as a whole: every bad line with its reason.
+public struct CatalogueRefusal: Error, Sendable {
+    public var errors: [MatterCatalogue.RowError]
+}

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import SealBook
+import SealCore
+
+/// What `seal show` prints: the seal, the delegations that cover it, its custody and its history.
+public struct SealDetail: Sendable, Codable {
+    public var seal: Seal
+    public var delegations: [Delegation]
+    public var custody: CustodyState
+    public var history: [JournalEntryView]
+}
+
+/// A new seal as the administrator describes it.
+public struct NewSeal: Sendable, Codable {
+    public var name: String
+    public var kind: Seal.Kind
+    public var medium: Seal.Medium
+    public var owner: String
+    public var holder: String
+    public var custodian: String
+}
+
+extension Seal {
+    init(row: Row) {
+        self.init(
+            id: row["id"], name: row["name"], kind: Seal.Kind(rawValue: row["kind"]) ?? .other,
+            medium: Seal.Medium(rawValue: row["medium"]) ?? .physical, owner: row["owner"], holder: row["holder"],
+            custodian: row["custodian"], status: Seal.Status(rawValue: row["status"]) ?? .registered
+        )
+    }
+}
+
+extension Register {
+    /// `seal.added`: registers a seal (status `registered`) and returns it with its new id.
+    public func addSeal(_ new: NewSeal, actor: JournalActor) async throws -> Seal {
+        for (field, value) in [("name", new.name), ("owner", new.owner), ("holder", new.holder)]
+        where value.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw SealError(.invalidField, .badRequest, "the seal's \(field) must not be empty")
+        }
+        return try await writer.write(actor: actor) { db, _ in
+            _ = try Self.activeStaff(db, id: new.custodian, as: "custodian")
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM seal") ?? 0
+            let id = String(format: "SEAL-%04d", count + 1)
+            let seal = Seal(id: id, name: new.name, kind: new.kind, medium: new.medium, owner: new.owner, holder: new.holder, custodian: new.custodian)
+            try db.execute(
+                sql: "INSERT INTO seal(id, name, kind, medium, owner, holder, custodian, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [seal.id, seal.name, seal.kind.rawValue, seal.medium.rawValue, seal.owner, seal.holder, seal.custodian, seal.status.rawValue]
+            )
+            return (seal, [JournalRecord(kind: "seal.added", subject: id, payload: try JSONValue(encoding: seal))])
+        }
+    }
+
+    /// `seal.activated` / `seal.suspended` / `seal.revoked` / `seal.reported-lost` / `seal.destroyed`.
+    public func transitionSeal(
+        id: String, action: SealLifecycle.Action, reason: String?, witness: String?, actor: JournalActor
+    ) async throws -> Seal {
+        if action == .destroy { try SealLifecycle.checkDestroyWitness(actor: actor.staff, witness: witness) }
+        return try await writer.write(actor: actor) { db, _ in
+            guard var seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            let from = seal.status
+            seal.status = try SealLifecycle.transition(from: from, action)
+            if action == .destroy, let witness { _ = try Self.activeStaff(db, id: witness, as: "witness") }
+            try db.execute(sql: "UPDATE seal SET status = ? WHERE id = ?", arguments: [seal.status.rawValue, id])
+            var payload: [String: JSONValue] = [
+                "seal": .string(id), "from": .string(from.rawValue), "to": .string(seal.status.rawValue),
+            ]
+            if let reason, !reason.isEmpty { payload["reason"] = .string(reason) }
+            if let witness { payload["witness"] = .string(witness) }
+            let kind = switch action {
+            case .activate: "seal.activated"
+            case .suspend: "seal.suspended"
+            case .revoke: "seal.revoked"
+            case .reportLost: "seal.reported-lost"
+            case .destroy: "seal.destroyed"
+            }
+            return (seal, [JournalRecord(kind: kind, subject: id, payload: .object(payload))])
+        }
+    }
+
+    public func seals(status: Seal.Status?) async throws -> [Seal] {
+        try await pool.read { db in
+            if let status {
+                return try Row.fetchAll(db, sql: "SELECT * FROM seal WHERE status = ? ORDER BY id", arguments: [status.rawValue]).map(Seal.init(row:))
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM seal ORDER BY id").map(Seal.init(row:))
+        }
+    }
+
+    public func sealDetail(id: String) async throws -> SealDetail {
+        try await pool.read { db in
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            let delegationIDs = try String.fetchAll(db, sql: "SELECT delegation_id FROM delegation_seal WHERE seal_id = ? ORDER BY delegation_id", arguments: [id])
+            let delegations = try delegationIDs.compactMap { try Self.delegation(db, id: $0) }
+            let history = try Row.fetchAll(
+                db, sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? ORDER BY seq", arguments: [id]
+            ).map(Self.entryView)
+            return SealDetail(seal: seal, delegations: delegations, custody: try Self.custodyState(db, seal: seal, now: Date()), history: history)
+        }
+    }
+
+    static func seal(_ db: Database, id: String) throws -> Seal? {
+        try Row.fetchOne(db, sql: "SELECT * FROM seal WHERE id = ?", arguments: [id]).map(Seal.init(row:))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import SealBook
+import SealCore
+
+extension Staff {
+    init(row: Row) {
+        self.init(
+            id: row["id"], name: row["name"],
+            roles: (row["roles"] as String).split(separator: ",").compactMap { Role(rawValue: String($0)) },
+            unixUser: row["unix_user"], disabled: row["disabled"]
+        )
+    }
+}
+
+extension Register {
+    /// `staff.added`: a new staff member.
+    public func addStaff(_ staff: Staff, actor: JournalActor) async throws -> Staff {
+        try Staff.validateNew(id: staff.id, name: staff.name, roles: staff.roles)
+        return try await writer.write(actor: actor) { db, _ in
+            if try Self.staff(db, id: staff.id) != nil {
+                throw SealError(.staffExists, .conflict, "staff \(staff.id) already exists")
+            }
+            if let user = staff.unixUser, let other = try String.fetchOne(db, sql: "SELECT id FROM staff WHERE unix_user = ?", arguments: [user]) {
+                throw SealError(.staffExists, .conflict, "Unix user \(user) is already linked to staff \(other)")
+            }
+            var stored = staff
+            stored.disabled = false
+            try db.execute(
+                sql: "INSERT INTO staff(id, name, roles, unix_user, disabled) VALUES (?, ?, ?, ?, 0)",
+                arguments: [stored.id, stored.name, stored.roles.map(\.rawValue).joined(separator: ","), stored.unixUser]
+            )
+            return (stored, [JournalRecord(kind: "staff.added", subject: stored.id, payload: try JSONValue(encoding: stored))])
+        }
+    }
+
+    /// `staff.disabled`: the staff member can no longer act or be named in new records.
+    public func disableStaff(id: String, actor: JournalActor) async throws -> Staff {
+        try await writer.write(actor: actor) { db, _ in
+            guard var staff = try Self.staff(db, id: id) else { throw SealError(.unknownStaff, .notFound, "no staff member \(id)") }
+            guard !staff.disabled else { throw SealError(.staffDisabled, .conflict, "staff \(id) is already disabled") }
+            try db.execute(sql: "UPDATE staff SET disabled = 1 WHERE id = ?", arguments: [id])
+            staff.disabled = true
+            return (staff, [JournalRecord(kind: "staff.disabled", subject: id, payload: ["id": .string(id)])])
+        }
+    }
+
+    public func staff(id: String) async throws -> Staff? {
+        try await pool.read { db in try Self.staff(db, id: id) }
+    }
+
+    public func staff(unixUser: String) async throws -> Staff? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE unix_user = ?", arguments: [unixUser]).map(Staff.init(row:))
+        }
+    }
+
+    public func allStaff() async throws -> [Staff] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM staff ORDER BY id").map(Staff.init(row:)) }
+    }
+
+    static func staff(_ db: Database, id: String) throws -> Staff? {
+        try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE id = ?", arguments: [id]).map(Staff.init(row:))
+    }
+
+    /// The staff member, who must exist and be enabled, for naming in a new record.
+    static func activeStaff(_ db: Database, id: String, as what: String) throws -> Staff {
+        guard let staff = try staff(db, id: id) else { throw SealError(.unknownStaff, .notFound, "no staff member \(id) (\(what))") }
+        guard !staff.disabled else { throw SealError(.staffDisabled, .conflict, "staff \(id) (\(what)) is disabled") }
+        return staff
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GRDB
+import Logging
+import SealBook
+import SealCore
+
+/// The township's register: the database, its journal writer and the checkpoint key, opened and checked.
+///
+/// Reads go straight to the database pool (readers never wait for the writer); every change goes through
+/// `writer`, which journals it and commits it durably.
+public final class Register: Sendable {
+    public let database: RegistryDatabase
+    public let writer: JournalWriter
+    public let verifier: NoteVerifier
+    public let origin: String
+    /// Non-nil when the start-up check found the journal altered; writes are then refused.
+    public let tamper: TamperReport?
+
+    var pool: DatabasePool { database.pool }
+
+    /// Opens `registry.sqlite` and `register.key` in `stateDirectory`, creating both on first start, and checks the
+    /// stored journal against its signed checkpoints.
+    public init(stateDirectory: URL, logger: Logger) throws {
+        database = try RegistryDatabase(url: stateDirectory.appendingPathComponent("registry.sqlite"))
+        let pool = database.pool
+        origin = try pool.write { db -> String in
+            if let existing = try String.fetchOne(db, sql: "SELECT value FROM daemon_metadata WHERE key = 'origin'") {
+                return existing
+            }
+            // A name unique to this register, used as the checkpoint origin and the key name.
+            let host = ProcessInfo.processInfo.hostName.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+            let random = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            let origin = "sealkeeper/\(host.isEmpty ? "register" : host)/\(random)"
+            try db.execute(sql: "INSERT INTO daemon_metadata(key, value) VALUES ('origin', ?)", arguments: [origin])
+            return origin
+        }
+        let signer = try RegisterKey.loadOrCreate(stateDirectory: stateDirectory, origin: origin)
+        verifier = signer.verifier
+        let verifier = self.verifier
+        let (report, size) = try pool.read { db in
+            (try JournalVerifier.verify(db, verifier: verifier), try JournalAppender.size(db))
+        }
+        tamper = report
+        if let report {
+            logger.critical("journal check failed: writes refused", metadata: ["first_bad_sequence": "\(report.firstBadSequence)", "reason": "\(report.reason)"])
+        } else {
+            logger.info("journal verified against its signed checkpoint", metadata: ["entries": "\(size)"])
+        }
+        writer = JournalWriter(pool: pool, signer: signer, logger: logger, tamper: report, size: size)
+    }
+
+    public func close() throws { try database.close() }
+}
