@@ -40,10 +40,13 @@ public struct Daemon {
         // The socket is claimed first, so a second daemon stops before it touches the database.
         defer { listener.removeFileIfOwned() }
         let stateDirectory = try Self.prepareStateDirectory(configuration.stateDirectory)
-        let database = try RegistryDatabase(url: stateDirectory.appendingPathComponent("registry.sqlite"))
-        logger.info("database open", metadata: ["path": "\(database.url.path)", "synchronous": "FULL", "journal_mode": "wal"])
+        let register = try Register(stateDirectory: stateDirectory, logger: logger)
+        logger.info(
+            "database open",
+            metadata: ["path": "\(register.database.url.path)", "synchronous": "FULL", "journal_mode": "wal", "origin": "\(register.origin)"]
+        )
 
-        let environment = ServiceEnvironment(configuration: configuration, database: database)
+        let environment = ServiceEnvironment(configuration: configuration, register: register)
         let router = SealAPI.router(environment: environment)
         let logger = self.logger
         let server = HTTPSocketServer(
@@ -67,7 +70,7 @@ public struct Daemon {
             )
         )
         try await group.run()
-        try database.close()
+        try register.close()
         logger.info("stopped")
     }
 

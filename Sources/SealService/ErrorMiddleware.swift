@@ -3,12 +3,15 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SealCore
+import SealStore
 
 /// The wire form of every error: `{"error": {"code": "…", "message": "…"}}`.
 public struct APIErrorBody: Codable, Sendable, Equatable {
     public struct Detail: Codable, Sendable, Equatable {
         public var code: String
         public var message: String
+        /// For a refused catalogue: every bad line with its reason.
+        public var lines: [MatterCatalogue.RowError]?
     }
     public var error: Detail
 }
@@ -26,6 +29,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 context.logger.error("request failed", metadata: ["code": "\(error.code)", "message": "\(error.message)"])
             }
             return Self.response(status: Self.status(for: error.kind), code: error.code.rawValue, message: error.message)
+        } catch let refusal as CatalogueRefusal {
+            let body = APIErrorBody(error: .init(
+                code: SealError.Code.invalidCatalogue.rawValue,
+                message: "\(refusal.errors.count) invalid line(s); nothing was imported (use skip_invalid to import the good rows)",
+                lines: refusal.errors
+            ))
+            return Self.response(status: .unprocessableContent, body: body)
         } catch let error as HTTPResponseError {
             let (code, message) = Self.describe(error.status)
             return Self.response(status: error.status, code: code, message: message)
@@ -61,7 +71,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func response(status: HTTPResponse.Status, code: String, message: String) -> Response {
-        let body = APIErrorBody(error: .init(code: code, message: message))
+        response(status: status, body: APIErrorBody(error: .init(code: code, message: message)))
+    }
+
+    static func response(status: HTTPResponse.Status, body: APIErrorBody) -> Response {
         let data = (try? APIJSON.encoder.encode(body)) ?? Data()
         return Response(
             status: status,

@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SealCore
+import SealStore
 
 extension HTTPField.Name {
     /// Names the staff member a trusted tool acts for.
@@ -14,6 +15,7 @@ struct IdentityMiddleware: RouterMiddleware {
     typealias Context = SealRequestContext
     let policy: AccessPolicy
     let credentials: PeerCredentialSource
+    let register: Register
     let maxUploadSize: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
@@ -37,11 +39,24 @@ struct IdentityMiddleware: RouterMiddleware {
                 "uid \(principal.uid)\(principal.userName.map { " (\($0))" } ?? "") holds no Sealkeeper role"
             )
         }
-        if let staff = onBehalfOf {
-            // Staff records do not exist yet, so no on-behalf-of name can be resolved.
-            throw SealError(.unknownStaff, .forbidden, "no staff member \"\(staff)\" is registered")
+        if let staffID = onBehalfOf {
+            // A trusted tool acting for a staff member takes that member's roles, not its own.
+            guard let staff = try await register.staff(id: staffID) else {
+                throw SealError(.unknownStaff, .forbidden, "no staff member \"\(staffID)\" is registered")
+            }
+            guard !staff.disabled else {
+                throw SealError(.staffDisabled, .forbidden, "staff member \(staffID) is disabled")
+            }
+            context.caller = Caller(principal: principal, roles: staff.roles, isTrustedTool: true, onBehalfOf: staffID)
+        } else {
+            // A Unix user linked to a staff record acts as that member, with the roles the configuration grants.
+            var linked: Staff?
+            if let name = principal.userName { linked = try await register.staff(unixUser: name) }
+            if let linked, linked.disabled {
+                throw SealError(.staffDisabled, .forbidden, "staff member \(linked.id), linked to \(principal.userName ?? ""), is disabled")
+            }
+            context.caller = Caller(principal: principal, roles: roles, isTrustedTool: trusted, staffID: linked?.id)
         }
-        context.caller = Caller(principal: principal, roles: roles, isTrustedTool: trusted)
         context.logger[metadataKey: "uid"] = "\(principal.uid)"
         return try await next(request, context)
     }

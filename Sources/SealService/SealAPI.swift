@@ -12,11 +12,17 @@ public enum SealAPI {
         router.add(middleware: BodyLimitMiddleware(limit: environment.configuration.maxRequestBodyBytes))
         router.add(
             middleware: IdentityMiddleware(
-                policy: environment.configuration.access, credentials: credentials,
+                policy: environment.configuration.access, credentials: credentials, register: environment.register,
                 maxUploadSize: environment.configuration.maxRequestBodyBytes
             )
         )
         StatusRoutes(environment: environment).register(on: router)
+        StaffRoutes(register: environment.register).register(on: router)
+        MatterRoutes(register: environment.register).register(on: router)
+        SealRoutes(register: environment.register).register(on: router)
+        DelegationRoutes(register: environment.register).register(on: router)
+        CustodyRoutes(register: environment.register).register(on: router)
+        JournalRoutes(register: environment.register).register(on: router)
         return router
     }
 }

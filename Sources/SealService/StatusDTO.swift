@@ -11,6 +11,10 @@ public struct StatusDTO: ResponseCodable, Sendable, Equatable {
     }
     public struct Journal: Codable, Sendable, Equatable {
         public var entries: Int
+        public var checkpointSize: Int
+        public var origin: String
+        /// "verified", or why writes are refused.
+        public var integrity: String
     }
     public var version: String
     public var uptimeSeconds: Double
@@ -34,6 +38,8 @@ public struct WhoAmIDTO: ResponseCodable, Sendable, Equatable {
     public var roles: [Role]
     public var trustedTool: Bool
     public var onBehalfOf: String?
+    /// The staff member the caller acts as, if any.
+    public var staff: String?
 
     init(_ caller: Caller) {
         uid = caller.principal.uid
@@ -44,5 +50,6 @@ public struct WhoAmIDTO: ResponseCodable, Sendable, Equatable {
         roles = caller.roles
         trustedTool = caller.isTrustedTool
         onBehalfOf = caller.onBehalfOf
+        staff = caller.staffID
     }
 }

@@ -20,7 +20,12 @@ struct StatusRoutes {
                     journalMode: try db.journalMode(),
                     synchronous: try db.synchronousLevel() == 2 ? "full" : "not-full"
                 ),
-                journal: .init(entries: 0),
+                journal: .init(
+                    entries: try await environment.register.journalSize(),
+                    checkpointSize: try await environment.register.latestCheckpoint()?.size ?? 0,
+                    origin: environment.register.origin,
+                    integrity: environment.register.tamper.map { "tampered: \($0)" } ?? "verified"
+                ),
                 whoami: WhoAmIDTO(caller)
             )
         }

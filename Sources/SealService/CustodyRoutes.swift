@@ -1,0 +1,50 @@
+import Hummingbird
+import SealCore
+import SealStore
+
+/// Custody: handover 交接, carry-out 外带 and return. Writes need `admin`; any role reads.
+struct CustodyRoutes {
+    let register: Register
+
+    struct Handover: Decodable {
+        var to: String
+        var witness: String
+    }
+
+    struct CarryOut: Decodable {
+        var carrier: String
+        var reason: String
+        var due: String
+        var approver: String
+    }
+
+    func register(on router: Router<SealRequestContext>) {
+        router.post("/v1/seals/:id/custody/handover") { request, context in
+            let caller = try context.caller(requiring: .admin)
+            let body = try await request.decode(as: Handover.self, context: context)
+            return try await register.handover(seal: try context.path("id"), to: body.to, witness: body.witness, actor: caller.journalActor)
+        }
+        router.post("/v1/seals/:id/custody/carry-out") { request, context in
+            let caller = try context.caller(requiring: .admin)
+            let body = try await request.decode(as: CarryOut.self, context: context)
+            return try await register.carryOut(
+                seal: try context.path("id"), carrier: body.carrier, reason: body.reason,
+                due: try parseTime(body.due, field: "due"), approver: body.approver, actor: caller.journalActor
+            )
+        }
+        router.post("/v1/seals/:id/custody/return") { _, context in
+            let caller = try context.caller(requiring: .admin)
+            return try await register.returnSeal(try context.path("id"), actor: caller.journalActor)
+        }
+        router.get("/v1/seals/:id/custody") { _, context in
+            _ = try context.requireCaller()
+            return ListResponse(key: "events", items: try await register.custodyHistory(seal: try context.path("id")))
+        }
+        router.get("/v1/custody") { request, context in
+            _ = try context.requireCaller()
+            return ListResponse(key: "custody", items: try await register.custody(overdueOnly: try request.queryBool("overdue")))
+        }
+    }
+}
+
+extension CustodyState: ResponseEncodable {}

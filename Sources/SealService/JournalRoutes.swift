@@ -1,0 +1,68 @@
+import Hummingbird
+import SealCore
+import SealStore
+
+/// The journal and its proofs: `/v1/events` (inspector or admin), `/v1/book/checkpoint`, `/v1/book/key` and
+/// `/v1/book/proof` (any role).
+struct JournalRoutes {
+    let register: Register
+
+    struct KeyView: ResponseEncodable, Sendable {
+        var origin: String
+        /// C2SP note verifier key: `NAME+HASH+BASE64(0x01 ‖ key)`.
+        var vkey: String
+        var publicKey: String
+        /// SHA-256 of the raw public key, hex.
+        var fingerprint: String
+    }
+
+    func register(on router: Router<SealRequestContext>) {
+        router.get("/v1/events") { request, context in
+            _ = try context.caller(requiring: .inspector, .admin)
+            let since = try request.queryInt("since", default: 0)!
+            let limit = min(max(try request.queryInt("limit", default: 1000)!, 1), 10000)
+            let wait = min(max(try request.queryInt("wait", default: 0)!, 0), 60)
+            let kind = request.query("kind")
+            var events = try await register.events(since: since, kind: kind, limit: limit)
+            // Long poll: with `wait`, an empty answer waits for the journal to grow (sealctl events --follow).
+            var deadline = ContinuousClock.now + .seconds(wait)
+            while events.isEmpty && wait > 0 && ContinuousClock.now < deadline {
+                let size = try await register.journalSize()
+                await register.writer.waitForGrowth(beyond: max(size, since), timeout: deadline - ContinuousClock.now)
+                events = try await register.events(since: since, kind: kind, limit: limit)
+                if Task.isCancelled { deadline = .now }
+            }
+            return ListResponse(key: "events", items: events)
+        }
+        router.get("/v1/book/checkpoint") { _, context in
+            _ = try context.requireCaller()
+            guard let checkpoint = try await register.latestCheckpoint() else {
+                throw SealError(.notFound, .notFound, "the journal is empty: no checkpoint yet")
+            }
+            return checkpoint
+        }
+        router.get("/v1/book/key") { _, context in
+            _ = try context.requireCaller()
+            let v = register.verifier
+            return KeyView(
+                origin: register.origin, vkey: v.vkey, publicKey: v.publicKey.rawRepresentation.base64EncodedString(),
+                fingerprint: v.fingerprint
+            )
+        }
+        router.get("/v1/book/proof") { request, context in
+            _ = try context.requireCaller()
+            if let index = try request.queryInt("index") {
+                let size = try request.queryInt("size", default: try await register.journalSize())!
+                return try await register.inclusionProof(index: index, size: size)
+            }
+            if let from = try request.queryInt("from"), let to = try request.queryInt("to") {
+                return try await register.consistencyProof(from: from, to: to)
+            }
+            throw SealError(.invalidField, .badRequest, "give index (and size) for an inclusion proof, or from and to for a consistency proof")
+        }
+    }
+}
+
+extension JournalEntryView: ResponseEncodable {}
+extension CheckpointView: ResponseEncodable {}
+extension ProofView: ResponseEncodable {}

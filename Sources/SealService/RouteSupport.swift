@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import SealCore
+
+extension SealRequestContext {
+    /// The caller, refused with `forbidden` unless it holds one of `roles`.
+    func caller(requiring roles: Role...) throws -> Caller {
+        let caller = try requireCaller()
+        guard roles.contains(where: caller.has) else {
+            throw SealError(
+                .forbidden, .forbidden,
+                "this needs the role \(roles.map(\.rawValue).joined(separator: " or ")); \(caller.staffID.map { "staff \($0)" } ?? "you") \(caller.roles.isEmpty ? "hold none" : "hold " + caller.roles.map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+        return caller
+    }
+
+    /// A path parameter that the route pattern guarantees.
+    func path(_ name: String) throws -> String {
+        guard let value = parameters.get(name) else { throw SealError(.badRequest, .badRequest, "missing \(name)") }
+        return value
+    }
+}
+
+extension Request {
+    func query(_ name: String) -> String? {
+        uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func queryInt(_ name: String, default value: Int? = nil) throws -> Int? {
+        guard let text = query(name) else { return value }
+        guard let n = Int(text) else { throw SealError(.invalidField, .badRequest, "\(name) must be an integer, not \"\(text)\"") }
+        return n
+    }
+
+    func queryBool(_ name: String) throws -> Bool {
+        guard let text = query(name) else { return false }
+        switch text.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw SealError(.invalidField, .badRequest, "\(name) must be true or false")
+        }
+    }
+
+    func queryDate(_ name: String) throws -> LocalDate? {
+        guard let text = query(name) else { return nil }
+        guard let date = LocalDate(text) else { throw SealError(.invalidField, .badRequest, "\(name) must be a date YYYY-MM-DD") }
+        return date
+    }
+
+    func queryEnum<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+        guard let text = query(name) else { return nil }
+        guard let value = T(rawValue: text) else { throw SealError(.invalidField, .badRequest, "\(name) \"\(text)\" is not valid") }
+        return value
+    }
+}
+
+/// Parses an RFC 3339 time such as `2026-11-21T18:00:00+08:00`.
+func parseTime(_ text: String, field: String) throws -> Date {
+    if let date = try? Date(text, strategy: .iso8601) { return date }
+    if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+    throw SealError(.invalidField, .badRequest, "\(field) \"\(text)\" is not an RFC 3339 time like 2026-11-21T18:00:00+08:00")
+}
+
+/// A JSON object wrapping a list, so lists can grow fields (paging) later.
+struct ListResponse<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    let key: String
+    let items: [Item]
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: DynamicKey.self)
+        try container.encode(items, forKey: DynamicKey(key))
+    }
+}
+
+struct DynamicKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(_ string: String) { stringValue = string }
+    init?(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+/// 201 Created with the new record.
+func created<T: ResponseEncodable>(_ value: T) -> EditedResponse<T> {
+    EditedResponse(status: .created, response: value)
+}
+
+extension Staff: ResponseEncodable {}
+extension Matter: ResponseEncodable {}
+extension Seal: ResponseEncodable {}
+extension Delegation: ResponseEncodable {}

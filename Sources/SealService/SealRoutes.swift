@@ -1,0 +1,49 @@
+import Hummingbird
+import SealCore
+import SealStore
+
+/// `/v1/seals`: registration and lifecycle need `admin`; any role reads.
+struct SealRoutes {
+    let register: Register
+
+    struct Transition: Decodable {
+        var reason: String?
+        var witness: String?
+    }
+
+    func register(on router: Router<SealRequestContext>) {
+        router.post("/v1/seals") { request, context in
+            let caller = try context.caller(requiring: .admin)
+            let body = try await request.decode(as: NewSeal.self, context: context)
+            return created(try await register.addSeal(body, actor: caller.journalActor))
+        }
+        router.get("/v1/seals") { request, context in
+            _ = try context.requireCaller()
+            return ListResponse(key: "seals", items: try await register.seals(status: try request.queryEnum("status", Seal.Status.self)))
+        }
+        router.get("/v1/seals/:id") { _, context in
+            _ = try context.requireCaller()
+            return try await register.sealDetail(id: try context.path("id"))
+        }
+        for action in SealLifecycle.Action.allCases {
+            router.post("/v1/seals/:id/\(action.rawValue)") { request, context in
+                let caller = try context.caller(requiring: .admin)
+                let body = try await Self.optionalBody(request, context)
+                return try await register.transitionSeal(
+                    id: try context.path("id"), action: action, reason: body.reason, witness: body.witness,
+                    actor: caller.journalActor
+                )
+            }
+        }
+    }
+
+    /// Lifecycle verbs take an optional JSON body: an empty body means no reason.
+    static func optionalBody(_ request: Request, _ context: SealRequestContext) async throws -> Transition {
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        if buffer.readableBytes == 0 { return Transition() }
+        return try await request.decode(as: Transition.self, context: context)
+    }
+}
+
+extension SealDetail: ResponseEncodable {}
