@@ -9,7 +9,7 @@ extension SealRequestContext {
         guard roles.contains(where: caller.has) else {
             throw SealError(
                 .forbidden, .forbidden,
-                "this needs the role \(roles.map(\.rawValue).joined(separator: " or ")); \(caller.staffID.map { "staff \($0)" } ?? "you") \(caller.roles.isEmpty ? "hold none" : "hold " + caller.roles.map(\.rawValue).joined(separator: ", "))"
+                "this needs the role \(roles.map(\.rawValue).joined(separator: " or ")); \(caller.staffID.map { "staff \($0) holds" } ?? "you hold") \(caller.roles.isEmpty ? "none" : caller.roles.map(\.rawValue).joined(separator: ", "))"
             )
         }
         return caller

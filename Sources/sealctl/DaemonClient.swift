@@ -11,8 +11,10 @@ struct ClientError: Error, CustomStringConvertible {
     var code: String
     var message: String
     var exitCode: Int32
+    /// Extra lines printed under the error (e.g. each bad line of a refused catalogue).
+    var details: [String] = []
 
-    var description: String { "error: \(code): \(message)" }
+    var description: String { (["error: \(code): \(message)"] + details.map { "  \($0)" }).joined(separator: "\n") }
 
     static func daemonNotRunning(_ path: String, _ detail: String) -> ClientError {
         ClientError(
@@ -37,7 +39,7 @@ struct DaemonClient {
     let onBehalfOf: String?
 
     /// Sends one request; returns the body of a 2xx answer, or throws the daemon's error code and message.
-    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> Data {
+    func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> Data {
         try probeSocket()
         let encodedSocket = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath
         var request = HTTPClientRequest(url: "http+unix://\(encodedSocket)\(path)")
@@ -45,7 +47,7 @@ struct DaemonClient {
         request.headers.add(name: "Accept", value: "application/json")
         if let onBehalfOf { request.headers.add(name: "Sealkeeper-On-Behalf-Of", value: onBehalfOf) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType ?? "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response: HTTPClientResponse
@@ -58,11 +60,22 @@ struct DaemonClient {
         let data = Data(buffer.readableBytesView)
         guard (200..<300).contains(Int(response.status.code)) else {
             if let decoded = try? JSONDecoder().decode(ErrorEnvelope.self, from: data) {
-                throw ClientError(code: decoded.error.code, message: decoded.error.message, exitCode: 1)
+                let details = (decoded.error.lines ?? []).map { "line \($0.line): \($0.reason)" }
+                throw ClientError(code: decoded.error.code, message: decoded.error.message, exitCode: 1, details: details)
             }
             throw ClientError(code: "http-\(response.status.code)", message: response.status.reasonPhrase, exitCode: 1)
         }
         return data
+    }
+
+    /// Sends a JSON object (or nothing) and returns the answer as a JSON object with its raw bytes.
+    func call(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil, contentType: String? = nil, raw: Data? = nil)
+        async throws -> (JSON, Data)
+    {
+        var body = raw
+        if let json { body = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]) }
+        let data = try await send(method, path, body: body, contentType: contentType)
+        return (JSON(try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])), data)
     }
 
     func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> (T, Data) {
@@ -95,9 +108,14 @@ struct DaemonClient {
 }
 
 struct ErrorEnvelope: Decodable {
+    struct Line: Decodable {
+        var line: Int
+        var reason: String
+    }
     struct Detail: Decodable {
         var code: String
         var message: String
+        var lines: [Line]?
     }
     var error: Detail
 }

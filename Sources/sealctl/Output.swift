@@ -16,6 +16,14 @@ enum Output {
         }
     }
 
+    /// One compact JSON value per line (JSON Lines), for streaming.
+    static func printJSONLine(_ value: Any?) {
+        guard let value, let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return }
+        // Written unbuffered so a pipe reader sees each entry as it arrives.
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
     /// Two columns, labels padded to the longest one.
     static func printFields(_ rows: [(String, String)]) {
         let width = rows.map { displayWidth($0.0) }.max() ?? 0

@@ -13,7 +13,10 @@ struct SealctlCommand: AsyncParsableCommand {
             Errors go to stderr as "error: CODE: message" with a non-zero exit status.
             """,
         version: "0.1.0",
-        subcommands: [StatusCommand.self, WhoAmICommand.self]
+        subcommands: [
+            StatusCommand.self, WhoAmICommand.self, StaffCommand.self, MatterCommand.self, SealCommand.self,
+            DelegationCommand.self, CustodyCommand.self, EventsCommand.self, BookCommand.self,
+        ]
     )
 
     @OptionGroup var global: GlobalOptions

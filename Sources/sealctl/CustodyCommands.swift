@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+
+struct CustodyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "custody", abstract: "Custody of seals: handover (交接), carry-out (外带) and return.",
+        subcommands: [Handover.self, CarryOut.self, Return.self, List.self, History.self]
+    )
+
+    struct Handover: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Hand a seal from its custodian to another staff member before a witness (admin).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Seal id.") var seal: String
+        @Option(help: "New custodian's staff id.") var to: String
+        @Option(help: "Witness: neither the current nor the new custodian.") var witness: String
+
+        func run() async throws {
+            try await runReporting {
+                let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/handover", json: ["to": to, "witness": witness])
+                if global.json { return Output.printJSON(raw) }
+                print("\(c["seal"].text): custodian now \(c["custodian"].text)")
+            }
+        }
+    }
+
+    struct CarryOut: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "carry-out", abstract: "Record a seal leaving the office (admin).",
+            discussion: "--due takes RFC 3339 (2026-11-21T18:00:00+08:00) or local time (2026-11-21 18:00)."
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Seal id.") var seal: String
+        @Option(help: "Staff id of who carries it.") var carrier: String
+        @Option(help: "Why it leaves.") var reason: String
+        @Option(help: "When it is due back.") var due: String
+        @Option(help: "Staff id of who approved it (not the carrier).") var approver: String
+
+        func run() async throws {
+            try await runReporting {
+                guard let dueTime = normalizeTime(due) else {
+                    throw ClientError(code: "bad-argument", message: "--due \(due): not a time like 2026-11-21 18:00", exitCode: 64)
+                }
+                let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/carry-out", json: [
+                    "carrier": carrier, "reason": reason, "due": dueTime, "approver": approver,
+                ])
+                if global.json { return Output.printJSON(raw) }
+                print("\(c["seal"].text): carried out by \(c["carried_out"]["carrier"].text), due \(c["carried_out"]["due"].text)")
+            }
+        }
+    }
+
+    struct Return: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Record a carried-out seal's return (admin).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Seal id.") var seal: String
+
+        func run() async throws {
+            try await runReporting {
+                let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/return")
+                if global.json { return Output.printJSON(raw) }
+                print("\(c["seal"].text): returned; custodian \(c["custodian"].text)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every seal's custodian and carry-out state.")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "Only carry-outs past their due time.") var overdue = false
+
+        func run() async throws {
+            try await runReporting {
+                let (answer, raw) = try await global.client().call(.GET, "/v1/custody" + query([("overdue", overdue ? "true" : nil)]))
+                if global.json { return Output.printJSON(raw) }
+                Output.printTable(["SEAL", "NAME", "CUSTODIAN", "CARRIED OUT BY", "DUE", ""], answer["custody"].array.map { c in
+                    let out = c["carried_out"]
+                    return [c["seal"].text, c["seal_name"].text, c["custodian"].text, out["carrier"].text, out["due"].text, out["overdue"].bool == true ? "OVERDUE" : ""]
+                })
+            }
+        }
+    }
+
+    struct History: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A seal's custody events.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Seal id.") var seal: String
+
+        func run() async throws {
+            try await runReporting {
+                let (answer, raw) = try await global.client().call(.GET, "/v1/seals/\(escape(seal))/custody")
+                if global.json { return Output.printJSON(raw) }
+                EventsCommand.printEvents(answer["events"].array)
+            }
+        }
+    }
+}

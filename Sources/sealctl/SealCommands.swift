@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+
+struct SealCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seal", abstract: "Register seals (印章) and move them through their lifecycle.",
+        discussion: "Lifecycle: registered → active ⇄ suspended; active|suspended → lost | revoked; any → destroyed (with a witness).",
+        subcommands: [Add.self, List.self, Show.self, Verb<Activate>.self, Verb<Suspend>.self, Verb<Revoke>.self, Verb<ReportLost>.self, Destroy.self]
+    )
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Register a seal (admin); prints its new id.",
+            discussion: "Kinds: delegated-approval (行政审批委托专用章), business (业务专用章), approval-service (审批服务专用章), official-no2 (2号公章), other."
+        )
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Name as engraved, e.g. XX镇人民政府行政审批委托专用章.") var name: String
+        @Option(help: "delegated-approval, business, approval-service, official-no2 or other.") var kind: String
+        @Option(help: "physical or electronic.") var medium: String
+        @Option(help: "County department that engraved or delegated it.") var owner: String
+        @Option(help: "Township organisation holding it.") var holder: String
+        @Option(help: "Staff id of the custodian.") var custodian: String
+
+        func run() async throws {
+            try await runReporting {
+                let (seal, raw) = try await global.client().call(.POST, "/v1/seals", json: [
+                    "name": name, "kind": kind, "medium": medium, "owner": owner, "holder": holder, "custodian": custodian,
+                ])
+                if global.json { return Output.printJSON(raw) }
+                print(seal["id"].text)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List seals.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "registered, active, suspended, lost, revoked or destroyed.") var status: String?
+
+        func run() async throws {
+            try await runReporting {
+                let (answer, raw) = try await global.client().call(.GET, "/v1/seals" + query([("status", status)]))
+                if global.json { return Output.printJSON(raw) }
+                Output.printTable(
+                    ["ID", "NAME", "KIND", "MEDIUM", "STATUS", "CUSTODIAN"],
+                    answer["seals"].array.map { [$0["id"].text, $0["name"].text, $0["kind"].text, $0["medium"].text, $0["status"].text, $0["custodian"].text] }
+                )
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a seal with its delegations, custody and history.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+
+        func run() async throws {
+            try await runReporting {
+                let (d, raw) = try await global.client().call(.GET, "/v1/seals/\(escape(id))")
+                if global.json { return Output.printJSON(raw) }
+                let s = d["seal"]
+                var rows = [
+                    ("id", s["id"].text), ("name", s["name"].text), ("kind", s["kind"].text), ("medium", s["medium"].text),
+                    ("status", s["status"].text), ("owner", s["owner"].text), ("holder", s["holder"].text),
+                    ("custodian", d["custody"]["custodian"].text),
+                ]
+                let out = d["custody"]["carried_out"]
+                if !out.isNull {
+                    rows.append(("carried out", "by \(out["carrier"].text), due \(out["due"].text)\(out["overdue"].bool == true ? " (OVERDUE)" : "")"))
+                }
+                Output.printFields(rows)
+                print("\ndelegations:")
+                Output.printTable(["ID", "AGREEMENT", "FROM", "VALID", "STATUS"], d["delegations"].array.map {
+                    [$0["id"].text, $0["agreement_number"].text, $0["delegating_department"].text, "\($0["valid_from"].text)…\($0["valid_to"].text)", $0["revoked_at"].isNull ? "" : "revoked"]
+                })
+                print("\nhistory:")
+                EventsCommand.printEvents(d["history"].array)
+            }
+        }
+    }
+
+    struct Destroy: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Destroy a seal (销毁) before a witness other than yourself (admin).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+        @Option(help: "Staff id of the witness.") var witness: String?
+        @Option(help: "Why.") var reason: String?
+
+        func run() async throws {
+            try await runReporting {
+                var body: [String: Any] = [:]
+                if let witness { body["witness"] = witness }
+                if let reason { body["reason"] = reason }
+                let (seal, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(id))/destroy", json: body)
+                if global.json { return Output.printJSON(raw) }
+                print("\(seal["id"].text): \(seal["status"].text)")
+            }
+        }
+    }
+}
+
+protocol LifecycleVerb {
+    static var name: String { get }
+    static var abstract: String { get }
+}
+enum Activate: LifecycleVerb { static let name = "activate"; static let abstract = "Activate a registered or suspended seal (启用)." }
+enum Suspend: LifecycleVerb { static let name = "suspend"; static let abstract = "Suspend an active seal (停用)." }
+enum Revoke: LifecycleVerb { static let name = "revoke"; static let abstract = "Revoke an active or suspended seal." }
+enum ReportLost: LifecycleVerb { static let name = "report-lost"; static let abstract = "Report an active or suspended seal lost (挂失)." }
+
+struct Verb<V: LifecycleVerb>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(commandName: V.name, abstract: V.abstract + " (admin)")
+    }
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Seal id.") var id: String
+    @Option(help: "Why (recorded in the journal).") var reason: String?
+
+    func run() async throws {
+        try await runReporting {
+            let (seal, raw) = try await global.client().call(
+                .POST, "/v1/seals/\(escape(id))/\(V.name)", json: reason.map { ["reason": $0] } ?? [:]
+            )
+            if global.json { return Output.printJSON(raw) }
+            print("\(seal["id"].text): \(seal["status"].text)")
+        }
+    }
+}
