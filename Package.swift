@@ -37,6 +37,7 @@ let package = Package(
             dependencies: [
                 "SealCore", "SealBook",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The daemon's application: config, identity, routes, services.
@@ -72,6 +73,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SealCoreTests", dependencies: ["SealCore"]),
+        .testTarget(
+            name: "SealStoreTests",
+            dependencies: ["SealStore", "SealBook", "SealCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "SealBookTests", dependencies: ["SealBook", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "SealServiceTests",
