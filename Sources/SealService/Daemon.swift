@@ -57,7 +57,7 @@ public struct Daemon {
                 }
             }
         )
-        var services: [any Service] = [server, ShutdownAnnouncer(notifier: notifier, logger: logger)]
+        var services: [any Service] = [server, ShutdownAnnouncer(notifier: notifier, logger: logger, register: register)]
         if notifier.isActive, let interval = SystemdNotifier.watchdogInterval() {
             services.append(WatchdogService(notifier: notifier, interval: interval))
             logger.info("watchdog enabled", metadata: ["interval": "\(interval)"])
@@ -103,10 +103,13 @@ extension SealError.Code {
 struct ShutdownAnnouncer: Service {
     let notifier: SystemdNotifier
     let logger: Logger
+    let register: Register
 
     func run() async throws {
         try? await gracefulShutdown()
         logger.info("shutting down: draining in-flight requests")
         notifier.notify("STOPPING=1")
+        // Long polls (events --follow) answer now instead of holding the drain for their full wait.
+        await register.writer.stopWaiting()
     }
 }

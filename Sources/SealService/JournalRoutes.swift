@@ -30,7 +30,8 @@ struct JournalRoutes {
                 let size = try await register.journalSize()
                 await register.writer.waitForGrowth(beyond: max(size, since), timeout: deadline - ContinuousClock.now)
                 events = try await register.events(since: since, kind: kind, limit: limit)
-                if Task.isCancelled { deadline = .now }
+                let stopping = await register.writer.isStopping
+                if Task.isCancelled || stopping { deadline = .now }
             }
             return ListResponse(key: "events", items: events)
         }

@@ -79,9 +79,18 @@ public actor JournalWriter {
         }
     }
 
-    /// Waits until the journal holds more than `size` entries, or `timeout` passes.
+    private var stopping = false
+    public var isStopping: Bool { stopping }
+
+    /// Ends every pending and future wait at once: shutdown must not be held up by long polls.
+    public func stopWaiting() {
+        stopping = true
+        releaseWatchers(force: true)
+    }
+
+    /// Waits until the journal holds more than `size` entries, `timeout` passes, or the daemon stops.
     public func waitForGrowth(beyond size: Int, timeout: Duration) async {
-        if committedSize > size { return }
+        if committedSize > size || stopping { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.registerWatcher(size) }
             group.addTask { try? await Task.sleep(for: timeout) }
@@ -92,7 +101,7 @@ public actor JournalWriter {
     }
 
     private func registerWatcher(_ size: Int) async {
-        if committedSize > size { return }
+        if committedSize > size || stopping { return }
         await withCheckedContinuation { sizeWatchers.append((size, $0)) }
     }
 
