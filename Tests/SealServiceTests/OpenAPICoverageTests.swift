@@ -1,0 +1,76 @@
+import Foundation
+import SealCore
+import Testing
+
+/// The OpenAPI document and the daemon must describe the same API: every route, every error code.
+@Suite("OpenAPI document")
+struct OpenAPICoverageTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var spec: String { (try? String(contentsOf: root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)) ?? "" }
+
+    static func sources(_ module: String) -> [String] {
+        let directory = root.appendingPathComponent("Sources/\(module)")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return files.filter { $0.hasSuffix(".swift") }.compactMap { try? String(contentsOf: directory.appendingPathComponent($0), encoding: .utf8) }
+    }
+
+    /// "METHOD /path/{param}" for every route the daemon registers.
+    static var routesInCode: Set<String> {
+        var routes = Set<String>()
+        let pattern = try! NSRegularExpression(pattern: #"router\.(get|post|put|delete|patch)\("([^"]+)"\)"#)
+        for text in sources("SealService") {
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let method = String(text[Range(match.range(at: 1), in: text)!]).uppercased()
+                var path = String(text[Range(match.range(at: 2), in: text)!])
+                path = path.replacingOccurrences(of: #":([a-z_]+)"#, with: "{$1}", options: .regularExpression)
+                if path.contains("\\(action.rawValue)") {
+                    for action in SealLifecycle.Action.allCases {
+                        routes.insert("\(method) \(path.replacingOccurrences(of: "\\(action.rawValue)", with: action.rawValue))")
+                    }
+                } else {
+                    routes.insert("\(method) \(path)")
+                }
+            }
+        }
+        return routes
+    }
+
+    static var routesInSpec: Set<String> {
+        var routes = Set<String>()
+        var current: String?
+        for line in spec.split(separator: "\n") {
+            if line.hasPrefix("  /"), line.hasSuffix(":") { current = String(line.dropFirst(2).dropLast()); continue }
+            if line.hasPrefix("components:") { current = nil }
+            if let current, let method = ["get", "post", "put", "delete", "patch"].first(where: { line == "    \($0):" }) {
+                routes.insert("\(method.uppercased()) \(current)")
+            }
+        }
+        return routes
+    }
+
+    @Test("every route in the code is in the document, and nothing else")
+    func routesMatch() {
+        let code = Self.routesInCode
+        let spec = Self.routesInSpec
+        #expect(code.count > 20)
+        #expect(code.subtracting(spec).sorted() == [], "routes missing from docs/openapi.yaml")
+        #expect(spec.subtracting(code).sorted() == [], "documented routes the daemon does not serve")
+    }
+
+    @Test("every error code the daemon can answer with is named in the document")
+    func errorCodesDocumented() {
+        let pattern = try! NSRegularExpression(pattern: #"static let [a-zA-Z]+ = Self\("([a-z-]+)"\)"#)
+        var codes = Set<String>()
+        for module in ["SealCore", "SealStore", "SealService"] {
+            for text in Self.sources(module) {
+                for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                    codes.insert(String(text[Range(match.range(at: 1), in: text)!]))
+                }
+            }
+        }
+        #expect(codes.count > 20)
+        let spec = Self.spec
+        let missing = codes.filter { !spec.contains("`\($0)`") && !spec.contains(" \($0),") && !spec.contains(" \($0)]") }
+        #expect(missing.sorted() == [], "error codes not in docs/openapi.yaml")
+    }
+}
