@@ -93,13 +93,19 @@ struct DaemonLifecycleTests {
         #expect(await daemon.stop() == 0)
     }
 
-    @Test("unknown routes get a JSON 404; oversized bodies a JSON 413")
+    @Test("unknown routes get a JSON 404; malformed bodies a JSON 400; oversized bodies a JSON 413")
     func notFoundAndTooLarge() async throws {
         let daemon = try RunningDaemon(name: "errors", extra: "max_request_body = 2048")
         try daemon.start()
         let (code, body) = try daemon.curl("/v1/no-such-thing")
         #expect(code == 404)
         #expect((try jsonObject(body)["error"] as? [String: Any])?["code"] as? String == "not-found")
+        let (badCode, badBody) = try daemon.curl("/v1/staff", method: "POST", body: "{\"id\": ")
+        #expect(badCode == 400)
+        #expect((try jsonObject(badBody)["error"] as? [String: Any])?["code"] as? String == "bad-request")
+        let (typeCode, typeBody) = try daemon.curl("/v1/staff", method: "POST", body: "{\"id\": 5, \"name\": \"x\", \"roles\": []}")
+        #expect(typeCode == 400)
+        #expect(((try jsonObject(typeBody)["error"] as? [String: Any])?["message"] as? String)?.contains("id") == true)
         let big = "{\"x\":\"" + String(repeating: "a", count: 4096) + "\"}"
         let (bigCode, bigBody) = try daemon.curl("/v1/status", method: "POST", body: big)
         #expect(bigCode == 413)
