@@ -45,7 +45,7 @@ extension DaemonConfiguration {
         }
         let reader = TOMLReader(file: file)
         var config = DaemonConfiguration()
-        try reader.sections(table, allowed: ["daemon", "access"])
+        try reader.sections(table, allowed: ["daemon", "access", "policy"])
 
         if let daemon = try reader.table(table, "daemon") {
             try reader.keys(daemon, section: "daemon", allowed: [
@@ -79,6 +79,24 @@ extension DaemonConfiguration {
                 if let rules = try reader.rules(access, "access.\(role.rawValue)") { grants[role] = rules }
             }
             config.access = AccessPolicy(grants: grants, trustedTools: try reader.rules(access, "access.trusted_tools") ?? [])
+        }
+        if let policy = try reader.table(table, "policy") {
+            try reader.keys(policy, section: "policy", allowed: ["timezone", "max_count", "urgent_window_hours", "require_filing"])
+            if let v = try reader.string(policy, "policy.timezone") {
+                guard TimeZone(identifier: v) != nil else {
+                    throw reader.error("policy.timezone", "\"\(v)\" is not a time zone name such as \"Asia/Shanghai\"")
+                }
+                config.policy.timeZone = v
+            }
+            if let v = try reader.int(policy, "policy.max_count") {
+                guard (1...10_000).contains(v) else { throw reader.error("policy.max_count", "must be between 1 and 10000") }
+                config.policy.maxCount = v
+            }
+            if let v = try reader.int(policy, "policy.urgent_window_hours") {
+                guard (1...24 * 30).contains(v) else { throw reader.error("policy.urgent_window_hours", "must be between 1 and 720") }
+                config.policy.urgentWindow = TimeInterval(v * 3600)
+            }
+            if let v = try reader.bool(policy, "policy.require_filing") { config.policy.requireFiling = v }
         }
         return config
     }
@@ -121,6 +139,12 @@ private struct TOMLReader {
         guard let value = table[leaf(dotted)] else { return nil }
         guard let int = value.int else { throw error(dotted, "expected an integer, found \(value.type)") }
         return int
+    }
+
+    func bool(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> Bool? {
+        guard let value = table[leaf(dotted)] else { return nil }
+        guard let bool = value.bool else { throw error(dotted, "expected true or false, found \(value.type)") }
+        return bool
     }
 
     func path(_ value: String, _ dotted: String) throws(ConfigurationError) -> String {

@@ -17,6 +17,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var maxRequestBodyBytes: Int = 1 << 20
     /// Which Unix users and groups hold which roles, and who may act on behalf of staff.
     public var access = AccessPolicy()
+    /// The use rules' settings (`[policy]`).
+    public var policy = UsePolicySettings()
 
     public init() {}
 }

@@ -23,6 +23,8 @@ public enum SealAPI {
         DelegationRoutes(register: environment.register).register(on: router)
         CustodyRoutes(register: environment.register).register(on: router)
         JournalRoutes(register: environment.register).register(on: router)
+        RequestRoutes(register: environment.register).register(on: router)
+        UseRoutes(register: environment.register).register(on: router)
         return router
     }
 }

@@ -108,6 +108,64 @@ extension RegistryDatabase {
             }
             try db.create(index: "carry_out_open", on: "carry_out", columns: ["seal_id", "returned_at"])
         }
+        migrator.registerMigration("v3-requests-and-uses") { db in
+            try db.create(table: "use_request") { t in
+                t.primaryKey("id", .text)
+                t.column("seal_id", .text).notNull().references("seal")
+                t.column("matter_code", .text).notNull().references("matter")
+                t.column("case_number", .text).notNull()
+                t.column("purpose", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.column("document_digest", .text)
+                t.column("urgent", .boolean).notNull()
+                t.column("requester", .text).notNull().references("staff")
+                t.column("created_at", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("approver", .text)
+                t.column("approved_count", .integer)
+                t.column("approved_until", .text)
+                t.column("approved_at", .text)
+                t.column("denied_by", .text)
+                t.column("denial_reason", .text)
+                t.column("denied_at", .text)
+                t.column("used", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(index: "use_request_by_status", on: "use_request", columns: ["status"])
+            try db.create(index: "use_request_by_requester", on: "use_request", columns: ["requester"])
+            // One row per use (a line of the 印章使用登记本). `count` is as recorded; `effective_count` after corrections.
+            try db.create(table: "use_record") { t in
+                t.primaryKey("id", .text)
+                t.column("request_id", .text).notNull().references("use_request")
+                t.column("seal_id", .text).notNull().references("seal")
+                t.column("matter_code", .text).notNull()
+                t.column("case_number", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.column("effective_count", .integer).notNull()
+                t.column("user", .text).notNull()
+                t.column("recorder", .text)
+                t.column("approver", .text)
+                t.column("urgent", .boolean).notNull()
+                t.column("note", .text)
+                t.column("document_digest", .text)
+                t.column("time", .text).notNull()
+                t.column("medium", .text).notNull()
+                t.column("certificate_fingerprint", .text)
+                t.column("statement", .text)
+                t.column("signature", .text)
+            }
+            try db.create(index: "use_record_by_seal", on: "use_record", columns: ["seal_id", "time"])
+            try db.create(index: "use_record_by_request", on: "use_record", columns: ["request_id"])
+            try db.create(table: "use_correction") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("use_id", .text).notNull().references("use_record")
+                t.column("new_count", .integer).notNull()
+                t.column("reason", .text).notNull()
+                t.column("corrected_by", .text)
+                t.column("at", .text).notNull()
+            }
+        }
         return migrator
     }
 }

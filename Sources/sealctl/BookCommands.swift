@@ -5,8 +5,59 @@ import SealBook
 struct BookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book", abstract: "The usage book's integrity: signed checkpoint, register key, proofs.",
-        subcommands: [Checkpoint_.self, Key.self, Proof.self]
+        subcommands: [List.self, Checkpoint_.self, Key.self, Proof.self]
     )
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the usage register (印章使用登记本), seal by seal.",
+            discussion: "Columns: 序号 (per seal), date and time (local), 事由, 批准人, 用印人, 用印数 (after corrections), matter, case, urgent, corrections."
+        )
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Only this seal.") var seal: String?
+        @Option(help: "From this local date (YYYY-MM-DD).") var from: String?
+        @Option(help: "To this local date, inclusive.") var to: String?
+        @Option(help: "Only this matter code.") var matter: String?
+        @Option(help: "Only uses by this staff id (用印人).") var user: String?
+
+        func run() async throws {
+            try await runReporting {
+                var after: String?
+                var lines: [JSON] = []
+                var pages: [Any] = []
+                repeat {
+                    let (page, _) = try await global.client().call(.GET, "/v1/uses" + query([
+                        ("seal", seal), ("from", from), ("to", to), ("matter", matter), ("user", user), ("after", after), ("limit", "1000"),
+                    ]))
+                    lines += page["uses"].array
+                    pages += (page["uses"].value as? [Any]) ?? []
+                    after = page["next"].isNull ? nil : page["next"].text
+                } while after != nil
+                if global.json { return Output.printJSONLine(["uses": pages]) }
+                let bySeal = Dictionary(grouping: lines, by: { $0["seal"].text })
+                for sealID in bySeal.keys.sorted() {
+                    let group = bySeal[sealID]!
+                    print("\(group[0]["seal_name"].text) (\(sealID))")
+                    Self.printLines(group)
+                    print("")
+                }
+                if lines.isEmpty { print("no uses recorded") }
+            }
+        }
+
+        static func printLines(_ lines: [JSON]) {
+            Output.printTable(
+                ["序号", "日期", "时间", "事由", "批准人", "用印人", "用印数", "事项", "办件编号", "紧急", "更正"],
+                lines.map { u in
+                    let approver = u["approver"].isNull ? "(待批)" : "\(u["approver_name"].text)(\(u["approver"].text))"
+                    let corrections = u["corrections"].array.map { "→\($0["count"].text): \($0["reason"].text)" }.joined(separator: "; ")
+                    return [u["serial"].text, u["local_date"].text, u["local_time"].text, u["reason"].text, approver,
+                            "\(u["user_name"].text)(\(u["user"].text))", u["count"].text, u["matter"].text, u["case_number"].text,
+                            u["urgent"].bool == true ? "是" : "", corrections]
+                }
+            )
+        }
+    }
 
     struct Checkpoint_: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -15,7 +15,8 @@ struct SealctlCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             StatusCommand.self, WhoAmICommand.self, StaffCommand.self, MatterCommand.self, SealCommand.self,
-            DelegationCommand.self, CustodyCommand.self, EventsCommand.self, BookCommand.self,
+            DelegationCommand.self, CustodyCommand.self, RequestCommand.self, UseCommand.self, EventsCommand.self,
+            BookCommand.self,
         ]
     )
 

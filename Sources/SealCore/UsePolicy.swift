@@ -1,0 +1,171 @@
+/// The rules a use must pass, as one pure function: the store loads the facts, this decides. Each failure is its
+/// own code; the first rule that fails is reported.
+public enum UsePolicy {
+    /// Everything the rules look at, loaded inside the transaction that will record the outcome.
+    public struct Facts: Sendable {
+        public var seal: Seal
+        public var matter: Matter
+        /// Delegations that list both this seal and this matter, whatever their validity.
+        public var covering: [Delegation]
+        /// The local calendar date of the use (in the configured time zone).
+        public var today: LocalDate
+        public var purpose: UseRequest.Purpose
+        public var requireFiling: Bool
+
+        public init(
+            seal: Seal, matter: Matter, covering: [Delegation], today: LocalDate, purpose: UseRequest.Purpose,
+            requireFiling: Bool
+        ) {
+            self.seal = seal
+            self.matter = matter
+            self.covering = covering
+            self.today = today
+            self.purpose = purpose
+            self.requireFiling = requireFiling
+        }
+    }
+
+    /// The delegation under which the seal may be used for the matter today, or the refusal.
+    /// Checked when a request is created and again at every use.
+    @discardableResult
+    public static func checkDelegation(_ f: Facts) throws(SealError) -> Delegation {
+        guard f.seal.status == .active else {
+            throw SealError(.sealNotActive, .conflict, "seal \(f.seal.id) is \(f.seal.status.rawValue), not active")
+        }
+        if f.matter.crossTownship {
+            throw SealError(.crossTownship, .conflict, "matter \(f.matter.code) is cross-township and stays with the county")
+        }
+        if f.matter.nonDelegable {
+            throw SealError(.nonDelegable, .conflict, "matter \(f.matter.code) may not be delegated by law")
+        }
+        guard Seal.kind(f.seal.kind, fits: f.matter.category) else {
+            throw SealError(
+                .sealKindMismatch, .conflict,
+                "seal \(f.seal.id) (\(f.seal.kind.rawValue)) does not fit the \(f.matter.category.rawValue) matter \(f.matter.code)"
+            )
+        }
+        guard !f.covering.isEmpty else {
+            throw SealError(.matterNotDelegated, .conflict, "no delegation covers seal \(f.seal.id) for matter \(f.matter.code)")
+        }
+        let inForce = f.covering.filter { $0.isInForce(on: f.today) }
+        guard !inForce.isEmpty else {
+            let why = f.covering.map { d in
+                d.revokedAt != nil ? "\(d.id) revoked" : (f.today < d.validFrom ? "\(d.id) not valid until \(d.validFrom)" : "\(d.id) expired \(d.validTo)")
+            }
+            throw SealError(.delegationNotInForce, .conflict, "no covering delegation is in force on \(f.today): \(why.joined(separator: ", "))")
+        }
+        var usable = inForce
+        if f.requireFiling {
+            usable = inForce.filter(\.isFiled)
+            guard !usable.isEmpty else {
+                throw SealError(.delegationUnfiled, .conflict, "the covering delegation \(inForce[0].id) has no judicial filing record, and filing is required")
+            }
+        }
+        // 委托办理 lets the township decide; 委托受理 only lets it receive.
+        if f.purpose == .decision {
+            guard let handling = usable.first(where: { d in d.matters.contains { $0.code == f.matter.code && $0.method == .handling } }) else {
+                throw SealError(
+                    .acceptanceOnly, .conflict,
+                    "matter \(f.matter.code) is delegated for acceptance only (委托受理); the township cannot stamp a decision"
+                )
+            }
+            return handling
+        }
+        return usable[0]
+    }
+
+    /// Who may record a physical use, and when: the approval must be in force and cover the count.
+    public struct UseFacts: Sendable {
+        public var request: UseRequest
+        public var count: Int
+        /// RFC 3339 UTC now.
+        public var now: String
+        /// Staff id of the person recording the use.
+        public var recorder: String?
+        public var recorderIsAdmin: Bool
+        public var custodian: String
+        /// The carrier, when the seal is carried out.
+        public var carrier: String?
+
+        public init(request: UseRequest, count: Int, now: String, recorder: String?, recorderIsAdmin: Bool, custodian: String, carrier: String?) {
+            self.request = request
+            self.count = count
+            self.now = now
+            self.recorder = recorder
+            self.recorderIsAdmin = recorderIsAdmin
+            self.custodian = custodian
+            self.carrier = carrier
+        }
+    }
+
+    /// Checks a use against its request's state. Returns whether it is an urgent use before approval.
+    public static func checkUse(_ u: UseFacts) throws(SealError) -> Bool {
+        guard u.count >= 1 else { throw SealError(.invalidField, .badRequest, "a use needs a count of at least 1") }
+        let r = u.request
+        if let carrier = u.carrier {
+            guard u.recorder == carrier else {
+                throw SealError(.sealCarriedOut, .conflict, "the seal is carried out by \(carrier); only the carrier can use it until it returns")
+            }
+        } else {
+            guard u.recorder == u.custodian || u.recorderIsAdmin else {
+                throw SealError(.forbidden, .forbidden, "only the seal's custodian (\(u.custodian)) or an admin records a physical use")
+            }
+        }
+        switch r.status {
+        case .approved:
+            guard let approval = r.approval else { throw SealError(.notApproved, .conflict, "request \(r.id) has no approval") }
+            if approval.approver == r.requester {
+                throw SealError(.selfApproval, .forbidden, "request \(r.id) was approved by its own requester")
+            }
+            guard approval.until >= u.now else {
+                throw SealError(.approvalExpired, .conflict, "the approval of \(r.id) expired at \(approval.until)")
+            }
+            guard r.used + u.count <= approval.count else {
+                throw SealError(
+                    .countExceedsApproval, .conflict,
+                    "\(u.count) more would make \(r.used + u.count) of \(approval.count) approved impressions"
+                )
+            }
+            return false
+        case .pending where r.urgent:
+            // 紧急用印: recorded now, must be approved within the window; never beyond what was requested.
+            guard r.used + u.count <= r.count else {
+                throw SealError(.countExceedsApproval, .conflict, "\(r.used + u.count) would exceed the \(r.count) requested")
+            }
+            return true
+        case .pending:
+            throw SealError(.notApproved, .conflict, "request \(r.id) is pending approval")
+        case .denied:
+            throw SealError(.notApproved, .conflict, "request \(r.id) was denied")
+        case .cancelled:
+            throw SealError(.notApproved, .conflict, "request \(r.id) was cancelled")
+        case .exhausted:
+            throw SealError(.countExceedsApproval, .conflict, "request \(r.id) has used all \(r.approval?.count ?? 0) approved impressions")
+        case .expired:
+            throw SealError(.approvalExpired, .conflict, "the approval of \(r.id) has expired")
+        }
+    }
+
+    /// A 事由 must say something: not blank, not only punctuation.
+    public static func checkReason(_ reason: String) throws(SealError) {
+        guard ReasonText.isMeaningful(reason) else {
+            throw SealError(.invalidField, .badRequest, "the reason (事由) must say why the seal is needed, not be blank or only punctuation")
+        }
+    }
+
+    public static func checkCount(_ count: Int, max: Int) throws(SealError) {
+        guard (1...max).contains(count) else {
+            throw SealError(.invalidField, .badRequest, "the count (用印数) must be between 1 and \(max)")
+        }
+    }
+
+    /// SHA-256 hex, 64 characters.
+    public static func checkDigest(_ digest: String?) throws(SealError) -> String? {
+        guard let digest else { return nil }
+        let lower = digest.lowercased()
+        guard lower.count == 64, lower.allSatisfy({ $0.isHexDigit }) else {
+            throw SealError(.invalidField, .badRequest, "the document digest must be 64 hex characters (SHA-256)")
+        }
+        return lower
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import Hummingbird
+import SealBook
+import SealCore
+import SealStore
+
+/// Requests to use a seal: create (clerk), approve / deny (approver), cancel (the requester). Every refusal is
+/// journaled.
+struct RequestRoutes {
+    let register: Register
+
+    struct Approve: Decodable {
+        var count: Int?
+        var until: String?
+    }
+
+    struct Deny: Decodable {
+        var reason: String
+    }
+
+    func register(on router: Router<SealRequestContext>) {
+        router.post("/v1/requests") { request, context in
+            let body = try await request.decode(as: NewUseRequest.self, context: context)
+            return try await context.journalingRefusals(
+                register, action: "request.create", subject: body.seal,
+                details: ["seal": .string(body.seal), "matter": .string(body.matter), "case_number": .string(body.caseNumber), "count": .int(Int64(body.count))]
+            ) {
+                let caller = try context.caller(requiring: .clerk)
+                return created(try await register.createRequest(body, actor: caller.journalActor))
+            }
+        }
+        router.get("/v1/requests") { request, context in
+            let caller = try context.requireCaller()
+            let mine = try request.queryBool("mine")
+            if mine && caller.staffID == nil {
+                throw SealError(.staffRequired, .forbidden, "--mine needs you to act as a staff member")
+            }
+            return ListResponse(key: "requests", items: try await register.requests(status: request.query("status"), requester: mine ? caller.staffID : nil))
+        }
+        router.get("/v1/requests/:id") { _, context in
+            _ = try context.requireCaller()
+            return try await register.requestView(id: try context.path("id"))
+        }
+        router.post("/v1/requests/:id/approve") { request, context in
+            let id = try context.path("id")
+            return try await context.journalingRefusals(register, action: "request.approve", subject: id, details: ["request": .string(id)]) {
+                let caller = try context.caller(requiring: .approver)
+                let body = try await Self.optionalBody(request, context, Approve(count: nil, until: nil))
+                let until = try body.until.map { try parseTime($0, field: "until") }
+                return try await register.approveRequest(id: id, count: body.count, until: until, actor: caller.journalActor)
+            }
+        }
+        router.post("/v1/requests/:id/deny") { request, context in
+            let id = try context.path("id")
+            return try await context.journalingRefusals(register, action: "request.deny", subject: id, details: ["request": .string(id)]) {
+                let caller = try context.caller(requiring: .approver)
+                let body = try await request.decode(as: Deny.self, context: context)
+                return try await register.denyRequest(id: id, reason: body.reason, actor: caller.journalActor)
+            }
+        }
+        router.post("/v1/requests/:id/cancel") { _, context in
+            let id = try context.path("id")
+            return try await context.journalingRefusals(register, action: "request.cancel", subject: id, details: ["request": .string(id)]) {
+                let caller = try context.requireCaller()
+                return try await register.cancelRequest(id: id, actor: caller.journalActor)
+            }
+        }
+    }
+
+    /// A JSON body that may be empty (then `empty` is used).
+    static func optionalBody<T: Decodable>(_ request: Request, _ context: SealRequestContext, _ empty: T) async throws -> T {
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        if buffer.readableBytes == 0 { return empty }
+        return try await request.decode(as: T.self, context: context)
+    }
+}
+
+extension UseRequest: ResponseEncodable {}
+extension UseRequestView: ResponseEncodable {}

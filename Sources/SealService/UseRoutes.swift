@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import SealBook
+import SealCore
+import SealStore
+
+/// Uses of seals (the 印章使用登记本): recording a physical use, corrections, and reading the book.
+struct UseRoutes {
+    let register: Register
+
+    struct Record: Decodable {
+        var request: String
+        var count: Int
+        var note: String?
+    }
+
+    struct Correct: Decodable {
+        var count: Int
+        var reason: String
+    }
+
+    func register(on router: Router<SealRequestContext>) {
+        router.post("/v1/uses") { request, context in
+            let body = try await request.decode(as: Record.self, context: context)
+            return try await context.journalingRefusals(
+                register, action: "use.record", subject: body.request,
+                details: ["request": .string(body.request), "count": .int(Int64(body.count))]
+            ) {
+                let caller = try context.requireCaller()
+                return created(try await register.recordUse(
+                    request: body.request, count: body.count, note: body.note, actor: caller.journalActor, actorIsAdmin: caller.has(.admin)
+                ))
+            }
+        }
+        router.post("/v1/uses/:id/correct") { request, context in
+            let id = try context.path("id")
+            return try await context.journalingRefusals(register, action: "use.correct", subject: id, details: ["use": .string(id)]) {
+                let caller = try context.caller(requiring: .admin)
+                let body = try await request.decode(as: Correct.self, context: context)
+                return created(try await register.correctUse(id: id, count: body.count, reason: body.reason, actor: caller.journalActor))
+            }
+        }
+        router.get("/v1/uses") { request, context in
+            _ = try context.requireCaller()
+            let filter = UseFilter(
+                seal: request.query("seal"), matter: request.query("matter"), user: request.query("user"),
+                request: request.query("request"), from: try request.queryDate("from"), to: try request.queryDate("to")
+            )
+            let limit = min(max(try request.queryInt("limit", default: 1000)!, 1), 10_000)
+            let uses = try await register.uses(filter, limit: limit, after: request.query("after"))
+            return UsePage(uses: uses, next: uses.count == limit ? uses.last?.id : nil)
+        }
+    }
+}
+
+/// One page of the book; `next` is the `after` value for the following page.
+struct UsePage: ResponseEncodable, Sendable {
+    var uses: [UseLine]
+    var next: String?
+}
+
+extension UseLine: ResponseEncodable {}

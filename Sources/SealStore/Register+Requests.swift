@@ -1,0 +1,242 @@
+import Foundation
+import GRDB
+import SealBook
+import SealCore
+
+/// A new request as the clerk submitted it.
+public struct NewUseRequest: Sendable, Codable {
+    public var seal: String
+    public var matter: String
+    public var caseNumber: String
+    public var purpose: UseRequest.Purpose
+    public var reason: String
+    public var count: Int
+    public var documentDigest: String?
+    public var urgent: Bool?
+}
+
+/// A request with its uses, as `request show` prints it.
+public struct UseRequestView: Sendable, Codable {
+    public var request: UseRequest
+    /// `pending`, `approved`, `denied`, `cancelled`, `exhausted` or `expired`, as of now.
+    public var state: UseRequest.Status
+    public var remaining: Int
+    public var urgentUnresolved: Bool
+    public var uses: [UseLine]
+}
+
+extension UseRequest {
+    init(row: Row) {
+        var approval: Approval?
+        if let approver: String = row["approver"] {
+            approval = Approval(approver: approver, count: row["approved_count"], until: row["approved_until"], at: row["approved_at"])
+        }
+        var denial: Denial?
+        if let by: String = row["denied_by"] {
+            denial = Denial(by: by, reason: row["denial_reason"], at: row["denied_at"])
+        }
+        self.init(
+            id: row["id"], seal: row["seal_id"], matter: row["matter_code"], caseNumber: row["case_number"],
+            purpose: Purpose(rawValue: row["purpose"]) ?? .other, reason: row["reason"], count: row["count"],
+            documentDigest: row["document_digest"], urgent: row["urgent"], requester: row["requester"],
+            createdAt: row["created_at"], status: Status(rawValue: row["status"]) ?? .pending, approval: approval,
+            denial: denial, used: row["used"]
+        )
+    }
+}
+
+extension Register {
+    /// The staff member behind an actor, required for anything a person must sign for (用印人, 批准人).
+    static func actingStaff(_ db: Database, _ actor: JournalActor) throws -> Staff {
+        guard let id = actor.staff else {
+            throw SealError(
+                .staffRequired, .forbidden,
+                "this must be done as a registered staff member: link your Unix user to a staff record, or use a trusted tool with --as"
+            )
+        }
+        return try activeStaff(db, id: id, as: "acting")
+    }
+
+    /// The facts the use rules need for this seal and matter, loaded in the caller's transaction.
+    static func policyFacts(_ db: Database, seal sealID: String, matter code: String, purpose: UseRequest.Purpose, now: Date, settings: UsePolicySettings) throws -> UsePolicy.Facts {
+        guard let seal = try Self.seal(db, id: sealID) else { throw SealError(.unknownSeal, .notFound, "no seal \(sealID)") }
+        guard let matter = try Self.matter(db, code: code) else { throw SealError(.unknownMatter, .notFound, "no matter \(code)") }
+        let ids = try String.fetchAll(
+            db,
+            sql: """
+                SELECT ds.delegation_id FROM delegation_seal ds JOIN delegation_matter dm ON dm.delegation_id = ds.delegation_id
+                WHERE ds.seal_id = ? AND dm.matter_code = ? ORDER BY ds.delegation_id
+                """,
+            arguments: [sealID, code]
+        )
+        let covering = try ids.compactMap { try Self.delegation(db, id: $0) }
+        let zone = TimeZone(identifier: settings.timeZone) ?? .current
+        return UsePolicy.Facts(
+            seal: seal, matter: matter, covering: covering, today: LocalDate.today(now, timeZone: zone), purpose: purpose,
+            requireFiling: settings.requireFiling
+        )
+    }
+
+    /// `request.created`: checked against every rule now, so a request that could never be used is refused at once.
+    public func createRequest(_ new: NewUseRequest, actor: JournalActor) async throws -> UseRequest {
+        let settings = self.policy
+        return try await writer.write(actor: actor) { db, now in
+            let requester = try Self.actingStaff(db, actor)
+            try UsePolicy.checkReason(new.reason)
+            try UsePolicy.checkCount(new.count, max: settings.maxCount)
+            guard !new.caseNumber.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw SealError(.invalidField, .badRequest, "a request needs the case number (办件编号)")
+            }
+            let digest = try UsePolicy.checkDigest(new.documentDigest)
+            let facts = try Self.policyFacts(db, seal: new.seal, matter: new.matter, purpose: new.purpose, now: now, settings: settings)
+            let delegation = try UsePolicy.checkDelegation(facts)
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM use_request") ?? 0
+            let request = UseRequest(
+                id: String(format: "REQ-%06d", count + 1), seal: new.seal, matter: new.matter, caseNumber: new.caseNumber,
+                purpose: new.purpose, reason: new.reason, count: new.count, documentDigest: digest, urgent: new.urgent ?? false,
+                requester: requester.id, createdAt: JournalClock.timestamp(now)
+            )
+            try db.execute(
+                sql: """
+                    INSERT INTO use_request(id, seal_id, matter_code, case_number, purpose, reason, count, document_digest, urgent, requester, created_at, status)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
+                    """,
+                arguments: [request.id, request.seal, request.matter, request.caseNumber, request.purpose.rawValue, request.reason,
+                            request.count, request.documentDigest, request.urgent, request.requester, request.createdAt]
+            )
+            var payload = try JSONValue(encoding: request).objectValue ?? [:]
+            payload["delegation"] = .string(delegation.id)
+            return (request, [JournalRecord(kind: "request.created", subject: request.id, payload: .object(payload))])
+        }
+    }
+
+    /// `request.approved`: by someone other than the requester, for at most the requested count, until `until`
+    /// (default: the end of the local day).
+    public func approveRequest(id: String, count: Int?, until: Date?, actor: JournalActor) async throws -> UseRequest {
+        let settings = self.policy
+        return try await writer.write(actor: actor) { db, now in
+            let approver = try Self.actingStaff(db, actor)
+            guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+            guard approver.id != request.requester else {
+                throw SealError(.selfApproval, .forbidden, "\(approver.id) requested \(id) and cannot approve it")
+            }
+            guard request.status == .pending else {
+                throw SealError(.illegalRequestState, .conflict, "request \(id) is \(request.effectiveStatus(now: JournalClock.timestamp(now)).rawValue), not pending")
+            }
+            let approved = count ?? request.count
+            guard approved >= 1, approved <= request.count else {
+                throw SealError(.invalidField, .badRequest, "the approved count must be between 1 and the \(request.count) requested")
+            }
+            guard approved >= request.used else {
+                throw SealError(.invalidField, .badRequest, "\(request.used) impressions were already used urgently; approve at least that many")
+            }
+            let zone = TimeZone(identifier: settings.timeZone) ?? .current
+            let deadline = until ?? Self.endOfLocalDay(now, zone)
+            guard deadline > now else { throw SealError(.invalidField, .badRequest, "the approval must be valid until a time in the future") }
+            // Rules are checked again: the seal or delegation may have changed since the request.
+            try UsePolicy.checkDelegation(try Self.policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
+            request.approval = .init(approver: approver.id, count: approved, until: JournalClock.timestamp(deadline), at: JournalClock.timestamp(now))
+            request.status = request.used >= approved ? .exhausted : .approved
+            try db.execute(
+                sql: "UPDATE use_request SET status = ?, approver = ?, approved_count = ?, approved_until = ?, approved_at = ? WHERE id = ?",
+                arguments: [request.status.rawValue, approver.id, approved, request.approval!.until, request.approval!.at, id]
+            )
+            return (request, [JournalRecord(
+                kind: "request.approved", subject: id,
+                payload: ["request": .string(id), "approver": .string(approver.id), "count": .int(Int64(approved)), "until": .string(request.approval!.until)]
+            )])
+        }
+    }
+
+    /// `request.denied`, with a reason.
+    public func denyRequest(id: String, reason: String, actor: JournalActor) async throws -> UseRequest {
+        try await writer.write(actor: actor) { db, now in
+            let approver = try Self.actingStaff(db, actor)
+            guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+            guard approver.id != request.requester else {
+                throw SealError(.selfApproval, .forbidden, "\(approver.id) requested \(id) and cannot decide on it; cancel it instead")
+            }
+            guard request.status == .pending else {
+                throw SealError(.illegalRequestState, .conflict, "request \(id) is \(request.status.rawValue), not pending")
+            }
+            guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, .badRequest, "a denial needs a reason") }
+            request.status = .denied
+            request.denial = .init(by: approver.id, reason: reason, at: JournalClock.timestamp(now))
+            try db.execute(
+                sql: "UPDATE use_request SET status = 'denied', denied_by = ?, denial_reason = ?, denied_at = ? WHERE id = ?",
+                arguments: [approver.id, reason, request.denial!.at, id]
+            )
+            return (request, [JournalRecord(kind: "request.denied", subject: id, payload: ["request": .string(id), "by": .string(approver.id), "reason": .string(reason)])])
+        }
+    }
+
+    /// `request.cancelled`, by the requester, before any use.
+    public func cancelRequest(id: String, actor: JournalActor) async throws -> UseRequest {
+        try await writer.write(actor: actor) { db, _ in
+            let staff = try Self.actingStaff(db, actor)
+            guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+            guard staff.id == request.requester else {
+                throw SealError(.notRequester, .forbidden, "only the requester (\(request.requester)) can cancel \(id)")
+            }
+            guard request.status == .pending || request.status == .approved, request.used == 0 else {
+                throw SealError(.illegalRequestState, .conflict, "request \(id) is \(request.status.rawValue)\(request.used > 0 ? " and has uses" : ""); it cannot be cancelled")
+            }
+            request.status = .cancelled
+            try db.execute(sql: "UPDATE use_request SET status = 'cancelled' WHERE id = ?", arguments: [id])
+            return (request, [JournalRecord(kind: "request.cancelled", subject: id, payload: ["request": .string(id)])])
+        }
+    }
+
+    /// Requests, newest first. `status` may also be `urgent-unresolved`.
+    public func requests(status: String?, requester: String?) async throws -> [UseRequestView] {
+        let settings = self.policy
+        return try await pool.read { db in
+            let now = Date()
+            let nowText = JournalClock.timestamp(now)
+            var sql = "SELECT * FROM use_request"
+            var arguments: StatementArguments = []
+            if let requester {
+                sql += " WHERE requester = ?"
+                _ = arguments.append(contentsOf: [requester])
+            }
+            sql += " ORDER BY id DESC"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(UseRequest.init(row:)).compactMap { request in
+                let view = UseRequestView(
+                    request: request, state: request.effectiveStatus(now: nowText), remaining: request.effectiveStatus(now: nowText) == .approved ? request.remaining : 0,
+                    urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow), uses: []
+                )
+                switch status {
+                case nil: return view
+                case "urgent-unresolved": return view.urgentUnresolved ? view : nil
+                case let s?: return view.state.rawValue == s ? view : nil
+                }
+            }
+        }
+    }
+
+    public func requestView(id: String) async throws -> UseRequestView {
+        let settings = self.policy
+        return try await pool.read { db in
+            guard let request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+            let now = Date()
+            let state = request.effectiveStatus(now: JournalClock.timestamp(now))
+            return UseRequestView(
+                request: request, state: state, remaining: state == .approved ? request.remaining : 0,
+                urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow),
+                uses: try Self.useLines(db, UseFilter(request: id), limit: 10_000, after: nil, zone: settings.timeZone)
+            )
+        }
+    }
+
+    static func request(_ db: Database, id: String) throws -> UseRequest? {
+        try Row.fetchOne(db, sql: "SELECT * FROM use_request WHERE id = ?", arguments: [id]).map(UseRequest.init(row:))
+    }
+
+    /// The last second of `date`'s day in `zone`.
+    static func endOfLocalDay(_ date: Date, _ zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let start = calendar.startOfDay(for: date)
+        return calendar.date(byAdding: .day, value: 1, to: start)!.addingTimeInterval(-1)
+    }
+}

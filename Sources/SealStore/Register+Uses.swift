@@ -1,0 +1,223 @@
+import Foundation
+import GRDB
+import SealBook
+import SealCore
+
+/// One line of the 印章使用登记本.
+public struct UseLine: Sendable, Codable, Equatable {
+    public var id: String
+    /// 序号: the use's number in this seal's book.
+    public var serial: Int
+    public var seal: String
+    public var sealName: String
+    public var time: String
+    /// Local date and time in the register's time zone, as the paper book writes them.
+    public var localDate: String
+    public var localTime: String
+    /// 事由
+    public var reason: String
+    /// 批准人 (staff id and name); empty for an urgent use not yet approved.
+    public var approver: String?
+    public var approverName: String?
+    /// 用印人
+    public var user: String
+    public var userName: String
+    /// 用印数 after corrections.
+    public var count: Int
+    public var recordedCount: Int
+    public var matter: String
+    public var matterName: String
+    public var caseNumber: String
+    public var request: String
+    public var urgent: Bool
+    public var recorder: String?
+    public var note: String?
+    public var documentDigest: String?
+    public var medium: String
+    public var corrections: [Correction]
+
+    public struct Correction: Sendable, Codable, Equatable {
+        public var count: Int
+        public var reason: String
+        public var by: String?
+        public var at: String
+    }
+}
+
+/// Which lines of the book to read.
+public struct UseFilter: Sendable {
+    public var seal: String?
+    public var matter: String?
+    public var user: String?
+    public var request: String?
+    /// Local dates, inclusive.
+    public var from: LocalDate?
+    public var to: LocalDate?
+
+    public init(seal: String? = nil, matter: String? = nil, user: String? = nil, request: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+        self.seal = seal
+        self.matter = matter
+        self.user = user
+        self.request = request
+        self.from = from
+        self.to = to
+    }
+}
+
+extension Register {
+    /// `use.recorded` for a physical seal: by its custodian (or an admin), or by the carrier while it is out.
+    public func recordUse(request id: String, count: Int, note: String?, actor: JournalActor, actorIsAdmin: Bool) async throws -> UseLine {
+        let settings = self.policy
+        return try await writer.write(actor: actor) { db, now in
+            let recorder = try Self.actingStaff(db, actor)
+            guard let request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+            guard let seal = try Self.seal(db, id: request.seal) else { throw SealError(.unknownSeal, .notFound, "no seal \(request.seal)") }
+            guard seal.medium == .physical else {
+                throw SealError(.wrongMedium, .conflict, "seal \(seal.id) is electronic: its uses are signed by its card (use sign)")
+            }
+            let nowText = JournalClock.timestamp(now)
+            let carrier: String? = try Self.openCarryOut(db, seal: seal.id).map { $0["carrier"] }
+            let urgentBeforeApproval = try UsePolicy.checkUse(.init(
+                request: request, count: count, now: nowText, recorder: recorder.id, recorderIsAdmin: actorIsAdmin,
+                custodian: seal.custodian, carrier: carrier
+            ))
+            try UsePolicy.checkDelegation(try Self.policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
+            let useID = String(format: "USE-%06d", (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM use_record") ?? 0) + 1)
+            try db.execute(
+                sql: """
+                    INSERT INTO use_record(id, request_id, seal_id, matter_code, case_number, reason, count, effective_count, user, recorder, approver, urgent, note, document_digest, time, medium)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'physical')
+                    """,
+                arguments: [useID, request.id, request.seal, request.matter, request.caseNumber, request.reason, count, count,
+                            request.requester, recorder.id, request.approval?.approver, urgentBeforeApproval || request.urgent,
+                            note, request.documentDigest, nowText]
+            )
+            let used = request.used + count
+            let exhausted = request.status == .approved && used >= (request.approval?.count ?? 0)
+            try db.execute(
+                sql: "UPDATE use_request SET used = ?, status = ? WHERE id = ?",
+                arguments: [used, exhausted ? UseRequest.Status.exhausted.rawValue : request.status.rawValue, id]
+            )
+            var payload: [String: JSONValue] = [
+                "use": .string(useID), "request": .string(request.id), "seal": .string(request.seal), "matter": .string(request.matter),
+                "case_number": .string(request.caseNumber), "reason": .string(request.reason), "count": .int(Int64(count)),
+                "user": .string(request.requester), "recorder": .string(recorder.id), "approver": .optional(request.approval?.approver),
+                "urgent": .bool(urgentBeforeApproval || request.urgent), "medium": "physical", "document_digest": .optional(request.documentDigest),
+            ]
+            if let note, !note.isEmpty { payload["note"] = .string(note) }
+            var records = [JournalRecord(kind: "use.recorded", subject: request.seal, payload: .object(payload))]
+            if exhausted { records.append(JournalRecord(kind: "request.exhausted", subject: request.id, payload: ["request": .string(request.id)])) }
+            let line = try Self.useLines(db, UseFilter(request: request.id), limit: 10_000, after: nil, zone: settings.timeZone).first { $0.id == useID }!
+            return (line, records)
+        }
+    }
+
+    /// `use.corrected`: a new entry referencing the use; the original line is never edited in the journal.
+    public func correctUse(id: String, count: Int, reason: String, actor: JournalActor) async throws -> UseLine {
+        let settings = self.policy
+        return try await writer.write(actor: actor) { db, now in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM use_record WHERE id = ?", arguments: [id]) else {
+                throw SealError(.unknownUse, .notFound, "no use \(id)")
+            }
+            guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, .badRequest, "a correction needs a reason") }
+            guard count >= 0 else { throw SealError(.invalidField, .badRequest, "the corrected count cannot be negative") }
+            let old: Int = row["effective_count"]
+            let requestID: String = row["request_id"]
+            let request = try Self.request(db, id: requestID)!
+            let used = request.used - old + count
+            let ceiling = request.approval?.count ?? request.count
+            guard used <= ceiling else {
+                throw SealError(.countExceedsApproval, .conflict, "the correction would make \(used) of \(ceiling) approved impressions")
+            }
+            let at = JournalClock.timestamp(now)
+            try db.execute(sql: "INSERT INTO use_correction(use_id, new_count, reason, corrected_by, at) VALUES (?, ?, ?, ?, ?)", arguments: [id, count, reason, actor.staff, at])
+            try db.execute(sql: "UPDATE use_record SET effective_count = ? WHERE id = ?", arguments: [count, id])
+            var status = request.status
+            if request.approval != nil, status == .approved || status == .exhausted {
+                status = used >= ceiling ? .exhausted : .approved
+            }
+            try db.execute(sql: "UPDATE use_request SET used = ?, status = ? WHERE id = ?", arguments: [used, status.rawValue, requestID])
+            let line = try Self.useLines(db, UseFilter(request: requestID), limit: 10_000, after: nil, zone: settings.timeZone).first { $0.id == id }!
+            return (line, [JournalRecord(
+                kind: "use.corrected", subject: row["seal_id"],
+                payload: ["use": .string(id), "request": .string(requestID), "from": .int(Int64(old)), "to": .int(Int64(count)), "reason": .string(reason)]
+            )])
+        }
+    }
+
+    /// Lines of the usage book in order, each with its per-seal serial number.
+    public func uses(_ filter: UseFilter, limit: Int, after: String?) async throws -> [UseLine] {
+        let zone = policy.timeZone
+        return try await pool.read { db in try Self.useLines(db, filter, limit: limit, after: after, zone: zone) }
+    }
+
+    static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone zoneName: String) throws -> [UseLine] {
+        // Serial numbers count every use of the seal, so filters do not renumber the book.
+        var sql = """
+            SELECT * FROM (
+              SELECT u.*, ROW_NUMBER() OVER (PARTITION BY u.seal_id ORDER BY u.time, u.id) AS serial,
+                     s.name AS seal_name, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name
+              FROM use_record u JOIN seal s ON s.id = u.seal_id LEFT JOIN matter m ON m.code = u.matter_code
+              LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = u.approver
+            ) WHERE 1 = 1
+            """
+        var arguments: StatementArguments = []
+        func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            sql += " AND \(clause)"
+            _ = arguments.append(contentsOf: [value])
+        }
+        add("seal_id = ?", filter.seal)
+        add("matter_code = ?", filter.matter)
+        add("user = ?", filter.user)
+        add("request_id = ?", filter.request)
+        add("id > ?", after)
+        let zone = TimeZone(identifier: zoneName) ?? .current
+        // Local dates become UTC bounds, so the database filters and pages stay full.
+        add("time >= ?", filter.from.map { JournalClock.timestamp(Self.startOfLocalDay($0, zone)) })
+        add("time < ?", filter.to.map { JournalClock.timestamp(Self.startOfLocalDay($0, zone).addingTimeInterval(86_400)) })
+        sql += " ORDER BY time, id LIMIT ?"
+        _ = arguments.append(contentsOf: [limit])
+        var lines: [UseLine] = []
+        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+            let time: String = row["time"]
+            let date = (try? Date(time, strategy: .iso8601)) ?? Date()
+            let local = LocalDate.today(date, timeZone: zone)
+            let id: String = row["id"]
+            let corrections = try Row.fetchAll(db, sql: "SELECT * FROM use_correction WHERE use_id = ? ORDER BY id", arguments: [id]).map {
+                UseLine.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], at: $0["at"])
+            }
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            let c = calendar.dateComponents([.hour, .minute, .second], from: date)
+            lines.append(UseLine(
+                id: id, serial: row["serial"], seal: row["seal_id"], sealName: row["seal_name"], time: time,
+                localDate: local.description, localTime: String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!),
+                reason: row["reason"], approver: row["approver"], approverName: row["approver_name"], user: row["user"],
+                userName: row["user_name"] ?? "", count: row["effective_count"], recordedCount: row["count"], matter: row["matter_code"],
+                matterName: row["matter_name"] ?? "", caseNumber: row["case_number"], request: row["request_id"], urgent: row["urgent"],
+                recorder: row["recorder"], note: row["note"], documentDigest: row["document_digest"], medium: row["medium"],
+                corrections: corrections
+            ))
+        }
+        return lines
+    }
+
+    static func startOfLocalDay(_ date: LocalDate, _ zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
+    }
+
+    /// Journals a refusal of a usage action with the caller and the code, before the caller hears it.
+    public func journalRefusal(action: String, error: SealError, subject: String?, details: [String: JSONValue], actor: JournalActor) async {
+        // A refusal that is itself about storage cannot be journaled; everything else must be.
+        guard error.code != .storageUnavailable, error.code != .journalTampered else { return }
+        var payload = details
+        payload["action"] = .string(action)
+        payload["code"] = .string(error.code.rawValue)
+        payload["message"] = .string(error.message)
+        let entry = JournalRecord(kind: "refused", subject: subject, payload: .object(payload))
+        _ = try? await writer.write(actor: actor) { _, _ in ((), [entry]) }
+    }
+}
