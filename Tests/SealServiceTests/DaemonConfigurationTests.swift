@@ -16,6 +16,17 @@ struct DaemonConfigurationTests {
         #expect(config.access.grants[.admin] == [.group("sealkeeper-admin")])
         #expect(config.access.grants[.inspector] == [.group("sealkeeper-inspector")])
         #expect(config.access.trustedTools.isEmpty)
+        #expect(config.policy == UsePolicySettings())
+    }
+
+    @Test("[policy] sets the use rules' settings")
+    func policySection() throws {
+        let config = try DaemonConfiguration.parse(
+            "[policy]\ntimezone = \"Asia/Urumqi\"\nmax_count = 10\nurgent_window_hours = 2\nrequire_filing = true\n", file: "t.toml")
+        #expect(config.policy.timeZone == "Asia/Urumqi")
+        #expect(config.policy.maxCount == 10)
+        #expect(config.policy.urgentWindow == 7200)
+        #expect(config.policy.requireFiling)
     }
 
     @Test("a full file sets every key")
@@ -73,6 +84,9 @@ struct DaemonConfigurationTests {
         .init(name: "bad access entry", text: "[access]\nclerk = [\"alice\"]\n", key: "access.clerk", line: nil, reasonContains: "user:NAME"),
         .init(name: "unknown role", text: "[access]\nauditor = [\"user:x\"]\n", key: "access.auditor", line: nil, reasonContains: "unknown key"),
         .init(name: "relative state directory", text: "[daemon]\nstate_directory = \"var\"\n", key: "daemon.state_directory", line: nil, reasonContains: "absolute"),
+        .init(name: "unknown time zone", text: "[policy]\ntimezone = \"Mars/Olympus\"\n", key: "policy.timezone", line: nil, reasonContains: "time zone"),
+        .init(name: "wrong type: bool as string", text: "[policy]\nrequire_filing = \"yes\"\n", key: "policy.require_filing", line: nil, reasonContains: "true or false"),
+        .init(name: "max_count out of range", text: "[policy]\nmax_count = 0\n", key: "policy.max_count", line: nil, reasonContains: "between"),
         .init(name: "syntax error names the line", text: "[daemon]\nsocket = \"/a\"\nsocket_mode = \n", key: nil, line: 3, reasonContains: "parsing"),
         .init(name: "unterminated string names the line", text: "# c\n\n[daemon]\nsocket = \"/a\n", key: nil, line: 4, reasonContains: "parsing"),
     ]
