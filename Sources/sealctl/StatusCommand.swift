@@ -8,7 +8,12 @@ struct StatusDTO: Decodable {
         var journalMode: String
         var synchronous: String
     }
-    struct Journal: Decodable { var entries: Int }
+    struct Journal: Decodable {
+        var entries: Int
+        var checkpointSize: Int
+        var origin: String
+        var integrity: String
+    }
     var version: String
     var uptimeSeconds: Double
     var stateDirectory: String
@@ -54,7 +59,9 @@ struct StatusCommand: AsyncParsableCommand {
                 ("state directory", status.stateDirectory),
                 ("database", "\(status.database.path) (\(Output.bytes(status.database.sizeBytes)))"),
                 ("durability", "journal_mode=\(status.database.journalMode), synchronous=\(status.database.synchronous)"),
-                ("journal", "\(status.journal.entries) entries"),
+                ("journal", "\(status.journal.entries) entries, signed checkpoint at \(status.journal.checkpointSize)"),
+                ("integrity", status.journal.integrity),
+                ("register", status.journal.origin),
                 ("you", status.whoami.userDescription),
                 ("your roles", status.whoami.rolesDescription),
             ])
