@@ -1,3 +1,5 @@
+import Foundation
+
 /// A written delegation 委托 from a county department to a township: which seals and matters it covers, how
 /// each matter is implemented, and when it is in force.
 public struct Delegation: Sendable, Equatable, Codable {
@@ -157,4 +159,3 @@ public enum DelegationRules {
     }
 }
 
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A person at the service centre: administrator, clerk, approver or inspector.
 public struct Staff: Sendable, Equatable, Codable {
     public var id: String
@@ -37,4 +39,3 @@ public enum Identifier {
     }
 }
 
-import Foundation

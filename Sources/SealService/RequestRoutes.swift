@@ -45,7 +45,7 @@ struct RequestRoutes {
             let id = try context.path("id")
             return try await context.journalingRefusals(register, action: "request.approve", subject: id, details: ["request": .string(id)]) {
                 let caller = try context.caller(requiring: .approver)
-                let body = try await Self.optionalBody(request, context, Approve(count: nil, until: nil))
+                let body = try await request.decodeOptional(Approve(count: nil, until: nil), context: context)
                 let until = try body.until.map { try parseTime($0, field: "until") }
                 return try await register.approveRequest(id: id, count: body.count, until: until, actor: caller.journalActor)
             }
@@ -65,14 +65,6 @@ struct RequestRoutes {
                 return try await register.cancelRequest(id: id, actor: caller.journalActor)
             }
         }
-    }
-
-    /// A JSON body that may be empty (then `empty` is used).
-    static func optionalBody<T: Decodable>(_ request: Request, _ context: SealRequestContext, _ empty: T) async throws -> T {
-        var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        if buffer.readableBytes == 0 { return empty }
-        return try await request.decode(as: T.self, context: context)
     }
 }
 

@@ -81,6 +81,16 @@ struct DynamicKey: CodingKey {
     init?(intValue: Int) { nil }
 }
 
+extension Request {
+    /// A JSON body that may be empty (then `empty` is used), for verbs whose fields are all optional.
+    func decodeOptional<T: Decodable>(_ empty: T, context: SealRequestContext) async throws -> T {
+        var request = self
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        if buffer.readableBytes == 0 { return empty }
+        return try await request.decode(as: T.self, context: context)
+    }
+}
+
 /// 201 Created with the new record.
 func created<T: ResponseEncodable>(_ value: T) -> EditedResponse<T> {
     EditedResponse(status: .created, response: value)

@@ -28,21 +28,13 @@ struct SealRoutes {
         for action in SealLifecycle.Action.allCases {
             router.post("/v1/seals/:id/\(action.rawValue)") { request, context in
                 let caller = try context.caller(requiring: .admin)
-                let body = try await Self.optionalBody(request, context)
+                let body = try await request.decodeOptional(Transition(), context: context)
                 return try await register.transitionSeal(
                     id: try context.path("id"), action: action, reason: body.reason, witness: body.witness,
                     actor: caller.journalActor
                 )
             }
         }
-    }
-
-    /// Lifecycle verbs take an optional JSON body: an empty body means no reason.
-    static func optionalBody(_ request: Request, _ context: SealRequestContext) async throws -> Transition {
-        var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        if buffer.readableBytes == 0 { return Transition() }
-        return try await request.decode(as: Transition.self, context: context)
     }
 }
 
