@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar date without time or zone (`2026-11-21`), as written on agreements.
 public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public var year: Int
@@ -51,5 +53,29 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+}
+
+extension LocalDate {
+    /// The calendar date of `date` in `zone`.
+    public static func today(_ date: Date = Date(), timeZone zone: TimeZone = .current) -> LocalDate {
+        let c = calendar(zone).dateComponents([.year, .month, .day], from: date)
+        return LocalDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
+    /// The first instant of this day in `zone`.
+    public func start(in zone: TimeZone) -> Date {
+        Self.calendar(zone).date(from: DateComponents(year: year, month: month, day: day))!
+    }
+
+    /// The first instant of the following day in `zone` (days are not always 24 h long).
+    public func end(in zone: TimeZone) -> Date {
+        Self.calendar(zone).date(byAdding: .day, value: 1, to: start(in: zone))!
+    }
+
+    static func calendar(_ zone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
     }
 }

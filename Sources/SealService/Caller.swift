@@ -29,14 +29,4 @@ public struct Caller: Sendable, Equatable {
     }
 
     public func has(_ role: Role) -> Bool { roles.contains(role) }
-
-    /// Refuses with `forbidden` unless the caller holds one of `roles`.
-    public func require(anyOf roles: Role...) throws {
-        guard roles.contains(where: has) else {
-            throw SealError(
-                .forbidden, .forbidden,
-                "this needs the role \(roles.map(\.rawValue).joined(separator: " or ")); you have \(self.roles.isEmpty ? "none" : self.roles.map(\.rawValue).joined(separator: ", "))"
-            )
-        }
-    }
 }

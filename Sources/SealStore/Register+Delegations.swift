@@ -80,25 +80,27 @@ extension Register {
 
     /// Delegations, optionally those in force on `date`, or of one township.
     public func delegations(inForceOn date: LocalDate?, township: String?) async throws -> [DelegationDetail] {
-        try await pool.read { db in
+        let zone = policy.zone
+        return try await pool.read { db in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM delegation ORDER BY id")
             return try ids.compactMap { id -> DelegationDetail? in
                 guard let delegation = try Self.delegation(db, id: id) else { return nil }
                 if let township, delegation.township != township { return nil }
                 if let date, !delegation.isInForce(on: date) { return nil }
-                return try Self.detail(db, delegation)
+                return try Self.detail(db, delegation, zone: zone)
             }
         }
     }
 
     public func delegationDetail(id: String) async throws -> DelegationDetail {
-        try await pool.read { db in
+        let zone = policy.zone
+        return try await pool.read { db in
             guard let delegation = try Self.delegation(db, id: id) else { throw SealError(.unknownDelegation, .notFound, "no delegation \(id)") }
-            return try Self.detail(db, delegation)
+            return try Self.detail(db, delegation, zone: zone)
         }
     }
 
-    static func detail(_ db: Database, _ delegation: Delegation) throws -> DelegationDetail {
+    static func detail(_ db: Database, _ delegation: Delegation, zone: TimeZone) throws -> DelegationDetail {
         let listed = try delegation.matters.map { item -> DelegationDetail.ListedMatter in
             let matter = try Self.matter(db, code: item.code)
             return .init(
@@ -108,7 +110,7 @@ extension Register {
             )
         }
         return DelegationDetail(
-            delegation: delegation, filed: delegation.isFiled, inForceToday: delegation.isInForce(on: LocalDate.today()),
+            delegation: delegation, filed: delegation.isFiled, inForceToday: delegation.isInForce(on: LocalDate.today(timeZone: zone)),
             matters: listed
         )
     }
@@ -128,15 +130,5 @@ extension Register {
             validFrom: LocalDate(row["valid_from"] as String)!, validTo: LocalDate(row["valid_to"] as String)!,
             filing: filing, seals: seals, matters: matters, revokedAt: row["revoked_at"], revocationReason: row["revocation_reason"]
         )
-    }
-}
-
-extension LocalDate {
-    /// Today's date in the machine's local time zone.
-    public static func today(_ date: Date = Date(), timeZone: TimeZone = .current) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return LocalDate(year: c.year!, month: c.month!, day: c.day!)!
     }
 }

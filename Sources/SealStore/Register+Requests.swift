@@ -70,9 +70,8 @@ extension Register {
             arguments: [sealID, code]
         )
         let covering = try ids.compactMap { try Self.delegation(db, id: $0) }
-        let zone = TimeZone(identifier: settings.timeZone) ?? .current
         return UsePolicy.Facts(
-            seal: seal, matter: matter, covering: covering, today: LocalDate.today(now, timeZone: zone), purpose: purpose,
+            seal: seal, matter: matter, covering: covering, today: LocalDate.today(now, timeZone: settings.zone), purpose: purpose,
             requireFiling: settings.requireFiling
         )
     }
@@ -130,8 +129,8 @@ extension Register {
             guard approved >= request.used else {
                 throw SealError(.invalidField, .badRequest, "\(request.used) impressions were already used urgently; approve at least that many")
             }
-            let zone = TimeZone(identifier: settings.timeZone) ?? .current
-            let deadline = until ?? Self.endOfLocalDay(now, zone)
+            // Default: the last second of today in the register's time zone.
+            let deadline = until ?? LocalDate.today(now, timeZone: settings.zone).end(in: settings.zone).addingTimeInterval(-1)
             guard deadline > now else { throw SealError(.invalidField, .badRequest, "the approval must be valid until a time in the future") }
             // Rules are checked again: the seal or delegation may have changed since the request.
             try UsePolicy.checkDelegation(try Self.policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
@@ -223,7 +222,7 @@ extension Register {
             return UseRequestView(
                 request: request, state: state, remaining: state == .approved ? request.remaining : 0,
                 urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow),
-                uses: try Self.useLines(db, UseFilter(request: id), limit: 10_000, after: nil, zone: settings.timeZone)
+                uses: try Self.useLines(db, UseFilter(seal: request.seal, request: id), limit: 10_000, after: nil, zone: settings.zone)
             )
         }
     }
@@ -231,12 +230,9 @@ extension Register {
     static func request(_ db: Database, id: String) throws -> UseRequest? {
         try Row.fetchOne(db, sql: "SELECT * FROM use_request WHERE id = ?", arguments: [id]).map(UseRequest.init(row:))
     }
+}
 
-    /// The last second of `date`'s day in `zone`.
-    static func endOfLocalDay(_ date: Date, _ zone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let start = calendar.startOfDay(for: date)
-        return calendar.date(byAdding: .day, value: 1, to: start)!.addingTimeInterval(-1)
-    }
+extension UsePolicySettings {
+    /// The configured time zone (validated when the configuration was read).
+    var zone: TimeZone { TimeZone(identifier: timeZone) ?? .current }
 }

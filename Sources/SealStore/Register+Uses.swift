@@ -50,11 +50,17 @@ public struct UseFilter: Sendable {
     public var matter: String?
     public var user: String?
     public var request: String?
+    /// One use by id.
+    public var id: String?
     /// Local dates, inclusive.
     public var from: LocalDate?
     public var to: LocalDate?
 
-    public init(seal: String? = nil, matter: String? = nil, user: String? = nil, request: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil) {
+    public init(
+        seal: String? = nil, matter: String? = nil, user: String? = nil, request: String? = nil, id: String? = nil,
+        from: LocalDate? = nil, to: LocalDate? = nil
+    ) {
+        self.id = id
         self.seal = seal
         self.matter = matter
         self.user = user
@@ -107,7 +113,7 @@ extension Register {
             if let note, !note.isEmpty { payload["note"] = .string(note) }
             var records = [JournalRecord(kind: "use.recorded", subject: request.seal, payload: .object(payload))]
             if exhausted { records.append(JournalRecord(kind: "request.exhausted", subject: request.id, payload: ["request": .string(request.id)])) }
-            let line = try Self.useLines(db, UseFilter(request: request.id), limit: 10_000, after: nil, zone: settings.timeZone).first { $0.id == useID }!
+            let line = try Self.useLines(db, UseFilter(seal: request.seal, id: useID), limit: 1, after: nil, zone: settings.zone)[0]
             return (line, records)
         }
     }
@@ -137,7 +143,7 @@ extension Register {
                 status = used >= ceiling ? .exhausted : .approved
             }
             try db.execute(sql: "UPDATE use_request SET used = ?, status = ? WHERE id = ?", arguments: [used, status.rawValue, requestID])
-            let line = try Self.useLines(db, UseFilter(request: requestID), limit: 10_000, after: nil, zone: settings.timeZone).first { $0.id == id }!
+            let line = try Self.useLines(db, UseFilter(seal: row["seal_id"], id: id), limit: 1, after: nil, zone: settings.zone)[0]
             return (line, [JournalRecord(
                 kind: "use.corrected", subject: row["seal_id"],
                 payload: ["use": .string(id), "request": .string(requestID), "from": .int(Int64(old)), "to": .int(Int64(count)), "reason": .string(reason)]
@@ -147,35 +153,41 @@ extension Register {
 
     /// Lines of the usage book in order, each with its per-seal serial number.
     public func uses(_ filter: UseFilter, limit: Int, after: String?) async throws -> [UseLine] {
-        let zone = policy.timeZone
+        let zone = policy.zone
         return try await pool.read { db in try Self.useLines(db, filter, limit: limit, after: after, zone: zone) }
     }
 
-    static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone zoneName: String) throws -> [UseLine] {
-        // Serial numbers count every use of the seal, so filters do not renumber the book.
+    static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone) throws -> [UseLine] {
+        // Serial numbers count every use of the seal, so only the seal filter may narrow the numbered set (it is
+        // the partition); the other filters apply after numbering and never renumber the book.
+        var arguments: StatementArguments = []
+        var inner = ""
+        if let seal = filter.seal {
+            inner = "WHERE u.seal_id = ?"
+            _ = arguments.append(contentsOf: [seal])
+        }
         var sql = """
             SELECT * FROM (
               SELECT u.*, ROW_NUMBER() OVER (PARTITION BY u.seal_id ORDER BY u.time, u.id) AS serial,
                      s.name AS seal_name, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name
               FROM use_record u JOIN seal s ON s.id = u.seal_id LEFT JOIN matter m ON m.code = u.matter_code
               LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = u.approver
+              \(inner)
             ) WHERE 1 = 1
             """
-        var arguments: StatementArguments = []
         func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
             guard let value else { return }
             sql += " AND \(clause)"
             _ = arguments.append(contentsOf: [value])
         }
-        add("seal_id = ?", filter.seal)
         add("matter_code = ?", filter.matter)
         add("user = ?", filter.user)
         add("request_id = ?", filter.request)
+        add("id = ?", filter.id)
         add("id > ?", after)
-        let zone = TimeZone(identifier: zoneName) ?? .current
         // Local dates become UTC bounds, so the database filters and pages stay full.
-        add("time >= ?", filter.from.map { JournalClock.timestamp(Self.startOfLocalDay($0, zone)) })
-        add("time < ?", filter.to.map { JournalClock.timestamp(Self.startOfLocalDay($0, zone).addingTimeInterval(86_400)) })
+        add("time >= ?", filter.from.map { JournalClock.timestamp($0.start(in: zone)) })
+        add("time < ?", filter.to.map { JournalClock.timestamp($0.end(in: zone)) })
         sql += " ORDER BY time, id LIMIT ?"
         _ = arguments.append(contentsOf: [limit])
         var lines: [UseLine] = []
@@ -187,9 +199,7 @@ extension Register {
             let corrections = try Row.fetchAll(db, sql: "SELECT * FROM use_correction WHERE use_id = ? ORDER BY id", arguments: [id]).map {
                 UseLine.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], at: $0["at"])
             }
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
-            let c = calendar.dateComponents([.hour, .minute, .second], from: date)
+            let c = Calendar(identifier: .gregorian).dateComponents(in: zone, from: date)
             lines.append(UseLine(
                 id: id, serial: row["serial"], seal: row["seal_id"], sealName: row["seal_name"], time: time,
                 localDate: local.description, localTime: String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!),
@@ -201,12 +211,6 @@ extension Register {
             ))
         }
         return lines
-    }
-
-    static func startOfLocalDay(_ date: LocalDate, _ zone: TimeZone) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        return calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day))!
     }
 
     /// Journals a refusal of a usage action with the caller and the code, before the caller hears it.
