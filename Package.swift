@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "sealkeeperd", targets: ["sealkeeperd"]),
         .executable(name: "sealctl", targets: ["sealctl"]),
+        .executable(name: "sealcard-sim", targets: ["sealcard-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
@@ -20,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // Domain types and rules: pure, Foundation only.
@@ -31,6 +34,34 @@ let package = Package(
         ),
         // Layout-identical C structs that Glibc hides from Swift (struct ucred).
         .target(name: "CSealShims"),
+        // libpcsclite, the PC/SC client library that talks to pcscd.
+        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        // PC/SC context, reader monitor, APDU transport and the PIV client.
+        .target(
+            name: "SmartCard",
+            dependencies: [
+                "CPCSCLite",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The card side of PIV, for sealcard-sim: applet logic, card state, the vpcd wire protocol.
+        .target(
+            name: "SealCardSim",
+            dependencies: [
+                "SmartCard",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .executableTarget(
+            name: "sealcard-sim",
+            dependencies: ["SealCardSim", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // SQLite through GRDB: schema, migrations, repositories.
         .target(
             name: "SealStore",
@@ -44,7 +75,9 @@ let package = Package(
         .target(
             name: "SealService",
             dependencies: [
-                "SealCore", "SealBook", "SealStore", "CSealShims",
+                "SealCore", "SealBook", "SealStore", "CSealShims", "SmartCard",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -75,6 +108,10 @@ let package = Package(
         ),
         .testTarget(name: "SealCoreTests", dependencies: ["SealCore"]),
         .testTarget(
+            name: "SmartCardTests",
+            dependencies: ["SmartCard", "SealCardSim", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")]
+        ),
+        .testTarget(
             name: "SealStoreTests",
             dependencies: ["SealStore", "SealBook", "SealCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
@@ -86,6 +123,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["SealCore"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["SealCore", .product(name: "Crypto", package: "swift-crypto"), .product(name: "X509", package: "swift-certificates")]
+        ),
     ]
 )
