@@ -32,4 +32,18 @@ extension SealError.Code {
     public static let notRequester = Self("not-requester")
     public static let wrongMedium = Self("wrong-medium")
     public static let staffRequired = Self("staff-required")
+    public static let digestMismatch = Self("digest-mismatch")
+    // Key cards (PC/SC, PIV).
+    public static let pcscUnavailable = Self("pcsc-unavailable")
+    public static let unknownReader = Self("unknown-reader")
+    public static let cardAbsent = Self("card-absent")
+    public static let cardLocked = Self("card-locked")
+    public static let cardMismatch = Self("card-mismatch")
+    public static let cardNotBound = Self("card-not-bound")
+    public static let cardAlreadyBound = Self("card-already-bound")
+    public static let cardBoundElsewhere = Self("card-bound-elsewhere")
+    public static let wrongPIN = Self("wrong-pin")
+    public static let cardBlocked = Self("card-blocked")
+    public static let cardError = Self("card-error")
+    public static let notCustodian = Self("not-custodian")
 }

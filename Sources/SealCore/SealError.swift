@@ -18,11 +18,14 @@ public struct SealError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: Code
     public var kind: Kind
     public var message: String
+    /// For `wrong-pin`: the card's remaining PIN tries.
+    public var triesLeft: Int?
 
-    public init(_ code: Code, _ kind: Kind, _ message: String) {
+    public init(_ code: Code, _ kind: Kind, _ message: String, triesLeft: Int? = nil) {
         self.code = code
         self.kind = kind
         self.message = message
+        self.triesLeft = triesLeft
     }
 
     public var description: String { "\(code): \(message)" }

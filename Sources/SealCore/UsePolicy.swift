@@ -86,8 +86,11 @@ public enum UsePolicy {
         public var custodian: String
         /// The carrier, when the seal is carried out.
         public var carrier: String?
+        /// An electronic seal's use is signed by its card at the requester's (用印人's) hand, not recorded by a custodian.
+        public var electronic: Bool
 
-        public init(request: UseRequest, count: Int, now: String, recorder: String?, recorderIsAdmin: Bool, custodian: String, carrier: String?) {
+        public init(request: UseRequest, count: Int, now: String, recorder: String?, recorderIsAdmin: Bool, custodian: String, carrier: String?, electronic: Bool = false) {
+            self.electronic = electronic
             self.request = request
             self.count = count
             self.now = now
@@ -102,7 +105,11 @@ public enum UsePolicy {
     public static func checkUse(_ u: UseFacts) throws(SealError) -> Bool {
         guard u.count >= 1 else { throw SealError(.invalidField, .badRequest, "a use needs a count of at least 1") }
         let r = u.request
-        if let carrier = u.carrier {
+        if u.electronic {
+            guard u.recorder == r.requester else {
+                throw SealError(.notRequester, .forbidden, "only the requester \(r.requester) (用印人) signs with an electronic seal")
+            }
+        } else if let carrier = u.carrier {
             guard u.recorder == carrier else {
                 throw SealError(.sealCarriedOut, .conflict, "the seal is carried out by \(carrier); only the carrier can use it until it returns")
             }

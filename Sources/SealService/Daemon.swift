@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CSealShims
 import Foundation
 import Hummingbird
 import Logging
@@ -23,6 +24,9 @@ public struct Daemon {
         let notifier = SystemdNotifier()
         // Every file the daemon creates (database, keys) is private to its user.
         umask(0o077)
+        // Like ssh-agent: no core dumps and no ptrace by other processes of the same user, so an unlocked PIN
+        // (and any transient copy of it) cannot leave the process that way.
+        _ = seal_disable_dumps()
         let listener: UnixSocketListener
         if let activated = try UnixSocketListener.fromSystemd() {
             listener = activated
@@ -46,7 +50,8 @@ public struct Daemon {
             metadata: ["path": "\(register.database.url.path)", "synchronous": "FULL", "journal_mode": "wal", "origin": "\(register.origin)"]
         )
 
-        let environment = ServiceEnvironment(configuration: configuration, register: register)
+        let cards = CardService(settings: configuration.pcsc, register: register, logger: logger)
+        let environment = ServiceEnvironment(configuration: configuration, register: register, cards: cards)
         let router = SealAPI.router(environment: environment)
         let logger = self.logger
         let server = HTTPSocketServer(
@@ -57,7 +62,9 @@ public struct Daemon {
                 }
             }
         )
-        var services: [any Service] = [server, ShutdownAnnouncer(notifier: notifier, logger: logger, register: register)]
+        // Services stop in reverse order: the card service (which wipes unlocked PINs and journals the locks) after
+        // the server has drained.
+        var services: [any Service] = [cards, server, ShutdownAnnouncer(notifier: notifier, logger: logger, register: register)]
         if notifier.isActive, let interval = SystemdNotifier.watchdogInterval() {
             services.append(WatchdogService(notifier: notifier, interval: interval))
             logger.info("watchdog enabled", metadata: ["interval": "\(interval)"])

@@ -45,7 +45,7 @@ extension DaemonConfiguration {
         }
         let reader = TOMLReader(file: file)
         var config = DaemonConfiguration()
-        try reader.sections(table, allowed: ["daemon", "access", "policy"])
+        try reader.sections(table, allowed: ["daemon", "access", "policy", "pcsc"])
 
         if let daemon = try reader.table(table, "daemon") {
             try reader.keys(daemon, section: "daemon", allowed: [
@@ -98,7 +98,42 @@ extension DaemonConfiguration {
             }
             if let v = try reader.bool(policy, "policy.require_filing") { config.policy.requireFiling = v }
         }
+        if let pcsc = try reader.table(table, "pcsc") {
+            try reader.keys(pcsc, section: "pcsc", allowed: ["enabled", "unlock_timeout", "readers"])
+            if let v = try reader.bool(pcsc, "pcsc.enabled") { config.pcsc.enabled = v }
+            if let v = try reader.string(pcsc, "pcsc.unlock_timeout") {
+                guard let seconds = Self.duration(v), (60...7 * 86_400).contains(seconds) else {
+                    throw reader.error("pcsc.unlock_timeout", "\"\(v)\" is not a duration between 1m and 7d such as \"8h\" or \"30m\"")
+                }
+                config.pcsc.unlockTimeout = seconds
+            }
+            if let v = try reader.strings(pcsc, "pcsc.readers") { config.pcsc.readers = v }
+        }
         return config
+    }
+}
+
+extension DaemonConfiguration {
+    /// "8h", "30m", "90s", "1d" or a combination such as "1h30m".
+    static func duration(_ text: String) -> TimeInterval? {
+        var total: TimeInterval = 0
+        var number = ""
+        for c in text {
+            if c.isASCII, c.isNumber {
+                number.append(c)
+                continue
+            }
+            guard let n = Double(number) else { return nil }
+            switch c {
+            case "s": total += n
+            case "m": total += n * 60
+            case "h": total += n * 3600
+            case "d": total += n * 86_400
+            default: return nil
+            }
+            number = ""
+        }
+        return number.isEmpty && total > 0 ? total : nil
     }
 }
 
@@ -145,6 +180,17 @@ private struct TOMLReader {
         guard let value = table[leaf(dotted)] else { return nil }
         guard let bool = value.bool else { throw error(dotted, "expected true or false, found \(value.type)") }
         return bool
+    }
+
+    func strings(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> [String]? {
+        guard let value = table[leaf(dotted)] else { return nil }
+        guard let array = value.array else { throw error(dotted, "expected an array of strings, found \(value.type)") }
+        var out: [String] = []
+        for element in array {
+            guard let text = element.string, !text.isEmpty else { throw error(dotted, "expected non-empty strings") }
+            out.append(text)
+        }
+        return out
     }
 
     func path(_ value: String, _ dotted: String) throws(ConfigurationError) -> String {

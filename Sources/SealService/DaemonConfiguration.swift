@@ -19,6 +19,19 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var access = AccessPolicy()
     /// The use rules' settings (`[policy]`).
     public var policy = UsePolicySettings()
+    /// Key cards through PC/SC (`[pcsc]`).
+    public var pcsc = PCSCSettings()
+
+    public init() {}
+}
+
+/// `[pcsc]`: whether the daemon watches PC/SC readers, how long an unlocked card stays unlocked, which readers.
+public struct PCSCSettings: Sendable, Equatable {
+    public var enabled = true
+    /// How long a card's PIN is kept after `card unlock` (default 8 h).
+    public var unlockTimeout: TimeInterval = 8 * 3600
+    /// Substrings of reader names to watch; empty watches every reader.
+    public var readers: [String] = []
 
     public init() {}
 }

@@ -12,6 +12,8 @@ public struct APIErrorBody: Codable, Sendable, Equatable {
         public var message: String
         /// For a refused catalogue: every bad line with its reason.
         public var lines: [MatterCatalogue.RowError]?
+        /// For `wrong-pin`: the PIN tries the card has left.
+        public var triesLeft: Int?
     }
     public var error: Detail
 }
@@ -28,7 +30,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if error.kind == .internal || error.kind == .unavailable {
                 context.logger.error("request failed", metadata: ["code": "\(error.code)", "message": "\(error.message)"])
             }
-            return Self.response(status: Self.status(for: error.kind), code: error.code.rawValue, message: error.message)
+            return Self.response(
+                status: Self.status(for: error.kind),
+                body: APIErrorBody(error: .init(code: error.code.rawValue, message: error.message, triesLeft: error.triesLeft))
+            )
         } catch let refusal as CatalogueRefusal {
             let body = APIErrorBody(error: .init(
                 code: SealError.Code.invalidCatalogue.rawValue,

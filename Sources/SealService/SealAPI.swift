@@ -25,6 +25,7 @@ public enum SealAPI {
         JournalRoutes(register: environment.register).register(on: router)
         RequestRoutes(register: environment.register).register(on: router)
         UseRoutes(register: environment.register).register(on: router)
+        CardRoutes(register: environment.register, cards: environment.cards).register(on: router)
         return router
     }
 }

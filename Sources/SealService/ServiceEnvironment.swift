@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SealCore
 import SealStore
 
@@ -8,9 +9,12 @@ public struct ServiceEnvironment: Sendable {
     public let stateDirectory: String
     public let register: Register
     public let startedAt: Date
+    /// Key cards: readers, bindings, unlocks, signing.
+    public let cards: CardService
 
-    public init(configuration: DaemonConfiguration, register: Register, startedAt: Date = Date()) {
+    public init(configuration: DaemonConfiguration, register: Register, cards: CardService? = nil, startedAt: Date = Date()) {
         self.configuration = configuration
+        self.cards = cards ?? CardService(settings: configuration.pcsc, register: register, logger: Logger(label: "sealkeeper.cards"))
         self.stateDirectory = configuration.stateDirectory
         self.register = register
         self.startedAt = startedAt

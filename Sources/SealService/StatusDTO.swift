@@ -21,6 +21,8 @@ public struct StatusDTO: ResponseCodable, Sendable, Equatable {
     public var stateDirectory: String
     public var database: Database
     public var journal: Journal
+    /// Key cards: whether PC/SC (pcscd) answers, readers and cards seen.
+    public var pcsc: CardService.Health
     public var whoami: WhoAmIDTO
 }
 

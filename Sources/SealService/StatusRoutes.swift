@@ -26,6 +26,7 @@ struct StatusRoutes {
                     origin: environment.register.origin,
                     integrity: environment.register.tamper.map { "tampered: \($0)" } ?? "verified"
                 ),
+                pcsc: await environment.cards.health(),
                 whoami: WhoAmIDTO(caller)
             )
         }

@@ -34,6 +34,10 @@ public struct UseLine: Sendable, Codable, Equatable {
     public var note: String?
     public var documentDigest: String?
     public var medium: String
+    /// For an electronic use: the card certificate's SHA-256, the signed statement and its DER signature (base64).
+    public var certificateFingerprint: String?
+    public var statement: String?
+    public var signature: String?
     public var corrections: [Correction]
 
     public struct Correction: Sendable, Codable, Equatable {
@@ -75,47 +79,137 @@ extension Register {
     public func recordUse(request id: String, count: Int, note: String?, actor: JournalActor, actorIsAdmin: Bool) async throws -> UseLine {
         let settings = self.policy
         return try await writer.write(actor: actor) { db, now in
-            let recorder = try Self.actingStaff(db, actor)
-            guard let request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
-            guard let seal = try Self.seal(db, id: request.seal) else { throw SealError(.unknownSeal, .notFound, "no seal \(request.seal)") }
-            guard seal.medium == .physical else {
-                throw SealError(.wrongMedium, .conflict, "seal \(seal.id) is electronic: its uses are signed by its card (use sign)")
-            }
-            let nowText = JournalClock.timestamp(now)
-            let carrier: String? = try Self.openCarryOut(db, seal: seal.id).map { $0["carrier"] }
-            let urgentBeforeApproval = try UsePolicy.checkUse(.init(
-                request: request, count: count, now: nowText, recorder: recorder.id, recorderIsAdmin: actorIsAdmin,
-                custodian: seal.custodian, carrier: carrier
-            ))
-            try UsePolicy.checkDelegation(try Self.policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
-            let useID = String(format: "USE-%06d", (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM use_record") ?? 0) + 1)
-            try db.execute(
-                sql: """
-                    INSERT INTO use_record(id, request_id, seal_id, matter_code, case_number, reason, count, effective_count, user, recorder, approver, urgent, note, document_digest, time, medium)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'physical')
-                    """,
-                arguments: [useID, request.id, request.seal, request.matter, request.caseNumber, request.reason, count, count,
-                            request.requester, recorder.id, request.approval?.approver, urgentBeforeApproval || request.urgent,
-                            note, request.documentDigest, nowText]
-            )
-            let used = request.used + count
-            let exhausted = request.status == .approved && used >= (request.approval?.count ?? 0)
-            try db.execute(
-                sql: "UPDATE use_request SET used = ?, status = ? WHERE id = ?",
-                arguments: [used, exhausted ? UseRequest.Status.exhausted.rawValue : request.status.rawValue, id]
-            )
-            var payload: [String: JSONValue] = [
-                "use": .string(useID), "request": .string(request.id), "seal": .string(request.seal), "matter": .string(request.matter),
-                "case_number": .string(request.caseNumber), "reason": .string(request.reason), "count": .int(Int64(count)),
-                "user": .string(request.requester), "recorder": .string(recorder.id), "approver": .optional(request.approval?.approver),
-                "urgent": .bool(urgentBeforeApproval || request.urgent), "medium": "physical", "document_digest": .optional(request.documentDigest),
-            ]
-            if let note, !note.isEmpty { payload["note"] = .string(note) }
-            var records = [JournalRecord(kind: "use.recorded", subject: request.seal, payload: .object(payload))]
-            if exhausted { records.append(JournalRecord(kind: "request.exhausted", subject: request.id, payload: ["request": .string(request.id)])) }
-            let line = try Self.useLines(db, UseFilter(seal: request.seal, id: useID), limit: 1, after: nil, zone: settings.zone)[0]
-            return (line, records)
+            let checked = try Self.checkUse(db, request: id, count: count, actor: actor, actorIsAdmin: actorIsAdmin, medium: .physical, now: now, settings: settings)
+            return try Self.insertUse(db, checked, count: count, note: note, time: JournalClock.timestamp(now), digest: checked.request.documentDigest, signed: nil, zone: settings.zone)
         }
+    }
+
+    /// Everything a card signature needs, checked before the card is asked: the rules, the binding and the statement.
+    public struct SignedUsePlan: Sendable {
+        public var binding: CardBinding
+        public var statement: UseStatement
+        public var note: String?
+    }
+
+    /// Checks an electronic use (all the usage rules, the requester signing, the document digest) and builds the
+    /// statement the card will sign. Nothing is written: the use is recorded by `recordSignedUse` once signed.
+    public func prepareSignedUse(request id: String, count: Int, digest: String?, note: String?, actor: JournalActor) async throws -> SignedUsePlan {
+        let settings = self.policy
+        let origin = self.origin
+        return try await pool.read { db in
+            let now = Date()
+            let checked = try Self.checkUse(db, request: id, count: count, actor: actor, actorIsAdmin: false, medium: .electronic, now: now, settings: settings)
+            let request = checked.request
+            let document = try UsePolicy.checkDigest(digest)
+            if let expected = request.documentDigest, let document, expected != document {
+                throw SealError(.digestMismatch, .conflict, "the document's SHA-256 is not the one request \(id) was approved for (\(expected.prefix(16))…)")
+            }
+            guard let documentSHA256 = document ?? request.documentDigest else {
+                throw SealError(.invalidField, .badRequest, "a signature needs the document's SHA-256 (--document FILE or --digest)")
+            }
+            guard let binding = try Self.cardBinding(db, seal: checked.seal.id) else {
+                throw SealError(.cardNotBound, .conflict, "seal \(checked.seal.id) has no key card bound (seal bind-card)")
+            }
+            let statement = UseStatement(
+                register: origin, seal: checked.seal.id, sealName: checked.seal.name, certificateSHA256: binding.fingerprint,
+                request: request.id, matter: request.matter, caseNumber: request.caseNumber, documentSHA256: documentSHA256,
+                count: count, time: JournalClock.timestamp(now), user: request.requester, approver: request.approval?.approver
+            )
+            return SignedUsePlan(binding: binding, statement: statement, note: note)
+        }
+    }
+
+    /// `use.recorded` for an electronic seal: the rules are checked again (another use may have taken the last
+    /// impression while the card signed), then the statement, signature and certificate fingerprint are stored.
+    public func recordSignedUse(_ plan: SignedUsePlan, signature: [UInt8], actor: JournalActor) async throws -> UseLine {
+        let settings = self.policy
+        return try await writer.write(actor: actor) { db, now in
+            let statement = plan.statement
+            let checked = try Self.checkUse(db, request: statement.request, count: statement.count, actor: actor, actorIsAdmin: false, medium: .electronic, now: now, settings: settings)
+            guard try Self.cardBinding(db, seal: statement.seal)?.fingerprint == plan.binding.fingerprint else {
+                throw SealError(.cardMismatch, .conflict, "seal \(statement.seal)'s key card changed while signing")
+            }
+            let signed = SignedParts(fingerprint: plan.binding.fingerprint, statement: String(decoding: statement.bytes, as: UTF8.self), signature: Data(signature).base64EncodedString())
+            return try Self.insertUse(db, checked, count: statement.count, note: plan.note, time: statement.time, digest: statement.documentSHA256, signed: signed, zone: settings.zone)
+        }
+    }
+
+    struct CheckedUse {
+        var request: UseRequest
+        var seal: Seal
+        var recorder: Staff
+        var urgentBeforeApproval: Bool
+    }
+
+    struct SignedParts {
+        var fingerprint: String
+        var statement: String
+        var signature: String
+    }
+
+    /// The usage rules for one use of `medium`, read inside the caller's transaction.
+    static func checkUse(
+        _ db: Database, request id: String, count: Int, actor: JournalActor, actorIsAdmin: Bool, medium: Seal.Medium, now: Date,
+        settings: UsePolicySettings
+    ) throws -> CheckedUse {
+        let recorder = try actingStaff(db, actor)
+        guard let request = try request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+        guard let seal = try seal(db, id: request.seal) else { throw SealError(.unknownSeal, .notFound, "no seal \(request.seal)") }
+        guard seal.medium == medium else {
+            throw medium == .physical
+                ? SealError(.wrongMedium, .conflict, "seal \(seal.id) is electronic: its uses are signed by its card (use sign)")
+                : SealError(.wrongMedium, .conflict, "seal \(seal.id) is physical: its uses are recorded by its custodian (use record)")
+        }
+        let carrier: String? = medium == .physical ? try openCarryOut(db, seal: seal.id).map { $0["carrier"] } : nil
+        let urgentBeforeApproval = try UsePolicy.checkUse(.init(
+            request: request, count: count, now: JournalClock.timestamp(now), recorder: recorder.id, recorderIsAdmin: actorIsAdmin,
+            custodian: seal.custodian, carrier: carrier, electronic: medium == .electronic
+        ))
+        try UsePolicy.checkDelegation(try policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
+        return CheckedUse(request: request, seal: seal, recorder: recorder, urgentBeforeApproval: urgentBeforeApproval)
+    }
+
+    /// Writes one line of the book and its journal records (`use.recorded`, and `request.exhausted` when it used the last impression).
+    static func insertUse(
+        _ db: Database, _ checked: CheckedUse, count: Int, note: String?, time: String, digest: String?, signed: SignedParts?, zone: TimeZone
+    ) throws -> (UseLine, [JournalRecord]) {
+        let request = checked.request
+        let urgent = checked.urgentBeforeApproval || request.urgent
+        let medium = signed == nil ? "physical" : "electronic"
+        let useID = String(format: "USE-%06d", (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM use_record") ?? 0) + 1)
+        try db.execute(
+            sql: """
+                INSERT INTO use_record(id, request_id, seal_id, matter_code, case_number, reason, count, effective_count, user, recorder, approver, urgent, note, document_digest, time, medium, certificate_fingerprint, statement, signature)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [useID, request.id, request.seal, request.matter, request.caseNumber, request.reason, count, count,
+                        request.requester, checked.recorder.id, request.approval?.approver, urgent,
+                        note, digest, time, medium, signed?.fingerprint, signed?.statement, signed?.signature]
+        )
+        let used = request.used + count
+        let exhausted = request.status == .approved && used >= (request.approval?.count ?? 0)
+        try db.execute(
+            sql: "UPDATE use_request SET used = ?, status = ? WHERE id = ?",
+            arguments: [used, exhausted ? UseRequest.Status.exhausted.rawValue : request.status.rawValue, request.id]
+        )
+        var payload: [String: JSONValue] = [
+            "use": .string(useID), "request": .string(request.id), "seal": .string(request.seal), "matter": .string(request.matter),
+            "case_number": .string(request.caseNumber), "reason": .string(request.reason), "count": .int(Int64(count)),
+            "user": .string(request.requester), "recorder": .string(checked.recorder.id), "approver": .optional(request.approval?.approver),
+            "urgent": .bool(urgent), "medium": .string(medium), "document_digest": .optional(digest),
+        ]
+        if let note, !note.isEmpty { payload["note"] = .string(note) }
+        if let signed {
+            // The signed statement's exact bytes, the DER signature and the card: checkable offline against the
+            // certificate journaled by `card.bound`.
+            payload["statement"] = .string(signed.statement)
+            payload["signature"] = .string(signed.signature)
+            payload["certificate_fingerprint"] = .string(signed.fingerprint)
+        }
+        var records = [JournalRecord(kind: "use.recorded", subject: request.seal, payload: .object(payload))]
+        if exhausted { records.append(JournalRecord(kind: "request.exhausted", subject: request.id, payload: ["request": .string(request.id)])) }
+        let line = try useLines(db, UseFilter(seal: request.seal, id: useID), limit: 1, after: nil, zone: zone)[0]
+        return (line, records)
     }
 
     /// `use.corrected`: a new entry referencing the use; the original line is never edited in the journal.
@@ -207,6 +301,7 @@ extension Register {
                 userName: row["user_name"] ?? "", count: row["effective_count"], recordedCount: row["count"], matter: row["matter_code"],
                 matterName: row["matter_name"] ?? "", caseNumber: row["case_number"], request: row["request_id"], urgent: row["urgent"],
                 recorder: row["recorder"], note: row["note"], documentDigest: row["document_digest"], medium: row["medium"],
+                certificateFingerprint: row["certificate_fingerprint"], statement: row["statement"], signature: row["signature"],
                 corrections: corrections
             ))
         }

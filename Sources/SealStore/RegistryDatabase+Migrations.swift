@@ -166,6 +166,18 @@ extension RegistryDatabase {
                 t.column("at", .text).notNull()
             }
         }
+        migrator.registerMigration("v4-seal-cards") { db in
+            // The key card bound to an electronic seal: its slot 9C certificate. One card, one seal.
+            try db.create(table: "seal_card") { t in
+                t.primaryKey("seal_id", .text).references("seal")
+                t.column("fingerprint", .text).notNull().unique()
+                t.column("certificate", .blob).notNull()
+                t.column("subject", .text).notNull()
+                t.column("reader", .text).notNull()
+                t.column("bound_at", .text).notNull()
+                t.column("bound_by", .text)
+            }
+        }
         return migrator
     }
 }

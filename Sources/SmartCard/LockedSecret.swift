@@ -26,7 +26,7 @@ public final class LockedSecret: @unchecked Sendable {
         if let source = bytes.baseAddress { base.copyMemory(from: source, byteCount: bytes.count) }
     }
 
-    public func withBytes<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+    public func withBytes<T, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> T) throws(E) -> T {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 

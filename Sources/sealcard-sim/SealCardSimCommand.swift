@@ -56,6 +56,10 @@ struct SealCardSimCommand: ParsableCommand {
         if let state {
             applet.onChange = { try? $0.save(path: state) }
         }
+        // A parent may have left signals blocked; the simulator is driven by them.
+        var none = sigset_t()
+        sigemptyset(&none)
+        sigprocmask(SIG_SETMASK, &none, nil)
         signal(SIGUSR1) { _ in removeRequested = 1 }
         signal(SIGUSR2) { _ in insertRequested = 1 }
         signal(SIGTERM) { _ in terminateRequested = 1 }

@@ -160,7 +160,7 @@ struct RequestCommand: AsyncParsableCommand {
 struct UseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "use", abstract: "Record uses of seals in the usage book (印章使用登记本) and correct them.",
-        subcommands: [Record.self, Correct.self]
+        subcommands: [Record.self, Sign.self, Correct.self]
     )
 
     struct Record: AsyncParsableCommand {
@@ -180,6 +180,53 @@ struct UseCommand: AsyncParsableCommand {
                 let (u, raw) = try await global.client().call(.POST, "/v1/uses", json: body)
                 if global.json { return Output.printJSON(raw) }
                 print("\(u["id"].text): \(u["seal"].text) №\(u["serial"].text), \(u["count"].text) impression(s)\(u["urgent"].bool == true ? " (urgent)" : "")")
+            }
+        }
+    }
+
+    struct Sign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a document with an electronic seal under an approved request (the requester, 用印人).",
+            discussion: """
+                The seal's card (bound, present and unlocked by its custodian) signs a canonical use statement naming \
+                the seal, its certificate, the request, matter, case, the document's SHA-256, count, time and user. \
+                With --save-dir the statement, the DER signature and the certificate are written there, and \
+                `openssl dgst -sha256 -verify <(openssl x509 -in certificate.pem -pubkey -noout) -signature \
+                signature.der statement.json` checks them.
+                """
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Request id.") var request: String
+        @Option(help: "The document being sealed: its SHA-256 is signed.") var document: String?
+        @Option(help: "The document's SHA-256 (hex) instead of the file, for tools.") var digest: String?
+        @Option(help: "Impressions (用印数).") var count = 1
+        @Option(help: "A note for the book.") var note: String?
+        @Option(help: "Write statement.json, signature.der and certificate.pem into this directory.") var saveDir: String?
+
+        func run() async throws {
+            try await runReporting {
+                var body: [String: Any] = ["count": count]
+                if let document {
+                    guard let data = FileManager.default.contents(atPath: document) else {
+                        throw ClientError(code: "file-unreadable", message: "cannot read \(document)", exitCode: 66)
+                    }
+                    body["digest"] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                } else if let digest {
+                    body["digest"] = digest
+                }
+                if let note { body["note"] = note }
+                let (answer, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(request))/sign", json: body)
+                if let saveDir {
+                    let directory = URL(fileURLWithPath: saveDir, isDirectory: true)
+                    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                    try Data(base64Encoded: answer["statement"].text)?.write(to: directory.appendingPathComponent("statement.json"))
+                    try Data(base64Encoded: answer["signature"].text)?.write(to: directory.appendingPathComponent("signature.der"))
+                    try Data(answer["certificate"].text.utf8).write(to: directory.appendingPathComponent("certificate.pem"))
+                }
+                if global.json { return Output.printJSON(raw) }
+                let u = answer["use"]
+                print("\(u["id"].text): \(u["seal"].text) №\(u["serial"].text), \(u["count"].text) impression(s), signed by card \(answer["certificate_fingerprint"].text.prefix(16))…")
+                if let saveDir { print("saved statement.json, signature.der, certificate.pem in \(saveDir)") }
             }
         }
     }

@@ -5,7 +5,7 @@ struct SealCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seal", abstract: "Register seals (印章) and move them through their lifecycle.",
         discussion: "Lifecycle: registered → active ⇄ suspended; active|suspended → lost | revoked; any → destroyed (with a witness).",
-        subcommands: [Add.self, List.self, Show.self, Verb<Activate>.self, Verb<Suspend>.self, Verb<Revoke>.self, Verb<ReportLost>.self, Destroy.self]
+        subcommands: [Add.self, List.self, Show.self, Verb<Activate>.self, Verb<Suspend>.self, Verb<Revoke>.self, Verb<ReportLost>.self, Destroy.self, BindCard.self, UnbindCard.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -28,6 +28,38 @@ struct SealCommand: AsyncParsableCommand {
                 ])
                 if global.json { return Output.printJSON(raw) }
                 print(seal["id"].text)
+            }
+        }
+    }
+
+    struct BindCard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Bind the key card in a reader to an electronic seal (admin).",
+            discussion: "The daemon reads the card's PIV slot 9C certificate and stores it with its SHA-256 fingerprint; a card bound to another seal is refused. `card list` names the readers."
+        )
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Seal id.") var seal: String
+        @Option(help: "Reader name, as `card list` shows it.") var reader: String
+
+        func run() async throws {
+            try await runReporting {
+                let (b, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/card", json: ["reader": reader])
+                if global.json { return Output.printJSON(raw) }
+                print("\(seal): bound card \(b["fingerprint"].text) (\(b["subject"].text))")
+            }
+        }
+    }
+
+    struct UnbindCard: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Unbind an electronic seal's key card (admin); the journal keeps its certificate.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Seal id.") var seal: String
+
+        func run() async throws {
+            try await runReporting {
+                let (b, raw) = try await global.client().call(.DELETE, "/v1/seals/\(escape(seal))/card")
+                if global.json { return Output.printJSON(raw) }
+                print("\(seal): unbound card \(b["fingerprint"].text)")
             }
         }
     }

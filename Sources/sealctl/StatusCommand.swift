@@ -19,6 +19,14 @@ struct StatusDTO: Decodable {
     var stateDirectory: String
     var database: Database
     var journal: Journal
+    struct PCSC: Decodable {
+        var enabled: Bool
+        var available: Bool
+        var message: String?
+        var readers: Int
+        var cards: Int
+    }
+    var pcsc: PCSC?
     var whoami: WhoAmIDTO
 }
 
@@ -62,6 +70,9 @@ struct StatusCommand: AsyncParsableCommand {
                 ("journal", "\(status.journal.entries) entries, signed checkpoint at \(status.journal.checkpointSize)"),
                 ("integrity", status.journal.integrity),
                 ("register", status.journal.origin),
+                ("pc/sc", status.pcsc.map { p in
+                    !p.enabled ? "disabled" : p.available ? "\(p.readers) reader(s), \(p.cards) card(s)" : "unavailable: \(p.message ?? "")"
+                } ?? "-"),
                 ("you", status.whoami.userDescription),
                 ("your roles", status.whoami.rolesDescription),
             ])

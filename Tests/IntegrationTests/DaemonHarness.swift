@@ -12,6 +12,7 @@ enum Binaries {
     }()
     static var sealkeeperd: String { directory.appendingPathComponent("sealkeeperd").path }
     static var sealctl: String { directory.appendingPathComponent("sealctl").path }
+    static var sealcardSim: String { directory.appendingPathComponent("sealcard-sim").path }
     static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
@@ -131,8 +132,20 @@ func spawn(_ executable: String, _ arguments: [String], environment: [String: St
         argv.forEach { free($0) }
         envp.forEach { free($0) }
     }
+    // The child must not inherit the test thread's blocked signals (it would never see SIGTERM or SIGUSR1).
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGTERM, SIGINT, SIGUSR1, SIGUSR2, SIGPIPE, SIGHUP] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
     guard rc == 0 else { throw HarnessError("posix_spawn \(executable): \(String(cString: strerror(rc)))") }
     return pid
 }
@@ -170,6 +183,8 @@ final class RunningDaemon: @unchecked Sendable {
     let notify: NotifyListener
     private(set) var pid: pid_t = 0
     private(set) var notifications: [String] = []
+    /// Added to the daemon's environment (e.g. PCSCLITE_CSOCK_NAME for a test's own pcscd).
+    var extraEnvironment: [String: String] = [:]
 
     static let defaultAccess = """
         [access]
@@ -201,7 +216,7 @@ final class RunningDaemon: @unchecked Sendable {
     }
 
     var environment: [String: String] {
-        ["NOTIFY_SOCKET": notify.path, "PATH": "/usr/bin:/bin", "LOG_LEVEL": "info"]
+        ["NOTIFY_SOCKET": notify.path, "PATH": "/usr/bin:/bin", "LOG_LEVEL": "info"].merging(extraEnvironment) { $1 }
     }
 
     /// Starts the daemon and waits for READY=1.

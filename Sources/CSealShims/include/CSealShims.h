@@ -14,4 +14,7 @@ struct seal_ucred {
 /// SO_PEERCRED (asm-generic/socket.h), spelled here so Swift sees it whatever Glibc's module exports.
 #define SEAL_SO_PEERCRED 17
 
+/// prctl(PR_SET_DUMPABLE, 0): no core dumps, no same-user ptrace. <sys/prctl.h> is not in Swift's Glibc module.
+int seal_disable_dumps(void);
+
 #endif

@@ -1,0 +1,325 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Crypto
+import Foundation
+import Logging
+import SealBook
+import SealCore
+import SealStore
+import ServiceLifecycle
+import SmartCard
+
+/// The daemon's view of key cards: which readers hold which cards (from the PC/SC monitor), which seals they are
+/// bound to, and which are unlocked. It journals insertions and removals, keeps unlocked PINs in locked memory, and
+/// runs every card operation (read certificate, VERIFY, GENERAL AUTHENTICATE) off the cooperative pool.
+public actor CardService: Service {
+    let settings: PCSCSettings
+    let register: Register
+    let logger: Logger
+    private let monitor: ReaderMonitor?
+    private let operations = CardOperations()
+    private var readers: [ReaderSnapshot] = []
+    private var unavailable: String?
+    private var unlocks: [String: Unlock] = [:]
+
+    /// A card whose PIN the daemon holds, for one seal, until `until` (or lock, removal, shutdown).
+    struct Unlock {
+        let id = UUID()
+        let secret: LockedSecret
+        let fingerprint: String
+        let reader: String
+        let by: String?
+        let until: Date
+    }
+
+    /// Events the monitor causes are journaled as the daemon's own.
+    static var daemonActor: JournalActor { JournalActor(staff: nil, user: "sealkeeperd", uid: getuid()) }
+
+    public init(settings: PCSCSettings, register: Register, logger: Logger) {
+        self.settings = settings
+        self.register = register
+        self.logger = logger
+        monitor = settings.enabled ? ReaderMonitor(readerFilter: settings.readers, logger: logger) : nil
+        unavailable = settings.enabled ? "waiting for pcscd" : "disabled in [pcsc]"
+    }
+
+    public func run() async throws {
+        guard let monitor else {
+            try? await gracefulShutdown()
+            return
+        }
+        // The monitor ends its update stream at graceful shutdown, which ends this loop.
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await monitor.run() }
+            for await update in monitor.updates {
+                await apply(update)
+            }
+        }
+        for seal in unlocks.keys.sorted() {
+            await lock(seal: seal, reason: "shutdown", actor: Self.daemonActor)
+        }
+    }
+
+    // MARK: - Readers
+
+    private func apply(_ update: ReaderUpdate) async {
+        guard case .readers(let now) = update else {
+            // pcscd is gone: what the readers hold is unknown, not removed. The next list is compared with the
+            // last one seen, so a card that stayed put across a pcscd restart makes no event.
+            if case .unavailable(let why) = update { unavailable = why }
+            return
+        }
+        let before = readers
+        readers = now
+        unavailable = nil
+        let bindings = (try? await register.cardBindings()) ?? []
+        func seal(_ fingerprint: String?) -> JSONValue {
+            .optional(bindings.first { $0.fingerprint == fingerprint }?.seal)
+        }
+        for old in before where old.present {
+            let new = now.first { $0.reader == old.reader }
+            if let new, new.present, new.atr == old.atr, new.certificate == old.certificate { continue }
+            let fingerprint = old.certificate?.fingerprint
+            await journal("card.removed", subject: bindings.first { $0.fingerprint == fingerprint }?.seal ?? old.reader, [
+                "reader": .string(old.reader), "fingerprint": .optional(fingerprint), "seal": seal(fingerprint),
+            ])
+            for (sealID, unlock) in unlocks where unlock.fingerprint == fingerprint {
+                await lock(seal: sealID, reason: "card-removed", actor: Self.daemonActor)
+            }
+        }
+        for new in now where new.present {
+            let old = before.first { $0.reader == new.reader }
+            if let old, old.present, old.atr == new.atr, old.certificate == new.certificate { continue }
+            let fingerprint = new.certificate?.fingerprint
+            await journal("card.inserted", subject: bindings.first { $0.fingerprint == fingerprint }?.seal ?? new.reader, [
+                "reader": .string(new.reader), "atr": .string(hex(new.atr)), "fingerprint": .optional(fingerprint),
+                "subject": .optional(new.certificate?.subject), "seal": seal(fingerprint),
+            ])
+        }
+    }
+
+    private func journal(_ kind: String, subject: String?, _ payload: [String: JSONValue], actor: JournalActor = CardService.daemonActor) async {
+        do {
+            try await register.journalCardEvent(kind, subject: subject, payload: payload, actor: actor)
+        } catch {
+            logger.error("cannot journal card event", metadata: ["kind": "\(kind)", "error": "\(error)"])
+        }
+    }
+
+    /// Where the bound card is now: its reader, or why it cannot be used.
+    private func locate(_ binding: CardBinding) throws -> String {
+        if let unavailable { throw SealError(.pcscUnavailable, .unavailable, "PC/SC is unavailable: \(unavailable)") }
+        if let reader = readers.first(where: { $0.present && $0.certificate?.fingerprint == binding.fingerprint }) {
+            return reader.reader
+        }
+        if let other = readers.first(where: { $0.present && $0.reader == binding.reader }) {
+            throw SealError(
+                .cardMismatch, .conflict,
+                "the card in \(other.reader) is not seal \(binding.seal)'s card (it holds \(other.certificate.map { "certificate \($0.fingerprint.prefix(16))…" } ?? "no PIV certificate"); the bound card is \(binding.fingerprint.prefix(16))…)"
+            )
+        }
+        throw SealError(.cardAbsent, .conflict, "seal \(binding.seal)'s card (\(binding.fingerprint.prefix(16))…) is not in any reader")
+    }
+
+    // MARK: - Listing
+
+    public struct Listing: Sendable, Codable {
+        public struct Reader: Sendable, Codable {
+            public var reader: String
+            public var present: Bool
+            public var atr: String?
+            public var subject: String?
+            public var fingerprint: String?
+            public var problem: String?
+            public var seal: String?
+            public var unlocked: Bool
+            public var unlockedUntil: String?
+        }
+        public struct BoundSeal: Sendable, Codable {
+            public var seal: String
+            public var fingerprint: String
+            public var subject: String
+            public var present: Bool
+            public var reader: String?
+            public var unlocked: Bool
+            public var unlockedUntil: String?
+            public var unlockedBy: String?
+        }
+        public var available: Bool
+        public var message: String?
+        public var readers: [Reader]
+        public var seals: [BoundSeal]
+    }
+
+    public func listing() async throws -> Listing {
+        let bindings = try await register.cardBindings()
+        let now = Date()
+        func unlock(_ seal: String?) -> Unlock? { seal.flatMap { unlocks[$0] }.flatMap { $0.until > now ? $0 : nil } }
+        let readerRows = readers.map { r in
+            let seal = bindings.first { $0.fingerprint == r.certificate?.fingerprint && r.present }?.seal
+            return Listing.Reader(
+                reader: r.reader, present: r.present, atr: r.present ? hex(r.atr) : nil, subject: r.certificate?.subject,
+                fingerprint: r.certificate?.fingerprint, problem: r.problem, seal: seal, unlocked: unlock(seal) != nil,
+                unlockedUntil: unlock(seal).map { JournalClock.timestamp($0.until) }
+            )
+        }
+        let sealRows = bindings.map { b in
+            let reader = readers.first { $0.present && $0.certificate?.fingerprint == b.fingerprint }?.reader
+            return Listing.BoundSeal(
+                seal: b.seal, fingerprint: b.fingerprint, subject: b.subject, present: reader != nil, reader: reader,
+                unlocked: unlock(b.seal) != nil, unlockedUntil: unlock(b.seal).map { JournalClock.timestamp($0.until) },
+                unlockedBy: unlock(b.seal)?.by
+            )
+        }
+        return Listing(available: unavailable == nil, message: unavailable, readers: readerRows, seals: sealRows)
+    }
+
+    public struct Health: Sendable, Codable, Equatable {
+        public var enabled: Bool
+        public var available: Bool
+        public var message: String?
+        public var readers: Int
+        public var cards: Int
+    }
+
+    public func health() -> Health {
+        Health(
+            enabled: settings.enabled, available: unavailable == nil, message: unavailable, readers: readers.count,
+            cards: readers.filter(\.present).count
+        )
+    }
+
+    // MARK: - Card operations
+
+    /// Reads the 9C certificate of the card in `reader` now (for binding).
+    public func certificate(reader: String) async throws -> CardCertificate {
+        if let unavailable { throw SealError(.pcscUnavailable, .unavailable, "PC/SC is unavailable: \(unavailable)") }
+        guard let snapshot = readers.first(where: { $0.reader == reader }) else {
+            throw SealError(.unknownReader, .notFound, "no reader \"\(reader)\"; readers: \(readers.map(\.reader).joined(separator: ", "))")
+        }
+        guard snapshot.present else { throw SealError(.cardAbsent, .conflict, "no card in \(reader)") }
+        do {
+            let der = try await operations.withCard(reader: reader) { piv throws(SmartCardError) in
+                try piv.select()
+                return try piv.certificate9C()
+            }
+            return try CardCertificate(der: der)
+        } catch {
+            throw Self.refusal(error)
+        }
+    }
+
+    /// Verifies `pin` on the seal's card and keeps it (locked memory) for `[pcsc] unlock_timeout`.
+    public func unlock(seal: Seal, pin: LockedSecret, actor: JournalActor) async throws -> Listing.BoundSeal {
+        guard actor.staff == seal.custodian else {
+            throw SealError(.notCustodian, .forbidden, "only seal \(seal.id)'s custodian (\(seal.custodian)) unlocks its card")
+        }
+        guard let binding = try await register.cardBinding(seal: seal.id) else {
+            throw SealError(.cardNotBound, .conflict, "seal \(seal.id) has no key card bound (seal bind-card)")
+        }
+        let reader = try locate(binding)
+        do {
+            try await operations.withCard(reader: reader) { piv throws(SmartCardError) in
+                try piv.select()
+                try Self.checkCard(piv, binding)
+                try pin.withBytes { bytes throws(SmartCardError) in try piv.verify(pin: bytes) }
+            }
+        } catch {
+            throw Self.refusal(error)
+        }
+        let until = Date().addingTimeInterval(settings.unlockTimeout)
+        let unlock = Unlock(secret: pin, fingerprint: binding.fingerprint, reader: reader, by: actor.staff, until: until)
+        unlocks[seal.id] = unlock
+        Task { [weak self, settings] in
+            try? await Task.sleep(for: .seconds(settings.unlockTimeout))
+            await self?.expire(seal: seal.id, unlock: unlock.id)
+        }
+        await journal("card.unlocked", subject: seal.id, [
+            "seal": .string(seal.id), "reader": .string(reader), "fingerprint": .string(binding.fingerprint),
+            "until": .string(JournalClock.timestamp(until)),
+        ], actor: actor)
+        return Listing.BoundSeal(
+            seal: seal.id, fingerprint: binding.fingerprint, subject: binding.subject, present: true, reader: reader, unlocked: true,
+            unlockedUntil: JournalClock.timestamp(until), unlockedBy: actor.staff
+        )
+    }
+
+    private func expire(seal: String, unlock id: UUID) async {
+        guard unlocks[seal]?.id == id else { return }
+        await lock(seal: seal, reason: "timeout", actor: Self.daemonActor)
+    }
+
+    /// Forgets the seal's PIN (wiped at once) and journals why. Returns whether it was unlocked.
+    @discardableResult
+    public func lock(seal: String, reason: String, actor: JournalActor) async -> Bool {
+        guard let unlock = unlocks.removeValue(forKey: seal) else { return false }
+        unlock.secret.wipe()
+        await journal("card.locked", subject: seal, [
+            "seal": .string(seal), "reader": .string(unlock.reader), "fingerprint": .string(unlock.fingerprint), "reason": .string(reason),
+        ], actor: actor)
+        return true
+    }
+
+    /// Has the seal's card sign the statement: VERIFY with the kept PIN, then GENERAL AUTHENTICATE over its SHA-256.
+    /// Returns the DER signature, checked against the bound certificate before it leaves.
+    public func sign(_ plan: Register.SignedUsePlan) async throws -> [UInt8] {
+        let binding = plan.binding
+        let sealID = plan.statement.seal
+        let reader = try locate(binding)
+        guard let unlock = unlocks[sealID], unlock.fingerprint == binding.fingerprint else {
+            throw SealError(.cardLocked, .conflict, "seal \(sealID)'s card is locked; its custodian unlocks it (card unlock --seal \(sealID))")
+        }
+        guard unlock.until > Date() else {
+            await lock(seal: sealID, reason: "timeout", actor: Self.daemonActor)
+            throw SealError(.cardLocked, .conflict, "seal \(sealID)'s card unlock expired; its custodian unlocks it again")
+        }
+        let statement = plan.statement.bytes
+        let digest = Array(SHA256.hash(data: statement))
+        let signature: [UInt8]
+        do {
+            signature = try await operations.withCard(reader: reader) { piv throws(SmartCardError) in
+                try piv.select()
+                try Self.checkCard(piv, binding)
+                try unlock.secret.withBytes { bytes throws(SmartCardError) in try piv.verify(pin: bytes) }
+                return try piv.sign(digest: digest)
+            }
+        } catch {
+            // A PIN the card now refuses is never tried again: the daemon forgets it.
+            if case .wrongPIN = error { await lock(seal: sealID, reason: "pin-rejected", actor: Self.daemonActor) }
+            if case .pinBlocked = error { await lock(seal: sealID, reason: "card-blocked", actor: Self.daemonActor) }
+            throw Self.refusal(error)
+        }
+        guard let certificate = try? CardCertificate(der: Array(binding.certificate)), certificate.verifies(signature: signature, over: statement) else {
+            throw SealError(.cardError, .unavailable, "the card's signature does not verify against seal \(sealID)'s certificate")
+        }
+        return signature
+    }
+
+    /// The card in the reader must be the bound card: same 9C certificate.
+    static func checkCard(_ piv: PIVClient<CardConnection>, _ binding: CardBinding) throws(SmartCardError) {
+        let der = try piv.certificate9C()
+        guard Array(binding.certificate) == der else { throw .malformed(mismatchMarker) }
+    }
+
+    static let mismatchMarker = "card-mismatch"
+
+    /// A card failure as the API reports it.
+    static func refusal(_ error: SmartCardError) -> SealError {
+        switch error {
+        case .wrongPIN(let tries):
+            return SealError(.wrongPIN, .forbidden, "wrong PIN: \(tries) \(tries == 1 ? "try" : "tries") left before the card blocks", triesLeft: tries)
+        case .pinBlocked:
+            return SealError(.cardBlocked, .conflict, "the card's PIN is blocked; the card must be unblocked with its PUK")
+        case .invalidPIN(let why):
+            return SealError(.invalidField, .badRequest, why)
+        case .malformed(let why) where why == mismatchMarker:
+            return SealError(.cardMismatch, .conflict, "the card in the reader is not the seal's bound card")
+        case .pcsc(_, .noService), .pcsc(_, .serviceStopped):
+            return SealError(.pcscUnavailable, .unavailable, "PC/SC is unavailable: \(error)")
+        default:
+            if error.isCardGone { return SealError(.cardAbsent, .conflict, "the card went away: \(error)") }
+            return SealError(.cardError, .unavailable, "the card failed: \(error)")
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+import SealBook
+import SealCore
+
+/// A key card bound to an electronic seal.
+public struct CardBinding: Sendable, Codable, Equatable {
+    public var seal: String
+    /// SHA-256 of the DER certificate, lower-case hex.
+    public var fingerprint: String
+    public var certificate: Data
+    public var subject: String
+    /// The reader the card was in when it was bound.
+    public var reader: String
+    public var boundAt: String
+    public var boundBy: String?
+
+    init(row: Row) {
+        seal = row["seal_id"]
+        fingerprint = row["fingerprint"]
+        certificate = row["certificate"]
+        subject = row["subject"]
+        reader = row["reader"]
+        boundAt = row["bound_at"]
+        boundBy = row["bound_by"]
+    }
+}
+
+extension Register {
+    /// `card.bound`: the certificate read from the card in `reader` becomes the electronic seal's key.
+    public func bindCard(seal id: String, certificate: Data, fingerprint: String, subject: String, reader: String, actor: JournalActor) async throws -> CardBinding {
+        try await writer.write(actor: actor) { db, now in
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard seal.medium == .electronic else {
+                throw SealError(.wrongMedium, .conflict, "seal \(id) is physical; only an electronic seal takes a key card")
+            }
+            if let existing = try Self.cardBinding(db, seal: id) {
+                throw SealError(
+                    .cardAlreadyBound, .conflict,
+                    existing.fingerprint == fingerprint
+                        ? "this card is already bound to \(id)"
+                        : "seal \(id) already has card \(existing.fingerprint.prefix(16))…; unbind it first"
+                )
+            }
+            if let other = try String.fetchOne(db, sql: "SELECT seal_id FROM seal_card WHERE fingerprint = ?", arguments: [fingerprint]) {
+                throw SealError(.cardBoundElsewhere, .conflict, "this card is bound to seal \(other)")
+            }
+            let at = JournalClock.timestamp(now)
+            try db.execute(
+                sql: "INSERT INTO seal_card(seal_id, fingerprint, certificate, subject, reader, bound_at, bound_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [id, fingerprint, certificate, subject, reader, at, actor.staff]
+            )
+            let binding = try Self.cardBinding(db, seal: id)!
+            return (binding, [JournalRecord(kind: "card.bound", subject: id, payload: [
+                "seal": .string(id), "reader": .string(reader), "fingerprint": .string(fingerprint), "subject": .string(subject),
+                // The certificate itself, so an exported book can check every signature offline.
+                "certificate": .string(certificate.base64EncodedString()),
+            ])])
+        }
+    }
+
+    /// `card.unbound`: the seal no longer has a key card; its past signatures keep their certificate in the journal.
+    public func unbindCard(seal id: String, actor: JournalActor) async throws -> CardBinding {
+        try await writer.write(actor: actor) { db, _ in
+            guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard let binding = try Self.cardBinding(db, seal: id) else { throw SealError(.cardNotBound, .conflict, "seal \(id) has no key card") }
+            try db.execute(sql: "DELETE FROM seal_card WHERE seal_id = ?", arguments: [id])
+            return (binding, [JournalRecord(kind: "card.unbound", subject: id, payload: [
+                "seal": .string(id), "fingerprint": .string(binding.fingerprint), "reader": .string(binding.reader),
+            ])])
+        }
+    }
+
+    public func seal(id: String) async throws -> Seal? {
+        try await pool.read { db in try Self.seal(db, id: id) }
+    }
+
+    public func cardBindings() async throws -> [CardBinding] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM seal_card ORDER BY seal_id").map(CardBinding.init(row:)) }
+    }
+
+    public func cardBinding(seal id: String) async throws -> CardBinding? {
+        try await pool.read { db in try Self.cardBinding(db, seal: id) }
+    }
+
+    static func cardBinding(_ db: Database, seal id: String) throws -> CardBinding? {
+        try Row.fetchOne(db, sql: "SELECT * FROM seal_card WHERE seal_id = ?", arguments: [id]).map(CardBinding.init(row:))
+    }
+
+    /// A card custody event (`card.inserted`, `card.removed`, `card.unlocked`, `card.locked`), journaled as it happens.
+    public func journalCardEvent(_ kind: String, subject: String?, payload: [String: JSONValue], actor: JournalActor) async throws {
+        try await writer.write(actor: actor) { _, _ in ((), [JournalRecord(kind: kind, subject: subject, payload: .object(payload))]) }
+    }
+}
