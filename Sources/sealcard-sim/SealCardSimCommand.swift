@@ -43,6 +43,9 @@ struct SealCardSimCommand: ParsableCommand {
     }
 
     func run() throws {
+        if show, let state, !FileManager.default.fileExists(atPath: state) {
+            throw ValidationError("no card state at \(state)")
+        }
         let card = try state.map { try SimulatedCard.loadOrCreate(path: $0, subject: subject, pin: pin) }
             ?? SimulatedCard.create(subject: subject, pin: pin)
         let certificate = try CardCertificate(der: Array(card.certificate))

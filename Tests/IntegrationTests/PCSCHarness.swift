@@ -145,14 +145,16 @@ final class SimulatedCardProcess: @unchecked Sendable {
     func remove() { kill(pid, SIGUSR1) }
     func insert() { kill(pid, SIGUSR2) }
 
-    /// The card's certificate fingerprint, from the simulator itself.
+    /// The card's certificate fingerprint, as the simulator announces it when it starts.
     var fingerprint: String {
         get throws {
-            let shown = try runCommand(Binaries.sealcardSim, ["--state", statePath, "--show"])
-            guard let line = shown.stdout.split(separator: "\n").first(where: { $0.hasPrefix("sha256 ") }) else {
-                throw HarnessError("sealcard-sim --show: \(shown.stderr)")
+            var found: String?
+            try eventually("sealcard-sim announces its card") {
+                found = log.split(separator: "\n").first { $0.hasPrefix("sealcard-sim: card ") }
+                    .map { String($0.dropFirst("sealcard-sim: card ".count).prefix(64)) }
+                return found != nil
             }
-            return String(line.dropFirst("sha256 ".count))
+            return found!
         }
     }
 

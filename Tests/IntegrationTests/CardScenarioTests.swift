@@ -1,0 +1,191 @@
+import Crypto
+import Foundation
+import Testing
+import X509
+
+/// Runs sealctl with a PIN on stdin and expects a refusal with `code`; returns stderr.
+@discardableResult
+func refusedWithInput(_ daemon: RunningDaemon, _ arguments: [String], stdin: String, _ code: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    let result = try daemon.sealctl(arguments, stdin: stdin)
+    #expect(result.status == 1, "sealctl \(arguments.joined(separator: " ")) should be refused", sourceLocation: sourceLocation)
+    #expect(result.stderr.hasPrefix("error: \(code): "), "expected \(code), got: \(result.stderr)", sourceLocation: sourceLocation)
+    return result.stderr
+}
+
+/// The journal's entries of one kind, as JSON objects.
+func journalEntries(_ daemon: RunningDaemon, kind: String) throws -> [[String: Any]] {
+    let answer = try jsonObject(try ok(daemon, ["--json", "events", "--kind", kind]))
+    return (answer["events"] as? [[String: Any]] ?? []).map { ($0["entry"] as? [String: Any]) ?? $0 }
+}
+
+func payload(_ entry: [String: Any]) -> [String: Any] { entry["payload"] as? [String: Any] ?? [:] }
+
+@Suite("An electronic seal's card through the real pcscd", .enabled(if: CardTools.installed, CardTools.missing))
+struct CardScenarioTests {
+    static let reader0 = "Virtual PCD 00 00"
+
+    /// Staff, the catalogue, an active electronic seal (SEAL-0001) with a filed delegation, and a spare electronic seal.
+    func setUp(_ daemon: RunningDaemon) throws {
+        for (id, name, roles) in [("S001", "张三", ["admin"]), ("S002", "李四", ["approver"]), ("S003", "王五", ["clerk"])] {
+            try ok(daemon, ["staff", "add", id, "--name", name] + roles.flatMap { ["--role", $0] })
+        }
+        try ok(daemon, ["matter", "import", RegistryScenarioTests.catalogue])
+        for name in ["XX镇人民政府行政审批委托专用章(电子)", "XX镇人民政府备用电子章"] {
+            try ok(daemon, ["seal", "add", "--name", name, "--kind", "delegated-approval", "--medium", "electronic", "--owner", "县行政审批服务局", "--holder", "XX镇人民政府", "--custodian", "S001"])
+        }
+        try ok(daemon, ["seal", "activate", "SEAL-0001"])
+        try ok(daemon, ["delegation", "add", "--agreement", "委托协议2026-01", "--from", "县行政审批服务局", "--to", "XX镇", "--supervisor", "县司法局",
+                        "--valid-from", "2026-01-01", "--valid-to", "2099-12-31", "--filing", "备2026-3", "--filed-on", "2026-01-05",
+                        "--seal", "SEAL-0001", "--matter", "XK-001=handling"])
+    }
+
+    func approvedRequest(_ daemon: RunningDaemon, document: String, count: Int) throws -> String {
+        let id = try ok(daemon, ["--as", "S003", "request", "create", "--seal", "SEAL-0001", "--matter", "XK-001", "--case", "2026-XK-\(Int.random(in: 1000...9999))",
+                                 "--purpose", "decision", "--reason", "个体工商户设立登记决定书", "--count", String(count), "--document", document])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        try ok(daemon, ["--as", "S002", "request", "approve", id, "--count", String(count)])
+        return id
+    }
+
+    func cardPresent(_ daemon: RunningDaemon, _ fingerprint: String) throws -> Bool {
+        let listing = try jsonObject(try ok(daemon, ["--json", "card", "list"]))
+        return (listing["readers"] as? [[String: Any]] ?? []).contains { $0["fingerprint"] as? String == fingerprint && $0["present"] as? Bool == true }
+    }
+
+    @Test("bind, unlock, sign and verify; removal, a foreign card, a pcscd restart and a blocked PIN")
+    func electronicSeal() async throws {
+        let stack = try PCSCStack(name: "daemon")
+        let card = try stack.insertCard(state: "seal-card.json", pin: "13572468", subject: "XX镇行政审批委托专用章")
+        let fingerprint = try card.fingerprint
+        let daemon = try RunningDaemon(name: "cards", extra: "[pcsc]\nunlock_timeout = \"8h\"")
+        daemon.extraEnvironment = stack.clientEnvironment
+        try daemon.start()
+        try setUp(daemon)
+        do {
+            try eventually("the daemon sees the card") { try cardPresent(daemon, fingerprint) }
+        } catch {
+            Issue.record("cards: \((try? ok(daemon, ["--json", "card", "list"])) ?? "")\ndaemon log:\n\(daemon.log)\ncard log:\n\(card.log)\npcscd log:\n\(stack.log)")
+            throw error
+        }
+        #expect(try ok(daemon, ["status"]).contains("2 reader(s), 1 card(s)"))
+
+        // Binding reads the 9C certificate; a physical seal and a second binding of the same card are refused.
+        let bound = try ok(daemon, ["seal", "bind-card", "SEAL-0001", "--reader", Self.reader0])
+        #expect(bound.contains(fingerprint))
+        try refused(daemon, ["seal", "bind-card", "SEAL-0002", "--reader", Self.reader0], "card-bound-elsewhere")
+        try refused(daemon, ["seal", "bind-card", "SEAL-0002", "--reader", "No Such Reader"], "unknown-reader")
+        try refused(daemon, ["--as", "S003", "seal", "bind-card", "SEAL-0002", "--reader", Self.reader0], "forbidden")
+
+        let document = daemon.directory.appendingPathComponent("决定书.pdf")
+        try Data("准予个体工商户设立登记决定书".utf8).write(to: document)
+        let request = try approvedRequest(daemon, document: document.path, count: 10)
+
+        // Locked until the custodian unlocks; only the custodian may; a wrong PIN reports the tries left.
+        try refused(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path], "card-locked")
+        try refusedWithInput(daemon, ["--as", "S003", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "13572468\n", "not-custodian")
+        let wrong = try refusedWithInput(daemon, ["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "00000000\n", "wrong-pin")
+        #expect(wrong.contains("2 tries left"))
+        let unlocked = try daemon.sealctl(["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "13572468\n")
+        #expect(unlocked.status == 0, "unlock: \(unlocked.stderr)")
+        #expect(try stack.run("/usr/bin/yubico-piv-tool", ["-r", "Virtual PCD", "-a", "status"]).stdout.contains("PIN tries left:\t3"), "a right PIN resets the counter")
+
+        // Sign; the statement, signature and certificate come back and verify with openssl and with swift-crypto.
+        let saved = daemon.directory.appendingPathComponent("signed")
+        let signedOutput = try ok(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path, "--count", "2", "--save-dir", saved.path])
+        #expect(signedOutput.contains("№1"))
+        let pubkey = try runCommand("/usr/bin/openssl", ["x509", "-in", saved.appendingPathComponent("certificate.pem").path, "-pubkey", "-noout"])
+        try Data(pubkey.stdout.utf8).write(to: saved.appendingPathComponent("card.pub"))
+        let verified = try runCommand("/usr/bin/openssl", ["dgst", "-sha256", "-verify", saved.appendingPathComponent("card.pub").path,
+                                                          "-signature", saved.appendingPathComponent("signature.der").path,
+                                                          saved.appendingPathComponent("statement.json").path])
+        #expect(verified.stdout.contains("Verified OK"), "openssl: \(verified.stdout)\(verified.stderr)")
+        let statementBytes = try Data(contentsOf: saved.appendingPathComponent("statement.json"))
+        let statement = try jsonObject(String(decoding: statementBytes, as: UTF8.self))
+        let documentSHA = SHA256.hash(data: try Data(contentsOf: document)).map { String(format: "%02x", $0) }.joined()
+        #expect(statement["document_sha256"] as? String == documentSHA)
+        #expect(statement["certificate_sha256"] as? String == fingerprint)
+        #expect(statement["seal"] as? String == "SEAL-0001")
+        #expect(statement["request"] as? String == request)
+        #expect(statement["count"] as? Int == 2)
+        #expect(statement["user"] as? String == "S003")
+        let pem = try String(contentsOf: saved.appendingPathComponent("certificate.pem"), encoding: .utf8)
+        let key = try #require(P256.Signing.PublicKey(try Certificate(pemEncoded: pem).publicKey))
+        let der = try Data(contentsOf: saved.appendingPathComponent("signature.der"))
+        #expect(key.isValidSignature(try P256.Signing.ECDSASignature(derRepresentation: der), for: SHA256.hash(data: statementBytes)))
+
+        // The book line keeps the statement, signature and fingerprint; a digest that is not the approved one is refused.
+        let lines = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list", "--seal", "SEAL-0001"]))["uses"] as? [[String: Any]])
+        #expect(lines.count == 1)
+        #expect(lines.first?["medium"] as? String == "electronic")
+        #expect(lines.first?["certificate_fingerprint"] as? String == fingerprint)
+        #expect(lines.first?["statement"] as? String == String(decoding: statementBytes, as: UTF8.self))
+        #expect(lines.first?["signature"] as? String == der.base64EncodedString())
+        try refused(daemon, ["--as", "S003", "use", "sign", request, "--digest", String(repeating: "ab", count: 32)], "digest-mismatch")
+        try refused(daemon, ["--as", "S002", "use", "sign", request, "--document", document.path], "forbidden")
+        try refused(daemon, ["--as", "S001", "use", "record", request, "--count", "1"], "wrong-medium")
+
+        // Card removed: card-absent, and the journal shows the removal and the lock it caused.
+        card.remove()
+        try eventually("the daemon sees the removal") { try !cardPresent(daemon, fingerprint) }
+        try refused(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path], "card-absent")
+        let removals = try journalEntries(daemon, kind: "card.removed")
+        #expect(removals.contains { payload($0)["fingerprint"] as? String == fingerprint && payload($0)["reader"] as? String == Self.reader0 && payload($0)["seal"] as? String == "SEAL-0001" })
+        #expect(try journalEntries(daemon, kind: "card.locked").contains { payload($0)["reason"] as? String == "card-removed" })
+
+        // Reinserted: locked again until the custodian unlocks, then signing works.
+        card.insert()
+        try eventually("the daemon sees the card again") { try cardPresent(daemon, fingerprint) }
+        #expect(try journalEntries(daemon, kind: "card.inserted").count >= 2)
+        try refused(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path], "card-locked")
+        #expect(try daemon.sealctl(["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "13572468\n").status == 0)
+        try ok(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path])
+
+        // pcscd dies and comes back: the daemon reports it and finds the card again by itself. (vpcd's card reconnects
+        // only after pcscd is back, so the reader reads empty for a moment: the daemon counts that as a removal and
+        // locks the card, the safe side.)
+        await stack.killPCSCD()
+        try eventually("status shows PC/SC unavailable") { try ok(daemon, ["status"]).contains("unavailable") }
+        let restarted = Date()
+        try stack.startPCSCD()
+        try eventually("the daemon sees the card after the pcscd restart", timeout: 10) { try cardPresent(daemon, fingerprint) }
+        let recovery = Date().timeIntervalSince(restarted)
+        #expect(recovery < 5, "took \(recovery) s")
+        #expect(try ok(daemon, ["status"]).contains("2 reader(s), 1 card(s)"))
+        #expect(try daemon.sealctl(["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "13572468\n").status == 0)
+        try ok(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path])
+
+        // Another card in the bound card's reader: card-mismatch.
+        card.remove()
+        try eventually("the bound card is out") { try !cardPresent(daemon, fingerprint) }
+        let stranger = try stack.insertCard(state: "other-card.json", pin: "13572468", subject: "别的卡")
+        let strangerFingerprint = try stranger.fingerprint
+        try eventually("the other card is in") { try cardPresent(daemon, strangerFingerprint) }
+        try refused(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path], "card-mismatch")
+        stranger.terminate()
+        try eventually("the other card is out") { try !cardPresent(daemon, strangerFingerprint) }
+
+        // Three wrong PINs block the card; the right PIN then cannot help.
+        card.insert()
+        try eventually("the bound card is back") { try cardPresent(daemon, fingerprint) }
+        for tries in [2, 1] {
+            let stderr = try refusedWithInput(daemon, ["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "99999999\n", "wrong-pin")
+            #expect(stderr.contains("\(tries) \(tries == 1 ? "try" : "tries") left"))
+        }
+        try refusedWithInput(daemon, ["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "99999999\n", "card-blocked")
+        try refusedWithInput(daemon, ["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "13572468\n", "card-blocked")
+        #expect(try stack.run("/usr/bin/yubico-piv-tool", ["-r", "Virtual PCD", "-a", "status"]).stdout.contains("PIN tries left:\t0"))
+
+        // Every refusal was journaled with its code; the PIN is nowhere in the journal or the log.
+        let refusals = try journalEntries(daemon, kind: "refused").compactMap { payload($0)["code"] as? String }
+        for code in ["card-locked", "not-custodian", "wrong-pin", "digest-mismatch", "card-absent", "card-mismatch", "card-blocked"] {
+            #expect(refusals.contains(code), "no refused entry with \(code)")
+        }
+        let everything = try ok(daemon, ["--json", "events"])
+        #expect(!everything.contains("13572468") && !everything.contains("99999999"))
+        #expect(!daemon.log.contains("13572468"))
+        let uses = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list", "--seal", "SEAL-0001"]))["uses"] as? [[String: Any]])
+        #expect(uses.map { $0["count"] as? Int } == [2, 1, 1])
+        #expect(uses.allSatisfy { $0["signature"] is String })
+        #expect(await daemon.stop() == 0)
+    }
+}
