@@ -21,13 +21,10 @@ deps:
 build: deps
 	$(SWIFT) build --build-tests
 
-# Runs the daemon in the foreground on ./var with a demo config that gives you every role.
+# Runs the daemon in the foreground on ./var with a demo config that gives you every role; with no real PC/SC
+# reader, a private pcscd with sealcard-sim provides the electronic seal's card (scripts/run-demo.sh).
 run: build
-	@mkdir -p var
-	@sed -e "s/@USER@/$$(id -un)/g" -e "s#@VAR@#$$(pwd)/var#g" Config/demo.toml.in > var/demo.toml
-	@echo "sealkeeperd: socket $$(pwd)/var/sealkeeper.sock — in another terminal:"
-	@echo "  export SEALKEEPER_SOCKET=$$(pwd)/var/sealkeeper.sock; $$(pwd)/$(BIN)/sealctl status"
-	$(BIN)/sealkeeperd --config var/demo.toml
+	BIN=$(BIN) scripts/run-demo.sh
 
 # The OpenAPI document must stay a valid OpenAPI 3.1 description.
 check-openapi:

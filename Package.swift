@@ -58,6 +58,11 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        // Times the raw PIV APDUs of one signature through pcscd (Benchmarks/card_sign.sh).
+        .executableTarget(
+            name: "pcsc-bench",
+            dependencies: ["SmartCard", .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "sealcard-sim",
             dependencies: ["SealCardSim", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -112,3 +112,29 @@ struct DaemonConfigurationTests {
         #expect(try DaemonConfiguration.load(path: "/nonexistent/sealkeeper.toml", required: false) == DaemonConfiguration())
     }
 }
+
+@Suite("[pcsc] configuration")
+struct PCSCConfigurationTests {
+    @Test("durations, reader filters and refusals", arguments: [
+        ("unlock_timeout = \"30m\"", 1800.0 as Double?),
+        ("unlock_timeout = \"1h30m\"", 5400),
+        ("unlock_timeout = \"1d\"", 86_400),
+        ("unlock_timeout = \"10s\"", nil),
+        ("unlock_timeout = \"8 hours\"", nil),
+        ("unlock_timeout = 3600", nil),
+    ])
+    func unlockTimeout(line: String, seconds: Double?) {
+        let parsed = try? DaemonConfiguration.parse("[pcsc]\n\(line)\n", file: "t.toml")
+        #expect(parsed?.pcsc.unlockTimeout == seconds)
+    }
+
+    @Test("defaults: enabled, 8 hours, every reader; readers and enabled are read")
+    func defaults() throws {
+        let defaults = try DaemonConfiguration.parse("", file: "t.toml").pcsc
+        #expect(defaults == PCSCSettings())
+        #expect(defaults.enabled && defaults.unlockTimeout == 8 * 3600 && defaults.readers.isEmpty)
+        let set = try DaemonConfiguration.parse("[pcsc]\nenabled = false\nreaders = [\"Yubico\", \"OMNIKEY\"]\n", file: "t.toml").pcsc
+        #expect(!set.enabled && set.readers == ["Yubico", "OMNIKEY"])
+        #expect(throws: ConfigurationError.self) { try DaemonConfiguration.parse("[pcsc]\nreader = []\n", file: "t.toml") }
+    }
+}
