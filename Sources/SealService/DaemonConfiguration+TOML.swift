@@ -102,8 +102,8 @@ extension DaemonConfiguration {
             try reader.keys(pcsc, section: "pcsc", allowed: ["enabled", "unlock_timeout", "readers"])
             if let v = try reader.bool(pcsc, "pcsc.enabled") { config.pcsc.enabled = v }
             if let v = try reader.string(pcsc, "pcsc.unlock_timeout") {
-                guard let seconds = Self.duration(v), (60...7 * 86_400).contains(seconds) else {
-                    throw reader.error("pcsc.unlock_timeout", "\"\(v)\" is not a duration between 1m and 7d such as \"8h\" or \"30m\"")
+                guard let seconds = Self.duration(v), (1...7 * 86_400).contains(seconds) else {
+                    throw reader.error("pcsc.unlock_timeout", "\"\(v)\" is not a duration between 1s and 7d such as \"8h\" or \"30m\"")
                 }
                 config.pcsc.unlockTimeout = seconds
             }

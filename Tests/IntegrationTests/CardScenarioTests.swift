@@ -188,4 +188,39 @@ struct CardScenarioTests {
         #expect(uses.allSatisfy { $0["signature"] is String })
         #expect(await daemon.stop() == 0)
     }
+
+    @Test("an unlock lapses after [pcsc] unlock_timeout: the PIN is wiped, the lock journaled, signing refused")
+    func unlockTimeout() async throws {
+        let stack = try PCSCStack(name: "timeout")
+        let card = try stack.insertCard(state: "card.json", pin: "13572468")
+        let fingerprint = try card.fingerprint
+        let daemon = try RunningDaemon(name: "timeout", extra: "[pcsc]\nunlock_timeout = \"2s\"")
+        daemon.extraEnvironment = stack.clientEnvironment
+        try daemon.start()
+        try setUp(daemon)
+        try eventually("the daemon sees the card") { try cardPresent(daemon, fingerprint) }
+        try ok(daemon, ["seal", "bind-card", "SEAL-0001", "--reader", Self.reader0])
+        let document = daemon.directory.appendingPathComponent("doc.pdf")
+        try Data("决定书".utf8).write(to: document)
+        let request = try approvedRequest(daemon, document: document.path, count: 5)
+        #expect(try daemon.sealctl(["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "13572468\n").status == 0)
+        try ok(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path])
+        try eventually("the unlock lapses", timeout: 10) {
+            try journalEntries(daemon, kind: "card.locked").contains { payload($0)["reason"] as? String == "timeout" }
+        }
+        try refused(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path], "card-locked")
+        #expect(try ok(daemon, ["card", "list"]).contains("locked"))
+    }
+
+    @Test("without pcscd the daemon runs, says PC/SC is unavailable, and refuses card verbs with pcsc-unavailable")
+    func withoutPCSCD() async throws {
+        let daemon = try RunningDaemon(name: "nopcscd")
+        daemon.extraEnvironment = ["PCSCLITE_CSOCK_NAME": daemon.directory.appendingPathComponent("no-pcscd.comm").path]
+        try daemon.start()
+        try setUp(daemon)
+        try eventually("status reports PC/SC unavailable") { try ok(daemon, ["status"]).contains("pc/sc            unavailable") }
+        #expect(try ok(daemon, ["card", "list"]).contains("PC/SC unavailable"))
+        try refused(daemon, ["seal", "bind-card", "SEAL-0001", "--reader", Self.reader0], "pcsc-unavailable")
+        #expect(await daemon.stop() == 0)
+    }
 }

@@ -119,7 +119,8 @@ struct PCSCConfigurationTests {
         ("unlock_timeout = \"30m\"", 1800.0 as Double?),
         ("unlock_timeout = \"1h30m\"", 5400),
         ("unlock_timeout = \"1d\"", 86_400),
-        ("unlock_timeout = \"10s\"", nil),
+        ("unlock_timeout = \"10s\"", 10),
+        ("unlock_timeout = \"8d\"", nil),
         ("unlock_timeout = \"8 hours\"", nil),
         ("unlock_timeout = 3600", nil),
     ])
