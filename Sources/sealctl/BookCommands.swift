@@ -4,9 +4,61 @@ import SealBook
 
 struct BookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "book", abstract: "The usage book's integrity: signed checkpoint, register key, proofs.",
-        subcommands: [List.self, Checkpoint_.self, Key.self, Proof.self]
+        commandName: "book", abstract: "The usage book: list, export for inspectors, signed checkpoint, register key, proofs.",
+        subcommands: [List.self, Export.self, Checkpoint_.self, Key.self, Proof.self]
     )
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the usage book (inspector or admin), streamed to --out or stdout.",
+            discussion: """
+                csv: laid out like the paper 印章使用登记本, UTF-8 with BOM and CRLF, for Excel and WPS (--headers en for \
+                English headers). html: a printable book, one section (page) per seal with the seal, its custodian and \
+                delegations, and the signed checkpoint in each footer.
+                """
+        )
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "csv or html.") var format = "csv"
+        @Option(help: "Write here instead of stdout.") var out: String?
+        @Option(help: "Only this seal.") var seal: String?
+        @Option(help: "Only seals held under delegations to this township.") var township: String?
+        @Option(help: "From this local date (YYYY-MM-DD).") var from: String?
+        @Option(help: "To this local date, inclusive.") var to: String?
+        @Option(help: "Only this matter code.") var matter: String?
+        @Option(help: "Only uses by this staff id (用印人).") var user: String?
+        @Option(help: "zh (default) or en column headers.") var headers: String?
+
+        func run() async throws {
+            try await runReporting {
+                let path = "/v1/book" + query([
+                    ("format", format), ("seal", seal), ("township", township), ("from", from), ("to", to), ("matter", matter),
+                    ("user", user), ("headers", headers),
+                ])
+                let output: FileHandle
+                if let out {
+                    guard FileManager.default.createFile(atPath: out + ".part", contents: nil) else {
+                        throw ClientError(code: "file-unwritable", message: "cannot create \(out)", exitCode: 73)
+                    }
+                    output = try FileHandle(forWritingTo: URL(fileURLWithPath: out + ".part"))
+                } else {
+                    output = FileHandle.standardOutput
+                }
+                do {
+                    let bytes = try await global.client().download(path, to: output)
+                    if let out {
+                        try output.close()
+                        // Renamed only when complete: a failed export never leaves a truncated file under the name.
+                        _ = try? FileManager.default.removeItem(atPath: out)
+                        try FileManager.default.moveItem(atPath: out + ".part", toPath: out)
+                        FileHandle.standardError.write(Data("wrote \(out) (\(bytes) bytes)\n".utf8))
+                    }
+                } catch {
+                    if let out { try? FileManager.default.removeItem(atPath: out + ".part") }
+                    throw error
+                }
+            }
+        }
+    }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -40,6 +40,26 @@ struct DaemonClient {
 
     /// Sends one request; returns the body of a 2xx answer, or throws the daemon's error code and message.
     func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> Data {
+        let response = try await execute(method, path, body: body, contentType: contentType, timeout: .seconds(120))
+        let buffer = try await response.body.collect(upTo: 256 << 20)
+        return Data(buffer.readableBytesView)
+    }
+
+    /// GETs `path` and writes the body to `output` as it arrives: an export of any size in constant memory.
+    /// Returns the bytes written.
+    func download(_ path: String, to output: FileHandle) async throws -> Int {
+        let response = try await execute(.GET, path, body: nil, contentType: nil, timeout: .hours(6))
+        var written = 0
+        for try await chunk in response.body {
+            output.write(Data(chunk.readableBytesView))
+            written += chunk.readableBytes
+        }
+        return written
+    }
+
+    private func execute(_ method: HTTPMethod, _ path: String, body: Data?, contentType: String?, timeout: TimeAmount) async throws
+        -> HTTPClientResponse
+    {
         try probeSocket()
         let encodedSocket = socketPath.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socketPath
         var request = HTTPClientRequest(url: "http+unix://\(encodedSocket)\(path)")
@@ -52,20 +72,19 @@ struct DaemonClient {
         }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+            response = try await HTTPClient.shared.execute(request, timeout: timeout)
         } catch {
             throw ClientError.daemonNotRunning(socketPath, "\(error)")
         }
-        let buffer = try await response.body.collect(upTo: 256 << 20)
-        let data = Data(buffer.readableBytesView)
         guard (200..<300).contains(Int(response.status.code)) else {
+            let data = Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
             if let decoded = try? JSONDecoder().decode(ErrorEnvelope.self, from: data) {
                 let details = (decoded.error.lines ?? []).map { "line \($0.line): \($0.reason)" }
                 throw ClientError(code: decoded.error.code, message: decoded.error.message, exitCode: 1, details: details)
             }
             throw ClientError(code: "http-\(response.status.code)", message: response.status.reasonPhrase, exitCode: 1)
         }
-        return data
+        return response
     }
 
     /// Sends a JSON object (or nothing) and returns the answer as a JSON object with its raw bytes.

@@ -1,0 +1,99 @@
+/// The usage book (印章使用登记本) as inspectors read it: the paper register's columns, in its order, and the
+/// cell text of one line. Every export format (CSV, XLSX, HTML) lays out these cells.
+public enum BookTable {
+    public enum Headers: String, Sendable, CaseIterable {
+        case chinese = "zh", english = "en"
+    }
+
+    public static func columns(_ headers: Headers) -> [String] {
+        switch headers {
+        case .chinese:
+            ["序号", "日期", "时间", "印章名称", "事由", "批准人", "用印人", "用印数", "事项编码", "事项名称", "办件编号", "实施方式", "紧急", "更正", "文件摘要"]
+        case .english:
+            ["No.", "Date", "Time", "Seal", "Reason", "Approver", "User", "Count", "Matter code", "Matter", "Case number", "Method", "Urgent", "Corrections", "Document SHA-256"]
+        }
+    }
+
+    /// Column widths (in character units) that fit Chinese text, for spreadsheets.
+    public static let widths: [Double] = [6, 11, 9, 30, 30, 12, 12, 7, 12, 30, 16, 10, 6, 30, 66]
+
+    /// One line of the book, as cell text.
+    public struct Line: Sendable, Equatable {
+        public var serial: Int
+        public var date: String
+        public var time: String
+        public var sealName: String
+        public var reason: String
+        public var approver: String
+        public var user: String
+        public var count: Int
+        public var matterCode: String
+        public var matterName: String
+        public var caseNumber: String
+        public var method: String
+        public var urgent: Bool
+        public var corrections: String
+        public var documentDigest: String
+
+        public init(
+            serial: Int, date: String, time: String, sealName: String, reason: String, approver: String, user: String, count: Int,
+            matterCode: String, matterName: String, caseNumber: String, method: String, urgent: Bool, corrections: String,
+            documentDigest: String
+        ) {
+            self.serial = serial
+            self.date = date
+            self.time = time
+            self.sealName = sealName
+            self.reason = reason
+            self.approver = approver
+            self.user = user
+            self.count = count
+            self.matterCode = matterCode
+            self.matterName = matterName
+            self.caseNumber = caseNumber
+            self.method = method
+            self.urgent = urgent
+            self.corrections = corrections
+            self.documentDigest = documentDigest
+        }
+
+        public func cells(_ headers: Headers) -> [String] {
+            [String(serial), date, time, sealName, reason, approver, user, String(count), matterCode, matterName, caseNumber,
+             method, urgent ? (headers == .chinese ? "是" : "yes") : "", corrections, documentDigest]
+        }
+    }
+
+    /// 实施方式 of a delegated matter.
+    public static func methodName(_ method: String?, _ headers: Headers) -> String {
+        switch (method, headers) {
+        case ("handling", .chinese): "委托办理"
+        case ("acceptance", .chinese): "委托受理"
+        case (let m?, _): m
+        case (nil, _): ""
+        }
+    }
+}
+
+/// RFC 4180 CSV as Excel and WPS open it: CRLF line ends, fields quoted when they hold a comma, quote or line break,
+/// and cells a spreadsheet would run as a formula neutralised.
+public enum CSVFormat {
+    /// UTF-8 byte order mark: without it Excel reads UTF-8 CSV as the local code page and garbles Chinese.
+    public static let byteOrderMark = "\u{FEFF}"
+
+    public static func line(_ cells: [String]) -> String {
+        cells.map(field).joined(separator: ",") + "\r\n"
+    }
+
+    public static func field(_ raw: String) -> String {
+        let cell = neutralised(raw)
+        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
+        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A cell starting with `=`, `+`, `-`, `@` (or a tab or carriage return before one) would be evaluated as a
+    /// formula (CSV injection); a leading apostrophe makes spreadsheets show it as text.
+    public static func neutralised(_ cell: String) -> String {
+        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
+        return "'" + cell
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import SealBook
+import SealCore
+import SealStore
+
+/// `GET /v1/book`: the usage book for inspectors (role inspector or admin), streamed page by page so a book of any
+/// size exports in constant memory.
+struct BookExportRoutes {
+    let register: Register
+
+    enum Format: String, CaseIterable {
+        case csv, html
+    }
+
+    func register(on router: Router<SealRequestContext>) {
+        router.get("/v1/book") { request, context in
+            _ = try context.caller(requiring: .inspector, .admin)
+            let format = try request.queryEnum("format", Format.self) ?? .csv
+            let headers = try request.queryEnum("headers", BookTable.Headers.self) ?? .chinese
+            let filter = BookFilter(
+                seal: request.query("seal"), township: request.query("township"), from: try request.queryDate("from"),
+                to: try request.queryDate("to"), matter: request.query("matter"), user: request.query("user")
+            )
+            if let from = filter.from, let to = filter.to, from > to {
+                throw SealError(.invalidField, .badRequest, "--from \(from) is after --to \(to)")
+            }
+            let seals = try await register.exportSeals(filter)
+            let checkpoint = try await register.latestCheckpoint()
+            let register = self.register
+            let contentType = switch format {
+            case .csv: "text/csv; charset=utf-8"
+            case .html: "text/html; charset=utf-8"
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"usage-book.\(format.rawValue)\""],
+                body: ResponseBody { writer in
+                    var out = ChunkedWriter(writer: writer)
+                    switch format {
+                    case .csv:
+                        try await BookCSV.write(register: register, seals: seals, filter: filter, headers: headers, to: &out)
+                    case .html:
+                        try await BookHTML.write(register: register, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, to: &out)
+                    }
+                    try await out.finish()
+                }
+            )
+        }
+    }
+}
+
+/// Collects text into 64 KiB buffers before handing them to the response, so small writes cost no syscalls.
+struct ChunkedWriter {
+    var writer: any ResponseBodyWriter
+    var buffer = ByteBuffer()
+
+    init(writer: any ResponseBodyWriter) {
+        self.writer = writer
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func write(_ text: String) async throws {
+        buffer.writeString(text)
+        if buffer.readableBytes >= 1 << 16 { try await flush() }
+    }
+
+    mutating func write(bytes: some Collection<UInt8>) async throws {
+        buffer.writeBytes(bytes)
+        if buffer.readableBytes >= 1 << 16 { try await flush() }
+    }
+
+    mutating func flush() async throws {
+        guard buffer.readableBytes > 0 else { return }
+        try await writer.write(buffer)
+        buffer.clear()
+    }
+
+    consuming func finish() async throws {
+        try await flush()
+        try await writer.finish(nil)
+    }
+}
+
+/// Pages through every exported seal's lines.
+func forEachExportLine(
+    register: Register, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers,
+    seal start: (ExportSeal) async throws -> Void = { _ in }, seal end: (ExportSeal) async throws -> Void = { _ in },
+    line: (ExportSeal, ExportLine) async throws -> Void
+) async throws {
+    for seal in seals {
+        try await start(seal)
+        var cursor: ExportCursor?
+        repeat {
+            let page = try await register.exportPage(seal, filter, after: cursor, limit: 2000, headers: headers)
+            for exported in page.lines { try await line(seal, exported) }
+            cursor = page.next
+        } while cursor != nil
+        try await end(seal)
+    }
+}
+
+enum BookCSV {
+    static func write(register: Register, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, to out: inout ChunkedWriter) async throws {
+        try await out.write(CSVFormat.byteOrderMark + CSVFormat.line(BookTable.columns(headers)))
+        try await forEachExportLine(register: register, seals: seals, filter: filter, headers: headers) { _, exported in
+            try await out.write(CSVFormat.line(exported.line.cells(headers)))
+        }
+    }
+}
+
+enum BookHTML {
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for c in text {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func write(
+        register: Register, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, checkpoint: CheckpointView?,
+        to out: inout ChunkedWriter
+    ) async throws {
+        let zh = headers == .chinese
+        let title = zh ? "印章使用登记本" : "Seal usage book"
+        let window = "\(filter.from?.description ?? "…") – \(filter.to?.description ?? "…")"
+        try await out.write("""
+            <!DOCTYPE html>
+            <html lang="\(zh ? "zh-CN" : "en")"><head><meta charset="utf-8"><title>\(title)</title>
+            <style>
+            body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif; font-size: 10pt; margin: 1.5em; }
+            h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-bottom: 0.3em; }
+            table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #444; padding: 2px 4px; vertical-align: top; }
+            th { background: #eee; } td.n { text-align: right; } td.d { font-family: monospace; font-size: 7pt; word-break: break-all; }
+            dl { display: grid; grid-template-columns: max-content auto; gap: 0 1em; } dt { font-weight: bold; }
+            section { page-break-after: always; break-after: page; } footer { font-size: 8pt; margin-top: 1em; }
+            @page { size: A4 landscape; margin: 12mm; }
+            </style></head><body>
+            <h1>\(title)</h1><p>\(zh ? "期间" : "Period") \(escape(window))</p>
+
+            """)
+        let footer = checkpoint.map { "\(zh ? "检查点" : "Checkpoint") \(escape($0.origin)) · \(zh ? "条目数" : "size") \($0.size) · root \($0.rootHex) · \($0.time)" }
+            ?? (zh ? "无检查点" : "no checkpoint")
+        try await forEachExportLine(
+            register: register, seals: seals, filter: filter, headers: headers,
+            seal: { s in
+                var text = "<section><h2>\(escape(s.seal.name)) (\(escape(s.seal.id)))</h2><dl>"
+                for (label, value) in [
+                    (zh ? "种类" : "Kind", s.seal.kind.rawValue), (zh ? "介质" : "Medium", s.seal.medium.rawValue),
+                    (zh ? "持有单位" : "Holder", s.seal.holder), (zh ? "保管人" : "Custodian", "\(s.custodianName)(\(s.seal.custodian))"),
+                ] {
+                    text += "<dt>\(label)</dt><dd>\(escape(value))</dd>"
+                }
+                for d in s.delegations {
+                    let filing = d.filing.map { " · \(zh ? "备案" : "filed") \($0.number)" } ?? (zh ? " · 未备案" : " · unfiled")
+                    let revoked = d.revokedAt.map { " · \(zh ? "已撤销" : "revoked") \($0.prefix(10))" } ?? ""
+                    text += "<dt>\(zh ? "委托" : "Delegation")</dt><dd>\(escape("\(d.agreementNumber) · \(d.delegatingDepartment) → \(d.township) · \(d.validFrom)–\(d.validTo)\(filing)\(revoked)"))</dd>"
+                }
+                text += "</dl><table><thead><tr>" + BookTable.columns(headers).map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
+                try await out.write(text)
+            },
+            seal: { _ in try await out.write("</tbody></table><footer>\(footer)</footer></section>\n") },
+            line: { _, exported in
+                let cells = exported.line.cells(headers)
+                var row = "<tr>"
+                for (i, cell) in cells.enumerated() {
+                    let cls = i == 0 || i == 7 ? " class=\"n\"" : i == 14 ? " class=\"d\"" : ""
+                    row += "<td\(cls)>\(escape(cell))</td>"
+                }
+                try await out.write(row + "</tr>\n")
+            }
+        )
+        if seals.isEmpty { try await out.write("<p>\(zh ? "此期间无用印记录" : "No uses in this period")</p><footer>\(footer)</footer>\n") }
+        try await out.write("</body></html>\n")
+    }
+}

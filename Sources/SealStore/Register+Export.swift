@@ -1,0 +1,157 @@
+import Foundation
+import GRDB
+import SealCore
+
+/// Which part of the book an inspector exports.
+public struct BookFilter: Sendable, Equatable {
+    public var seal: String?
+    /// Seals held under a delegation to this township, or whose holder names it.
+    public var township: String?
+    public var from: LocalDate?
+    public var to: LocalDate?
+    public var matter: String?
+    public var user: String?
+
+    public init(seal: String? = nil, township: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil, matter: String? = nil, user: String? = nil) {
+        self.seal = seal
+        self.township = township
+        self.from = from
+        self.to = to
+        self.matter = matter
+        self.user = user
+    }
+}
+
+/// One seal's part of an export: the seal, who keeps it, the delegations it is used under, and where its book
+/// numbering (序号) starts inside the exported window.
+public struct ExportSeal: Sendable {
+    public var seal: Seal
+    public var custodianName: String
+    public var delegations: [Delegation]
+    /// Uses of this seal before the window: the first exported line is numbered this plus one.
+    public var usesBefore: Int
+}
+
+/// Where a seal's export continues: after this use (time, id).
+public struct ExportCursor: Sendable, Equatable {
+    public var time: String
+    public var id: String
+    /// The 序号 of that use.
+    public var serial: Int
+}
+
+/// One exported line with the time as a date value for spreadsheets.
+public struct ExportLine: Sendable {
+    public var line: BookTable.Line
+    public var timestamp: Date
+    public var id: String
+    public var cursor: ExportCursor
+}
+
+extension Register {
+    /// The seals that have lines in the export, in id order.
+    public func exportSeals(_ filter: BookFilter) async throws -> [ExportSeal] {
+        let zone = policy.zone
+        return try await pool.read { db in
+            var sql = "SELECT * FROM seal WHERE 1 = 1"
+            var arguments: StatementArguments = []
+            if let seal = filter.seal {
+                sql += " AND id = ?"
+                _ = arguments.append(contentsOf: [seal])
+            }
+            if let township = filter.township {
+                sql += """
+                     AND (holder LIKE '%' || ? || '%' OR id IN (SELECT ds.seal_id FROM delegation_seal ds JOIN delegation d ON d.id = ds.delegation_id WHERE d.township = ?))
+                    """
+                _ = arguments.append(contentsOf: [township, township])
+            }
+            sql += " ORDER BY id"
+            let (lower, upper) = Self.bounds(filter, zone: zone)
+            var seals: [ExportSeal] = []
+            for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+                let seal = Seal(row: row)
+                let inWindow = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM use_record WHERE seal_id = ? AND time >= ? AND time < ?", arguments: [seal.id, lower, upper]
+                ) ?? 0
+                guard inWindow > 0 else { continue }
+                let before = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM use_record WHERE seal_id = ? AND time < ?", arguments: [seal.id, lower]) ?? 0
+                let delegationIDs = try String.fetchAll(db, sql: "SELECT delegation_id FROM delegation_seal WHERE seal_id = ? ORDER BY delegation_id", arguments: [seal.id])
+                seals.append(ExportSeal(
+                    seal: seal,
+                    custodianName: try String.fetchOne(db, sql: "SELECT name FROM staff WHERE id = ?", arguments: [seal.custodian]) ?? "",
+                    delegations: try delegationIDs.compactMap { try Self.delegation(db, id: $0) },
+                    usesBefore: before
+                ))
+            }
+            return seals
+        }
+    }
+
+    /// Up to `limit` lines of one seal's book inside the window, after `cursor`. Lines are numbered over every use
+    /// of the seal (the matter and user filters never renumber the book); the scan is by the (seal, time) index,
+    /// so an export reads each use once, in pages, in constant memory.
+    public func exportPage(_ export: ExportSeal, _ filter: BookFilter, after cursor: ExportCursor?, limit: Int, headers: BookTable.Headers)
+        async throws -> (lines: [ExportLine], next: ExportCursor?)
+    {
+        let zone = policy.zone
+        return try await pool.read { db in
+            let (lower, upper) = Self.bounds(filter, zone: zone)
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT u.*, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name,
+                       (SELECT dm.method FROM delegation_matter dm JOIN delegation_seal ds ON ds.delegation_id = dm.delegation_id
+                        WHERE ds.seal_id = u.seal_id AND dm.matter_code = u.matter_code LIMIT 1) AS method
+                FROM use_record u LEFT JOIN matter m ON m.code = u.matter_code
+                LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = u.approver
+                WHERE u.seal_id = ? AND u.time >= ? AND u.time < ? AND (u.time, u.id) > (?, ?)
+                ORDER BY u.time, u.id LIMIT ?
+                """, arguments: [export.seal.id, lower, upper, cursor?.time ?? "", cursor?.id ?? "", limit])
+            let ids = rows.map { $0["id"] as String }
+            var corrections: [String: [String]] = [:]
+            if !ids.isEmpty {
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                for c in try Row.fetchAll(db, sql: "SELECT * FROM use_correction WHERE use_id IN (\(marks)) ORDER BY id", arguments: StatementArguments(ids)) {
+                    let at: String = c["at"]
+                    corrections[c["use_id"], default: []].append("→\(c["new_count"] as Int) \(c["reason"] as String) (\(c["corrected_by"] as String? ?? ""), \(at.prefix(10)))")
+                }
+            }
+            var serial = cursor?.serial ?? export.usesBefore
+            var lines: [ExportLine] = []
+            var last: ExportCursor?
+            for row in rows {
+                serial += 1
+                let id: String = row["id"]
+                let time: String = row["time"]
+                last = ExportCursor(time: time, id: id, serial: serial)
+                if let matter = filter.matter, matter != row["matter_code"] { continue }
+                if let user = filter.user, user != row["user"] { continue }
+                let date = (try? Date(time, strategy: .iso8601)) ?? Date(timeIntervalSince1970: 0)
+                let c = Calendar(identifier: .gregorian).dateComponents(in: zone, from: date)
+                func person(_ name: String?, _ id: String?) -> String {
+                    guard let id else { return "" }
+                    return "\(name ?? "")(\(id))"
+                }
+                let recorded: Int = row["count"]
+                let notes = corrections[id].map { ["\(recorded)"] + $0 }?.joined(separator: " ") ?? ""
+                lines.append(ExportLine(
+                    line: BookTable.Line(
+                        serial: serial, date: LocalDate.today(date, timeZone: zone).description,
+                        time: String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!), sealName: export.seal.name,
+                        reason: row["reason"], approver: person(row["approver_name"], row["approver"]),
+                        user: person(row["user_name"], row["user"]), count: row["effective_count"], matterCode: row["matter_code"],
+                        matterName: row["matter_name"] ?? "", caseNumber: row["case_number"],
+                        method: BookTable.methodName(row["method"], headers), urgent: row["urgent"], corrections: notes,
+                        documentDigest: row["document_digest"] ?? ""
+                    ),
+                    timestamp: date, id: id, cursor: last!
+                ))
+            }
+            return (lines, rows.count == limit ? last : nil)
+        }
+    }
+
+    /// The window's UTC bounds: local dates in the register's time zone, `to` inclusive.
+    static func bounds(_ filter: BookFilter, zone: TimeZone) -> (String, String) {
+        (filter.from.map { JournalClock.timestamp($0.start(in: zone)) } ?? "",
+         filter.to.map { JournalClock.timestamp($0.end(in: zone)) } ?? "9999")
+    }
+}

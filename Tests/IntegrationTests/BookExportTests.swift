@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+
+@Suite("Exports for inspectors on a real daemon")
+struct BookExportTests {
+    /// Two seals with uses, one reason that a spreadsheet would take for a formula, a correction.
+    func township(_ daemon: RunningDaemon) throws {
+        try setUpTownship(daemon)
+        for (seal, matter, reason, count) in [
+            ("SEAL-0001", "XK-001", "个体工商户设立登记决定书", 2), ("SEAL-0002", "GG-001", "=HYPERLINK(\"http://evil\",\"点击\")", 1),
+            ("SEAL-0001", "XK-001", "准予变更登记决定书, 第二份", 1),
+        ] {
+            let id = try ok(daemon, ["--as", "S003", "request", "create", "--seal", seal, "--matter", matter, "--case", "2026-\(matter)-\(Int.random(in: 100...999))",
+                                     "--purpose", "decision", "--reason", reason, "--count", String(count)]).trimmingCharacters(in: .whitespacesAndNewlines)
+            try ok(daemon, ["--as", "S002", "request", "approve", id])
+            try ok(daemon, ["--as", "S001", "use", "record", id, "--count", String(count)])
+        }
+        try ok(daemon, ["use", "correct", "USE-000001", "--count", "1", "--reason", "多盖一份作废"])
+    }
+
+    @Test("CSV: BOM, CRLF, the paper book's columns, every cell as the book has it, formulas neutralised")
+    func csv() async throws {
+        let daemon = try RunningDaemon(name: "export-csv")
+        try daemon.start()
+        try township(daemon)
+        let out = daemon.directory.appendingPathComponent("book.csv")
+        let result = try daemon.sealctl(["book", "export", "--format", "csv", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let bytes = try Data(contentsOf: out)
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
+        let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(text.hasPrefix("序号,日期,时间,印章名称,事由,批准人,用印人,用印数,事项编码,事项名称,办件编号,实施方式,紧急,更正,文件摘要\r\n"))
+        // Python's csv module as the standard parser: every row has 15 cells, and they equal the book's lines.
+        let script = """
+            import csv, json, sys
+            with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
+                print(json.dumps(list(csv.reader(f))))
+            """
+        let parsed = try runCommand("/usr/bin/env", ["python3", "-c", script, out.path])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String]])
+        #expect(rows.count == 4)
+        #expect(rows.allSatisfy { $0.count == 15 })
+        let book = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list"]))["uses"] as? [[String: Any]])
+        for line in book {
+            let sealName = line["seal_name"] as! String
+            let row = try #require(rows.first { $0[3] == sealName && $0[0] == String(line["serial"] as! Int) })
+            #expect(row[1] == line["local_date"] as? String)
+            #expect(row[2] == line["local_time"] as? String)
+            let reason = line["reason"] as! String
+            #expect(row[4] == (reason.hasPrefix("=") ? "'" + reason : reason))
+            #expect(row[5] == "\(line["approver_name"] as! String)(\(line["approver"] as! String))")
+            #expect(row[6] == "\(line["user_name"] as! String)(\(line["user"] as! String))")
+            #expect(row[7] == String(line["count"] as! Int))
+            #expect(row[8] == line["matter"] as? String && row[10] == line["case_number"] as? String)
+        }
+        #expect(rows.contains { $0[13].contains("多盖一份作废") && $0[7] == "1" })
+        #expect(rows.contains { $0[11] == "委托办理" })
+        // English headers, a filter, and a refusal for a clerk.
+        let english = try ok(daemon, ["book", "export", "--headers", "en", "--seal", "SEAL-0002"])
+        #expect(english.contains("No.,Date,Time,Seal,Reason") && english.split(separator: "\r\n").count == 2)
+        try refused(daemon, ["--as", "S003", "book", "export"], "forbidden")
+    }
+
+    @Test("HTML: one printable section per seal with its delegations and the checkpoint in the footer")
+    func html() async throws {
+        let daemon = try RunningDaemon(name: "export-html")
+        try daemon.start()
+        try township(daemon)
+        let page = try ok(daemon, ["book", "export", "--format", "html", "--from", "2020-01-01", "--to", "2099-12-31"])
+        #expect(page.hasPrefix("<!DOCTYPE html>"))
+        #expect(page.components(separatedBy: "<section>").count == 3)
+        #expect(page.contains("break-after: page"))
+        for text in ["XX镇人民政府行政审批委托专用章 (SEAL-0001)", "委托协议2026-01", "张三(S001)", "个体工商户设立登记决定书"] {
+            #expect(page.contains(text), "html lacks \(text)")
+        }
+        #expect(!page.contains("<a href"), "cells are escaped")
+        let checkpoint = try jsonObject(try ok(daemon, ["--json", "book", "checkpoint"]))
+        #expect(page.contains("root \(checkpoint["root_hex"] as! String)"))
+    }
+}

@@ -1,0 +1,34 @@
+import Testing
+@testable import SealCore
+
+@Suite("Book table and CSV cells")
+struct BookTableTests {
+    @Test("CSV fields: quoting, doubled quotes, line breaks, formula injection", arguments: [
+        ("个体工商户设立登记决定书", "个体工商户设立登记决定书"),
+        ("a,b", "\"a,b\""),
+        ("说\"明\"", "\"说\"\"明\"\"\""),
+        ("第一行\n第二行", "\"第一行\n第二行\""),
+        ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+        ("+86 123", "'+86 123"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("", ""),
+    ])
+    func fields(raw: String, expected: String) {
+        #expect(CSVFormat.field(raw) == expected)
+    }
+
+    @Test("a line ends with CRLF; every column has a header in both languages")
+    func lines() {
+        #expect(CSVFormat.line(["1", "a,b"]) == "1,\"a,b\"\r\n")
+        #expect(BookTable.columns(.chinese).count == 15 && BookTable.columns(.english).count == 15)
+        #expect(BookTable.widths.count == 15)
+        let line = BookTable.Line(serial: 3, date: "2026-11-21", time: "14:39:57", sealName: "章", reason: "事由", approver: "李四(S002)",
+                                  user: "王五(S003)", count: 2, matterCode: "XK-001", matterName: "名", caseNumber: "2026-1", method: "委托办理",
+                                  urgent: true, corrections: "", documentDigest: "ab")
+        #expect(line.cells(.chinese).count == 15)
+        #expect(line.cells(.chinese)[12] == "是" && line.cells(.english)[12] == "yes")
+        #expect(BookTable.methodName("acceptance", .chinese) == "委托受理")
+    }
+}
