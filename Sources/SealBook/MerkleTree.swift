@@ -11,6 +11,8 @@ public enum MerkleError: Error, Equatable, Sendable {
     case indexOutOfRange(index: Int, size: Int)
     case sizeOutOfRange(size: Int, available: Int)
     case missingNode(level: Int, index: Int)
+    /// Boundary hashes that do not fit the range they claim to cover.
+    case invalidProof
 }
 
 /// RFC 6962 §2.1 computations over a `MerkleNodeSource`.
