@@ -11,7 +11,7 @@ struct BookExportRoutes {
     let register: Register
 
     enum Format: String, CaseIterable {
-        case csv, html
+        case csv, html, bundle
     }
 
     func register(on router: Router<SealRequestContext>) {
@@ -26,12 +26,26 @@ struct BookExportRoutes {
             if let from = filter.from, let to = filter.to, from > to {
                 throw SealError(.invalidField, .badRequest, "--from \(from) is after --to \(to)")
             }
+            if format == .bundle {
+                let head = try await register.bundleHead(filter)
+                let register = self.register
+                return Response(
+                    status: .ok,
+                    headers: [.contentType: "application/jsonl", .contentDisposition: "attachment; filename=\"usage-book.jsonl\""],
+                    body: ResponseBody { writer in
+                        var out = ChunkedWriter(writer: writer)
+                        try await BookBundle.write(register: register, head: head, filter: filter, to: &out)
+                        try await out.finish()
+                    }
+                )
+            }
             let seals = try await register.exportSeals(filter)
             let checkpoint = try await register.latestCheckpoint()
             let register = self.register
             let contentType = switch format {
             case .csv: "text/csv; charset=utf-8"
             case .html: "text/html; charset=utf-8"
+            case .bundle: "application/jsonl"
             }
             return Response(
                 status: .ok,
@@ -43,6 +57,8 @@ struct BookExportRoutes {
                         try await BookCSV.write(register: register, seals: seals, filter: filter, headers: headers, to: &out)
                     case .html:
                         try await BookHTML.write(register: register, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, to: &out)
+                    case .bundle:
+                        break
                     }
                     try await out.finish()
                 }
@@ -181,5 +197,47 @@ enum BookHTML {
         )
         if seals.isEmpty { try await out.write("<p>\(zh ? "此期间无用印记录" : "No uses in this period")</p><footer>\(footer)</footer>\n") }
         try await out.write("</body></html>\n")
+    }
+}
+
+/// The self-contained bundle (JSON Lines, each line a canonical JSON object): what the book is, the register key,
+/// the signed checkpoint, the bound card certificates, the left boundary hashes, every entry of the range with its
+/// sequence number and leaf hash, the right boundary hashes. `sealctl book verify` checks it offline. The same range
+/// and checkpoint always give the same bytes.
+enum BookBundle {
+    static let format = "sealkeeper-bundle/1"
+
+    static func write(register: Register, head: BundleHead, filter: BookFilter, to out: inout ChunkedWriter) async throws {
+        func line(_ value: JSONValue) async throws {
+            try await out.write(bytes: value.canonicalBytes)
+            try await out.write("\n")
+        }
+        var selection: [String: JSONValue] = [:]
+        if let from = filter.from { selection["from"] = .string(from.description) }
+        if let to = filter.to { selection["to"] = .string(to.description) }
+        try await line([
+            "type": "bundle", "format": .string(format), "origin": .string(head.origin), "size": .int(Int64(head.size)),
+            "first": .int(Int64(head.begin + 1)), "last": .int(Int64(head.end)), "entries": .int(Int64(head.end - head.begin)),
+            "dates": .object(selection),
+        ])
+        try await line(["type": "key", "vkey": .string(head.verifierKey)])
+        try await line(["type": "checkpoint", "note": .string(head.checkpointNote)])
+        for c in head.certificates {
+            try await line(["type": "certificate", "seal": .string(c.seal), "fingerprint": .string(c.fingerprint), "der": .string(c.der)])
+        }
+        try await line(["type": "left", "hashes": .array(head.left.map { .string($0.hex) })])
+        var next = head.begin + 1
+        while next <= head.end {
+            let page = try await register.journalSlice(from: next, to: head.end, limit: 2000)
+            guard !page.isEmpty else { break }
+            for entry in page {
+                try await out.write(#"{"entry":"#)
+                try await out.write(bytes: JSONValue.string(entry.entry).canonicalBytes)
+                try await out.write(#","leaf":"\#(entry.leaf.hex)","seq":\#(entry.seq),"type":"entry"}"#)
+                try await out.write("\n")
+            }
+            next = page.last!.seq + 1
+        }
+        try await line(["type": "right", "hashes": .array(head.right.map { .string($0.hex) })])
     }
 }

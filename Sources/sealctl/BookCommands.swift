@@ -1,12 +1,89 @@
 import ArgumentParser
+import Crypto
 import Foundation
+import X509
 import SealBook
 
 struct BookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book", abstract: "The usage book: list, export for inspectors, signed checkpoint, register key, proofs.",
-        subcommands: [List.self, Export.self, Checkpoint_.self, Key.self, Proof.self]
+        subcommands: [List.self, Export.self, Verify.self, Checkpoint_.self, Key.self, Proof.self]
     )
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Verify an exported bundle offline, without the daemon.",
+            discussion: """
+                Checks the checkpoint's signature (against --key, the register key the county holds, when given), every \
+                entry against the signed tree, every electronic use's card signature against its certificate, and with \
+                --previous that the older book is a prefix of this one. Exit status: 0 verified; 10 bad checkpoint \
+                signature; 11 an entry altered; 12 an entry missing, reordered or the file truncated; 13 the hashes do \
+                not lead to the signed root; 14 inconsistent history; 15 a card signature does not verify; 65 not a \
+                bundle; 66 unreadable file.
+                """
+        )
+        @Argument(help: "The bundle (sealctl book export --format bundle).") var bundle: String
+        @Option(help: "The register's public key (the vkey line of `sealctl book key`), as the county keeps it.") var key: String?
+        @Option(help: "An older bundle of the same register: it must be a prefix of this one.") var previous: String?
+
+        func run() async throws {
+            var trusted: NoteVerifier?
+            if let key {
+                guard let text = try? String(contentsOfFile: key, encoding: .utf8),
+                      let verifier = text.split(whereSeparator: \.isNewline).lazy.compactMap({ NoteVerifier(vkey: String($0)) }).first
+                else {
+                    FileHandle.standardError.write(Data("error: bad-key: \(key) holds no register key (vkey)\n".utf8))
+                    throw ExitCode(65)
+                }
+                trusted = verifier
+                print("key          \(verifier.name) sha256:\(verifier.fingerprint)")
+            }
+            var older: Checkpoint?
+            if let previous {
+                older = try Self.check(previous, key: trusted, previous: nil, label: "previous").checkpoint
+            }
+            let summary = try Self.check(bundle, key: trusted, previous: older, label: "bundle")
+            if trusted == nil { print("key          sha256:\(summary.keyFingerprint) (the bundle's own; compare it with the county's copy, or pass --key)") }
+            print("checkpoint   \(summary.checkpoint.origin) size \(summary.checkpoint.size) root \(summary.checkpoint.root.hex) (\(summary.checkpoint.time))")
+            print("entries      \(summary.first)…\(summary.last) (\(summary.entries)) verified against the signed root")
+            print("signatures   \(summary.cardSignatures) electronic use(s), card signatures verified")
+            if let older { print("history      consistent with the older book (size \(older.size))") }
+            print("verified")
+        }
+
+        /// Streams the file line by line through the verifier (constant memory); exits with the failure's status.
+        static func check(_ path: String, key: NoteVerifier?, previous: Checkpoint?, label: String) throws -> BundleVerifier.Summary {
+            guard let file = fopen(path, "r") else {
+                FileHandle.standardError.write(Data("error: file-unreadable: cannot read \(path)\n".utf8))
+                throw ExitCode(66)
+            }
+            defer { fclose(file) }
+            var verifier = BundleVerifier(key: key, previous: previous) { der, statement, signature in
+                guard let certificate = try? Certificate(derEncoded: der), let publicKey = P256.Signing.PublicKey(certificate.publicKey),
+                      let ecdsa = try? P256.Signing.ECDSASignature(derRepresentation: signature)
+                else { return false }
+                return publicKey.isValidSignature(ecdsa, for: SHA256.hash(data: statement))
+            }
+            var line: UnsafeMutablePointer<CChar>?
+            var capacity = 0
+            defer { free(line) }
+            do {
+                while true {
+                    let length = getline(&line, &capacity, file)
+                    if length < 0 { break }
+                    var text = String(cString: line!)
+                    if text.hasSuffix("\n") { text.removeLast() }
+                    if text.isEmpty { continue }
+                    try verifier.consume(text)
+                }
+                return try verifier.finish()
+            } catch {
+                let name = label == "previous" ? " (in the older bundle \(path))" : ""
+                FileHandle.standardError.write(Data("error: \(error.code): \(error)\(name)\n".utf8))
+                throw ExitCode(error.exitStatus)
+            }
+        }
+    }
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -14,11 +91,13 @@ struct BookCommand: AsyncParsableCommand {
             discussion: """
                 csv: laid out like the paper 印章使用登记本, UTF-8 with BOM and CRLF, for Excel and WPS (--headers en for \
                 English headers). html: a printable book, one section (page) per seal with the seal, its custodian and \
-                delegations, and the signed checkpoint in each footer.
+                delegations, and the signed checkpoint in each footer. bundle: JSON Lines with every journal entry of the \
+                dates, the signed checkpoint, the register key, the card certificates and the boundary hashes, for \
+                `sealctl book verify` (offline).
                 """
         )
         @OptionGroup var global: GlobalOptions
-        @Option(help: "csv or html.") var format = "csv"
+        @Option(help: "csv, html or bundle.") var format = "csv"
         @Option(help: "Write here instead of stdout.") var out: String?
         @Option(help: "Only this seal.") var seal: String?
         @Option(help: "Only seals held under delegations to this township.") var township: String?

@@ -186,6 +186,21 @@ struct CardScenarioTests {
         let uses = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list", "--seal", "SEAL-0001"]))["uses"] as? [[String: Any]])
         #expect(uses.map { $0["count"] as? Int } == [2, 1, 1])
         #expect(uses.allSatisfy { $0["signature"] is String })
+
+        // The exported bundle carries the card certificate; every card signature verifies offline, and an altered
+        // signature fails with its own status.
+        let bundle = daemon.directory.appendingPathComponent("book.jsonl")
+        try ok(daemon, ["book", "export", "--format", "bundle", "--out", bundle.path])
+        let bundleCheck = try verifyBundle([bundle.path])
+        #expect(bundleCheck.status == 0, "\(bundleCheck.stderr)")
+        #expect(bundleCheck.stdout.contains("signatures   3 electronic use(s)"))
+        var bundleLines = try String(contentsOf: bundle, encoding: .utf8).split(separator: "\n").map(String.init)
+        let signed = try #require(bundleLines.firstIndex { $0.contains("use.recorded") && $0.contains(#"\"signature\":\""#) })
+        let marker = try #require(bundleLines[signed].range(of: #"\"signature\":\""#))
+        let start = bundleLines[signed].index(marker.upperBound, offsetBy: 12)
+        bundleLines[signed].replaceSubrange(start..<bundleLines[signed].index(start, offsetBy: 4), with: "AAAA")
+        try (bundleLines.joined(separator: "\n") + "\n").write(to: bundle, atomically: true, encoding: .utf8)
+        #expect(try verifyBundle([bundle.path]).status == 15)
         #expect(await daemon.stop() == 0)
     }
 

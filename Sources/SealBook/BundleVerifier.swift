@@ -1,0 +1,249 @@
+import Crypto
+import Foundation
+
+/// Checks an exported bundle line by line, offline, trusting nothing in it but what the checkpoint signature and
+/// the hashes prove. Feed it every line in order, then call `finish()`.
+public struct BundleVerifier {
+    /// Why a bundle fails; each kind has its own exit status in `sealctl book verify`.
+    public enum Failure: Error, Equatable, CustomStringConvertible {
+        case malformed(String)
+        case badSignature(String)
+        case entryAltered(seq: Int, String)
+        case entryMissing(String)
+        case proofInvalid(String)
+        case inconsistentHistory(String)
+        case cardSignature(seq: Int, String)
+
+        public var exitStatus: Int32 {
+            switch self {
+            case .badSignature: 10
+            case .entryAltered: 11
+            case .entryMissing: 12
+            case .proofInvalid: 13
+            case .inconsistentHistory: 14
+            case .cardSignature: 15
+            case .malformed: 65
+            }
+        }
+
+        public var code: String {
+            switch self {
+            case .malformed: "malformed-bundle"
+            case .badSignature: "bad-checkpoint-signature"
+            case .entryAltered: "entry-altered"
+            case .entryMissing: "entry-missing"
+            case .proofInvalid: "proof-invalid"
+            case .inconsistentHistory: "inconsistent-history"
+            case .cardSignature: "card-signature-invalid"
+            }
+        }
+
+        public var description: String {
+            switch self {
+            case .malformed(let why), .badSignature(let why), .entryMissing(let why), .proofInvalid(let why), .inconsistentHistory(let why): why
+            case .entryAltered(let seq, let why), .cardSignature(let seq, let why): "entry \(seq): \(why)"
+            }
+        }
+    }
+
+    /// What a verified bundle proves.
+    public struct Summary: Sendable, Equatable {
+        public var checkpoint: Checkpoint
+        public var keyFingerprint: String
+        public var first: Int
+        public var last: Int
+        public var entries: Int
+        public var cardSignatures: Int
+    }
+
+    /// Checks a card's ECDSA signature: (certificate DER, statement bytes, DER signature) → valid.
+    public typealias CardSignatureCheck = ([UInt8], [UInt8], [UInt8]) -> Bool
+
+    let trustedKey: NoteVerifier?
+    let previous: Checkpoint?
+    let checkCard: CardSignatureCheck
+    private var stage = 0
+    private var header: [String: JSONValue] = [:]
+    private var verifier: NoteVerifier?
+    private var checkpoint: Checkpoint?
+    private var certificates: [String: [UInt8]] = [:]
+    private var range: CompactRange?
+    private var first = 0
+    private var expected = 0
+    private var entries = 0
+    private var cardSignatures = 0
+    private var previousChecked = false
+    private var done = false
+
+    /// `key`: the register key the county holds (else the bundle's own key is used, and only proves integrity).
+    /// `previous`: an older verified checkpoint that this bundle's history must extend.
+    public init(key: NoteVerifier?, previous: Checkpoint?, checkCard: @escaping CardSignatureCheck) {
+        trustedKey = key
+        self.previous = previous
+        self.checkCard = checkCard
+    }
+
+    public mutating func consume(_ line: String) throws(Failure) {
+        guard !done else { throw .malformed("lines after the right boundary") }
+        guard let value = try? JSONValue(parsing: line), let object = value.objectValue, let type = object["type"]?.stringValue else {
+            if stage >= 5 && stage < 6 { throw .entryAltered(seq: expected, "the line after entry \(expected - 1) is not a JSON entry") }
+            throw .malformed("a line is not a JSON object with a type")
+        }
+        switch (stage, type) {
+        case (0, "bundle"):
+            guard object["format"]?.stringValue == "sealkeeper-bundle/1", let first = object["first"]?.intValue, let last = object["last"]?.intValue,
+                  object["size"]?.intValue != nil, first >= 1, last >= first - 1
+            else { throw .malformed("not a sealkeeper-bundle/1 header") }
+            header = object
+            self.first = Int(first)
+            expected = Int(first)
+            stage = 1
+        case (1, "key"):
+            guard let vkey = object["vkey"]?.stringValue, let key = NoteVerifier(vkey: vkey) else { throw .malformed("bad register key line") }
+            if let trustedKey, trustedKey != key {
+                // The county's key decides; the bundle's own key is only a hint.
+                verifier = trustedKey
+            } else {
+                verifier = key
+            }
+            stage = 2
+        case (2, "checkpoint"):
+            guard let note = object["note"]?.stringValue else { throw .malformed("bad checkpoint line") }
+            guard let signed = SignedNote(parsing: note), let checkpoint = Checkpoint(noteText: signed.text) else {
+                throw .malformed("the checkpoint is not a signed note")
+            }
+            guard let verifier, verifier.verify(signed) else {
+                throw .badSignature("the checkpoint is not signed by the register key \(verifier?.fingerprint ?? "")")
+            }
+            guard checkpoint.size == Int(header["size"]?.intValue ?? -1), checkpoint.origin == header["origin"]?.stringValue else {
+                throw .proofInvalid("the checkpoint (size \(checkpoint.size)) is not the one this bundle was cut from")
+            }
+            guard Int(header["last"]!.intValue!) <= checkpoint.size else { throw .proofInvalid("entries beyond the checkpoint") }
+            self.checkpoint = checkpoint
+            if let previous {
+                guard previous.origin == checkpoint.origin else { throw .inconsistentHistory("the older bundle is from another register (\(previous.origin))") }
+                guard previous.size <= checkpoint.size else {
+                    throw .inconsistentHistory("the older book (\(previous.size) entries) is longer than the newer (\(checkpoint.size))")
+                }
+                guard previous.size >= first - 1 else {
+                    throw .malformed("cannot compare with the older book: this bundle starts at entry \(first), after the older one ends (\(previous.size)); export from an earlier date")
+                }
+            }
+            stage = 3
+        case (3, "certificate"):
+            guard let fingerprint = object["fingerprint"]?.stringValue, let der = object["der"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else {
+                throw .malformed("bad certificate line")
+            }
+            guard SHA256Hex.of(Array(der)) == fingerprint else { throw .cardSignature(seq: 0, "a certificate does not match its fingerprint \(fingerprint)") }
+            certificates[fingerprint] = Array(der)
+        case (3, "left"):
+            guard let hashes = object["hashes"]?.arrayValue?.compactMap({ $0.stringValue.flatMap(TreeHash.init(hex:)) }),
+                  hashes.count == object["hashes"]?.arrayValue?.count
+            else { throw .malformed("bad left boundary") }
+            do {
+                range = try CompactRange(prefix: first - 1, hashes: hashes)
+            } catch {
+                throw .proofInvalid("the left boundary does not cover entries 1…\(first - 1)")
+            }
+            try checkPrevious()
+            stage = 5
+        case (5, "entry"):
+            try entry(object)
+        case (5, "right"):
+            guard let hashes = object["hashes"]?.arrayValue?.compactMap({ $0.stringValue.flatMap(TreeHash.init(hex:)) }),
+                  hashes.count == object["hashes"]?.arrayValue?.count, let checkpoint, var range
+            else { throw .malformed("bad right boundary") }
+            let last = Int(header["last"]!.intValue!)
+            guard range.end == last else { throw .entryMissing("the bundle ends at entry \(range.end) but says it holds entries up to \(last)") }
+            let pieces = CompactRange.decomposition(range.end, checkpoint.size)
+            guard pieces.count == hashes.count else { throw .proofInvalid("the right boundary does not cover entries \(last + 1)…\(checkpoint.size)") }
+            do {
+                for (piece, hash) in zip(pieces, hashes) { try range.append(level: piece.level, hash: hash) }
+            } catch {
+                throw .proofInvalid("the right boundary does not fit")
+            }
+            guard range.root == checkpoint.root else {
+                throw .proofInvalid("the entries and boundary hashes do not lead to the signed root \(checkpoint.root.hex)")
+            }
+            self.range = range
+            done = true
+        case (5, _):
+            throw .malformed("unexpected \(type) line among the entries")
+        default:
+            throw .malformed("unexpected \(type) line (the order is bundle, key, checkpoint, certificates, left, entries, right)")
+        }
+    }
+
+    private mutating func entry(_ object: [String: JSONValue]) throws(Failure) {
+        guard let seq = object["seq"]?.intValue.map(Int.init), let text = object["entry"]?.stringValue,
+              let leaf = object["leaf"]?.stringValue.flatMap(TreeHash.init(hex:))
+        else { throw .malformed("bad entry line after entry \(expected - 1)") }
+        guard seq == expected else {
+            throw .entryMissing(seq > expected ? "entry \(expected) is missing (next is \(seq))" : "entry \(seq) is out of order (expected \(expected))")
+        }
+        let bytes = Array(text.utf8)
+        let entry = (try? JSONValue(parsing: text)).flatMap(JournalEntry.init(json:))
+        // A card signature is checked first: an altered signature is reported as such, not as a changed entry.
+        if let entry, entry.kind == "use.recorded", let signature = entry.payload["signature"]?.stringValue {
+            try checkSignedUse(seq: seq, payload: entry.payload, signature: signature)
+        }
+        guard TreeHash.leaf(bytes) == leaf else { throw .entryAltered(seq: seq, "its text does not hash to its leaf") }
+        guard let entry, entry.json.canonicalBytes == bytes, entry.sequence == seq else {
+            throw .entryAltered(seq: seq, "not a canonical journal entry numbered \(seq)")
+        }
+        do {
+            try range!.append(level: 0, hash: leaf)
+        } catch {
+            throw .proofInvalid("entry \(seq) does not continue the range")
+        }
+        entries += 1
+        expected += 1
+        try checkPrevious()
+    }
+
+    /// An electronic use: the statement must describe this use, name the certificate, and carry the card's signature.
+    private mutating func checkSignedUse(seq: Int, payload: JSONValue, signature: String) throws(Failure) {
+        guard let statementText = payload["statement"]?.stringValue, let fingerprint = payload["certificate_fingerprint"]?.stringValue,
+              let der = Data(base64Encoded: signature), let statement = try? JSONValue(parsing: statementText)
+        else { throw .cardSignature(seq: seq, "an electronic use without its statement") }
+        guard let certificate = certificates[fingerprint] else { throw .cardSignature(seq: seq, "no certificate \(fingerprint.prefix(16))… in the bundle") }
+        for (field, key) in [("seal", "seal"), ("request", "request"), ("document_sha256", "document_digest")] {
+            guard statement[field] == payload[key] else { throw .cardSignature(seq: seq, "the signed statement's \(field) is not the use's") }
+        }
+        guard statement["count"] == payload["count"], statement["certificate_sha256"]?.stringValue == fingerprint else {
+            throw .cardSignature(seq: seq, "the signed statement's count or certificate is not the use's")
+        }
+        guard checkCard(certificate, Array(statementText.utf8), Array(der)) else {
+            throw .cardSignature(seq: seq, "the card signature does not verify against certificate \(fingerprint.prefix(16))…")
+        }
+        cardSignatures += 1
+    }
+
+    private mutating func checkPrevious() throws(Failure) {
+        guard let previous, !previousChecked, let range, range.end == previous.size else { return }
+        previousChecked = true
+        guard range.root == previous.root else {
+            throw .inconsistentHistory("the newer book's first \(previous.size) entries do not have the older checkpoint's root: history was rewritten")
+        }
+    }
+
+    /// Call after the last line.
+    public func finish() throws(Failure) -> Summary {
+        guard done, let checkpoint, let verifier else {
+            let promised = Int(header["entries"]?.intValue ?? 0)
+            if stage == 5, entries < promised { throw .entryMissing("the bundle stops after entry \(expected - 1) of \(header["last"]?.intValue ?? 0)") }
+            throw .malformed("the bundle ends before its right boundary")
+        }
+        if previous != nil, !previousChecked { throw .inconsistentHistory("the older checkpoint's size was never reached") }
+        return Summary(
+            checkpoint: checkpoint, keyFingerprint: verifier.fingerprint, first: first, last: first + entries - 1, entries: entries,
+            cardSignatures: cardSignatures
+        )
+    }
+}
+
+enum SHA256Hex {
+    static func of(_ bytes: [UInt8]) -> String {
+        TreeHash(digest: SHA256.hash(data: bytes)).hex
+    }
+}
