@@ -7,15 +7,9 @@ The request must be approved for at least SIGNATURES impressions and its seal's 
 a trusted tool (the `make run` demo user is). Signs one impression at a time, sequentially, and prints the
 latency distribution. Record results in Benchmarks/RESULTS.md.
 """
-import http.client, json, socket, statistics, sys, time
+import json, statistics, sys, time
 
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost")
-        self.path = path
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.path)
+from unix_http import UnixConnection
 
 def main():
     path, request, staff = sys.argv[1:4]

@@ -6,15 +6,9 @@ its transaction is durable (synchronous=FULL). Usage: write_throughput.py SOCKET
 The daemon's config must give the caller the admin role. Results are printed as a table; record them in
 Benchmarks/RESULTS.md.
 """
-import http.client, json, socket, sys, threading, time, uuid
+import json, sys, threading, time, uuid
 
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__("localhost")
-        self.path = path
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.path)
+from unix_http import UnixConnection
 
 def run(path, total, concurrency):
     prefix = uuid.uuid4().hex[:6]

@@ -99,20 +99,13 @@ struct BookCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option(help: "csv, html or bundle.") var format = "csv"
         @Option(help: "Write here instead of stdout.") var out: String?
-        @Option(help: "Only this seal.") var seal: String?
+        @OptionGroup var filter: BookFilterOptions
         @Option(help: "Only seals held under delegations to this township.") var township: String?
-        @Option(help: "From this local date (YYYY-MM-DD).") var from: String?
-        @Option(help: "To this local date, inclusive.") var to: String?
-        @Option(help: "Only this matter code.") var matter: String?
-        @Option(help: "Only uses by this staff id (用印人).") var user: String?
         @Option(help: "zh (default) or en column headers.") var headers: String?
 
         func run() async throws {
             try await runReporting {
-                let path = "/v1/book" + query([
-                    ("format", format), ("seal", seal), ("township", township), ("from", from), ("to", to), ("matter", matter),
-                    ("user", user), ("headers", headers),
-                ])
+                let path = "/v1/book" + query([("format", format), ("township", township), ("headers", headers)] + filter.query)
                 let output: FileHandle
                 if let out {
                     guard FileManager.default.createFile(atPath: out + ".part", contents: nil) else {
@@ -145,11 +138,7 @@ struct BookCommand: AsyncParsableCommand {
             discussion: "Columns: 序号 (per seal), date and time (local), 事由, 批准人, 用印人, 用印数 (after corrections), matter, case, urgent, corrections."
         )
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only this seal.") var seal: String?
-        @Option(help: "From this local date (YYYY-MM-DD).") var from: String?
-        @Option(help: "To this local date, inclusive.") var to: String?
-        @Option(help: "Only this matter code.") var matter: String?
-        @Option(help: "Only uses by this staff id (用印人).") var user: String?
+        @OptionGroup var filter: BookFilterOptions
 
         func run() async throws {
             try await runReporting {
@@ -157,9 +146,7 @@ struct BookCommand: AsyncParsableCommand {
                 var lines: [JSON] = []
                 var pages: [Any] = []
                 repeat {
-                    let (page, _) = try await global.client().call(.GET, "/v1/uses" + query([
-                        ("seal", seal), ("from", from), ("to", to), ("matter", matter), ("user", user), ("after", after), ("limit", "1000"),
-                    ]))
+                    let (page, _) = try await global.client().call(.GET, "/v1/uses" + query(filter.query + [("after", after), ("limit", "1000")]))
                     lines += page["uses"].array
                     pages += (page["uses"].value as? [Any]) ?? []
                     after = page["next"].isNull ? nil : page["next"].text
@@ -266,4 +253,15 @@ struct BookCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// The filters `book list` and `book export` share.
+struct BookFilterOptions: ParsableArguments {
+    @Option(help: "Only this seal.") var seal: String?
+    @Option(help: "From this local date (YYYY-MM-DD).") var from: String?
+    @Option(help: "To this local date, inclusive.") var to: String?
+    @Option(help: "Only this matter code.") var matter: String?
+    @Option(help: "Only uses by this staff id (用印人).") var user: String?
+
+    var query: [(String, String?)] { [("seal", seal), ("from", from), ("to", to), ("matter", matter), ("user", user)] }
 }
