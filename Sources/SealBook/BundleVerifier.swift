@@ -86,7 +86,7 @@ public struct BundleVerifier {
     public mutating func consume(_ line: String) throws(Failure) {
         guard !done else { throw .malformed("lines after the right boundary") }
         guard let value = try? JSONValue(parsing: line), let object = value.objectValue, let type = object["type"]?.stringValue else {
-            if stage >= 5 && stage < 6 { throw .entryAltered(seq: expected, "the line after entry \(expected - 1) is not a JSON entry") }
+            if stage == 5 { throw .entryAltered(seq: expected, "the line after entry \(expected - 1) is not a JSON entry") }
             throw .malformed("a line is not a JSON object with a type")
         }
         switch (stage, type) {

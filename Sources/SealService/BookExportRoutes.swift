@@ -26,40 +26,31 @@ struct BookExportRoutes {
             if let from = filter.from, let to = filter.to, from > to {
                 throw SealError(.invalidField, .badRequest, "--from \(from) is after --to \(to)")
             }
-            if format == .bundle {
-                let head = try await register.bundleHead(filter)
-                let register = self.register
-                return Response(
-                    status: .ok,
-                    headers: [.contentType: "application/jsonl", .contentDisposition: "attachment; filename=\"usage-book.jsonl\""],
-                    body: ResponseBody { writer in
-                        var out = ChunkedWriter(writer: writer)
-                        try await BookBundle.write(register: register, head: head, filter: filter, to: &out)
-                        try await out.finish()
-                    }
-                )
-            }
-            let seals = try await register.exportSeals(filter)
-            let checkpoint = try await register.latestCheckpoint()
             let register = self.register
-            let contentType = switch format {
-            case .csv: "text/csv; charset=utf-8"
-            case .html: "text/html; charset=utf-8"
-            case .bundle: "application/jsonl"
+            let body: @Sendable (inout ChunkedWriter) async throws -> Void
+            let contentType: String
+            switch format {
+            case .csv:
+                let seals = try await register.exportSeals(filter)
+                contentType = "text/csv; charset=utf-8"
+                body = { try await BookCSV.write(register: register, seals: seals, filter: filter, headers: headers, to: &$0) }
+            case .html:
+                let seals = try await register.exportSeals(filter)
+                let checkpoint = try await register.latestCheckpoint()
+                contentType = "text/html; charset=utf-8"
+                body = { try await BookHTML.write(register: register, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, to: &$0) }
+            case .bundle:
+                let head = try await register.bundleHead(filter)
+                contentType = "application/jsonl"
+                body = { try await BookBundle.write(register: register, head: head, filter: filter, to: &$0) }
             }
+            let filename = "usage-book.\(format == .bundle ? "jsonl" : format.rawValue)"
             return Response(
                 status: .ok,
-                headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"usage-book.\(format.rawValue)\""],
+                headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"\(filename)\""],
                 body: ResponseBody { writer in
                     var out = ChunkedWriter(writer: writer)
-                    switch format {
-                    case .csv:
-                        try await BookCSV.write(register: register, seals: seals, filter: filter, headers: headers, to: &out)
-                    case .html:
-                        try await BookHTML.write(register: register, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, to: &out)
-                    case .bundle:
-                        break
-                    }
+                    try await body(&out)
                     try await out.finish()
                 }
             )

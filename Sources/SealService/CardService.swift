@@ -299,10 +299,8 @@ public actor CardService: Service {
     /// The card in the reader must be the bound card: same 9C certificate.
     static func checkCard(_ piv: PIVClient<CardConnection>, _ binding: CardBinding) throws(SmartCardError) {
         let der = try piv.certificate9C()
-        guard Array(binding.certificate) == der else { throw .malformed(mismatchMarker) }
+        guard Array(binding.certificate) == der else { throw .wrongCard }
     }
-
-    static let mismatchMarker = "card-mismatch"
 
     /// A card failure as the API reports it.
     static func refusal(_ error: SmartCardError) -> SealError {
@@ -313,7 +311,7 @@ public actor CardService: Service {
             return SealError(.cardBlocked, .conflict, "the card's PIN is blocked; the card must be unblocked with its PUK")
         case .invalidPIN(let why):
             return SealError(.invalidField, .badRequest, why)
-        case .malformed(let why) where why == mismatchMarker:
+        case .wrongCard:
             return SealError(.cardMismatch, .conflict, "the card in the reader is not the seal's bound card")
         case .pcsc(_, .noService), .pcsc(_, .serviceStopped):
             return SealError(.pcscUnavailable, .unavailable, "PC/SC is unavailable: \(error)")

@@ -280,8 +280,9 @@ extension Register {
         add("id = ?", filter.id)
         add("id > ?", after)
         // Local dates become UTC bounds, so the database filters and pages stay full.
-        add("time >= ?", filter.from.map { JournalClock.timestamp($0.start(in: zone)) })
-        add("time < ?", filter.to.map { JournalClock.timestamp($0.end(in: zone)) })
+        let (lower, upper) = bounds(BookFilter(from: filter.from, to: filter.to), zone: zone)
+        add("time >= ?", lower)
+        add("time < ?", upper)
         sql += " ORDER BY time, id LIMIT ?"
         _ = arguments.append(contentsOf: [limit])
         var lines: [UseLine] = []

@@ -18,6 +18,8 @@ public enum SmartCardError: Error, Sendable, Equatable, CustomStringConvertible 
     case malformed(String)
     /// A PIN that PIV cannot hold (6–8 digits or characters).
     case invalidPIN(String)
+    /// The card's certificate is not the one expected (another card is in the reader).
+    case wrongCard
 
     public var description: String {
         switch self {
@@ -29,6 +31,7 @@ public enum SmartCardError: Error, Sendable, Equatable, CustomStringConvertible 
         case .notFound(let what): "\(what) is not on the card"
         case .malformed(let why): "malformed card response: \(why)"
         case .invalidPIN(let why): why
+        case .wrongCard: "the card in the reader is not the expected card"
         }
     }
 

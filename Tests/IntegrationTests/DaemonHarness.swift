@@ -150,6 +150,17 @@ func spawn(_ executable: String, _ arguments: [String], environment: [String: St
     return pid
 }
 
+/// Starts `executable` the way systemd socket activation does: `listeningFD` as fd 3, LISTEN_FDS=1, and LISTEN_PID
+/// set to the program's own pid (the shell exports its $$ and then execs into the program).
+func spawnSocketActivated(_ executable: String, _ arguments: [String], environment: [String: String], logPath: String, listeningFD: CInt)
+    throws -> pid_t
+{
+    try spawn(
+        "/bin/sh", ["-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec \"$0\" \"$@\"", executable] + arguments,
+        environment: environment, logPath: logPath, passFD: listeningFD
+    )
+}
+
 /// Waits for a child and returns its exit status (128+signal when killed).
 func waitForExit(_ pid: pid_t) async -> Int32 {
     await withCheckedContinuation { continuation in
@@ -227,11 +238,8 @@ final class RunningDaemon: @unchecked Sendable {
 
     /// Starts the daemon with an already listening socket as fd 3, the way systemd socket activation does.
     func startActivated(listeningFD: CInt) throws {
-        // LISTEN_PID must be the daemon's own pid: the shell exports its $$ and then execs into the daemon.
-        pid = try spawn(
-            "/bin/sh",
-            ["-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec \"$0\" \"$@\"", Binaries.sealkeeperd, "--config", configPath],
-            environment: environment, logPath: logPath, passFD: listeningFD
+        pid = try spawnSocketActivated(
+            Binaries.sealkeeperd, ["--config", configPath], environment: environment, logPath: logPath, listeningFD: listeningFD
         )
         try awaitReady()
     }

@@ -57,10 +57,9 @@ final class PCSCStack: @unchecked Sendable {
 
     /// Starts pcscd with our listening socket as fd 3 (LISTEN_FDS=1, LISTEN_PID its own pid).
     func startPCSCD() throws {
-        pid = try spawn(
-            "/bin/sh",
-            ["-c", "LISTEN_PID=$$ LISTEN_FDS=1 exec \"$0\" \"$@\"", Self.pcscd, "-f", "-c", directory.appendingPathComponent("reader.conf").path],
-            environment: ["PATH": "/usr/bin:/bin"], logPath: directory.appendingPathComponent("pcscd.log").path, passFD: listenFD
+        pid = try spawnSocketActivated(
+            Self.pcscd, ["-f", "-c", directory.appendingPathComponent("reader.conf").path], environment: ["PATH": "/usr/bin:/bin"],
+            logPath: directory.appendingPathComponent("pcscd.log").path, listeningFD: listenFD
         )
         try eventually("pcscd listens on vpcd port \(port)", timeout: 20) { Self.isListening(port: self.port) }
     }
