@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Both install missing Debian packages first (with sudo when not root).
 
 SWIFT ?= swift
-DEB_PACKAGES := libsqlite3-dev sqlite3 libpcsclite-dev pcscd vsmartcard-vpcd opensc yubico-piv-tool curl util-linux systemd
+DEB_PACKAGES := libsqlite3-dev sqlite3 libpcsclite-dev pcscd vsmartcard-vpcd opensc yubico-piv-tool curl util-linux systemd python3-openpyxl
 BIN := .build/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -9,9 +9,11 @@ import SealStore
 /// size exports in constant memory.
 struct BookExportRoutes {
     let register: Register
+    /// Where XLSX exports are assembled (under the state directory; emptied at start-up).
+    let scratch: URL
 
     enum Format: String, CaseIterable {
-        case csv, html, bundle
+        case csv, xlsx, html, bundle
     }
 
     func register(on router: Router<SealRequestContext>) {
@@ -34,6 +36,16 @@ struct BookExportRoutes {
                 let seals = try await register.exportSeals(filter)
                 contentType = "text/csv; charset=utf-8"
                 body = { try await BookCSV.write(register: register, seals: seals, filter: filter, headers: headers, to: &$0) }
+            case .xlsx:
+                let seals = try await register.exportSeals(filter)
+                let checkpoint = try await register.latestCheckpoint()
+                let scratch = self.scratch
+                contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                body = {
+                    try await BookXLSX.write(
+                        register: register, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, scratch: scratch, to: &$0
+                    )
+                }
             case .html:
                 let seals = try await register.exportSeals(filter)
                 let checkpoint = try await register.latestCheckpoint()

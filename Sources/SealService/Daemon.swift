@@ -52,6 +52,7 @@ public struct Daemon {
 
         let cards = CardService(settings: configuration.pcsc, register: register, logger: logger)
         let environment = ServiceEnvironment(configuration: configuration, register: register, cards: cards)
+        try? FileManager.default.removeItem(at: environment.exportScratch)
         let router = SealAPI.router(environment: environment)
         let logger = self.logger
         let server = HTTPSocketServer(

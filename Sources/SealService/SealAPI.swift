@@ -26,7 +26,7 @@ public enum SealAPI {
         RequestRoutes(register: environment.register).register(on: router)
         UseRoutes(register: environment.register).register(on: router)
         CardRoutes(register: environment.register, cards: environment.cards).register(on: router)
-        BookExportRoutes(register: environment.register).register(on: router)
+        BookExportRoutes(register: environment.register, scratch: environment.exportScratch).register(on: router)
         return router
     }
 }

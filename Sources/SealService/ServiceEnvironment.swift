@@ -21,4 +21,10 @@ public struct ServiceEnvironment: Sendable {
     }
 
     public var database: RegistryDatabase { register.database }
+
+    /// Scratch space for exports that must be assembled before they are sent (XLSX). Left-overs of an export cut
+    /// short by a crash are removed at start-up.
+    public var exportScratch: URL {
+        URL(fileURLWithPath: stateDirectory, isDirectory: true).appendingPathComponent("export-tmp", isDirectory: true)
+    }
 }

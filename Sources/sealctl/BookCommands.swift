@@ -90,14 +90,15 @@ struct BookCommand: AsyncParsableCommand {
             abstract: "Export the usage book (inspector or admin), streamed to --out or stdout.",
             discussion: """
                 csv: laid out like the paper 印章使用登记本, UTF-8 with BOM and CRLF, for Excel and WPS (--headers en for \
-                English headers). html: a printable book, one section (page) per seal with the seal, its custodian and \
+                English headers). xlsx: an Excel/WPS workbook, one sheet per seal with the same columns, the header row \
+                frozen, dates and times as date values, and a last sheet with the checkpoint. html: a printable book, one section (page) per seal with the seal, its custodian and \
                 delegations, and the signed checkpoint in each footer. bundle: JSON Lines with every journal entry of the \
                 dates, the signed checkpoint, the register key, the card certificates and the boundary hashes, for \
                 `sealctl book verify` (offline).
                 """
         )
         @OptionGroup var global: GlobalOptions
-        @Option(help: "csv, html or bundle.") var format = "csv"
+        @Option(help: "csv, xlsx, html or bundle.") var format = "csv"
         @Option(help: "Write here instead of stdout.") var out: String?
         @OptionGroup var filter: BookFilterOptions
         @Option(help: "Only seals held under delegations to this township.") var township: String?
@@ -106,6 +107,9 @@ struct BookCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let path = "/v1/book" + query([("format", format), ("township", township), ("headers", headers)] + filter.query)
+                if format == "xlsx", out == nil, isatty(STDOUT_FILENO) == 1 {
+                    throw ClientError(code: "bad-argument", message: "an xlsx workbook is binary: write it with --out FILE.xlsx", exitCode: 64)
+                }
                 let output: FileHandle
                 if let out {
                     guard FileManager.default.createFile(atPath: out + ".part", contents: nil) else {

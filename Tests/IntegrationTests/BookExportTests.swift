@@ -61,6 +61,70 @@ struct BookExportTests {
         try refused(daemon, ["--as", "S003", "book", "export"], "forbidden")
     }
 
+    @Test("XLSX: a sheet per seal read back by openpyxl, every cell as the book has it, header frozen, dates as dates")
+    func xlsx() async throws {
+        let daemon = try RunningDaemon(name: "export-xlsx")
+        try daemon.start()
+        try township(daemon)
+        let out = daemon.directory.appendingPathComponent("book.xlsx")
+        let result = try daemon.sealctl(["book", "export", "--format", "xlsx", "--out", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        // openpyxl (a reader nobody here wrote) opens it; dates come back as datetime objects, numbers as ints.
+        let script = """
+            import json, sys, datetime, openpyxl
+            wb = openpyxl.load_workbook(sys.argv[1])
+            out = []
+            for ws in wb.worksheets:
+                rows = []
+                for row in ws.iter_rows(values_only=True):
+                    rows.append([v.isoformat() if isinstance(v, (datetime.datetime, datetime.time)) else v for v in row])
+                out.append({"name": ws.title, "frozen": ws.freeze_panes, "rows": rows,
+                            "widths": [ws.column_dimensions[c].width for c in "ABCDEFGHIJKLMNO"],
+                            "date_type": type(ws["B2"].value).__name__ if ws.max_row > 1 else None})
+            print(json.dumps(out, ensure_ascii=False))
+            """
+        // Debian's python3-openpyxl (make deps installs it) lives with the system interpreter.
+        let parsed = try runCommand("/usr/bin/python3", ["-c", script, out.path])
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        let sheets = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String: Any]])
+        #expect(sheets.map { $0["name"] as! String } == ["SEAL-0001 XX镇人民政府行政审批委托专用章", "SEAL-0002 XX镇人民政府业务专用章", "检查点"])
+        for sheet in sheets.prefix(2) {
+            #expect(sheet["frozen"] as? String == "A2")
+            #expect(sheet["date_type"] as? String == "datetime")
+            let widths = sheet["widths"] as! [Double]
+            #expect(widths[3] >= 30 && widths[4] >= 30, "seal name and reason columns fit Chinese text")
+            let header = (sheet["rows"] as! [[Any]])[0].map { "\($0)" }
+            #expect(header == ["序号", "日期", "时间", "印章名称", "事由", "批准人", "用印人", "用印数", "事项编码", "事项名称", "办件编号", "实施方式", "紧急", "更正", "文件摘要"])
+        }
+        let book = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list"]))["uses"] as? [[String: Any]])
+        #expect(book.count == 3)
+        for line in book {
+            let sheet = try #require(sheets.first { ($0["name"] as! String).hasPrefix(line["seal"] as! String) })
+            let rows = (sheet["rows"] as! [[Any]]).dropFirst()
+            let row = try #require(rows.first { ($0[0] as? Int) == line["serial"] as? Int })
+            #expect(row[1] as? String == "\(line["local_date"] as! String)T00:00:00")
+            #expect(row[2] as? String == line["local_time"] as? String)
+            #expect(row[3] as? String == line["seal_name"] as? String)
+            #expect(row[4] as? String == line["reason"] as? String, "text is kept verbatim: an inline string is never a formula")
+            #expect(row[5] as? String == "\(line["approver_name"] as! String)(\(line["approver"] as! String))")
+            #expect(row[6] as? String == "\(line["user_name"] as! String)(\(line["user"] as! String))")
+            #expect(row[7] as? Int == line["count"] as? Int)
+            #expect(row[8] as? String == line["matter"] as? String && row[10] as? String == line["case_number"] as? String)
+            #expect(row[11] as? String == "委托办理")
+        }
+        let total = sheets.prefix(2).map { ($0["rows"] as! [[Any]]).count - 1 }.reduce(0, +)
+        #expect(total == 3)
+        let corrected = (sheets[0]["rows"] as! [[Any]]).dropFirst().first { ($0[13] as? String)?.contains("多盖一份作废") == true }
+        #expect(corrected?[7] as? Int == 1)
+        let checkpoint = try jsonObject(try ok(daemon, ["--json", "book", "checkpoint"]))
+        let info = (sheets[2]["rows"] as! [[Any]]).map { $0.map { "\($0)" } }
+        #expect(info.contains(["root", checkpoint["root_hex"] as! String]))
+        #expect(info.contains(["条目数", String(checkpoint["size"] as! Int)]))
+        // The scratch files are gone once the export is sent.
+        let scratch = daemon.directory.appendingPathComponent("state/export-tmp")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: scratch.path))?.isEmpty ?? true)
+    }
+
     @Test("HTML: one printable section per seal with its delegations and the checkpoint in the footer")
     func html() async throws {
         let daemon = try RunningDaemon(name: "export-html")

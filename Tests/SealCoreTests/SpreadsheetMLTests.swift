@@ -1,0 +1,52 @@
+import Testing
+@testable import SealCore
+
+@Suite("SpreadsheetML parts of the XLSX book")
+struct SpreadsheetMLTests {
+    @Test("day numbers match Excel's 1900 date system", arguments: [
+        ("1900-03-01", 61), ("1970-01-01", 25_569), ("2000-02-29", 36_585), ("2026-11-21", 46_347), ("2099-12-31", 73_050),
+    ])
+    func serials(date: String, serial: Int) throws {
+        #expect(SpreadsheetML.serial(try #require(LocalDate(date))) == serial)
+    }
+
+    @Test("times are fractions of a day", arguments: [(0, "0.0000000000"), (43_200, "0.5000000000"), (52_797, "0.6110763889"), (86_399, "0.9999884259")])
+    func times(seconds: Int, fraction: String) {
+        #expect(SpreadsheetML.timeFraction(seconds) == fraction)
+    }
+
+    @Test("column letters", arguments: [(0, "A"), (14, "O"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
+    func columns(index: Int, letters: String) {
+        #expect(SpreadsheetML.column(index) == letters)
+    }
+
+    @Test("text is escaped and control characters XML cannot carry are dropped")
+    func escaping() {
+        #expect(SpreadsheetML.escape("<a href=\"x\">&</a>") == "&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;")
+        #expect(SpreadsheetML.escape("一\u{0}二\u{1B}三\n四\t") == "一二三\n四\t")
+    }
+
+    @Test("sheet names: 31 characters at most, no []:*?/\\, unique")
+    func sheetNames() {
+        #expect(SpreadsheetML.sheetName("SEAL-0001 XX镇人民政府行政审批委托专用章", taken: []) == "SEAL-0001 XX镇人民政府行政审批委托专用章")
+        let long = String(repeating: "章", count: 40)
+        #expect(SpreadsheetML.sheetName(long, taken: []).count == 31)
+        #expect(SpreadsheetML.sheetName(long, taken: [String(long.prefix(31))]) == String(long.prefix(27)) + " (2)")
+        #expect(SpreadsheetML.sheetName("a/b[c]:d*e?f\\g", taken: []) == "a_b_c__d_e_f_g")
+        #expect(SpreadsheetML.sheetName("'quoted'", taken: []) == "quoted")
+    }
+
+    @Test("a book line becomes numbers, a date, a time and inline strings; empty cells are left out")
+    func rows() {
+        let line = BookTable.Line(serial: 3, date: "2026-11-21", time: "14:39:57", sealName: "章", reason: "=1+1", approver: "李四(S002)",
+                                  user: "王五(S003)", count: 2, matterCode: "XK-001", matterName: "名", caseNumber: "2026-1", method: "委托办理",
+                                  urgent: false, corrections: "", documentDigest: "")
+        let cells = line.spreadsheetCells(.chinese)
+        #expect(cells[0] == .number(3) && cells[1] == .date(LocalDate("2026-11-21")!) && cells[2] == .time(52_797) && cells[7] == .number(2))
+        #expect(cells[4] == .text("=1+1"))
+        let xml = SpreadsheetML.row(2, cells)
+        #expect(xml.hasPrefix(#"<row r="2"><c r="A2"><v>3</v></c><c r="B2" s="1"><v>46347</v></c><c r="C2" s="2"><v>0.6110763889</v></c>"#))
+        #expect(xml.contains(#"<c r="E2" t="inlineStr"><is><t xml:space="preserve">=1+1</t></is></c>"#))
+        #expect(!xml.contains(#"r="M2""#) && !xml.contains(#"r="O2""#))
+    }
+}
