@@ -21,13 +21,7 @@ struct BookExportRoutes {
             _ = try context.caller(requiring: .inspector, .admin)
             let format = try request.queryEnum("format", Format.self) ?? .csv
             let headers = try request.queryEnum("headers", BookTable.Headers.self) ?? .chinese
-            let filter = BookFilter(
-                seal: request.query("seal"), township: request.query("township"), from: try request.queryDate("from"),
-                to: try request.queryDate("to"), matter: request.query("matter"), user: request.query("user")
-            )
-            if let from = filter.from, let to = filter.to, from > to {
-                throw SealError(.invalidField, .badRequest, "--from \(from) is after --to \(to)")
-            }
+            let filter = try request.bookFilter()
             let register = self.register
             let body: @Sendable (inout ChunkedWriter) async throws -> Void
             let contentType: String

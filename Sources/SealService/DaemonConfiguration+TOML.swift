@@ -45,7 +45,7 @@ extension DaemonConfiguration {
         }
         let reader = TOMLReader(file: file)
         var config = DaemonConfiguration()
-        try reader.sections(table, allowed: ["daemon", "access", "policy", "pcsc"])
+        try reader.sections(table, allowed: ["daemon", "access", "policy", "pcsc", "anomalies"])
 
         if let daemon = try reader.table(table, "daemon") {
             try reader.keys(daemon, section: "daemon", allowed: [
@@ -81,7 +81,9 @@ extension DaemonConfiguration {
             config.access = AccessPolicy(grants: grants, trustedTools: try reader.rules(access, "access.trusted_tools") ?? [])
         }
         if let policy = try reader.table(table, "policy") {
-            try reader.keys(policy, section: "policy", allowed: ["timezone", "max_count", "urgent_window_hours", "require_filing"])
+            try reader.keys(policy, section: "policy", allowed: [
+                "timezone", "max_count", "urgent_window", "urgent_window_hours", "require_filing", "office_hours", "office_days", "holidays", "workdays",
+            ])
             if let v = try reader.string(policy, "policy.timezone") {
                 guard TimeZone(identifier: v) != nil else {
                     throw reader.error("policy.timezone", "\"\(v)\" is not a time zone name such as \"Asia/Shanghai\"")
@@ -96,7 +98,45 @@ extension DaemonConfiguration {
                 guard (1...24 * 30).contains(v) else { throw reader.error("policy.urgent_window_hours", "must be between 1 and 720") }
                 config.policy.urgentWindow = TimeInterval(v * 3600)
             }
+            if let v = try reader.string(policy, "policy.urgent_window") {
+                guard policy["urgent_window_hours"] == nil else {
+                    throw reader.error("policy.urgent_window", "give urgent_window or urgent_window_hours, not both")
+                }
+                guard let seconds = Self.duration(v), (1...30 * 86_400).contains(seconds) else {
+                    throw reader.error("policy.urgent_window", "\"\(v)\" is not a duration between 1s and 30d such as \"24h\"")
+                }
+                config.policy.urgentWindow = seconds
+            }
             if let v = try reader.bool(policy, "policy.require_filing") { config.policy.requireFiling = v }
+            if let v = try reader.strings(policy, "policy.office_hours") {
+                var spans: [OfficeHours.Span] = []
+                for text in v {
+                    guard let span = OfficeHours.Span(text) else {
+                        throw reader.error("policy.office_hours", "\"\(text)\" is not a span of the day such as \"08:30-12:00\"")
+                    }
+                    spans.append(span)
+                }
+                config.officeHours.spans = spans
+            }
+            if let v = try reader.strings(policy, "policy.office_days") {
+                var days: Set<Int> = []
+                for text in v {
+                    guard let i = OfficeHours.weekdayNames.firstIndex(of: text.lowercased()) else {
+                        throw reader.error("policy.office_days", "\"\(text)\" is not a weekday; use \(OfficeHours.weekdayNames.joined(separator: ", "))")
+                    }
+                    days.insert(i + 1)
+                }
+                config.officeHours.days = days
+            }
+            for key in ["holidays", "workdays"] {
+                guard let v = try reader.strings(policy, "policy.\(key)") else { continue }
+                var dates: Set<LocalDate> = []
+                for text in v {
+                    guard let date = LocalDate(text) else { throw reader.error("policy.\(key)", "\"\(text)\" is not a date YYYY-MM-DD") }
+                    dates.insert(date)
+                }
+                if key == "holidays" { config.officeHours.holidays = dates } else { config.officeHours.workdays = dates }
+            }
         }
         if let pcsc = try reader.table(table, "pcsc") {
             try reader.keys(pcsc, section: "pcsc", allowed: ["enabled", "unlock_timeout", "readers"])
@@ -108,6 +148,19 @@ extension DaemonConfiguration {
                 config.pcsc.unlockTimeout = seconds
             }
             if let v = try reader.strings(pcsc, "pcsc.readers") { config.pcsc.readers = v }
+        }
+        if let anomalies = try reader.table(table, "anomalies") {
+            let keys: [(String, WritableKeyPath<AnomalyThresholds, Int>, ClosedRange<Int>)] = [
+                ("refusals_per_clerk", \.refusalsPerClerk, 1...10_000), ("quick_use_seconds", \.quickUseSeconds, 1...86_400),
+                ("quick_use_repeats", \.quickUseRepeats, 2...10_000), ("full_use_streak", \.fullUseStreak, 2...10_000),
+                ("repeated_reason_cases", \.repeatedReasonCases, 2...10_000),
+            ]
+            try reader.keys(anomalies, section: "anomalies", allowed: keys.map(\.0))
+            for (key, path, range) in keys {
+                guard let v = try reader.int(anomalies, "anomalies.\(key)") else { continue }
+                guard range.contains(v) else { throw reader.error("anomalies.\(key)", "must be between \(range.lowerBound) and \(range.upperBound)") }
+                config.anomalies[keyPath: path] = v
+            }
         }
         return config
     }

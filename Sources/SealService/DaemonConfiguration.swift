@@ -21,8 +21,22 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var policy = UsePolicySettings()
     /// Key cards through PC/SC (`[pcsc]`).
     public var pcsc = PCSCSettings()
+    /// When the office is open (`[policy] office_hours`, `office_days`, `holidays`, `workdays`).
+    public var officeHours = OfficeHours()
+    /// The anomaly report's thresholds (`[anomalies]`).
+    public var anomalies = AnomalyThresholds()
 
     public init() {}
+
+    /// What the statistics and anomaly reports read.
+    public var reportSettings: ReportSettings {
+        var settings = ReportSettings()
+        settings.officeHours = officeHours
+        settings.thresholds = anomalies
+        settings.urgentWindow = policy.urgentWindow
+        settings.timeZone = TimeZone(identifier: policy.timeZone) ?? settings.timeZone
+        return settings
+    }
 }
 
 /// `[pcsc]`: whether the daemon watches PC/SC readers, how long an unlocked card stays unlocked, which readers.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SealCore
+import SealStore
 
 extension SealRequestContext {
     /// The caller, refused with `forbidden` unless it holds one of `roles`.
@@ -46,6 +47,18 @@ extension Request {
         guard let text = query(name) else { return nil }
         guard let date = LocalDate(text) else { throw SealError(.invalidField, .badRequest, "\(name) must be a date YYYY-MM-DD") }
         return date
+    }
+
+    /// The book's filters (seal, township, from, to, matter, user), shared by the export and the reports.
+    func bookFilter() throws -> BookFilter {
+        let filter = BookFilter(
+            seal: query("seal"), township: query("township"), from: try queryDate("from"), to: try queryDate("to"),
+            matter: query("matter"), user: query("user")
+        )
+        if let from = filter.from, let to = filter.to, from > to {
+            throw SealError(.invalidField, .badRequest, "--from \(from) is after --to \(to)")
+        }
+        return filter
     }
 
     func queryEnum<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {

@@ -27,6 +27,7 @@ public enum SealAPI {
         UseRoutes(register: environment.register).register(on: router)
         CardRoutes(register: environment.register, cards: environment.cards).register(on: router)
         BookExportRoutes(register: environment.register, scratch: environment.exportScratch).register(on: router)
+        ReportRoutes(register: environment.register, settings: environment.configuration.reportSettings).register(on: router)
         return router
     }
 }

@@ -53,19 +53,8 @@ extension Register {
     public func exportSeals(_ filter: BookFilter) async throws -> [ExportSeal] {
         let zone = policy.zone
         return try await pool.read { db in
-            var sql = "SELECT * FROM seal WHERE 1 = 1"
-            var arguments: StatementArguments = []
-            if let seal = filter.seal {
-                sql += " AND id = ?"
-                _ = arguments.append(contentsOf: [seal])
-            }
-            if let township = filter.township {
-                sql += """
-                     AND (holder LIKE '%' || ? || '%' OR id IN (SELECT ds.seal_id FROM delegation_seal ds JOIN delegation d ON d.id = ds.delegation_id WHERE d.township = ?))
-                    """
-                _ = arguments.append(contentsOf: [township, township])
-            }
-            sql += " ORDER BY id"
+            let (scope, arguments) = Self.sealScope(filter, column: "id")
+            let sql = "SELECT * FROM seal WHERE \(scope) ORDER BY id"
             let (lower, upper) = Self.bounds(filter, zone: zone)
             var seals: [ExportSeal] = []
             for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
@@ -97,11 +86,11 @@ extension Register {
         return try await pool.read { db in
             let (lower, upper) = Self.bounds(filter, zone: zone)
             let rows = try Row.fetchAll(db, sql: """
-                SELECT u.*, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name,
+                SELECT u.*, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name, \(Self.bookApprover) AS book_approver,
                        (SELECT dm.method FROM delegation_matter dm JOIN delegation_seal ds ON ds.delegation_id = dm.delegation_id
                         WHERE ds.seal_id = u.seal_id AND dm.matter_code = u.matter_code LIMIT 1) AS method
                 FROM use_record u LEFT JOIN matter m ON m.code = u.matter_code
-                LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = u.approver
+                LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = \(Self.bookApprover)
                 WHERE u.seal_id = ? AND u.time >= ? AND u.time < ? AND (u.time, u.id) > (?, ?)
                 ORDER BY u.time, u.id LIMIT ?
                 """, arguments: [export.seal.id, lower, upper, cursor?.time ?? "", cursor?.id ?? "", limit])
@@ -136,7 +125,7 @@ extension Register {
                     line: BookTable.Line(
                         serial: serial, date: LocalDate.today(date, timeZone: zone).description,
                         time: String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!), sealName: export.seal.name,
-                        reason: row["reason"], approver: person(row["approver_name"], row["approver"]),
+                        reason: row["reason"], approver: person(row["approver_name"], row["book_approver"]),
                         user: person(row["user_name"], row["user"]), count: row["effective_count"], matterCode: row["matter_code"],
                         matterName: row["matter_name"] ?? "", caseNumber: row["case_number"],
                         method: BookTable.methodName(row["method"], headers), urgent: row["urgent"], corrections: notes,
@@ -147,6 +136,24 @@ extension Register {
             }
             return (lines, rows.count == limit ? last : nil)
         }
+    }
+
+    /// The SQL condition on a seal id column for the filter's `seal` and `township`.
+    static func sealScope(_ filter: BookFilter, column: String) -> (String, StatementArguments) {
+        var sql = "1 = 1"
+        var arguments: StatementArguments = []
+        if let seal = filter.seal {
+            sql += " AND \(column) = ?"
+            _ = arguments.append(contentsOf: [seal])
+        }
+        if let township = filter.township {
+            sql += """
+                 AND \(column) IN (SELECT s.id FROM seal s WHERE s.holder LIKE '%' || ? || '%' UNION
+                 SELECT ds.seal_id FROM delegation_seal ds JOIN delegation d ON d.id = ds.delegation_id WHERE d.township = ?)
+                """
+            _ = arguments.append(contentsOf: [township, township])
+        }
+        return (sql, arguments)
     }
 
     /// The window's UTC bounds: local dates in the register's time zone, `to` inclusive.

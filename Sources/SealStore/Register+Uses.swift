@@ -263,9 +263,10 @@ extension Register {
         var sql = """
             SELECT * FROM (
               SELECT u.*, ROW_NUMBER() OVER (PARTITION BY u.seal_id ORDER BY u.time, u.id) AS serial,
-                     s.name AS seal_name, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name
+                     s.name AS seal_name, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name,
+                     \(Self.bookApprover) AS book_approver
               FROM use_record u JOIN seal s ON s.id = u.seal_id LEFT JOIN matter m ON m.code = u.matter_code
-              LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = u.approver
+              LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = \(Self.bookApprover)
               \(inner)
             ) WHERE 1 = 1
             """
@@ -298,7 +299,7 @@ extension Register {
             lines.append(UseLine(
                 id: id, serial: row["serial"], seal: row["seal_id"], sealName: row["seal_name"], time: time,
                 localDate: local.description, localTime: String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!),
-                reason: row["reason"], approver: row["approver"], approverName: row["approver_name"], user: row["user"],
+                reason: row["reason"], approver: row["book_approver"], approverName: row["approver_name"], user: row["user"],
                 userName: row["user_name"] ?? "", count: row["effective_count"], recordedCount: row["count"], matter: row["matter_code"],
                 matterName: row["matter_name"] ?? "", caseNumber: row["case_number"], request: row["request_id"], urgent: row["urgent"],
                 recorder: row["recorder"], note: row["note"], documentDigest: row["document_digest"], medium: row["medium"],
@@ -310,6 +311,10 @@ extension Register {
     }
 
     /// Journals a refusal of a usage action with the caller and the code, before the caller hears it.
+    /// The 批准人 a book line shows: the approver at the time of use, or for an urgent use made before approval,
+    /// whoever approved its request afterwards (补批).
+    static let bookApprover = "COALESCE(u.approver, (SELECT r.approver FROM use_request r WHERE r.id = u.request_id))"
+
     public func journalRefusal(action: String, error: SealError, subject: String?, details: [String: JSONValue], actor: JournalActor) async {
         // A refusal that is itself about storage cannot be journaled; everything else must be.
         guard error.code != .storageUnavailable, error.code != .journalTampered else { return }

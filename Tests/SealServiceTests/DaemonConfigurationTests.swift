@@ -17,6 +17,7 @@ struct DaemonConfigurationTests {
         #expect(config.access.grants[.inspector] == [.group("sealkeeper-inspector")])
         #expect(config.access.trustedTools.isEmpty)
         #expect(config.policy == UsePolicySettings())
+        #expect(config.officeHours == OfficeHours() && config.anomalies == AnomalyThresholds())
     }
 
     @Test("[policy] sets the use rules' settings")
@@ -27,6 +28,33 @@ struct DaemonConfigurationTests {
         #expect(config.policy.maxCount == 10)
         #expect(config.policy.urgentWindow == 7200)
         #expect(config.policy.requireFiling)
+    }
+
+    @Test("office hours, holidays, make-up workdays, the urgent window and the anomaly thresholds are read")
+    func reportSettings() throws {
+        let config = try DaemonConfiguration.parse("""
+            [policy]
+            timezone = "Asia/Urumqi"
+            urgent_window = "90m"
+            office_hours = ["09:00-13:00", "15:30-19:00"]
+            office_days = ["Mon", "tue", "wed", "thu", "fri", "sat"]
+            holidays = ["2026-10-01", "2026-10-02"]
+            workdays = ["2026-10-11"]
+            [anomalies]
+            refusals_per_clerk = 9
+            quick_use_seconds = 30
+            quick_use_repeats = 4
+            full_use_streak = 8
+            repeated_reason_cases = 6
+            """, file: "t.toml")
+        let s = config.reportSettings
+        #expect(s.officeHours.spans.map(\.description) == ["09:00-13:00", "15:30-19:00"])
+        #expect(s.officeHours.days == [2, 3, 4, 5, 6, 7])
+        #expect(s.officeHours.holidays == [LocalDate("2026-10-01")!, LocalDate("2026-10-02")!] && s.officeHours.workdays == [LocalDate("2026-10-11")!])
+        #expect(s.urgentWindow == 5400 && config.policy.urgentWindow == 5400)
+        #expect(s.timeZone.identifier == "Asia/Urumqi")
+        #expect(s.thresholds.refusalsPerClerk == 9 && s.thresholds.quickUseSeconds == 30 && s.thresholds.quickUseRepeats == 4)
+        #expect(s.thresholds.fullUseStreak == 8 && s.thresholds.repeatedReasonCases == 6)
     }
 
     @Test("a full file sets every key")
@@ -87,6 +115,13 @@ struct DaemonConfigurationTests {
         .init(name: "unknown time zone", text: "[policy]\ntimezone = \"Mars/Olympus\"\n", key: "policy.timezone", line: nil, reasonContains: "time zone"),
         .init(name: "wrong type: bool as string", text: "[policy]\nrequire_filing = \"yes\"\n", key: "policy.require_filing", line: nil, reasonContains: "true or false"),
         .init(name: "max_count out of range", text: "[policy]\nmax_count = 0\n", key: "policy.max_count", line: nil, reasonContains: "between"),
+        .init(name: "bad office hours", text: "[policy]\noffice_hours = [\"8:30-12\"]\n", key: "policy.office_hours", line: nil, reasonContains: "08:30-12:00"),
+        .init(name: "bad office day", text: "[policy]\noffice_days = [\"monday\"]\n", key: "policy.office_days", line: nil, reasonContains: "weekday"),
+        .init(name: "bad holiday", text: "[policy]\nholidays = [\"2026-02-30\"]\n", key: "policy.holidays", line: nil, reasonContains: "YYYY-MM-DD"),
+        .init(name: "both urgent windows", text: "[policy]\nurgent_window = \"2h\"\nurgent_window_hours = 2\n", key: "policy.urgent_window", line: nil, reasonContains: "not both"),
+        .init(name: "bad urgent window", text: "[policy]\nurgent_window = \"soon\"\n", key: "policy.urgent_window", line: nil, reasonContains: "duration"),
+        .init(name: "anomaly threshold out of range", text: "[anomalies]\nquick_use_repeats = 1\n", key: "anomalies.quick_use_repeats", line: nil, reasonContains: "between 2"),
+        .init(name: "unknown anomaly key", text: "[anomalies]\nthreshold = 1\n", key: "anomalies.threshold", line: nil, reasonContains: "unknown key"),
         .init(name: "syntax error names the line", text: "[daemon]\nsocket = \"/a\"\nsocket_mode = \n", key: nil, line: 3, reasonContains: "parsing"),
         .init(name: "unterminated string names the line", text: "# c\n\n[daemon]\nsocket = \"/a\n", key: nil, line: 4, reasonContains: "parsing"),
     ]

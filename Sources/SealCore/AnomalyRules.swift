@@ -1,0 +1,306 @@
+import Foundation
+
+/// What the anomaly report looks at, read from the register for a period.
+public struct AuditFacts: Sendable {
+    public struct Use: Sendable, Equatable {
+        public var id: String
+        public var seal: String
+        public var request: String
+        public var time: Date
+        public var user: String
+        /// Nil for an urgent use made before its request was approved.
+        public var approver: String?
+        public var count: Int
+        public var urgent: Bool
+        public var reason: String
+        public var caseNumber: String
+        public var matter: String
+        /// When the request was approved (nil: not (yet) approved).
+        public var approvedAt: Date?
+        /// Agreement number of the delegation the use falls under, when every delegation in force for its seal and
+        /// matter on that day was unfiled (未备案).
+        public var unfiledAgreement: String?
+
+        public init(
+            id: String, seal: String, request: String, time: Date, user: String, approver: String?, count: Int, urgent: Bool, reason: String,
+            caseNumber: String, matter: String, approvedAt: Date?, unfiledAgreement: String? = nil
+        ) {
+            self.id = id
+            self.seal = seal
+            self.request = request
+            self.time = time
+            self.user = user
+            self.approver = approver
+            self.count = count
+            self.urgent = urgent
+            self.reason = reason
+            self.caseNumber = caseNumber
+            self.matter = matter
+            self.approvedAt = approvedAt
+            self.unfiledAgreement = unfiledAgreement
+        }
+    }
+
+    /// An approved request, with how much of its approval was used.
+    public struct Approval: Sendable, Equatable {
+        public var request: String
+        public var requester: String
+        public var approver: String
+        public var approvedAt: Date
+        public var approvedCount: Int
+        public var used: Int
+
+        public init(request: String, requester: String, approver: String, approvedAt: Date, approvedCount: Int, used: Int) {
+            self.request = request
+            self.requester = requester
+            self.approver = approver
+            self.approvedAt = approvedAt
+            self.approvedCount = approvedCount
+            self.used = used
+        }
+    }
+
+    /// A journal entry: a refusal (`code`) or a card unlock.
+    public struct Event: Sendable, Equatable {
+        public var seq: Int
+        public var time: Date
+        public var staff: String?
+        public var subject: String?
+        /// The refusal code, or the unlocked seal's reader.
+        public var detail: String
+
+        public init(seq: Int, time: Date, staff: String?, subject: String?, detail: String) {
+            self.seq = seq
+            self.time = time
+            self.staff = staff
+            self.subject = subject
+            self.detail = detail
+        }
+    }
+
+    public struct CarryOut: Sendable, Equatable {
+        public var id: Int
+        public var seal: String
+        public var carrier: String
+        public var outAt: Date
+        public var due: Date
+        public var returnedAt: Date?
+
+        public init(id: Int, seal: String, carrier: String, outAt: Date, due: Date, returnedAt: Date?) {
+            self.id = id
+            self.seal = seal
+            self.carrier = carrier
+            self.outAt = outAt
+            self.due = due
+            self.returnedAt = returnedAt
+        }
+    }
+
+    /// In time order.
+    public var uses: [Use]
+    /// In order of approval.
+    public var approvals: [Approval]
+    public var refusals: [Event]
+    public var unlocks: [Event]
+    public var carryOuts: [CarryOut]
+
+    public init(uses: [Use] = [], approvals: [Approval] = [], refusals: [Event] = [], unlocks: [Event] = [], carryOuts: [CarryOut] = []) {
+        self.uses = uses
+        self.approvals = approvals
+        self.refusals = refusals
+        self.unlocks = unlocks
+        self.carryOuts = carryOuts
+    }
+}
+
+/// One finding: what kind, and the register entries that show it.
+public struct Anomaly: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case outsideOfficeHours = "outside-office-hours"
+        case urgentNotApproved = "urgent-not-approved"
+        case unfiledDelegation = "unfiled-delegation"
+        case overdueCarryOut = "overdue-carry-out"
+        case refusalsAboveThreshold = "refusals-above-threshold"
+        case quickApprovalAndUse = "quick-approval-and-use"
+        case unlockOutsideOfficeHours = "unlock-outside-office-hours"
+        case approvalsUsedToTheLast = "approvals-used-to-the-last"
+        case repeatedReason = "repeated-reason"
+
+        public var title: String {
+            switch self {
+            case .outsideOfficeHours: "非工作时间用印 · uses outside office hours"
+            case .urgentNotApproved: "紧急用印未在时限内补批 · urgent uses not approved within the window"
+            case .unfiledDelegation: "未备案委托下用印 · uses under unfiled delegations"
+            case .overdueCarryOut: "外带逾期未还 · overdue carry-outs"
+            case .refusalsAboveThreshold: "被拒次数过多 · refusals per clerk above the threshold"
+            case .quickApprovalAndUse: "同一批准人与用印人快速批用 · quick approve-then-use by the same pair, repeatedly"
+            case .unlockOutsideOfficeHours: "非工作时间解锁印章卡 · card unlocks outside office hours"
+            case .approvalsUsedToTheLast: "连续用尽批准数 · approvals used to the last impression, many in a row"
+            case .repeatedReason: "事由雷同 · the same reason on many cases"
+            }
+        }
+    }
+
+    /// A register entry behind a finding.
+    public struct Evidence: Sendable, Equatable, Codable {
+        /// A use (USE-…), request (REQ-…), journal entry (#seq) or carry-out (carry-out N).
+        public var ref: String
+        /// RFC 3339 UTC.
+        public var time: String
+        public var staff: String?
+        public var seal: String?
+        public var detail: String
+
+        public init(ref: String, time: String, staff: String?, seal: String?, detail: String) {
+            self.ref = ref
+            self.time = time
+            self.staff = staff
+            self.seal = seal
+            self.detail = detail
+        }
+    }
+
+    public var kind: Kind
+    /// What ties the evidence together (a staff member, a pair, a reason), when not just the kind.
+    public var subject: String?
+    public var evidence: [Evidence]
+
+    public init(kind: Kind, subject: String? = nil, evidence: [Evidence]) {
+        self.kind = kind
+        self.subject = subject
+        self.evidence = evidence
+    }
+}
+
+/// The anomaly rules: pure functions of the period's facts, the settings and the current time.
+public enum AnomalyRules {
+    public static func detect(_ facts: AuditFacts, settings: ReportSettings, now: Date) -> [Anomaly] {
+        var found: [Anomaly] = []
+        func add(_ kind: Anomaly.Kind, subject: String? = nil, _ evidence: [Anomaly.Evidence]) {
+            if !evidence.isEmpty { found.append(Anomaly(kind: kind, subject: subject, evidence: evidence)) }
+        }
+        let t = settings.thresholds
+        let hours = settings.officeHours
+        let zone = settings.timeZone
+
+        add(.outsideOfficeHours, facts.uses.filter { !hours.contains($0.time, zone: zone) }.map { use($0, "\(local($0.time, zone)) · \($0.reason)") })
+
+        add(.urgentNotApproved, facts.uses.compactMap { u in
+            guard u.urgent, u.approver == nil else { return nil }
+            let deadline = u.time.addingTimeInterval(settings.urgentWindow)
+            if let approved = u.approvedAt {
+                guard approved > deadline else { return nil }
+                return use(u, "approved \(stamp(approved)), \(duration(approved.timeIntervalSince(u.time))) after the use")
+            }
+            guard now > deadline else { return nil }
+            return use(u, "not approved \(duration(now.timeIntervalSince(u.time))) after the use")
+        })
+
+        add(.unfiledDelegation, facts.uses.compactMap { u in u.unfiledAgreement.map { use(u, "delegation \($0) has no filing record") } })
+
+        add(.overdueCarryOut, facts.carryOuts.compactMap { c in
+            let back = c.returnedAt ?? now
+            guard back > c.due else { return nil }
+            let state = c.returnedAt.map { "returned \(stamp($0))" } ?? "not returned"
+            return Anomaly.Evidence(
+                ref: "carry-out \(c.id)", time: stamp(c.outAt), staff: c.carrier, seal: c.seal,
+                detail: "due \(stamp(c.due)), \(state), \(duration(back.timeIntervalSince(c.due))) late"
+            )
+        })
+
+        for (staff, events) in grouped(facts.refusals.filter { $0.staff != nil }, by: { $0.staff! }) where events.count >= t.refusalsPerClerk {
+            add(.refusalsAboveThreshold, subject: staff, events.map { journal($0, "refused: \($0.detail)") })
+        }
+
+        let quick = facts.uses.filter { u in
+            guard let approver = u.approver, approver != u.user, let at = u.approvedAt else { return false }
+            let gap = u.time.timeIntervalSince(at)
+            return gap >= 0 && gap <= Double(t.quickUseSeconds)
+        }
+        for (pair, uses) in grouped(quick, by: { "\($0.approver!) → \($0.user)" }) where uses.count >= t.quickUseRepeats {
+            add(.quickApprovalAndUse, subject: pair, uses.map { u in use(u, "used \(duration(u.time.timeIntervalSince(u.approvedAt!))) after approval") })
+        }
+
+        add(.unlockOutsideOfficeHours, facts.unlocks.filter { !hours.contains($0.time, zone: zone) }.map {
+            journal($0, "card unlocked \(local($0.time, zone)) in \($0.detail)")
+        })
+
+        for (requester, approvals) in grouped(facts.approvals, by: \.requester) {
+            var run: [AuditFacts.Approval] = []
+            func close() {
+                if run.count >= t.fullUseStreak {
+                    add(.approvalsUsedToTheLast, subject: requester, run.map { a in
+                        Anomaly.Evidence(
+                            ref: a.request, time: stamp(a.approvedAt), staff: a.requester, seal: nil,
+                            detail: "approved \(a.approvedCount) by \(a.approver), used \(a.used)"
+                        )
+                    })
+                }
+                run = []
+            }
+            for a in approvals {
+                if a.approvedCount > 0, a.used == a.approvedCount { run.append(a) } else { close() }
+            }
+            close()
+        }
+
+        let byReason = grouped(facts.uses, by: { $0.reason.trimmingCharacters(in: .whitespacesAndNewlines) })
+        for (reason, uses) in byReason where Set(uses.map(\.caseNumber)).count >= t.repeatedReasonCases {
+            add(.repeatedReason, subject: reason, uses.map { use($0, "case \($0.caseNumber)") })
+        }
+        return found
+    }
+
+    /// Groups in first-seen order, each group keeping the input order.
+    static func grouped<T>(_ items: [T], by key: (T) -> String) -> [(String, [T])] {
+        var order: [String] = []
+        var groups: [String: [T]] = [:]
+        for item in items {
+            let k = key(item)
+            if groups[k] == nil { order.append(k) }
+            groups[k, default: []].append(item)
+        }
+        return order.map { ($0, groups[$0]!) }
+    }
+
+    static func use(_ u: AuditFacts.Use, _ detail: String) -> Anomaly.Evidence {
+        Anomaly.Evidence(ref: u.id, time: stamp(u.time), staff: u.user, seal: u.seal, detail: detail)
+    }
+
+    static func journal(_ e: AuditFacts.Event, _ detail: String) -> Anomaly.Evidence {
+        Anomaly.Evidence(ref: "#\(e.seq)", time: stamp(e.time), staff: e.staff, seal: e.subject, detail: detail)
+    }
+
+    static func stamp(_ date: Date) -> String {
+        date.formatted(.iso8601)
+    }
+
+    /// Local wall-clock time with the weekday, as a township clerk would say it.
+    static func local(_ date: Date, _ zone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
+        return String(format: "%04d-%02d-%02d %@ %02d:%02d", c.year!, c.month!, c.day!, OfficeHours.weekdayNames[c.weekday! - 1], c.hour!, c.minute!)
+    }
+
+    static func duration(_ seconds: TimeInterval) -> String {
+        let s = Int(seconds.rounded())
+        if s < 120 { return "\(s) s" }
+        if s < 7200 { return "\(s / 60) min" }
+        if s < 172_800 { return "\(s / 3600) h" }
+        return "\(s / 86_400) d"
+    }
+}
+
+extension AnomalyRules {
+    /// The agreement a use fell under when every delegation covering its seal and matter at that moment was
+    /// unfiled; nil when one of them was filed or none covered it. A delegation revoked later still covered the use.
+    public static func unfiledAgreement(_ delegations: [Delegation], seal: String, matter: String, day: LocalDate, time: String) -> String? {
+        let covering = delegations.filter { d in
+            d.seals.contains(seal) && d.matters.contains { $0.code == matter } && d.validFrom <= day && day <= d.validTo
+                && (d.revokedAt.map { $0 > time } ?? true)
+        }
+        guard !covering.isEmpty, covering.allSatisfy({ !$0.isFiled }) else { return nil }
+        return covering.map(\.agreementNumber).sorted().first
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import GRDB
+import SealCore
+
+extension Register {
+    /// The statistics report for the filter's period and seals, in one keyset-paged pass over the book.
+    public func statistics(_ filter: BookFilter) async throws -> UsageStatistics {
+        let zone = policy.zone
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        var accumulator = UsageStatistics.Accumulator()
+        let (lower, upper) = Self.bounds(filter, zone: zone)
+        let (scope, scopeArguments) = Self.sealScope(filter, column: "u.seal_id")
+        var after = ("", "")
+        while true {
+            let rows = try await pool.read { db in
+                var arguments: StatementArguments = [lower, upper, after.0, after.1]
+                var sql = """
+                    SELECT u.id, u.time, u.seal_id, s.name AS seal_name, u.matter_code, m.name AS matter_name, u.user, us.name AS user_name,
+                           \(Self.bookApprover) AS approver, ap.name AS approver_name, u.effective_count
+                    FROM use_record u JOIN seal s ON s.id = u.seal_id LEFT JOIN matter m ON m.code = u.matter_code
+                    LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = \(Self.bookApprover)
+                    WHERE u.time >= ? AND u.time < ? AND (u.time, u.id) > (?, ?) AND \(scope)
+                    """
+                _ = arguments.append(contentsOf: scopeArguments)
+                if let matter = filter.matter {
+                    sql += " AND u.matter_code = ?"
+                    _ = arguments.append(contentsOf: [matter])
+                }
+                if let user = filter.user {
+                    sql += " AND u.user = ?"
+                    _ = arguments.append(contentsOf: [user])
+                }
+                return try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.id LIMIT 5000", arguments: arguments)
+            }
+            guard let last = rows.last else { break }
+            for row in rows {
+                let time: String = row["time"]
+                let date = (try? Date(time, strategy: .iso8601)) ?? Date(timeIntervalSince1970: 0)
+                let c = calendar.dateComponents([.year, .month], from: date)
+                let approver: String? = row["approver"]
+                accumulator.add(
+                    seal: (row["seal_id"], row["seal_name"]), matter: (row["matter_code"], row["matter_name"] ?? ""),
+                    user: (row["user"], row["user_name"] ?? ""), approver: approver.map { ($0, row["approver_name"] ?? "") },
+                    month: String(format: "%04d-%02d", c.year!, c.month!), impressions: row["effective_count"]
+                )
+            }
+            after = (last["time"], last["id"])
+        }
+        let refusals = try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT json_extract(entry, '$.payload.code') AS code, COUNT(*) AS n FROM journal
+                WHERE kind = 'refused' AND time >= ? AND time < ? GROUP BY code
+                UNION ALL SELECT 'denied', COUNT(*) FROM journal WHERE kind = 'request.denied' AND time >= ? AND time < ?
+                """, arguments: [lower, upper, lower, upper])
+        }
+        for row in refusals {
+            let n: Int = row["n"]
+            if n > 0 { accumulator.addRefusals(code: row["code"] ?? "unknown", count: n) }
+        }
+        return accumulator.result
+    }
+
+    /// What the anomaly rules look at for the filter's period and seals. The period's uses are held in memory
+    /// (a few hundred bytes each): a quarter of a township's book is thousands, not millions.
+    public func auditFacts(_ filter: BookFilter) async throws -> AuditFacts {
+        let zone = policy.zone
+        let (lower, upper) = Self.bounds(filter, zone: zone)
+        return try await pool.read { db in
+            func date(_ text: String?) -> Date? { text.flatMap { try? Date($0, strategy: .iso8601) } }
+            var facts = AuditFacts()
+            let delegations = try String.fetchAll(db, sql: "SELECT id FROM delegation ORDER BY id").compactMap { try Self.delegation(db, id: $0) }
+
+            let (useScope, useArguments) = Self.sealScope(filter, column: "u.seal_id")
+            var arguments: StatementArguments = [lower, upper]
+            _ = arguments.append(contentsOf: useArguments)
+            var sql = """
+                SELECT u.id, u.seal_id, u.request_id, u.time, u.user, u.approver, u.effective_count, u.urgent, u.reason, u.case_number,
+                       u.matter_code, r.approved_at
+                FROM use_record u JOIN use_request r ON r.id = u.request_id
+                WHERE u.time >= ? AND u.time < ? AND \(useScope)
+                """
+            if let matter = filter.matter {
+                sql += " AND u.matter_code = ?"
+                _ = arguments.append(contentsOf: [matter])
+            }
+            if let user = filter.user {
+                sql += " AND u.user = ?"
+                _ = arguments.append(contentsOf: [user])
+            }
+            for row in try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.id", arguments: arguments) {
+                let time: String = row["time"]
+                let at = date(time) ?? Date(timeIntervalSince1970: 0)
+                let seal: String = row["seal_id"]
+                let matter: String = row["matter_code"]
+                facts.uses.append(AuditFacts.Use(
+                    id: row["id"], seal: seal, request: row["request_id"], time: at, user: row["user"], approver: row["approver"],
+                    count: row["effective_count"], urgent: row["urgent"], reason: row["reason"], caseNumber: row["case_number"], matter: matter,
+                    approvedAt: date(row["approved_at"]),
+                    unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time)
+                ))
+            }
+
+            let (requestScope, requestArguments) = Self.sealScope(filter, column: "seal_id")
+            arguments = [lower, upper]
+            _ = arguments.append(contentsOf: requestArguments)
+            for row in try Row.fetchAll(db, sql: """
+                SELECT id, requester, approver, approved_at, approved_count, used FROM use_request
+                WHERE approved_at >= ? AND approved_at < ? AND approver IS NOT NULL AND \(requestScope) ORDER BY approved_at, id
+                """, arguments: arguments)
+            {
+                facts.approvals.append(AuditFacts.Approval(
+                    request: row["id"], requester: row["requester"], approver: row["approver"], approvedAt: date(row["approved_at"])!,
+                    approvedCount: row["approved_count"] ?? 0, used: row["used"]
+                ))
+            }
+
+            func events(_ kind: String, detail: String) throws -> [AuditFacts.Event] {
+                try Row.fetchAll(db, sql: """
+                    SELECT seq, time, actor_staff, subject, json_extract(entry, '$.payload.\(detail)') AS detail FROM journal
+                    WHERE kind = ? AND time >= ? AND time < ? ORDER BY seq
+                    """, arguments: [kind, lower, upper]).map {
+                    AuditFacts.Event(seq: $0["seq"], time: date($0["time"])!, staff: $0["actor_staff"], subject: $0["subject"], detail: $0["detail"] ?? "")
+                }
+            }
+            facts.refusals = try events("refused", detail: "code")
+            let sealIDs: Set<String>? = filter.seal == nil && filter.township == nil ? nil : Set(try String.fetchAll(
+                db, sql: "SELECT id FROM seal WHERE \(Self.sealScope(filter, column: "id").0)", arguments: Self.sealScope(filter, column: "id").1
+            ))
+            facts.unlocks = try events("card.unlocked", detail: "reader").filter { e in sealIDs.map { e.subject.map($0.contains) ?? false } ?? true }
+
+            arguments = [upper, lower]
+            _ = arguments.append(contentsOf: requestArguments)
+            facts.carryOuts = try Row.fetchAll(db, sql: """
+                SELECT * FROM carry_out WHERE out_at < ? AND (returned_at IS NULL OR returned_at >= ?) AND \(requestScope) ORDER BY id
+                """, arguments: arguments).map {
+                AuditFacts.CarryOut(
+                    id: $0["id"], seal: $0["seal_id"], carrier: $0["carrier"], outAt: date($0["out_at"])!, due: date($0["due"])!,
+                    returnedAt: date($0["returned_at"])
+                )
+            }
+            return facts
+        }
+    }
+}
