@@ -6,16 +6,19 @@ import SealBook
 /// they form matches every signed checkpoint (and the stored nodes match the last one). One pass over the journal.
 enum JournalVerifier {
     static func verify(_ db: Database, verifier: NoteVerifier) throws -> TamperReport? {
-        let checkpoints = try Row.fetchAll(db, sql: "SELECT size, root, note FROM checkpoint ORDER BY size")
-        var checkpointIndex = 0
+        // Walked in step with the entries (one checkpoint per commit batch: there are many), so start-up memory
+        // does not grow with the register.
+        let checkpoints = try Row.fetchCursor(db, sql: "SELECT size, note FROM checkpoint ORDER BY size")
+        var pending = try checkpoints.next()?.copy()
+        var lastCheckpointSize: Int?
         var frontier = MerkleFrontier()
         var previousCheckpointSize = 0
         var report: TamperReport?
 
-        func checkCheckpoints(upTo size: Int) -> TamperReport? {
-            while checkpointIndex < checkpoints.count, (checkpoints[checkpointIndex]["size"] as Int) == size {
-                let row = checkpoints[checkpointIndex]
-                checkpointIndex += 1
+        func checkCheckpoints(upTo size: Int) throws -> TamperReport? {
+            while let row = pending, (row["size"] as Int) == size {
+                pending = try checkpoints.next()?.copy()
+                lastCheckpointSize = size
                 let note: String = row["note"]
                 guard let checkpoint = Checkpoint.open(note, verifier: verifier), checkpoint.size == size else {
                     return TamperReport(firstBadSequence: previousCheckpointSize + 1, reason: "the checkpoint for size \(size) is not signed by the register key")
@@ -45,18 +48,17 @@ enum JournalVerifier {
                 return TamperReport(firstBadSequence: sequence, reason: "the entry does not hash to its stored leaf")
             }
             frontier.append(leaf)
-            if let bad = checkCheckpoints(upTo: sequence) { return bad }
+            if let bad = try checkCheckpoints(upTo: sequence) { return bad }
             expected += 1
         }
-        if checkpointIndex < checkpoints.count {
-            let size: Int = checkpoints[checkpointIndex]["size"]
+        if let row = pending {
+            let size: Int = row["size"]
             return TamperReport(firstBadSequence: expected, reason: "the signed checkpoint covers \(size) entries but only \(expected - 1) are stored")
         }
         let size = expected - 1
-        guard let lastRow = checkpoints.last else {
+        guard let lastSize = lastCheckpointSize else {
             return size == 0 ? nil : TamperReport(firstBadSequence: 1, reason: "entries exist but no signed checkpoint covers them")
         }
-        let lastSize: Int = lastRow["size"]
         if size > lastSize {
             report = TamperReport(firstBadSequence: lastSize + 1, reason: "entries after the last signed checkpoint (size \(lastSize))")
         }

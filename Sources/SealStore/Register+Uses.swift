@@ -176,7 +176,8 @@ extension Register {
         let request = checked.request
         let urgent = checked.urgentBeforeApproval || request.urgent
         let medium = signed == nil ? "physical" : "electronic"
-        let useID = String(format: "USE-%06d", (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM use_record") ?? 0) + 1)
+        // Uses are never deleted, so the rowid counts them (in O(log n), where COUNT(*) walks the whole table).
+        let useID = String(format: "USE-%06d", (try Int.fetchOne(db, sql: "SELECT MAX(rowid) FROM use_record") ?? 0) + 1)
         try db.execute(
             sql: """
                 INSERT INTO use_record(id, request_id, seal_id, matter_code, case_number, reason, count, effective_count, user, recorder, approver, urgent, note, document_digest, time, medium, certificate_fingerprint, statement, signature)
@@ -256,13 +257,23 @@ extension Register {
         // the partition); the other filters apply after numbering and never renumber the book.
         var arguments: StatementArguments = []
         var inner = ""
-        if let seal = filter.seal {
+        // One line by id (the answer to `use record`): its serial is counted on the (seal, time) index instead of
+        // numbering the seal's whole partition, so recording a use does not cost more as the book grows long.
+        var serial = "ROW_NUMBER() OVER (PARTITION BY u.seal_id ORDER BY u.time, u.id)"
+        if let id = filter.id {
+            inner = "WHERE u.id = ?"
+            _ = arguments.append(contentsOf: [id])
+            serial = """
+                (SELECT COUNT(*) FROM use_record x WHERE x.seal_id = u.seal_id AND x.time < u.time)
+                + (SELECT COUNT(*) FROM use_record x WHERE x.seal_id = u.seal_id AND x.time = u.time AND x.id <= u.id)
+                """
+        } else if let seal = filter.seal {
             inner = "WHERE u.seal_id = ?"
             _ = arguments.append(contentsOf: [seal])
         }
         var sql = """
             SELECT * FROM (
-              SELECT u.*, ROW_NUMBER() OVER (PARTITION BY u.seal_id ORDER BY u.time, u.id) AS serial,
+              SELECT u.*, \(serial) AS serial,
                      s.name AS seal_name, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name,
                      \(Self.bookApprover) AS book_approver
               FROM use_record u JOIN seal s ON s.id = u.seal_id LEFT JOIN matter m ON m.code = u.matter_code
