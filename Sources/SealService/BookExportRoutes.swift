@@ -124,20 +124,8 @@ enum BookCSV {
 }
 
 enum BookHTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// Markup characters escaped (the same rule as the workbook's XML text).
+    static func escape(_ text: String) -> String { SpreadsheetML.escape(text) }
 
     static func write(
         register: Register, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, checkpoint: CheckpointView?,

@@ -23,14 +23,7 @@ extension Register {
                     WHERE u.time >= ? AND u.time < ? AND (u.time, u.id) > (?, ?) AND \(scope)
                     """
                 _ = arguments.append(contentsOf: scopeArguments)
-                if let matter = filter.matter {
-                    sql += " AND u.matter_code = ?"
-                    _ = arguments.append(contentsOf: [matter])
-                }
-                if let user = filter.user {
-                    sql += " AND u.user = ?"
-                    _ = arguments.append(contentsOf: [user])
-                }
+                Self.narrowUses(filter, &sql, &arguments)
                 return try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.id LIMIT 5000", arguments: arguments)
             }
             guard let last = rows.last else { break }
@@ -80,14 +73,7 @@ extension Register {
                 FROM use_record u JOIN use_request r ON r.id = u.request_id
                 WHERE u.time >= ? AND u.time < ? AND \(useScope)
                 """
-            if let matter = filter.matter {
-                sql += " AND u.matter_code = ?"
-                _ = arguments.append(contentsOf: [matter])
-            }
-            if let user = filter.user {
-                sql += " AND u.user = ?"
-                _ = arguments.append(contentsOf: [user])
-            }
+            Self.narrowUses(filter, &sql, &arguments)
             for row in try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.id", arguments: arguments) {
                 let time: String = row["time"]
                 let at = date(time) ?? Date(timeIntervalSince1970: 0)
@@ -140,6 +126,18 @@ extension Register {
                 )
             }
             return facts
+        }
+    }
+
+    /// The filter's matter and user (用印人) conditions on `use_record u`.
+    static func narrowUses(_ filter: BookFilter, _ sql: inout String, _ arguments: inout StatementArguments) {
+        if let matter = filter.matter {
+            sql += " AND u.matter_code = ?"
+            _ = arguments.append(contentsOf: [matter])
+        }
+        if let user = filter.user {
+            sql += " AND u.user = ?"
+            _ = arguments.append(contentsOf: [user])
         }
     }
 }
