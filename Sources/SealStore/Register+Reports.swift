@@ -101,19 +101,20 @@ extension Register {
                 ))
             }
 
-            func events(_ kind: String, detail: String) throws -> [AuditFacts.Event] {
-                try Row.fetchAll(db, sql: """
+            /// Journal entries of one kind in the period; `scoped`: only those whose subject is a seal in the filter.
+            func events(_ kind: String, detail: String, scoped: Bool) throws -> [AuditFacts.Event] {
+                let (scope, scopeArguments) = scoped ? Self.sealScope(filter, column: "subject") : ("1 = 1", [])
+                var arguments: StatementArguments = [kind, lower, upper]
+                _ = arguments.append(contentsOf: scopeArguments)
+                return try Row.fetchAll(db, sql: """
                     SELECT seq, time, actor_staff, subject, json_extract(entry, '$.payload.\(detail)') AS detail FROM journal
-                    WHERE kind = ? AND time >= ? AND time < ? ORDER BY seq
-                    """, arguments: [kind, lower, upper]).map {
+                    WHERE kind = ? AND time >= ? AND time < ? AND \(scope) ORDER BY seq
+                    """, arguments: arguments).map {
                     AuditFacts.Event(seq: $0["seq"], time: date($0["time"])!, staff: $0["actor_staff"], subject: $0["subject"], detail: $0["detail"] ?? "")
                 }
             }
-            facts.refusals = try events("refused", detail: "code")
-            let sealIDs: Set<String>? = filter.seal == nil && filter.township == nil ? nil : Set(try String.fetchAll(
-                db, sql: "SELECT id FROM seal WHERE \(Self.sealScope(filter, column: "id").0)", arguments: Self.sealScope(filter, column: "id").1
-            ))
-            facts.unlocks = try events("card.unlocked", detail: "reader").filter { e in sealIDs.map { e.subject.map($0.contains) ?? false } ?? true }
+            facts.refusals = try events("refused", detail: "code", scoped: false)
+            facts.unlocks = try events("card.unlocked", detail: "reader", scoped: true)
 
             arguments = [upper, lower]
             _ = arguments.append(contentsOf: requestArguments)

@@ -120,6 +120,14 @@ struct ReportScenarioTests {
         #expect(refs(found["repeated-reason"]) == Set(quick.map(\.use)))
         #expect(found.count == 9, "kinds found: \(found.keys.sorted())")
 
+        // Narrowed to one seal: the card unlock belongs to SEAL-0003 only.
+        func kinds(_ seal: String) throws -> Set<String> {
+            let report = try jsonObject(try ok(daemon, ["--json", "report", "anomalies", "--seal", seal]))
+            return Set((report["anomalies"] as? [[String: Any]] ?? []).map { $0["kind"] as! String })
+        }
+        #expect(try !kinds("SEAL-0001").contains("unlock-outside-office-hours"))
+        #expect(try kinds("SEAL-0003").contains("unlock-outside-office-hours"))
+
         // The same report for people and as CSV.
         let table = try ok(daemon, ["report", "anomalies"])
         for title in ["非工作时间用印", "紧急用印未在时限内补批", "未备案委托下用印", "外带逾期未还", "被拒次数过多", "快速批用", "非工作时间解锁印章卡", "连续用尽批准数", "事由雷同"] {
