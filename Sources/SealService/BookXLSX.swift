@@ -33,26 +33,33 @@ enum BookXLSX {
         try sheets.addCheckpointSheet(checkpoint, filter: filter)
 
         let archiveURL = directory.appendingPathComponent("book.xlsx")
-        let archive = try Archive(url: archiveURL, accessMode: .create)
-        func part(_ path: String, _ text: String) throws {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-                data.subdata(in: Int(position)..<Int(position) + size)
+        // Deflating every sheet is seconds of CPU and file I/O for a large book: done off Swift concurrency's threads.
+        let names = sheets.names
+        let files = sheets.files
+        try await BlockingWork.run {
+            let archive = try Archive(url: archiveURL, accessMode: .create)
+            func part(_ path: String, _ text: String) throws {
+                let data = Data(text.utf8)
+                try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
             }
-        }
-        try part(SpreadsheetML.contentTypesPath, SpreadsheetML.contentTypes(sheets: sheets.names.count))
-        try part(SpreadsheetML.rootRelationshipsPath, SpreadsheetML.rootRelationships)
-        try part(SpreadsheetML.workbookPath, SpreadsheetML.workbook(sheetNames: sheets.names))
-        try part(SpreadsheetML.workbookRelationshipsPath, SpreadsheetML.workbookRelationships(sheets: sheets.names.count))
-        try part(SpreadsheetML.stylesPath, SpreadsheetML.styles)
-        for (i, file) in sheets.files.enumerated() {
-            try archive.addEntry(with: SpreadsheetML.worksheetPath(i + 1), fileURL: file, compressionMethod: .deflate)
-            try FileManager.default.removeItem(at: file)
+            try part(SpreadsheetML.contentTypesPath, SpreadsheetML.contentTypes(sheets: names.count))
+            try part(SpreadsheetML.rootRelationshipsPath, SpreadsheetML.rootRelationships)
+            try part(SpreadsheetML.workbookPath, SpreadsheetML.workbook(sheetNames: names))
+            try part(SpreadsheetML.workbookRelationshipsPath, SpreadsheetML.workbookRelationships(sheets: names.count))
+            try part(SpreadsheetML.stylesPath, SpreadsheetML.styles)
+            for (i, file) in files.enumerated() {
+                try archive.addEntry(with: SpreadsheetML.worksheetPath(i + 1), fileURL: file, compressionMethod: .deflate)
+                try FileManager.default.removeItem(at: file)
+            }
         }
 
         let handle = try FileHandle(forReadingFrom: archiveURL)
         defer { try? handle.close() }
-        while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+        while true {
+            let chunk = try await BlockingWork.run { try handle.read(upToCount: 1 << 16) ?? Data() }
+            if chunk.isEmpty { break }
             try await out.write(bytes: chunk)
         }
     }

@@ -183,6 +183,12 @@ public actor CardService: Service {
         public var cards: Int
     }
 
+    /// Cards whose PIN is held now (unlocked and not timed out).
+    public var unlockedCount: Int {
+        let now = Date()
+        return unlocks.values.filter { $0.until > now }.count
+    }
+
     public func health() -> Health {
         Health(
             enabled: settings.enabled, available: unavailable == nil, message: unavailable, readers: readers.count,

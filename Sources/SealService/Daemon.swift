@@ -24,6 +24,7 @@ public struct Daemon {
         let notifier = SystemdNotifier()
         // Every file the daemon creates (database, keys) is private to its user.
         umask(0o077)
+        Self.raiseFileLimit(logger: logger)
         // Like ssh-agent: no core dumps and no ptrace by other processes of the same user, so an unlocked PIN
         // (and any transient copy of it) cannot leave the process that way.
         _ = seal_disable_dumps()
@@ -51,12 +52,19 @@ public struct Daemon {
         )
 
         let cards = CardService(settings: configuration.pcsc, register: register, logger: logger)
-        let environment = ServiceEnvironment(configuration: configuration, register: register, cards: cards)
+        let metrics = DaemonMetrics()
+        metrics.bootstrap()
+        await register.writer.observe { metrics.batchCommitted($0) }
+        let environment = ServiceEnvironment(
+            configuration: configuration, register: register, cards: cards, metrics: metrics, logger: logger
+        )
         try? FileManager.default.removeItem(at: environment.exportScratch)
+        try? FileManager.default.removeItem(at: environment.backupScratch)
         let router = SealAPI.router(environment: environment)
         let logger = self.logger
         let server = HTTPSocketServer(
             socket: listener.descriptor, responder: router.buildResponder(), logger: logger,
+            limiter: environment.connections,
             onServing: {
                 if notifier.notify("READY=1\nSTATUS=serving on \(listener.path)") {
                     logger.info("notified systemd: ready")
@@ -66,6 +74,10 @@ public struct Daemon {
         // Services stop in reverse order: the card service (which wipes unlocked PINs and journals the locks) after
         // the server has drained.
         var services: [any Service] = [cards, server, ShutdownAnnouncer(notifier: notifier, logger: logger, register: register)]
+        if let endpoint = configuration.metricsListen {
+            services.append(MetricsRoutes.scrapeApplication(environment, endpoint: endpoint))
+            logger.info("serving /metrics", metadata: ["address": "\(endpoint.host):\(endpoint.port)"])
+        }
         if notifier.isActive, let interval = SystemdNotifier.watchdogInterval() {
             services.append(WatchdogService(notifier: notifier, interval: interval))
             logger.info("watchdog enabled", metadata: ["interval": "\(interval)"])
@@ -80,6 +92,17 @@ public struct Daemon {
         try await group.run()
         try register.close()
         logger.info("stopped")
+    }
+
+    /// Raises the soft limit on open files to the hard limit (as systemd advises for services that need many), so
+    /// `[daemon] max_connections` is what bounds connections, not a descriptor shortage at 1024.
+    static func raiseFileLimit(logger: Logger) {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max else { return }
+        limit.rlim_cur = limit.rlim_max
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+            logger.warning("could not raise the open-file limit", metadata: ["error": "\(String(cString: strerror(errno)))"])
+        }
     }
 
     /// Creates the state directory with mode 0700 if it is missing.

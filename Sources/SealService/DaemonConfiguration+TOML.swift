@@ -45,11 +45,12 @@ extension DaemonConfiguration {
         }
         let reader = TOMLReader(file: file)
         var config = DaemonConfiguration()
-        try reader.sections(table, allowed: ["daemon", "access", "policy", "pcsc", "anomalies"])
+        try reader.sections(table, allowed: ["daemon", "access", "policy", "pcsc", "anomalies", "metrics"])
 
         if let daemon = try reader.table(table, "daemon") {
             try reader.keys(daemon, section: "daemon", allowed: [
-                "socket", "socket_mode", "socket_group", "state_directory", "max_request_body",
+                "socket", "socket_mode", "socket_group", "state_directory", "max_request_body", "max_connections",
+                "max_connections_per_user",
             ])
             if let v = try reader.string(daemon, "daemon.socket") { config.socketPath = try reader.path(v, "daemon.socket") }
             if let v = try reader.string(daemon, "daemon.socket_mode") {
@@ -68,6 +69,30 @@ extension DaemonConfiguration {
             if let v = try reader.int(daemon, "daemon.max_request_body") {
                 guard v >= 1024 else { throw reader.error("daemon.max_request_body", "must be at least 1024 bytes") }
                 config.maxRequestBodyBytes = v
+            }
+            if let v = try reader.int(daemon, "daemon.max_connections") {
+                guard (8...100_000).contains(v) else { throw reader.error("daemon.max_connections", "must be between 8 and 100000") }
+                config.maxConnections = v
+            }
+            if let v = try reader.int(daemon, "daemon.max_connections_per_user") {
+                guard (1...100_000).contains(v) else {
+                    throw reader.error("daemon.max_connections_per_user", "must be between 1 and 100000")
+                }
+                config.maxConnectionsPerUser = v
+            }
+            guard config.maxConnectionsPerUser <= config.maxConnections else {
+                throw reader.error("daemon.max_connections_per_user", "must not exceed daemon.max_connections (\(config.maxConnections))")
+            }
+        }
+        if let metrics = try reader.table(table, "metrics") {
+            try reader.keys(metrics, section: "metrics", allowed: ["listen"])
+            if let v = try reader.string(metrics, "metrics.listen") {
+                guard let endpoint = MetricsEndpoint(v) else {
+                    throw reader.error(
+                        "metrics.listen", "\"\(v)\" is not a loopback address and port such as \"127.0.0.1:9464\" or \"[::1]:9464\""
+                    )
+                }
+                config.metricsListen = endpoint
             }
         }
 

@@ -15,6 +15,12 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var stateDirectory: String = "/var/lib/sealkeeper"
     /// Largest request body accepted, in bytes; larger bodies get 413.
     public var maxRequestBodyBytes: Int = 1 << 20
+    /// Connections held open at once, in all and per Unix user (`[daemon] max_connections`,
+    /// `max_connections_per_user`); more get 503 `too-many-connections` and are closed.
+    public var maxConnections = 1024
+    public var maxConnectionsPerUser = 256
+    /// Where Prometheus may scrape `/metrics` over TCP (`[metrics] listen`, loopback only); off when nil.
+    public var metricsListen: MetricsEndpoint?
     /// Which Unix users and groups hold which roles, and who may act on behalf of staff.
     public var access = AccessPolicy()
     /// The use rules' settings (`[policy]`).
@@ -48,4 +54,31 @@ public struct PCSCSettings: Sendable, Equatable {
     public var readers: [String] = []
 
     public init() {}
+}
+
+/// A loopback TCP address for `/metrics` (`[metrics] listen = "127.0.0.1:9464"`). Only loopback is accepted: the
+/// metrics say how busy the register is, which is nobody's business off this machine.
+public struct MetricsEndpoint: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+
+    public init?(_ text: String) {
+        let host: Substring
+        let port: Substring
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            guard rest.hasPrefix(":") else { return nil }
+            port = rest.dropFirst()
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            port = text[text.index(after: colon)...]
+        }
+        guard let number = Int(port), (1...65535).contains(number) else { return nil }
+        let loopback = host == "::1" || host == "localhost" || host.hasPrefix("127.")
+        guard loopback, host == "localhost" || host == "::1" || host.split(separator: ".").count == 4 else { return nil }
+        self.host = String(host)
+        self.port = number
+    }
 }

@@ -1,9 +1,12 @@
+import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
 import NIOExtras
 import NIOPosix
+import SealCore
 import ServiceLifecycle
 
 /// Serves a Hummingbird responder over HTTP/1.1 on an already bound and listening socket.
@@ -17,17 +20,20 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
     let responder: Responder
     let logger: Logger
     let eventLoopGroup: any EventLoopGroup
+    let limiter: ConnectionLimiter?
     let onServing: @Sendable () async -> Void
 
-    public init(
+    init(
         socket: NIOBSDSocket.Handle, responder: Responder, logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        limiter: ConnectionLimiter? = nil,
         onServing: @escaping @Sendable () async -> Void = {}
     ) {
         self.socket = socket
         self.responder = responder
         self.logger = logger
         self.eventLoopGroup = eventLoopGroup
+        self.limiter = limiter
         self.onServing = onServing
     }
 
@@ -47,8 +53,13 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
                 }
                 try await responseWriter.write(response: response.head, body: response.body)
             },
-            configuration: .init(idleTimeout: .seconds(300))
+            // Headers are small in this API; a client that sends more gets 400 and the connection is closed.
+            configuration: .init(
+                idleTimeout: .seconds(300),
+                httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100)
+            )
         )
+        let limiter = self.limiter
         let quiescing = ServerQuiescingHelper(group: eventLoopGroup)
         let serverChannel = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelInitializer { channel in
@@ -67,7 +78,17 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
                 do {
                     try await serverChannel.executeThenClose { inbound in
                         for try await child in inbound {
-                            group.addTask { await http.handle(value: child, logger: logger) }
+                            group.addTask {
+                                guard let limiter else { return await http.handle(value: child, logger: logger) }
+                                switch await limiter.admit(child.channel) {
+                                case .success(let uid):
+                                    await http.handle(value: child, logger: logger)
+                                    limiter.release(uid)
+                                case .failure(let refusal):
+                                    logger.warning("connection refused", metadata: ["reason": "\(refusal.message)"])
+                                    await Self.refuse(child, message: refusal.message)
+                                }
+                            }
                         }
                     }
                 } catch {
@@ -78,6 +99,21 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
             // Stop accepting, let in-flight requests finish, then the accept loop above ends.
             let promise = eventLoopGroup.next().makePromise(of: Void.self)
             quiescing.initiateShutdown(promise: promise)
+        }
+    }
+
+    /// Answers a connection over the limits with one 503 `too-many-connections` and closes it.
+    static func refuse(_ child: HTTP1Channel.Value, message: String) async {
+        let body = APIErrorBody(error: .init(code: SealError.Code.tooManyConnections.rawValue, message: message))
+        let json = ByteBuffer(bytes: (try? APIJSON.encoder.encode(body)) ?? Data())
+        let head = HTTPResponse(
+            status: .serviceUnavailable,
+            headerFields: [.contentType: "application/json; charset=utf-8", .contentLength: "\(json.readableBytes)", .connection: "close"]
+        )
+        try? await child.executeThenClose { _, outbound in
+            try await outbound.write(.head(head))
+            try await outbound.write(.body(json))
+            try await outbound.write(.end(nil))
         }
     }
 }

@@ -8,6 +8,7 @@ public enum SealAPI {
     ) -> Router<SealRequestContext> {
         let router = Router(context: SealRequestContext.self)
         // Middleware must be added before routes: each route captures the middleware present when it is added.
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: environment.configuration.maxRequestBodyBytes))
         router.add(
@@ -17,6 +18,7 @@ public enum SealAPI {
             )
         )
         StatusRoutes(environment: environment).register(on: router)
+        MetricsRoutes(environment: environment).register(on: router)
         StaffRoutes(register: environment.register).register(on: router)
         MatterRoutes(register: environment.register).register(on: router)
         SealRoutes(register: environment.register).register(on: router)
@@ -27,6 +29,7 @@ public enum SealAPI {
         UseRoutes(register: environment.register).register(on: router)
         CardRoutes(register: environment.register, cards: environment.cards).register(on: router)
         BookExportRoutes(register: environment.register, scratch: environment.exportScratch).register(on: router)
+        BackupRoutes(register: environment.register, scratch: environment.backupScratch).register(on: router)
         ReportRoutes(register: environment.register, settings: environment.configuration.reportSettings).register(on: router)
         return router
     }

@@ -11,9 +11,20 @@ public struct ServiceEnvironment: Sendable {
     public let startedAt: Date
     /// Key cards: readers, bindings, unlocks, signing.
     public let cards: CardService
+    /// Prometheus metrics (`/metrics`).
+    public let metrics: DaemonMetrics
+    /// The connections held open, bounded in all and per user.
+    let connections: ConnectionLimiter
+    public let logger: Logger
 
-    public init(configuration: DaemonConfiguration, register: Register, cards: CardService? = nil, startedAt: Date = Date()) {
+    public init(
+        configuration: DaemonConfiguration, register: Register, cards: CardService? = nil, startedAt: Date = Date(),
+        metrics: DaemonMetrics = DaemonMetrics(), logger: Logger = Logger(label: "sealkeeper")
+    ) {
         self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+        connections = ConnectionLimiter(total: configuration.maxConnections, perUser: configuration.maxConnectionsPerUser)
         self.cards = cards ?? CardService(settings: configuration.pcsc, register: register, logger: Logger(label: "sealkeeper.cards"))
         self.stateDirectory = configuration.stateDirectory
         self.register = register
@@ -26,5 +37,10 @@ public struct ServiceEnvironment: Sendable {
     /// short by a crash are removed at start-up.
     public var exportScratch: URL {
         URL(fileURLWithPath: stateDirectory, isDirectory: true).appendingPathComponent("export-tmp", isDirectory: true)
+    }
+
+    /// Where online backups are assembled and checked before they are sent; removed afterwards and at start-up.
+    public var backupScratch: URL {
+        URL(fileURLWithPath: stateDirectory, isDirectory: true).appendingPathComponent("backup-tmp", isDirectory: true)
     }
 }

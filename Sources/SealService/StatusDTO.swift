@@ -8,6 +8,9 @@ public struct StatusDTO: ResponseCodable, Sendable, Equatable {
         public var sizeBytes: Int64
         public var journalMode: String
         public var synchronous: String
+        /// "ok", or "storage-unavailable" while the last commit failed for a storage reason (writes answer 503
+        /// until storage works again; reads go on).
+        public var writable: String
     }
     public struct Journal: Codable, Sendable, Equatable {
         public var entries: Int

@@ -17,14 +17,15 @@ struct StatusRoutes {
                 database: .init(
                     path: db.url.path,
                     sizeBytes: db.sizeOnDisk(),
-                    journalMode: try db.journalMode(),
-                    synchronous: try db.synchronousLevel() == 2 ? "full" : "not-full"
+                    journalMode: try await db.journalMode(),
+                    synchronous: try await db.synchronousLevel() == 2 ? "full" : "not-full",
+                    writable: await environment.register.writer.isFaulted ? "storage-unavailable" : "ok"
                 ),
                 journal: .init(
                     entries: try await environment.register.journalSize(),
                     checkpointSize: try await environment.register.latestCheckpoint()?.size ?? 0,
                     origin: environment.register.origin,
-                    integrity: environment.register.tamper.map { "tampered: \($0)" } ?? "verified"
+                    integrity: await environment.register.writer.tamper.map { "tampered: \($0)" } ?? "verified"
                 ),
                 pcsc: await environment.cards.health(),
                 whoami: WhoAmIDTO(caller)

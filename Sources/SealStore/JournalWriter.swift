@@ -24,7 +24,7 @@ public actor JournalWriter {
         }
     }
 
-    private let pool: DatabasePool
+    private let database: RegistryDatabase
     private let signer: NoteSigner
     private let logger: Logger
     private var queue: [Pending] = []
@@ -37,8 +37,25 @@ public actor JournalWriter {
     public private(set) var batches = 0
     public private(set) var batchedWrites = 0
 
-    init(pool: DatabasePool, signer: NoteSigner, logger: Logger, tamper: TamperReport?, size: Int) {
-        self.pool = pool
+    /// Set when a commit failed for a storage reason: the next batch first replaces the connections and checks the
+    /// journal they see (see `RegistryDatabase.reopen()`).
+    private var faulted = false
+    private var lastRecoveryAttempt: ContinuousClock.Instant?
+    /// Commits that failed for a storage reason (disk full, I/O error, read-only), since start.
+    public private(set) var storageFailures = 0
+    /// Observes every batch (metrics); called on the writer, so it must be quick.
+    private var observer: (@Sendable (BatchOutcome) -> Void)?
+
+    /// What one batch did: how many writes, how long the durable commit took, whether storage failed.
+    public struct BatchOutcome: Sendable {
+        public var writes: Int
+        public var seconds: Double
+        public var storageFailed: Bool
+        public var journalSize: Int
+    }
+
+    init(database: RegistryDatabase, signer: NoteSigner, logger: Logger, tamper: TamperReport?, size: Int) {
+        self.database = database
         self.signer = signer
         self.logger = logger
         self.tamper = tamper
@@ -47,12 +64,7 @@ public actor JournalWriter {
 
     /// Runs `operation` in the next batch and returns its result once the batch is durable.
     public func write<T: Sendable>(actor: JournalActor, _ operation: @escaping Operation<T>) async throws -> T {
-        if let tamper {
-            throw SealError(
-                .journalTampered, .unavailable,
-                "the journal does not match its signed checkpoint (first bad entry: \(tamper.firstBadSequence)); writes are refused until an operator restores the register"
-            )
-        }
+        if let tamper { throw Self.tamperedRefusal(tamper) }
         return try await withCheckedThrowingContinuation { continuation in
             nonisolated(unsafe) var result: T?
             let pending = Pending(
@@ -122,12 +134,23 @@ public actor JournalWriter {
         draining = false
     }
 
+    /// Sets the observer told of every batch.
+    public func observe(_ observer: @escaping @Sendable (BatchOutcome) -> Void) {
+        self.observer = observer
+    }
+
+    /// True while the last commit failed for a storage reason and no later one has succeeded.
+    public var isFaulted: Bool { faulted }
+
     private func commit(_ batch: [Pending]) async {
         let signer = self.signer
         let now = Date()
         let time = JournalClock.timestamp(now)
+        let started = ContinuousClock.now
         do {
-            let (size, outcomes) = try await pool.write { db -> (Int, [Result<Void, any Error>]) in
+            if faulted { try await recover() }
+            if let tamper { throw TamperedAfterFault(report: tamper) }
+            let (size, outcomes) = try await database.pool.write { db -> (Int, [Result<Void, any Error>]) in
                 var outcomes: [Result<Void, any Error>] = []
                 let before = try JournalAppender.size(db)
                 for pending in batch {
@@ -154,14 +177,87 @@ public actor JournalWriter {
             batchedWrites += batch.count
             for (pending, outcome) in zip(batch, outcomes) { pending.finish(outcome) }
             releaseWatchers(force: false)
+            observer?(BatchOutcome(writes: batch.count, seconds: Self.seconds(since: started), storageFailed: false, journalSize: size))
+        } catch let error as TamperedAfterFault {
+            for pending in batch { pending.finish(.failure(Self.tamperedRefusal(error.report))) }
         } catch {
+            faulted = true
+            storageFailures += 1
             logger.error("journal commit failed; the batch was not written", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
             let refusal = SealError(
                 .storageUnavailable, .unavailable,
                 "the register cannot be written (\(Self.describe(error))); nothing was recorded, reads still work"
             )
             for pending in batch { pending.finish(.failure(refusal)) }
+            observer?(BatchOutcome(writes: batch.count, seconds: Self.seconds(since: started), storageFailed: true, journalSize: committedSize))
         }
+    }
+
+    private struct TamperedAfterFault: Error {
+        let report: TamperReport
+    }
+
+    static func tamperedRefusal(_ report: TamperReport) -> SealError {
+        SealError(
+            .journalTampered, .unavailable,
+            "the journal does not match its signed checkpoint (first bad entry: \(report.firstBadSequence)); writes are refused until an operator restores the register"
+        )
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// After a storage failure: new connections, then proof that they see exactly the journal this writer last
+    /// acknowledged (size, the last entry's leaf, the signed root), then one small durable write that must succeed.
+    /// That write also overwrites whatever the failed commit left past the WAL's end, so a later restart cannot
+    /// bring back a write that was answered `storage-unavailable`. Attempts are spaced so a persistent fault costs
+    /// each refused write little.
+    private func recover() async throws {
+        let now = ContinuousClock.now
+        if let last = lastRecoveryAttempt, now - last < .milliseconds(200) {
+            throw SealError(.storageUnavailable, .unavailable, "storage failed moments ago; retrying shortly")
+        }
+        lastRecoveryAttempt = now
+        let pool = try await database.reopen()
+        let expected = committedSize
+        let verifier = signer.verifier
+        let found: TamperReport? = try await pool.read { db in
+            let size = try JournalAppender.size(db)
+            guard size == expected else {
+                return TamperReport(
+                    firstBadSequence: min(size, expected) + 1,
+                    reason: "after an I/O error the journal holds \(size) entries where \(expected) were acknowledged"
+                )
+            }
+            guard size > 0 else { return nil }
+            let row = try Row.fetchOne(db, sql: "SELECT entry, leaf_hash FROM journal WHERE seq = ?", arguments: [size])
+            let entry: String = row?["entry"] ?? ""
+            let leaf: Data = row?["leaf_hash"] ?? Data()
+            guard TreeHash.leaf(Array(entry.utf8)).bytes == Array(leaf) else {
+                return TamperReport(firstBadSequence: size, reason: "after an I/O error the last entry does not hash to its leaf")
+            }
+            let note = try String.fetchOne(db, sql: "SELECT note FROM checkpoint WHERE size = ?", arguments: [size])
+            let root = try MerkleTree(source: DatabaseMerkleNodes(db: db)).root(size: size)
+            guard let note, let checkpoint = Checkpoint.open(note, verifier: verifier), checkpoint.root == root else {
+                return TamperReport(firstBadSequence: size, reason: "after an I/O error the tree does not match the signed checkpoint")
+            }
+            return nil
+        }
+        if let found {
+            logger.critical("journal changed under an I/O error: writes refused", metadata: ["report": "\(found)"])
+            tamper = found
+            throw TamperedAfterFault(report: found)
+        }
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO daemon_metadata(key, value) VALUES ('storage_recovered_at', ?)",
+                arguments: [JournalClock.timestamp()]
+            )
+        }
+        faulted = false
+        logger.notice("storage works again: new connections verified the journal", metadata: ["entries": "\(expected)"])
     }
 
     static func isStorageFailure(_ error: DatabaseError) -> Bool {

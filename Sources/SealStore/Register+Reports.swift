@@ -2,6 +2,28 @@ import Foundation
 import GRDB
 import SealCore
 
+/// One use as the statistics count it.
+struct StatisticsRow: Sendable {
+    var id, time, seal, sealName, matter, matterName, user, userName: String
+    var approver: String?
+    var approverName: String
+    var impressions: Int
+
+    init(_ row: Row) {
+        id = row["id"]
+        time = row["time"]
+        seal = row["seal_id"]
+        sealName = row["seal_name"]
+        matter = row["matter_code"]
+        matterName = row["matter_name"] ?? ""
+        user = row["user"]
+        userName = row["user_name"] ?? ""
+        approver = row["approver"]
+        approverName = row["approver_name"] ?? ""
+        impressions = row["effective_count"]
+    }
+}
+
 extension Register {
     /// The statistics report for the filter's period and seals, in one keyset-paged pass over the book.
     public func statistics(_ filter: BookFilter) async throws -> UsageStatistics {
@@ -13,8 +35,9 @@ extension Register {
         let (scope, scopeArguments) = Self.sealScope(filter, column: "u.seal_id")
         var after = ("", "")
         while true {
+            let cursor = after
             let rows = try await pool.read { db in
-                var arguments: StatementArguments = [lower, upper, after.0, after.1]
+                var arguments: StatementArguments = [lower, upper, cursor.0, cursor.1]
                 var sql = """
                     SELECT u.id, u.time, u.seal_id, s.name AS seal_name, u.matter_code, m.name AS matter_name, u.user, us.name AS user_name,
                            \(Self.bookApprover) AS approver, ap.name AS approver_name, u.effective_count
@@ -24,32 +47,30 @@ extension Register {
                     """
                 _ = arguments.append(contentsOf: scopeArguments)
                 Self.narrowUses(filter, &sql, &arguments)
-                return try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.id LIMIT 5000", arguments: arguments)
+                // Plain values, not GRDB rows: a non-Sendable result would silently select GRDB's blocking `read`.
+                return try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.id LIMIT 5000", arguments: arguments).map(StatisticsRow.init)
             }
             guard let last = rows.last else { break }
             for row in rows {
-                let time: String = row["time"]
-                let date = (try? Date(time, strategy: .iso8601)) ?? Date(timeIntervalSince1970: 0)
+                let date = (try? Date(row.time, strategy: .iso8601)) ?? Date(timeIntervalSince1970: 0)
                 let c = calendar.dateComponents([.year, .month], from: date)
-                let approver: String? = row["approver"]
                 accumulator.add(
-                    seal: (row["seal_id"], row["seal_name"]), matter: (row["matter_code"], row["matter_name"] ?? ""),
-                    user: (row["user"], row["user_name"] ?? ""), approver: approver.map { ($0, row["approver_name"] ?? "") },
-                    month: String(format: "%04d-%02d", c.year!, c.month!), impressions: row["effective_count"]
+                    seal: (row.seal, row.sealName), matter: (row.matter, row.matterName), user: (row.user, row.userName),
+                    approver: row.approver.map { ($0, row.approverName) },
+                    month: String(format: "%04d-%02d", c.year!, c.month!), impressions: row.impressions
                 )
             }
-            after = (last["time"], last["id"])
+            after = (last.time, last.id)
         }
         let refusals = try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT json_extract(entry, '$.payload.code') AS code, COUNT(*) AS n FROM journal
                 WHERE kind = 'refused' AND time >= ? AND time < ? GROUP BY code
                 UNION ALL SELECT 'denied', COUNT(*) FROM journal WHERE kind = 'request.denied' AND time >= ? AND time < ?
-                """, arguments: [lower, upper, lower, upper])
+                """, arguments: [lower, upper, lower, upper]).map { row -> (code: String, count: Int) in (row["code"] ?? "unknown", row["n"]) }
         }
-        for row in refusals {
-            let n: Int = row["n"]
-            if n > 0 { accumulator.addRefusals(code: row["code"] ?? "unknown", count: n) }
+        for (code, n) in refusals where n > 0 {
+            accumulator.addRefusals(code: code, count: n)
         }
         return accumulator.result
     }

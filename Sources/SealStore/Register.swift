@@ -49,7 +49,7 @@ public final class Register: Sendable {
         } else {
             logger.info("journal verified against its signed checkpoint", metadata: ["entries": "\(size)"])
         }
-        writer = JournalWriter(pool: pool, signer: signer, logger: logger, tamper: report, size: size)
+        writer = JournalWriter(database: database, signer: signer, logger: logger, tamper: report, size: size)
     }
 
     public func close() throws { try database.close() }

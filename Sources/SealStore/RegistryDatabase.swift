@@ -1,21 +1,35 @@
+import Dispatch
 import Foundation
 import GRDB
 import SealCore
+import Synchronization
 
 /// The daemon's SQLite database (`registry.sqlite` in the state directory), opened through GRDB in WAL mode with
 /// `synchronous=FULL`, so that a committed transaction survives power loss before the daemon acknowledges it.
+///
+/// After an I/O error the connections are replaced, never reused (see `reopen()`): that is why the pool sits
+/// behind a lock instead of in a constant.
 public final class RegistryDatabase: Sendable {
     public let url: URL
-    let pool: DatabasePool
+    private let current: Mutex<DatabasePool>
+
+    /// The connections in use now. A read that started on a replaced pool finishes on it.
+    var pool: DatabasePool { current.withLock { $0 } }
 
     /// Opens (creating if needed) the database at `url` and migrates it to the current schema.
     public init(url: URL) throws {
         self.url = url
+        let pool = try Self.open(url)
+        try Self.migrator.migrate(pool)
+        current = Mutex(pool)
+    }
+
+    static func open(_ url: URL) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
         configuration.label = "registry"
-        pool = try DatabasePool(path: url.path, configuration: configuration)
+        let pool = try DatabasePool(path: url.path, configuration: configuration)
         // DatabasePool resets synchronous to NORMAL while it enables WAL (after prepareDatabase runs), so the
         // durability setting is applied here, on the single writer connection, and read back.
         let synchronous = try pool.barrierWriteWithoutTransaction { db -> Int in
@@ -28,17 +42,36 @@ public final class RegistryDatabase: Sendable {
                 "PRAGMA synchronous reads back \(synchronous), expected 2 (FULL); refusing to run without durable commits"
             )
         }
-        try Self.migrator.migrate(pool)
+        return pool
+    }
+
+    /// Replaces every connection with new ones and returns the new pool.
+    ///
+    /// After a failed fsync or write, Linux may already have dropped the dirty pages and marked them clean, so a
+    /// retried fsync on the same descriptor can report success for data that never reached the disk (PostgreSQL's
+    /// "fsyncgate", 2018). The writer therefore never retries on the connections that saw the error: it opens
+    /// new ones, which re-read the WAL from disk, and checks what they see before it accepts writes again.
+    /// Blocking file I/O: runs on a dispatch queue, off Swift concurrency's threads.
+    func reopen() async throws -> DatabasePool {
+        let url = self.url
+        let fresh = try await Self.offCooperativePool { try Self.open(url) }
+        let old = current.withLock { pool -> DatabasePool in
+            defer { pool = fresh }
+            return pool
+        }
+        // Reads still running on the old pool keep it alive; it closes when the last of them ends.
+        _ = old
+        return fresh
     }
 
     /// `PRAGMA synchronous` as the writer connection sees it (2 = FULL).
-    public func synchronousLevel() throws -> Int {
-        try pool.barrierWriteWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    public func synchronousLevel() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// `PRAGMA journal_mode` (expected `wal`).
-    public func journalMode() throws -> String {
-        try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    public func journalMode() async throws -> String {
+        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
     /// Bytes on disk of the database and its WAL.
@@ -52,5 +85,15 @@ public final class RegistryDatabase: Sendable {
     /// Closes every connection; later calls fail.
     public func close() throws {
         try pool.close()
+    }
+
+    private static let blockingQueue = DispatchQueue(label: "sealkeeper.database.blocking", attributes: .concurrent)
+
+    /// Runs blocking work (opening files, SQLite calls without GRDB's async wrappers) on a dispatch queue, so a
+    /// slow disk never occupies one of Swift concurrency's few threads.
+    static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            blockingQueue.async { continuation.resume(with: Result { try work() }) }
+        }
     }
 }

@@ -120,7 +120,7 @@ struct BookCommand: AsyncParsableCommand {
                     output = FileHandle.standardOutput
                 }
                 do {
-                    let bytes = try await global.client().download(path, to: output)
+                    let bytes = try await global.client().download(path, to: output).bytes
                     if let out {
                         try output.close()
                         // Renamed only when complete: a failed export never leaves a truncated file under the name.

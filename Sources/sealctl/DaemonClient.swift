@@ -46,15 +46,19 @@ struct DaemonClient {
     }
 
     /// GETs `path` and writes the body to `output` as it arrives: an export of any size in constant memory.
-    /// Returns the bytes written.
-    func download(_ path: String, to output: FileHandle) async throws -> Int {
+    /// Returns the bytes written and the answer's headers; `chunk` sees every piece written (to hash it, say).
+    @discardableResult
+    func download(_ path: String, to output: FileHandle, chunk observe: (ByteBuffer) -> Void = { _ in }) async throws
+        -> (bytes: Int, headers: HTTPHeaders)
+    {
         let response = try await execute(.GET, path, body: nil, contentType: nil, timeout: .hours(6))
         var written = 0
         for try await chunk in response.body {
+            observe(chunk)
             output.write(Data(chunk.readableBytesView))
             written += chunk.readableBytes
         }
-        return written
+        return (written, response.headers)
     }
 
     private func execute(_ method: HTTPMethod, _ path: String, body: Data?, contentType: String?, timeout: TimeAmount) async throws

@@ -7,6 +7,7 @@ struct StatusDTO: Decodable {
         var sizeBytes: Int64
         var journalMode: String
         var synchronous: String
+        var writable: String?
     }
     struct Journal: Decodable {
         var entries: Int
@@ -69,6 +70,7 @@ struct StatusCommand: AsyncParsableCommand {
                 ("durability", "journal_mode=\(status.database.journalMode), synchronous=\(status.database.synchronous)"),
                 ("journal", "\(status.journal.entries) entries, signed checkpoint at \(status.journal.checkpointSize)"),
                 ("integrity", status.journal.integrity),
+                ("writes", status.database.writable ?? "ok"),
                 ("register", status.journal.origin),
                 ("pc/sc", status.pcsc.map { p in
                     !p.enabled ? "disabled" : p.available ? "\(p.readers) reader(s), \(p.cards) card(s)" : "unavailable: \(p.message ?? "")"
