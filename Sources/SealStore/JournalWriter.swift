@@ -40,7 +40,6 @@ public actor JournalWriter {
     /// Set when a commit failed for a storage reason: the next batch first replaces the connections and checks the
     /// journal they see (see `RegistryDatabase.reopen()`).
     private var faulted = false
-    private var lastRecoveryAttempt: ContinuousClock.Instant?
     /// Commits that failed for a storage reason (disk full, I/O error, read-only), since start.
     public private(set) var storageFailures = 0
     /// Observes every batch (metrics); called on the writer, so it must be quick.
@@ -212,14 +211,9 @@ public actor JournalWriter {
     /// After a storage failure: new connections, then proof that they see exactly the journal this writer last
     /// acknowledged (size, the last entry's leaf, the signed root), then one small durable write that must succeed.
     /// That write also overwrites whatever the failed commit left past the WAL's end, so a later restart cannot
-    /// bring back a write that was answered `storage-unavailable`. Attempts are spaced so a persistent fault costs
-    /// each refused write little.
+    /// bring back a write that was answered `storage-unavailable`. Each batch tries once while the fault lasts: new
+    /// connections cost a few milliseconds, and the first write after the fault clears goes through.
     private func recover() async throws {
-        let now = ContinuousClock.now
-        if let last = lastRecoveryAttempt, now - last < .milliseconds(200) {
-            throw SealError(.storageUnavailable, .unavailable, "storage failed moments ago; retrying shortly")
-        }
-        lastRecoveryAttempt = now
         let pool = try await database.reopen()
         let expected = committedSize
         let verifier = signer.verifier

@@ -30,6 +30,8 @@ extension Register {
             do {
                 let destination = try DatabaseQueue(path: url.path)
                 try pool.backup(to: destination)
+                // The pages carry the register's WAL mode; a copy to keep is one self-contained file.
+                try destination.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
                 try destination.close()
                 var configuration = Configuration()
                 configuration.readonly = true
