@@ -3,11 +3,14 @@ SHELL := /bin/bash
 # Both install missing Debian packages first (with sudo when not root).
 
 SWIFT ?= swift
-DEB_PACKAGES := libsqlite3-dev sqlite3 libpcsclite-dev pcscd vsmartcard-vpcd opensc yubico-piv-tool curl util-linux systemd python3-openpyxl
+DEB_PACKAGES := libsqlite3-dev sqlite3 libpcsclite-dev pcscd vsmartcard-vpcd opensc yubico-piv-tool curl util-linux systemd python3-openpyxl \
+	fiu-utils libfiu-dev socat gcc
+# The reliability suite's Python tools (pytest, and schemathesis at the version the suite was written against).
+PY_PACKAGES := pytest schemathesis==4.32.5
 BIN := .build/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build run test check-openapi clean format
+.PHONY: deps py-deps build run test reliability crash-test check-openapi clean format
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -17,6 +20,9 @@ deps:
 		echo "installing:$$missing"; \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+
+py-deps:
+	@python3 -c 'import pytest, schemathesis' 2>/dev/null || python3 -m pip install -q $(PY_PACKAGES)
 
 build: deps
 	$(SWIFT) build --build-tests
@@ -31,8 +37,19 @@ check-openapi:
 	@python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 	python3 -m openapi_spec_validator docs/openapi.yaml
 
-test: build check-openapi
+test: build check-openapi py-deps
 	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	$(MAKE) --no-print-directory reliability
+
+# The real daemon under load, SIGKILL, injected I/O errors, a full filesystem, hostile peers and schemathesis
+# (Tests/reliability, pytest; README "Reliability").
+reliability: py-deps
+	python3 -m pytest -q -p no:cacheprovider Tests/reliability
+
+# The long crash run: SIGKILL under 16 writing clients, CYCLES times (README "Reliability" has the last result).
+CYCLES ?= 200
+crash-test: build py-deps
+	python3 Tests/reliability/crash_run.py $(CYCLES)
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift

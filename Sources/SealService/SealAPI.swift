@@ -17,6 +17,8 @@ public enum SealAPI {
                 maxUploadSize: environment.configuration.maxRequestBodyBytes
             )
         )
+        let routeTable = MethodNotAllowedMiddleware<SealRequestContext>.RouteTable()
+        router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
         StatusRoutes(environment: environment).register(on: router)
         MetricsRoutes(environment: environment).register(on: router)
         StaffRoutes(register: environment.register).register(on: router)
@@ -31,6 +33,7 @@ public enum SealAPI {
         BookExportRoutes(register: environment.register, scratch: environment.exportScratch).register(on: router)
         BackupRoutes(register: environment.register, scratch: environment.backupScratch).register(on: router)
         ReportRoutes(register: environment.register, settings: environment.configuration.reportSettings).register(on: router)
+        routeTable.learn(router.routes)
         return router
     }
 }
