@@ -19,9 +19,9 @@ struct JournalRoutes {
     func register(on router: Router<SealRequestContext>) {
         router.get("/v1/events") { request, context in
             _ = try context.caller(requiring: .inspector, .admin)
-            let since = try request.queryInt("since", default: 0)!
-            let limit = min(max(try request.queryInt("limit", default: 1000)!, 1), 10000)
-            let wait = min(max(try request.queryInt("wait", default: 0)!, 0), 60)
+            let since = try request.queryInt("since", default: 0, in: 0...Int.max)!
+            let limit = try request.queryInt("limit", default: 1000, in: 1...10000)!
+            let wait = try request.queryInt("wait", default: 0, in: 0...60)!
             let kind = request.query("kind")
             var events = try await register.events(since: since, kind: kind, limit: limit)
             // Long poll: with `wait`, an empty answer waits for the journal to grow (sealctl events --follow).

@@ -28,14 +28,22 @@ extension Request {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func queryInt(_ name: String, default value: Int? = nil) throws -> Int? {
-        guard let text = query(name) else { return value }
+    /// A query value as sent, empty included: a typed parameter given empty is an error, not "absent".
+    func rawQuery(_ name: String) -> String? {
+        uri.queryParameters.get(name)
+    }
+
+    func queryInt(_ name: String, default value: Int? = nil, in range: ClosedRange<Int>? = nil) throws -> Int? {
+        guard let text = rawQuery(name) else { return value }
         guard let n = Int(text) else { throw SealError(.invalidField, .badRequest, "\(name) must be an integer, not \"\(text)\"") }
+        if let range, !range.contains(n) {
+            throw SealError(.invalidField, .badRequest, "\(name) must be between \(range.lowerBound) and \(range.upperBound), not \(n)")
+        }
         return n
     }
 
     func queryBool(_ name: String) throws -> Bool {
-        guard let text = query(name) else { return false }
+        guard let text = rawQuery(name) else { return false }
         switch text.lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
@@ -44,7 +52,7 @@ extension Request {
     }
 
     func queryDate(_ name: String) throws -> LocalDate? {
-        guard let text = query(name) else { return nil }
+        guard let text = rawQuery(name) else { return nil }
         guard let date = LocalDate(text) else { throw SealError(.invalidField, .badRequest, "\(name) must be a date YYYY-MM-DD") }
         return date
     }
@@ -62,7 +70,7 @@ extension Request {
     }
 
     func queryEnum<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
-        guard let text = query(name) else { return nil }
+        guard let text = rawQuery(name) else { return nil }
         guard let value = T(rawValue: text) else { throw SealError(.invalidField, .badRequest, "\(name) \"\(text)\" is not valid") }
         return value
     }

@@ -10,6 +10,8 @@ public enum SealAPI {
         // Middleware must be added before routes: each route captures the middleware present when it is added.
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
+        let routeTable = MethodNotAllowedMiddleware<SealRequestContext>.RouteTable()
+        router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
         router.add(middleware: BodyLimitMiddleware(limit: environment.configuration.maxRequestBodyBytes))
         router.add(
             middleware: IdentityMiddleware(
@@ -17,8 +19,6 @@ public enum SealAPI {
                 maxUploadSize: environment.configuration.maxRequestBodyBytes
             )
         )
-        let routeTable = MethodNotAllowedMiddleware<SealRequestContext>.RouteTable()
-        router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
         StatusRoutes(environment: environment).register(on: router)
         MetricsRoutes(environment: environment).register(on: router)
         StaffRoutes(register: environment.register).register(on: router)

@@ -46,7 +46,7 @@ struct UseRoutes {
                 seal: request.query("seal"), matter: request.query("matter"), user: request.query("user"),
                 request: request.query("request"), from: try request.queryDate("from"), to: try request.queryDate("to")
             )
-            let limit = min(max(try request.queryInt("limit", default: 1000)!, 1), 10_000)
+            let limit = try request.queryInt("limit", default: 1000, in: 1...10_000)!
             let uses = try await register.uses(filter, limit: limit, after: request.query("after"))
             return UsePage(uses: uses, next: uses.count == limit ? uses.last?.id : nil)
         }
