@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Adds to every operation of docs/openapi.yaml the statuses the daemon's shared machinery can answer it with,
 where they are missing: 403 (no role, or an unusable Sealkeeper-On-Behalf-Of) everywhere; 400 where a query or
-a body is read; 404 where a path names a thing; 413 where a body is read; 503 on every write (storage-unavailable,
-journal-tampered). Edits the text in place, so the file's hand-written layout stays; prints what it added."""
+a body is read; 404 where a path names a thing; 413 where a body is read; 409 (the register's state) and 503 on every write
+(storage-unavailable, journal-tampered). Edits the text in place, so the file's hand-written layout stays; prints what it added."""
 import re
 import sys
 
@@ -34,6 +34,7 @@ def wanted(method, op, path_item):
     if "requestBody" in op or method == "post":
         statuses["413"] = "PayloadTooLarge"
     if method == "post":
+        statuses["409"] = "Conflict"  # a write meets the register's state (a disabled staff member, a lifecycle step)
         statuses["503"] = "Unavailable"
     return statuses
 

@@ -25,18 +25,23 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             routes.withLock { $0 = table.map { ($0.key, $0.value) } }
         }
 
-        /// The methods some route takes at `path`, or nil when no route has that path.
+        /// The methods the route that would serve `path` takes, or nil when no route has that path. Like the
+        /// router, a literal segment wins over a capture: `/v1/matters/import` is not `/v1/matters/{code}`.
         func methods(for path: String) -> Set<String>? {
             let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-            var found: Set<String>?
+            var best: (literals: Int, methods: Set<String>)?
             routes.withLock { routes in
                 for route in routes where route.segments.count == parts.count {
-                    if zip(route.segments, parts).allSatisfy({ $0.0 == nil || $0.0 == $0.1 }) {
-                        found = (found ?? []).union(route.methods)
+                    guard zip(route.segments, parts).allSatisfy({ $0.0 == nil || $0.0 == $0.1 }) else { continue }
+                    let literals = route.segments.filter { $0 != nil }.count
+                    if best == nil || literals > best!.literals {
+                        best = (literals, route.methods)
+                    } else if literals == best!.literals {
+                        best!.methods.formUnion(route.methods)
                     }
                 }
             }
-            return found
+            return best?.methods
         }
     }
 
