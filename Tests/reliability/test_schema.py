@@ -1,7 +1,8 @@
 """schemathesis against docs/openapi.yaml through the real socket (a socat TCP→Unix bridge; the bridge runs as root,
 which holds every role): every status the daemon answers is documented, every constraint it enforces is in the
 schema, undeclared methods get 405 with Allow. Settings and the operations with rules JSON Schema cannot state are
-in schemathesis.toml beside this file."""
+in schemathesis.toml beside this file. One worker: with several, hypothesis 6.155's lambda-source cache (not thread
+safe) now and then fails the coverage phase with "AST constructor recursion depth mismatch", a tool error."""
 import os
 import shutil
 import socket
@@ -35,7 +36,7 @@ def test_schemathesis_finds_no_failure(register, tmp_path):
         report = tmp_path / "report.json"
         r = subprocess.run(
             ["st", "run", os.path.join(harness.ROOT, "docs", "openapi.yaml"), "--url", f"http://127.0.0.1:{port}",
-             "--checks", "all", "--seed", "1", "--max-examples", MAX_EXAMPLES, "--workers", "2",
+             "--checks", "all", "--seed", "1", "--max-examples", MAX_EXAMPLES, "--workers", "1",
              "--request-timeout", "20", "--report", "ndjson", "--report-ndjson-path", str(report)],
             cwd=HERE, capture_output=True, text=True, timeout=1800,
             env={**os.environ, "SCHEMATHESIS_HOOKS": "", "NO_COLOR": "1"})
