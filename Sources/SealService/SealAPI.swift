@@ -10,9 +10,10 @@ public enum SealAPI {
         // Middleware must be added before routes: each route captures the middleware present when it is added.
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: BodyLimitMiddleware(limit: environment.configuration.maxRequestBodyBytes))
+        // A body over the limit is refused first, whatever the method; then a method the path does not take.
         let routeTable = MethodNotAllowedMiddleware<SealRequestContext>.RouteTable()
         router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
-        router.add(middleware: BodyLimitMiddleware(limit: environment.configuration.maxRequestBodyBytes))
         router.add(
             middleware: IdentityMiddleware(
                 policy: environment.configuration.access, credentials: credentials, register: environment.register,
