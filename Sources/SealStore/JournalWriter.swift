@@ -40,8 +40,6 @@ public actor JournalWriter {
     /// Set when a commit failed for a storage reason: the next batch first replaces the connections and checks the
     /// journal they see (see `RegistryDatabase.reopen()`).
     private var faulted = false
-    /// Commits that failed for a storage reason (disk full, I/O error, read-only), since start.
-    public private(set) var storageFailures = 0
     /// Observes every batch (metrics); called on the writer, so it must be quick.
     private var observer: (@Sendable (BatchOutcome) -> Void)?
 
@@ -181,7 +179,6 @@ public actor JournalWriter {
             for pending in batch { pending.finish(.failure(Self.tamperedRefusal(error.report))) }
         } catch {
             faulted = true
-            storageFailures += 1
             logger.error("journal commit failed; the batch was not written", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
             let refusal = SealError(
                 .storageUnavailable, .unavailable,

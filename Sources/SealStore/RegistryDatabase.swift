@@ -55,12 +55,8 @@ public final class RegistryDatabase: Sendable {
     func reopen() async throws -> DatabasePool {
         let url = self.url
         let fresh = try await Self.offCooperativePool { try Self.open(url) }
-        let old = current.withLock { pool -> DatabasePool in
-            defer { pool = fresh }
-            return pool
-        }
         // Reads still running on the old pool keep it alive; it closes when the last of them ends.
-        _ = old
+        current.withLock { $0 = fresh }
         return fresh
     }
 
