@@ -20,11 +20,14 @@ public struct AuditFacts: Sendable {
         /// Agreement number of the delegation the use falls under, when every delegation in force for its seal and
         /// matter on that day was unfiled (未备案).
         public var unfiledAgreement: String?
+        /// For an urgent use whose request was then denied (驳回): who denied it, when, and why.
+        public var denial: UseRequest.Denial?
 
         public init(
             id: String, seal: String, request: String, time: Date, user: String, approver: String?, count: Int, urgent: Bool, reason: String,
-            caseNumber: String, matter: String, approvedAt: Date?, unfiledAgreement: String? = nil
+            caseNumber: String, matter: String, approvedAt: Date?, unfiledAgreement: String? = nil, denial: UseRequest.Denial? = nil
         ) {
+            self.denial = denial
             self.id = id
             self.seal = seal
             self.request = request
@@ -116,6 +119,7 @@ public struct AuditFacts: Sendable {
 /// One finding: what kind, and the register entries that show it.
 public struct Anomaly: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
+        case urgentDenied = "urgent-denied"
         case outsideOfficeHours = "outside-office-hours"
         case urgentNotApproved = "urgent-not-approved"
         case unfiledDelegation = "unfiled-delegation"
@@ -128,6 +132,7 @@ public struct Anomaly: Sendable, Equatable, Codable {
 
         public var title: String {
             switch self {
+            case .urgentDenied: "紧急用印被驳回 · urgent uses whose request was denied"
             case .outsideOfficeHours: "非工作时间用印 · uses outside office hours"
             case .urgentNotApproved: "紧急用印未在时限内补批 · urgent uses not approved within the window"
             case .unfiledDelegation: "未备案委托下用印 · uses under unfiled delegations"
@@ -183,14 +188,21 @@ public enum AnomalyRules {
         let hours = settings.officeHours
         let zone = settings.timeZone
 
+        // The most serious line a book can hold: a seal was used and the approver then said no. Listed at once.
+        add(.urgentDenied, facts.uses.compactMap { u in
+            guard u.urgent, let denial = u.denial else { return nil }
+            let at = (try? Date(denial.at, strategy: .iso8601)).map { local($0, zone) } ?? denial.at
+            return use(u, "denied by \(denial.by) \(at): \(denial.reason)")
+        })
+
         add(.outsideOfficeHours, facts.uses.filter { !hours.contains($0.time, zone: zone) }.map { use($0, "\(local($0.time, zone)) · \($0.reason)") })
 
         add(.urgentNotApproved, facts.uses.compactMap { u in
-            guard u.urgent, u.approver == nil else { return nil }
+            guard u.urgent, u.approver == nil, u.denial == nil else { return nil }
             let deadline = u.time.addingTimeInterval(settings.urgentWindow)
             if let approved = u.approvedAt {
                 guard approved > deadline else { return nil }
-                return use(u, "approved \(stamp(approved)), \(duration(approved.timeIntervalSince(u.time))) after the use")
+                return use(u, "approved \(local(approved, zone)), \(duration(approved.timeIntervalSince(u.time))) after the use")
             }
             guard now > deadline else { return nil }
             return use(u, "not approved \(duration(now.timeIntervalSince(u.time))) after the use")
@@ -201,10 +213,10 @@ public enum AnomalyRules {
         add(.overdueCarryOut, facts.carryOuts.compactMap { c in
             let back = c.returnedAt ?? now
             guard back > c.due else { return nil }
-            let state = c.returnedAt.map { "returned \(stamp($0))" } ?? "not returned"
+            let state = c.returnedAt.map { "returned \(local($0, zone))" } ?? "not returned"
             return Anomaly.Evidence(
                 ref: "carry-out \(c.id)", time: stamp(c.outAt), staff: c.carrier, seal: c.seal,
-                detail: "due \(stamp(c.due)), \(state), \(duration(back.timeIntervalSince(c.due))) late"
+                detail: "due \(local(c.due, zone)), \(state), \(duration(back.timeIntervalSince(c.due))) late"
             )
         })
 

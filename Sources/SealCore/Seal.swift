@@ -10,14 +10,45 @@ public struct Seal: Sendable, Equatable, Codable {
         /// 2号公章
         case officialNo2 = "official-no2"
         case other
+
+        /// As a Chinese form names it.
+        public var chineseName: String {
+            switch self {
+            case .delegatedApproval: "行政审批委托专用章"
+            case .business: "业务专用章"
+            case .approvalService: "审批服务专用章"
+            case .officialNo2: "2号公章"
+            case .other: "其他印章"
+            }
+        }
     }
 
     public enum Medium: String, Sendable, Codable, CaseIterable {
         case physical, electronic
+
+        /// As a Chinese form names it.
+        public var chineseName: String {
+            switch self {
+            case .physical: "实物印章"
+            case .electronic: "电子印章"
+            }
+        }
     }
 
     public enum Status: String, Sendable, Codable, CaseIterable {
         case registered, active, suspended, lost, revoked, destroyed
+
+        /// As a Chinese form names it.
+        public var chineseName: String {
+            switch self {
+            case .registered: "已登记"
+            case .active: "启用"
+            case .suspended: "暂停使用"
+            case .lost: "遗失"
+            case .revoked: "废止"
+            case .destroyed: "已销毁"
+            }
+        }
     }
 
     public var id: String

@@ -127,17 +127,17 @@ public enum UsePolicy {
             guard approval.until >= u.now else {
                 throw SealError(.approvalExpired, .conflict, "the approval of \(r.id) expired at \(approval.until)")
             }
-            guard r.used + u.count <= approval.count else {
+            guard r.made + u.count <= approval.count else {
                 throw SealError(
                     .countExceedsApproval, .conflict,
-                    "\(u.count) more would make \(r.used + u.count) of \(approval.count) approved impressions"
+                    "\(u.count) more would make \(r.made + u.count) of \(approval.count) approved impressions"
                 )
             }
             return false
         case .pending where r.urgent:
             // 紧急用印: recorded now, must be approved within the window; never beyond what was requested.
-            guard r.used + u.count <= r.count else {
-                throw SealError(.countExceedsApproval, .conflict, "\(r.used + u.count) would exceed the \(r.count) requested")
+            guard r.made + u.count <= r.count else {
+                throw SealError(.countExceedsApproval, .conflict, "\(r.made + u.count) would exceed the \(r.count) requested")
             }
             return true
         case .pending:
@@ -151,6 +151,41 @@ public enum UsePolicy {
         case .expired:
             throw SealError(.approvalExpired, .conflict, "the approval of \(r.id) has expired")
         }
+    }
+
+    /// One use's counts as a correction sees them.
+    public struct CorrectedUse: Sendable, Equatable {
+        /// 用印数 in the book now (after earlier corrections).
+        public var current: Int
+        /// The highest count the use has had: as recorded, or raised by an earlier correction.
+        public var highest: Int
+        public init(current: Int, highest: Int) {
+            self.current = current
+            self.highest = highest
+        }
+    }
+
+    /// A correction (更正) of one use's count: the request after it. The approved count bounds the impressions
+    /// *made*: lowering a count (one was spoiled, 作废) changes the book, never the approval, so an exhausted request
+    /// stays exhausted; raising it above anything recorded counts the extra impressions against the approval.
+    public static func correct(_ request: UseRequest, use: CorrectedUse, to count: Int, reason: String) throws(SealError) -> UseRequest {
+        guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, .badRequest, "a correction needs a reason") }
+        guard count >= 0 else { throw SealError(.invalidField, .badRequest, "the corrected count cannot be negative") }
+        guard count != use.current else {
+            throw SealError(.invalidField, .badRequest, "the use already shows \(count) impression(s); a correction must change it")
+        }
+        var after = request
+        after.used = request.used - use.current + count
+        after.made = request.made + max(0, count - use.highest)
+        let ceiling = request.approval?.count ?? request.count
+        guard after.made <= ceiling else {
+            throw SealError(
+                .countExceedsApproval, .conflict,
+                "the correction would make \(after.made) impressions made of \(ceiling) \(request.approval == nil ? "requested" : "approved")"
+            )
+        }
+        if after.status == .approved, let approval = after.approval, after.made >= approval.count { after.status = .exhausted }
+        return after
     }
 
     /// A 事由 must say something: not blank, not only punctuation.

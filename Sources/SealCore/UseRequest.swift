@@ -59,13 +59,16 @@ public struct UseRequest: Sendable, Equatable, Codable {
     public var status: Status
     public var approval: Approval?
     public var denial: Denial?
-    /// Impressions used so far (after corrections).
+    /// Impressions in the book so far, after corrections (what the statistics count).
     public var used: Int
+    /// Impressions made against the approval: every recorded impression, and any a correction adds; a correction
+    /// that lowers a count never lowers this, so it can never give approved impressions back.
+    public var made: Int
 
     public init(
         id: String, seal: String, matter: String, caseNumber: String, purpose: Purpose, reason: String, count: Int,
         documentDigest: String?, urgent: Bool, requester: String, createdAt: String, status: Status = .pending,
-        approval: Approval? = nil, denial: Denial? = nil, used: Int = 0
+        approval: Approval? = nil, denial: Denial? = nil, used: Int = 0, made: Int? = nil
     ) {
         self.id = id
         self.seal = seal
@@ -82,6 +85,7 @@ public struct UseRequest: Sendable, Equatable, Codable {
         self.approval = approval
         self.denial = denial
         self.used = used
+        self.made = made ?? used
     }
 
     /// The status people see at `now`: an approval past its time with impressions left reads `expired`.
@@ -93,12 +97,12 @@ public struct UseRequest: Sendable, Equatable, Codable {
     /// Impressions still available under the approval (0 when not approved).
     public var remaining: Int {
         guard let approval, status == .approved else { return 0 }
-        return max(0, approval.count - used)
+        return max(0, approval.count - made)
     }
 
     /// An urgent request used before approval that is denied, cancelled, or still unapproved past `deadline`.
     public func isUrgentUnresolved(now: Date, window: TimeInterval) -> Bool {
-        guard urgent, used > 0 else { return false }
+        guard urgent, made > 0 else { return false }
         switch status {
         case .denied, .cancelled: return true
         case .pending:
@@ -121,4 +125,7 @@ public struct UsePolicySettings: Sendable, Equatable {
     public var requireFiling = false
 
     public init() {}
+
+    /// The configured time zone (validated when the configuration was read).
+    public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .current }
 }

@@ -22,6 +22,7 @@ struct BookExportRoutes {
             let format = try request.queryEnum("format", Format.self) ?? .csv
             let headers = try request.queryEnum("headers", BookTable.Headers.self) ?? .chinese
             let filter = try request.bookFilter()
+            try await register.checkFilter(filter)
             let register = self.register
             let body: @Sendable (inout ChunkedWriter) async throws -> Void
             let contentType: String
@@ -156,7 +157,8 @@ enum BookHTML {
             seal: { s in
                 var text = "<section><h2>\(escape(s.seal.name)) (\(escape(s.seal.id)))</h2><dl>"
                 for (label, value) in [
-                    (zh ? "种类" : "Kind", s.seal.kind.rawValue), (zh ? "介质" : "Medium", s.seal.medium.rawValue),
+                    (zh ? "种类" : "Kind", zh ? s.seal.kind.chineseName : s.seal.kind.rawValue),
+                    (zh ? "介质" : "Medium", zh ? s.seal.medium.chineseName : s.seal.medium.rawValue),
                     (zh ? "持有单位" : "Holder", s.seal.holder), (zh ? "保管人" : "Custodian", "\(s.custodianName)(\(s.seal.custodian))"),
                 ] {
                     text += "<dt>\(label)</dt><dd>\(escape(value))</dd>"
@@ -174,7 +176,7 @@ enum BookHTML {
                 let cells = exported.line.cells(headers)
                 var row = "<tr>"
                 for (i, cell) in cells.enumerated() {
-                    let cls = i == 0 || i == 7 ? " class=\"n\"" : i == 14 ? " class=\"d\"" : ""
+                    let cls = i == 0 || i == BookTable.countColumn ? " class=\"n\"" : i == BookTable.digestColumn ? " class=\"d\"" : ""
                     row += "<td\(cls)>\(escape(cell))</td>"
                 }
                 try await out.write(row + "</tr>\n")

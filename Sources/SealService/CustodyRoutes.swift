@@ -29,7 +29,7 @@ struct CustodyRoutes {
             let body = try await request.decode(as: CarryOut.self, context: context)
             return try await register.carryOut(
                 seal: try context.path("id"), carrier: body.carrier, reason: body.reason,
-                due: try parseTime(body.due, field: "due"), approver: body.approver, actor: caller.journalActor
+                due: try context.time(body.due, field: "due"), approver: body.approver, actor: caller.journalActor
             )
         }
         router.post("/v1/seals/:id/custody/return") { _, context in

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -17,12 +18,14 @@ struct IdentityMiddleware: RouterMiddleware {
     let credentials: PeerCredentialSource
     let register: Register
     let maxUploadSize: Int
+    let timeZone: TimeZone
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         var context = context
         context.maxUploadSize = maxUploadSize
+        context.timeZone = timeZone
         let principal = try await credentials.resolve(context.channel)
         let roles = policy.roles(for: principal)
         let trusted = policy.isTrustedTool(principal)

@@ -52,11 +52,13 @@ struct ReportRoutes {
         router.get("/v1/reports/stats") { request, context in
             _ = try context.caller(requiring: .inspector, .admin)
             let filter = try request.bookFilter()
+            try await register.checkFilter(filter)
             return StatsReport(period: Self.period(filter), statistics: try await register.statistics(filter))
         }
         router.get("/v1/reports/anomalies") { request, context in
             _ = try context.caller(requiring: .inspector, .admin)
             let filter = try request.bookFilter()
+            try await register.checkFilter(filter)
             let facts = try await register.auditFacts(filter)
             let found = AnomalyRules.detect(facts, settings: settings, now: Date())
             let hours = settings.officeHours

@@ -35,7 +35,12 @@ struct RequestRoutes {
             if mine && caller.staffID == nil {
                 throw SealError(.staffRequired, .forbidden, "--mine needs you to act as a staff member")
             }
-            return ListResponse(key: "requests", items: try await register.requests(status: request.query("status"), requester: mine ? caller.staffID : nil))
+            let status = request.rawQuery("status")
+            let valid = UseRequest.Status.allCases.map(\.rawValue) + ["urgent-unresolved"]
+            if let status, !valid.contains(status) {
+                throw SealError(.invalidField, .badRequest, "status \"\(status)\" is not valid; valid: \(valid.joined(separator: ", "))")
+            }
+            return ListResponse(key: "requests", items: try await register.requests(status: status, requester: mine ? caller.staffID : nil))
         }
         router.get("/v1/requests/:id") { _, context in
             _ = try context.requireCaller()
@@ -46,7 +51,7 @@ struct RequestRoutes {
             return try await context.journalingRefusals(register, action: "request.approve", subject: id, details: ["request": .string(id)]) {
                 let caller = try context.caller(requiring: .approver)
                 let body = try await request.decodeOptional(Approve(count: nil, until: nil), context: context)
-                let until = try body.until.map { try parseTime($0, field: "until") }
+                let until = try body.until.map { try context.time($0, field: "until") }
                 return try await register.approveRequest(id: id, count: body.count, until: until, actor: caller.journalActor)
             }
         }

@@ -64,23 +64,35 @@ extension Request {
             matter: query("matter"), user: query("user")
         )
         if let from = filter.from, let to = filter.to, from > to {
-            throw SealError(.invalidField, .badRequest, "--from \(from) is after --to \(to)")
+            throw SealError(.invalidField, .badRequest, "from \(from) is after to \(to)")
         }
         return filter
     }
 
     func queryEnum<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
         guard let text = rawQuery(name) else { return nil }
-        guard let value = T(rawValue: text) else { throw SealError(.invalidField, .badRequest, "\(name) \"\(text)\" is not valid") }
+        guard let value = T(rawValue: text) else {
+            let valid = (T.self as? any CaseIterable.Type).map { type in
+                "; valid: " + (type.allCases as any Collection).map { "\(($0 as! any RawRepresentable).rawValue)" }.joined(separator: ", ")
+            } ?? ""
+            throw SealError(.invalidField, .badRequest, "\(name) \"\(text)\" is not valid\(valid)")
+        }
         return value
     }
 }
 
-/// Parses an RFC 3339 time such as `2026-11-21T18:00:00+08:00`.
-func parseTime(_ text: String, field: String) throws -> Date {
-    if let date = try? Date(text, strategy: .iso8601) { return date }
-    if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-    throw SealError(.invalidField, .badRequest, "\(field) \"\(text)\" is not an RFC 3339 time like 2026-11-21T18:00:00+08:00")
+extension SealRequestContext {
+    /// A time a person typed: RFC 3339 with an offset, or wall-clock time in the register's zone
+    /// (`2026-12-01 17:00`), never the zone of whatever machine sent it.
+    func time(_ text: String, field: String) throws -> Date {
+        guard let date = LocalTime.parse(text, zone: timeZone) else {
+            throw SealError(
+                .invalidField, .badRequest,
+                "\(field) \"\(text)\" is not a time: give local time as 2026-12-01 17:00 (\(timeZone.identifier)) or RFC 3339 like 2026-12-01T17:00:00+08:00"
+            )
+        }
+        return date
+    }
 }
 
 /// A JSON object wrapping a list, so lists can grow fields (paging) later.

@@ -17,7 +17,8 @@ public enum SealAPI {
         router.add(
             middleware: IdentityMiddleware(
                 policy: environment.configuration.access, credentials: credentials, register: environment.register,
-                maxUploadSize: environment.configuration.maxRequestBodyBytes
+                maxUploadSize: environment.configuration.maxRequestBodyBytes,
+                timeZone: environment.configuration.policy.zone
             )
         )
         StatusRoutes(environment: environment).register(on: router)

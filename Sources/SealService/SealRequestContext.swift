@@ -13,6 +13,8 @@ public struct SealRequestContext: RequestContext {
     public var caller: Caller?
     /// Body size limit; bigger bodies are refused with 413 before they are decoded.
     public var maxUploadSize: Int
+    /// The register's zone (`[policy] timezone`): the answer's times are shown in it.
+    public var timeZone: TimeZone = TimeZone(identifier: "UTC")!
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -21,7 +23,7 @@ public struct SealRequestContext: RequestContext {
     }
 
     public var requestDecoder: SealRequestDecoder { SealRequestDecoder() }
-    public var responseEncoder: JSONEncoder { APIJSON.encoder }
+    public var responseEncoder: LocalTimeResponseEncoder { LocalTimeResponseEncoder(zone: timeZone) }
 
     /// The caller, or a `forbidden` refusal when no identity was established.
     public func requireCaller() throws -> Caller {

@@ -46,6 +46,10 @@ struct UseRoutes {
                 seal: request.query("seal"), matter: request.query("matter"), user: request.query("user"),
                 request: request.query("request"), from: try request.queryDate("from"), to: try request.queryDate("to")
             )
+            if let from = filter.from, let to = filter.to, from > to {
+                throw SealError(.invalidField, .badRequest, "from \(from) is after to \(to)")
+            }
+            try await register.checkFilter(BookFilter(seal: filter.seal, matter: filter.matter, user: filter.user), request: filter.request)
             let limit = try request.queryInt("limit", default: 1000, in: 1...10_000)!
             let uses = try await register.uses(filter, limit: limit, after: request.query("after"))
             return UsePage(uses: uses, next: uses.count == limit ? uses.last?.id : nil)

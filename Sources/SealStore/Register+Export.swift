@@ -87,20 +87,27 @@ extension Register {
             let (lower, upper) = Self.bounds(filter, zone: zone)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT u.*, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name, \(Self.bookApprover) AS book_approver,
+                       r.denied_by, dn.name AS denied_by_name,
                        (SELECT dm.method FROM delegation_matter dm JOIN delegation_seal ds ON ds.delegation_id = dm.delegation_id
                         WHERE ds.seal_id = u.seal_id AND dm.matter_code = u.matter_code LIMIT 1) AS method
                 FROM use_record u LEFT JOIN matter m ON m.code = u.matter_code
+                JOIN use_request r ON r.id = u.request_id LEFT JOIN staff dn ON dn.id = r.denied_by
                 LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = \(Self.bookApprover)
                 WHERE u.seal_id = ? AND u.time >= ? AND u.time < ? AND (u.time, u.id) > (?, ?)
                 ORDER BY u.time, u.id LIMIT ?
                 """, arguments: [export.seal.id, lower, upper, cursor?.time ?? "", cursor?.id ?? "", limit])
             let ids = rows.map { $0["id"] as String }
-            var corrections: [String: [String]] = [:]
+            var corrections: [String: [BookTable.Correction]] = [:]
             if !ids.isEmpty {
                 let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-                for c in try Row.fetchAll(db, sql: "SELECT * FROM use_correction WHERE use_id IN (\(marks)) ORDER BY id", arguments: StatementArguments(ids)) {
-                    let at: String = c["at"]
-                    corrections[c["use_id"], default: []].append("→\(c["new_count"] as Int) \(c["reason"] as String) (\(c["corrected_by"] as String? ?? ""), \(at.prefix(10)))")
+                for c in try Row.fetchAll(
+                    db, sql: "SELECT c.*, st.name AS by_name FROM use_correction c LEFT JOIN staff st ON st.id = c.corrected_by WHERE c.use_id IN (\(marks)) ORDER BY c.id",
+                    arguments: StatementArguments(ids)
+                ) {
+                    let at = LocalTime.parseStored(c["at"]).map { LocalDate.today($0, timeZone: zone).description } ?? ""
+                    corrections[c["use_id"], default: []].append(.init(
+                        count: c["new_count"], reason: c["reason"], by: BookTable.person(name: c["by_name"], id: c["corrected_by"]), day: at
+                    ))
                 }
             }
             var serial = cursor?.serial ?? export.usesBefore
@@ -115,21 +122,21 @@ extension Register {
                 if let user = filter.user, user != row["user"] { continue }
                 let date = (try? Date(time, strategy: .iso8601)) ?? Date(timeIntervalSince1970: 0)
                 let c = Calendar(identifier: .gregorian).dateComponents(in: zone, from: date)
-                func person(_ name: String?, _ id: String?) -> String {
-                    guard let id else { return "" }
-                    return "\(name ?? "")(\(id))"
-                }
-                let recorded: Int = row["count"]
-                let notes = corrections[id].map { ["\(recorded)"] + $0 }?.joined(separator: " ") ?? ""
+                let urgent: Bool = row["urgent"]
+                let approver = BookTable.approver(
+                    BookTable.person(name: row["approver_name"], id: row["book_approver"]),
+                    denied: BookTable.person(name: row["denied_by_name"], id: row["denied_by"]), urgent: urgent, headers
+                )
                 lines.append(ExportLine(
                     line: BookTable.Line(
                         serial: serial, date: LocalDate.today(date, timeZone: zone).description,
                         time: String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!), sealName: export.seal.name,
-                        reason: row["reason"], approver: person(row["approver_name"], row["book_approver"]),
-                        user: person(row["user_name"], row["user"]), count: row["effective_count"], matterCode: row["matter_code"],
+                        reason: row["reason"], approver: approver,
+                        user: BookTable.person(name: row["user_name"], id: row["user"]), count: row["effective_count"], matterCode: row["matter_code"],
                         matterName: row["matter_name"] ?? "", caseNumber: row["case_number"],
-                        method: BookTable.methodName(row["method"], headers), urgent: row["urgent"], corrections: notes,
-                        documentDigest: row["document_digest"] ?? ""
+                        method: BookTable.methodName(row["method"], headers), urgent: urgent,
+                        corrections: BookTable.corrections(recorded: row["count"], corrections[id] ?? []),
+                        note: row["note"] ?? "", documentDigest: row["document_digest"] ?? ""
                     ),
                     timestamp: date, id: id, cursor: last!
                 ))
@@ -160,5 +167,29 @@ extension Register {
     static func bounds(_ filter: BookFilter, zone: TimeZone) -> (String, String) {
         (filter.from.map { JournalClock.timestamp($0.start(in: zone)) } ?? "",
          filter.to.map { JournalClock.timestamp($0.end(in: zone)) } ?? "9999")
+    }
+}
+
+extension Register {
+    /// Refuses a filter naming a seal, township, matter or staff member the register does not know, with the
+    /// known values: a typo must never pass for an empty book an inspector would believe.
+    public func checkFilter(_ filter: BookFilter, request: String? = nil) async throws {
+        try await pool.read { db in
+            func check(_ flag: String, _ value: String?, exists: String, known: String, noun: String) throws {
+                guard let value, try Bool.fetchOne(db, sql: exists, arguments: [value, value]) != true else { return }
+                let values = try String.fetchAll(db, sql: known)
+                let list = values.isEmpty ? "none are registered" : "known: " + values.prefix(30).joined(separator: ", ") + (values.count > 30 ? ", …" : "")
+                throw SealError(.invalidField, .badRequest, "\(flag) \"\(value)\": no such \(noun); \(list)")
+            }
+            try check("seal", filter.seal, exists: "SELECT EXISTS (SELECT 1 FROM seal WHERE id = ? OR id = ?)", known: "SELECT id FROM seal ORDER BY id", noun: "seal")
+            try check(
+                "township", filter.township,
+                exists: "SELECT EXISTS (SELECT 1 FROM delegation WHERE township = ?) OR EXISTS (SELECT 1 FROM seal WHERE holder LIKE '%' || ? || '%')",
+                known: "SELECT DISTINCT township FROM delegation ORDER BY township", noun: "township (no delegation to it, no seal held by it)"
+            )
+            try check("matter", filter.matter, exists: "SELECT EXISTS (SELECT 1 FROM matter WHERE code = ? OR code = ?)", known: "SELECT code FROM matter ORDER BY code", noun: "matter")
+            try check("request", request, exists: "SELECT EXISTS (SELECT 1 FROM use_request WHERE id = ? OR id = ?)", known: "SELECT id FROM use_request ORDER BY id DESC LIMIT 30", noun: "request")
+            try check("user", filter.user, exists: "SELECT EXISTS (SELECT 1 FROM staff WHERE id = ? OR id = ?)", known: "SELECT id FROM staff ORDER BY id", noun: "staff member")
+        }
     }
 }

@@ -63,11 +63,28 @@ extension Register {
             after = (last.time, last.id)
         }
         let refusals = try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT json_extract(entry, '$.payload.code') AS code, COUNT(*) AS n FROM journal
-                WHERE kind = 'refused' AND time >= ? AND time < ? GROUP BY code
-                UNION ALL SELECT 'denied', COUNT(*) FROM journal WHERE kind = 'request.denied' AND time >= ? AND time < ?
-                """, arguments: [lower, upper, lower, upper]).map { row -> (code: String, count: Int) in (row["code"] ?? "unknown", row["n"]) }
+            // Refusals and denials follow the same filters as the uses: a report for one seal, township, matter or
+            // user counts only the refusals about it.
+            let (refused, refusedArguments) = Self.refusalScope(filter, lower: lower, upper: upper)
+            var arguments = refusedArguments
+            var denied = """
+                SELECT 'denied' AS code, COUNT(*) AS n FROM journal j JOIN use_request u ON u.id = j.subject
+                WHERE j.kind = 'request.denied' AND j.time >= ? AND j.time < ? AND \(scope)
+                """
+            _ = arguments.append(contentsOf: [lower, upper])
+            _ = arguments.append(contentsOf: scopeArguments)
+            if let matter = filter.matter {
+                denied += " AND u.matter_code = ?"
+                _ = arguments.append(contentsOf: [matter])
+            }
+            if let user = filter.user {
+                denied += " AND u.requester = ?"
+                _ = arguments.append(contentsOf: [user])
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT code, COUNT(*) AS n FROM (\(refused)) GROUP BY code
+                UNION ALL \(denied)
+                """, arguments: arguments).map { row -> (code: String, count: Int) in (row["code"] ?? "unknown", row["n"]) }
         }
         for (code, n) in refusals where n > 0 {
             accumulator.addRefusals(code: code, count: n)
@@ -90,7 +107,7 @@ extension Register {
             _ = arguments.append(contentsOf: useArguments)
             var sql = """
                 SELECT u.id, u.seal_id, u.request_id, u.time, u.user, u.approver, u.effective_count, u.urgent, u.reason, u.case_number,
-                       u.matter_code, r.approved_at
+                       u.matter_code, r.approved_at, r.denied_by, r.denial_reason, r.denied_at
                 FROM use_record u JOIN use_request r ON r.id = u.request_id
                 WHERE u.time >= ? AND u.time < ? AND \(useScope)
                 """
@@ -104,7 +121,8 @@ extension Register {
                     id: row["id"], seal: seal, request: row["request_id"], time: at, user: row["user"], approver: row["approver"],
                     count: row["effective_count"], urgent: row["urgent"], reason: row["reason"], caseNumber: row["case_number"], matter: matter,
                     approvedAt: date(row["approved_at"]),
-                    unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time)
+                    unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
+                    denial: (row["denied_by"] as String?).map { UseRequest.Denial(by: $0, reason: row["denial_reason"], at: row["denied_at"]) }
                 ))
             }
 
@@ -134,7 +152,10 @@ extension Register {
                     AuditFacts.Event(seq: $0["seq"], time: date($0["time"])!, staff: $0["actor_staff"], subject: $0["subject"], detail: $0["detail"] ?? "")
                 }
             }
-            facts.refusals = try events("refused", detail: "code", scoped: false)
+            let (refused, refusedArguments) = Self.refusalScope(filter, lower: lower, upper: upper)
+            facts.refusals = try Row.fetchAll(db, sql: refused + " ORDER BY seq", arguments: refusedArguments).map {
+                AuditFacts.Event(seq: $0["seq"], time: date($0["time"])!, staff: $0["actor_staff"], subject: $0["subject"], detail: $0["code"] ?? "")
+            }
             facts.unlocks = try events("card.unlocked", detail: "reader", scoped: true)
 
             arguments = [upper, lower]
@@ -149,6 +170,36 @@ extension Register {
             }
             return facts
         }
+    }
+
+    /// The period's refusals (`refused` journal entries: seq, time, actor_staff, subject, code) narrowed by the
+    /// filter: a refusal is about the seal and matter it names, or those of the request or use it names; `user`
+    /// keeps the refusals of that staff member's own actions.
+    static func refusalScope(_ filter: BookFilter, lower: String, upper: String) -> (String, StatementArguments) {
+        var sql = """
+            SELECT * FROM (
+              SELECT j.seq, j.time, j.actor_staff, j.subject, json_extract(j.entry, '$.payload.code') AS code,
+                     COALESCE(json_extract(j.entry, '$.payload.seal'), r.seal_id, u.seal_id) AS seal_id,
+                     COALESCE(json_extract(j.entry, '$.payload.matter'), r.matter_code, u.matter_code) AS matter_code
+              FROM journal j
+              LEFT JOIN use_request r ON r.id = json_extract(j.entry, '$.payload.request')
+              LEFT JOIN use_record u ON u.id = json_extract(j.entry, '$.payload.use')
+              WHERE j.kind = 'refused' AND j.time >= ? AND j.time < ?
+            ) WHERE
+            """
+        var arguments: StatementArguments = [lower, upper]
+        let (scope, scopeArguments) = sealScope(filter, column: "seal_id")
+        sql += " " + scope
+        _ = arguments.append(contentsOf: scopeArguments)
+        if let matter = filter.matter {
+            sql += " AND matter_code = ?"
+            _ = arguments.append(contentsOf: [matter])
+        }
+        if let user = filter.user {
+            sql += " AND actor_staff = ?"
+            _ = arguments.append(contentsOf: [user])
+        }
+        return (sql, arguments)
     }
 
     /// The filter's matter and user (用印人) conditions on `use_record u`.

@@ -40,7 +40,7 @@ extension UseRequest {
             purpose: Purpose(rawValue: row["purpose"]) ?? .other, reason: row["reason"], count: row["count"],
             documentDigest: row["document_digest"], urgent: row["urgent"], requester: row["requester"],
             createdAt: row["created_at"], status: Status(rawValue: row["status"]) ?? .pending, approval: approval,
-            denial: denial, used: row["used"]
+            denial: denial, used: row["used"], made: row["made"]
         )
     }
 }
@@ -126,8 +126,8 @@ extension Register {
             guard approved >= 1, approved <= request.count else {
                 throw SealError(.invalidField, .badRequest, "the approved count must be between 1 and the \(request.count) requested")
             }
-            guard approved >= request.used else {
-                throw SealError(.invalidField, .badRequest, "\(request.used) impressions were already used urgently; approve at least that many")
+            guard approved >= request.made else {
+                throw SealError(.invalidField, .badRequest, "\(request.made) impressions were already made urgently; approve at least that many")
             }
             // Default: the last second of today in the register's time zone.
             let deadline = until ?? LocalDate.today(now, timeZone: settings.zone).end(in: settings.zone).addingTimeInterval(-1)
@@ -135,7 +135,7 @@ extension Register {
             // Rules are checked again: the seal or delegation may have changed since the request.
             try UsePolicy.checkDelegation(try Self.policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
             request.approval = .init(approver: approver.id, count: approved, until: JournalClock.timestamp(deadline), at: JournalClock.timestamp(now))
-            request.status = request.used >= approved ? .exhausted : .approved
+            request.status = request.made >= approved ? .exhausted : .approved
             try db.execute(
                 sql: "UPDATE use_request SET status = ?, approver = ?, approved_count = ?, approved_until = ?, approved_at = ? WHERE id = ?",
                 arguments: [request.status.rawValue, approver.id, approved, request.approval!.until, request.approval!.at, id]
@@ -177,8 +177,8 @@ extension Register {
             guard staff.id == request.requester else {
                 throw SealError(.notRequester, .forbidden, "only the requester (\(request.requester)) can cancel \(id)")
             }
-            guard request.status == .pending || request.status == .approved, request.used == 0 else {
-                throw SealError(.illegalRequestState, .conflict, "request \(id) is \(request.status.rawValue)\(request.used > 0 ? " and has uses" : ""); it cannot be cancelled")
+            guard request.status == .pending || request.status == .approved, request.made == 0 else {
+                throw SealError(.illegalRequestState, .conflict, "request \(id) is \(request.status.rawValue)\(request.made > 0 ? " and has uses" : ""); it cannot be cancelled")
             }
             request.status = .cancelled
             try db.execute(sql: "UPDATE use_request SET status = 'cancelled' WHERE id = ?", arguments: [id])
@@ -230,9 +230,4 @@ extension Register {
     static func request(_ db: Database, id: String) throws -> UseRequest? {
         try Row.fetchOne(db, sql: "SELECT * FROM use_request WHERE id = ?", arguments: [id]).map(UseRequest.init(row:))
     }
-}
-
-extension UsePolicySettings {
-    /// The configured time zone (validated when the configuration was read).
-    var zone: TimeZone { TimeZone(identifier: timeZone) ?? .current }
 }

@@ -16,9 +16,12 @@ public struct UseLine: Sendable, Codable, Equatable {
     public var localTime: String
     /// 事由
     public var reason: String
-    /// 批准人 (staff id and name); empty for an urgent use not yet approved.
+    /// 批准人 (staff id and name); empty for an urgent use not yet approved, or whose request was denied.
     public var approver: String?
     public var approverName: String?
+    /// For an urgent use whose request was then denied (驳回): who denied it, their name, when and why.
+    public var denial: UseRequest.Denial?
+    public var deniedByName: String?
     /// 用印人
     public var user: String
     public var userName: String
@@ -44,6 +47,7 @@ public struct UseLine: Sendable, Codable, Equatable {
         public var count: Int
         public var reason: String
         public var by: String?
+        public var byName: String?
         public var at: String
     }
 }
@@ -188,10 +192,11 @@ extension Register {
                         note, digest, time, medium, signed?.fingerprint, signed?.statement, signed?.signature]
         )
         let used = request.used + count
-        let exhausted = request.status == .approved && used >= (request.approval?.count ?? 0)
+        let made = request.made + count
+        let exhausted = request.status == .approved && made >= (request.approval?.count ?? 0)
         try db.execute(
-            sql: "UPDATE use_request SET used = ?, status = ? WHERE id = ?",
-            arguments: [used, exhausted ? UseRequest.Status.exhausted.rawValue : request.status.rawValue, request.id]
+            sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?",
+            arguments: [used, made, exhausted ? UseRequest.Status.exhausted.rawValue : request.status.rawValue, request.id]
         )
         var payload: [String: JSONValue] = [
             "use": .string(useID), "request": .string(request.id), "seal": .string(request.seal), "matter": .string(request.matter),
@@ -220,24 +225,16 @@ extension Register {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM use_record WHERE id = ?", arguments: [id]) else {
                 throw SealError(.unknownUse, .notFound, "no use \(id)")
             }
-            guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, .badRequest, "a correction needs a reason") }
-            guard count >= 0 else { throw SealError(.invalidField, .badRequest, "the corrected count cannot be negative") }
             let old: Int = row["effective_count"]
+            let recorded: Int = row["count"]
             let requestID: String = row["request_id"]
             let request = try Self.request(db, id: requestID)!
-            let used = request.used - old + count
-            let ceiling = request.approval?.count ?? request.count
-            guard used <= ceiling else {
-                throw SealError(.countExceedsApproval, .conflict, "the correction would make \(used) of \(ceiling) approved impressions")
-            }
+            let raised = try Int.fetchOne(db, sql: "SELECT MAX(new_count) FROM use_correction WHERE use_id = ?", arguments: [id]) ?? 0
+            let after = try UsePolicy.correct(request, use: .init(current: old, highest: max(recorded, raised)), to: count, reason: reason)
             let at = JournalClock.timestamp(now)
-            try db.execute(sql: "INSERT INTO use_correction(use_id, new_count, reason, corrected_by, at) VALUES (?, ?, ?, ?, ?)", arguments: [id, count, reason, actor.staff, at])
+            try db.execute(sql: "INSERT INTO use_correction(use_id, new_count, reason, corrected_by, at) VALUES (?, ?, ?, ?, ?)", arguments: [id, count, reason, actor.staff ?? actor.user.map { "user:\($0)" }, at])
             try db.execute(sql: "UPDATE use_record SET effective_count = ? WHERE id = ?", arguments: [count, id])
-            var status = request.status
-            if request.approval != nil, status == .approved || status == .exhausted {
-                status = used >= ceiling ? .exhausted : .approved
-            }
-            try db.execute(sql: "UPDATE use_request SET used = ?, status = ? WHERE id = ?", arguments: [used, status.rawValue, requestID])
+            try db.execute(sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?", arguments: [after.used, after.made, after.status.rawValue, requestID])
             let line = try Self.useLines(db, UseFilter(seal: row["seal_id"], id: id), limit: 1, after: nil, zone: settings.zone)[0]
             return (line, [JournalRecord(
                 kind: "use.corrected", subject: row["seal_id"],
@@ -275,8 +272,9 @@ extension Register {
             SELECT * FROM (
               SELECT u.*, \(serial) AS serial,
                      s.name AS seal_name, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name,
-                     \(Self.bookApprover) AS book_approver
+                     \(Self.bookApprover) AS book_approver, r.denied_by, r.denial_reason, r.denied_at, dn.name AS denied_by_name
               FROM use_record u JOIN seal s ON s.id = u.seal_id LEFT JOIN matter m ON m.code = u.matter_code
+              JOIN use_request r ON r.id = u.request_id LEFT JOIN staff dn ON dn.id = r.denied_by
               LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = \(Self.bookApprover)
               \(inner)
             ) WHERE 1 = 1
@@ -303,14 +301,19 @@ extension Register {
             let date = (try? Date(time, strategy: .iso8601)) ?? Date()
             let local = LocalDate.today(date, timeZone: zone)
             let id: String = row["id"]
-            let corrections = try Row.fetchAll(db, sql: "SELECT * FROM use_correction WHERE use_id = ? ORDER BY id", arguments: [id]).map {
-                UseLine.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], at: $0["at"])
+            let corrections = try Row.fetchAll(
+                db, sql: "SELECT c.*, st.name AS by_name FROM use_correction c LEFT JOIN staff st ON st.id = c.corrected_by WHERE c.use_id = ? ORDER BY c.id",
+                arguments: [id]
+            ).map {
+                UseLine.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], byName: $0["by_name"], at: $0["at"])
             }
             let c = Calendar(identifier: .gregorian).dateComponents(in: zone, from: date)
             lines.append(UseLine(
                 id: id, serial: row["serial"], seal: row["seal_id"], sealName: row["seal_name"], time: time,
                 localDate: local.description, localTime: String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!),
-                reason: row["reason"], approver: row["book_approver"], approverName: row["approver_name"], user: row["user"],
+                reason: row["reason"], approver: row["book_approver"], approverName: row["approver_name"],
+                denial: (row["denied_by"] as String?).map { UseRequest.Denial(by: $0, reason: row["denial_reason"], at: row["denied_at"]) },
+                deniedByName: row["denied_by_name"], user: row["user"],
                 userName: row["user_name"] ?? "", count: row["effective_count"], recordedCount: row["count"], matter: row["matter_code"],
                 matterName: row["matter_name"] ?? "", caseNumber: row["case_number"], request: row["request_id"], urgent: row["urgent"],
                 recorder: row["recorder"], note: row["note"], documentDigest: row["document_digest"], medium: row["medium"],

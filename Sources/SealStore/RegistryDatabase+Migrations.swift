@@ -178,6 +178,17 @@ extension RegistryDatabase {
                 t.column("bound_by", .text)
             }
         }
+        migrator.registerMigration("v5-impressions-made") { db in
+            // Impressions made against an approval, apart from the book's count after corrections: a correction that
+            // lowers a count must never give approved impressions back. Each use counts its highest count ever.
+            try db.alter(table: "use_request") { t in t.add(column: "made", .integer).notNull().defaults(to: 0) }
+            try db.execute(sql: """
+                UPDATE use_request SET made = (
+                  SELECT COALESCE(SUM(MAX(u.count, COALESCE((SELECT MAX(c.new_count) FROM use_correction c WHERE c.use_id = u.id), 0))), 0)
+                  FROM use_record u WHERE u.request_id = use_request.id);
+                UPDATE use_request SET status = 'exhausted' WHERE status = 'approved' AND made >= approved_count;
+                """)
+        }
         return migrator
     }
 }

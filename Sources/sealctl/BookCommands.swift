@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 import X509
 import SealBook
+import SealCore
 
 struct BookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -169,13 +170,21 @@ struct BookCommand: AsyncParsableCommand {
 
         static func printLines(_ lines: [JSON]) {
             Output.printTable(
-                ["序号", "日期", "时间", "事由", "批准人", "用印人", "用印数", "事项", "办件编号", "紧急", "更正"],
+                ["序号", "日期", "时间", "事由", "批准人", "用印人", "用印数", "事项", "办件编号", "紧急", "更正", "备注"],
                 lines.map { u in
-                    let approver = u["approver"].isNull ? "(待批)" : "\(u["approver_name"].text)(\(u["approver"].text))"
-                    let corrections = u["corrections"].array.map { "→\($0["count"].text): \($0["reason"].text)" }.joined(separator: "; ")
+                    let approver = BookTable.approver(
+                        BookTable.person(name: u["approver_name"].text, id: u["approver"].text),
+                        denied: BookTable.person(name: u["denied_by_name"].text, id: u["denial"]["by"].text), urgent: u["urgent"].bool == true, .chinese
+                    )
+                    let corrections = BookTable.corrections(recorded: u["recorded_count"].int ?? 0, u["corrections"].array.map {
+                        BookTable.Correction(
+                            count: $0["count"].int ?? 0, reason: $0["reason"].text, by: BookTable.person(name: $0["by_name"].text, id: $0["by"].text),
+                            day: String($0["at"].text.prefix(10))
+                        )
+                    })
                     return [u["serial"].text, u["local_date"].text, u["local_time"].text, u["reason"].text, approver,
-                            "\(u["user_name"].text)(\(u["user"].text))", u["count"].text, u["matter"].text, u["case_number"].text,
-                            u["urgent"].bool == true ? "是" : "", corrections]
+                            BookTable.person(name: u["user_name"].text, id: u["user"].text), u["count"].text, u["matter"].text, u["case_number"].text,
+                            u["urgent"].bool == true ? "是" : "", corrections, u["note"].text]
                 }
             )
         }

@@ -37,9 +37,7 @@ struct CustodyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                guard let dueTime = normalizeTime(due) else {
-                    throw ClientError(code: "bad-argument", message: "--due \(due): not a time like 2026-11-21 18:00", exitCode: 64)
-                }
+                let dueTime = try checkedTime(due, flag: "--due")
                 let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/carry-out", json: [
                     "carrier": carrier, "reason": reason, "due": dueTime, "approver": approver,
                 ])

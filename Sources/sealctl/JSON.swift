@@ -1,4 +1,5 @@
 import Foundation
+import SealCore
 
 /// Read-only access to a decoded JSON answer, for printing tables.
 struct JSON {
@@ -48,17 +49,12 @@ func query(_ pairs: [(String, String?)]) -> String {
     return set.isEmpty ? "" : "?" + set.joined(separator: "&")
 }
 
-/// Accepts RFC 3339 (`2026-11-21T18:00:00+08:00`) or local `YYYY-MM-DD HH:MM[:SS]`, and returns RFC 3339.
-func normalizeTime(_ text: String) -> String? {
-    if (try? Date(text, strategy: .iso8601)) != nil { return text }
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = .current
-    for format in ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm"] {
-        formatter.dateFormat = format
-        if let date = formatter.date(from: text) {
-            return date.formatted(Date.ISO8601FormatStyle(timeZone: .current))
-        }
+/// A time as typed, checked for its form only: RFC 3339 with an offset passes as is, and wall-clock time
+/// (`2026-12-01 17:00`) goes to the daemon unchanged, which reads it in the register's zone (`[policy] timezone`),
+/// not in this machine's.
+func checkedTime(_ text: String, flag: String) throws -> String {
+    guard LocalTime.parse(text, zone: .gmt) != nil else {
+        throw ClientError(code: "bad-argument", message: "\(flag) \(text): not a time like 2026-12-01 17:00 (the register's local time) or 2026-12-01T17:00:00+08:00", exitCode: 64)
     }
-    return nil
+    return text
 }

@@ -66,10 +66,7 @@ struct RequestCommand: AsyncParsableCommand {
                 var body: [String: Any] = [:]
                 if let count { body["count"] = count }
                 if let until {
-                    guard let time = normalizeTime(until) else {
-                        throw ClientError(code: "bad-argument", message: "--until \(until): not a time like 2026-11-21 18:00", exitCode: 64)
-                    }
-                    body["until"] = time
+                    body["until"] = try checkedTime(until, flag: "--until")
                 }
                 let (r, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(id))/approve", json: body)
                 if global.json { return Output.printJSON(raw) }

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Times as people read and type them: wall-clock time in the register's zone (`[policy] timezone`). Storage and
+/// the journal keep RFC 3339 UTC (`2026-11-22T15:59:59Z`); everything shown or typed goes through here.
+public enum LocalTime {
+    /// RFC 3339 in `zone` with its offset, `2026-11-22T23:59:59+08:00`: the same instant, as a person reads it.
+    public static func rfc3339(_ date: Date, zone: TimeZone) -> String {
+        let c = components(date, zone)
+        let offset = zone.secondsFromGMT(for: date)
+        let sign = offset < 0 ? "-" : "+"
+        let minutes = abs(offset) / 60
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, sign, minutes / 60, minutes % 60)
+    }
+
+    /// `2026-11-22 23:59`, for tables and messages.
+    public static func text(_ date: Date, zone: TimeZone) -> String {
+        let c = components(date, zone)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+    }
+
+    /// A stored UTC timestamp as `text(_:zone:)` shows it; the input unchanged when it is not a timestamp.
+    public static func text(stored: String, zone: TimeZone) -> String {
+        guard let date = parseStored(stored) else { return stored }
+        return text(date, zone: zone)
+    }
+
+    /// A stored UTC timestamp (`2026-11-22T15:59:59Z`, fractions allowed).
+    public static func parseStored(_ text: String) -> Date? {
+        guard text.hasSuffix("Z") else { return nil }
+        return (try? Date(text, strategy: .iso8601)) ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+    }
+
+    /// A time a person typed: RFC 3339 with an offset (`2026-12-01T17:00:00+08:00`), or a wall-clock time in `zone`
+    /// (`2026-12-01 17:00`, `2026-12-01 17:00:30`, `2026-12-01T17:00`). Nil when it is neither.
+    public static func parse(_ text: String, zone: TimeZone) -> Date? {
+        if let date = try? Date(text, strategy: .iso8601) { return date }
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "T" })
+        guard parts.count == 2, let day = LocalDate(String(parts[0])) else { return nil }
+        let hms = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+        guard (2...3).contains(hms.count), hms.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
+            let h = Int(hms[0]), let m = Int(hms[1]), (0...23).contains(h), (0...59).contains(m)
+        else { return nil }
+        let s = hms.count == 3 ? Int(hms[2]) : 0
+        guard let s, (0...59).contains(s) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: h, minute: m, second: s))
+    }
+
+    static func components(_ date: Date, _ zone: TimeZone) -> DateComponents {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+    }
+}
