@@ -29,8 +29,8 @@ struct BookExportTests {
         let bytes = try Data(contentsOf: out)
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
-        #expect(text.hasPrefix("序号,日期,时间,印章名称,事由,批准人,用印人,用印数,事项编码,事项名称,办件编号,实施方式,紧急,更正,文件摘要\r\n"))
-        // Python's csv module as the standard parser: every row has 15 cells, and they equal the book's lines.
+        #expect(text.hasPrefix("序号,日期,时间,印章名称,事由,批准人,用印人,用印数,事项编码,事项名称,办件编号,实施方式,紧急,更正,备注,文件摘要\r\n"))
+        // Python's csv module as the standard parser: every row has 16 cells, and they equal the book's lines.
         let script = """
             import csv, json, sys
             with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
@@ -39,7 +39,7 @@ struct BookExportTests {
         let parsed = try runCommand("/usr/bin/env", ["python3", "-c", script, out.path])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String]])
         #expect(rows.count == 4)
-        #expect(rows.allSatisfy { $0.count == 15 })
+        #expect(rows.allSatisfy { $0.count == 16 })
         let book = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list"]))["uses"] as? [[String: Any]])
         for line in book {
             let sealName = line["seal_name"] as! String
@@ -94,7 +94,7 @@ struct BookExportTests {
             let widths = sheet["widths"] as! [Double]
             #expect(widths[3] >= 30 && widths[4] >= 30, "seal name and reason columns fit Chinese text")
             let header = (sheet["rows"] as! [[Any]])[0].map { "\($0)" }
-            #expect(header == ["序号", "日期", "时间", "印章名称", "事由", "批准人", "用印人", "用印数", "事项编码", "事项名称", "办件编号", "实施方式", "紧急", "更正", "文件摘要"])
+            #expect(header == ["序号", "日期", "时间", "印章名称", "事由", "批准人", "用印人", "用印数", "事项编码", "事项名称", "办件编号", "实施方式", "紧急", "更正", "备注", "文件摘要"])
         }
         let book = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list"]))["uses"] as? [[String: Any]])
         #expect(book.count == 3)

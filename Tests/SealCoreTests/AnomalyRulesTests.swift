@@ -15,10 +15,11 @@ struct AnomalyRulesTests {
     }
 
     static func use(_ id: String, _ time: String, user: String = "S003", approver: String? = "S002", approvedAt: String? = nil, urgent: Bool = false,
-                    reason: String? = nil, caseNumber: String? = nil, unfiled: String? = nil) -> AuditFacts.Use {
+                    reason: String? = nil, caseNumber: String? = nil, unfiled: String? = nil, deniedBy: String? = nil) -> AuditFacts.Use {
         AuditFacts.Use(
             id: id, seal: "SEAL-0001", request: "REQ-\(id)", time: at(time), user: user, approver: approver, count: 1, urgent: urgent, reason: reason ?? "事由\(id)",
-            caseNumber: caseNumber ?? "CASE-\(id)", matter: "XK-001", approvedAt: approvedAt.map(at), unfiledAgreement: unfiled
+            caseNumber: caseNumber ?? "CASE-\(id)", matter: "XK-001", approvedAt: approvedAt.map(at), unfiledAgreement: unfiled,
+            denial: deniedBy.map { UseRequest.Denial(by: $0, reason: "不予批准", at: "2026-11-20T07:00:00Z") }
         )
     }
 
@@ -75,6 +76,7 @@ struct AnomalyRulesTests {
                 Self.use("U2", "2026-11-20 09:00", approver: nil, approvedAt: "2026-11-20 10:30", urgent: true),  // approved 90 min later
                 Self.use("U3", "2026-11-20 14:10", approver: nil, urgent: true),  // never approved, now 16:00
                 Self.use("U4", "2026-11-20 15:20", approver: nil, urgent: true),  // never approved, window not over
+                Self.use("U6", "2026-11-20 14:50", approver: nil, urgent: true, deniedBy: "S002"),  // denied 15:00: at once, not after the window
                 Self.use("U5", "2026-11-20 09:40", unfiled: "委托协议2026-02"),
                 Self.use("Q1", "2026-11-20 10:00:30", user: "S005", approver: "S004", approvedAt: "2026-11-20 10:00", reason: "同一事由"),
                 Self.use("Q2", "2026-11-20 11:00:59", user: "S005", approver: "S004", approvedAt: "2026-11-20 11:00", reason: "同一事由"),
@@ -98,7 +100,9 @@ struct AnomalyRulesTests {
         let found = kinds(facts)
         func refs(_ kind: Anomaly.Kind) -> [String] { found[kind]?.evidence.map(\.ref) ?? [] }
         #expect(refs(.outsideOfficeHours) == ["U1"])
-        #expect(refs(.urgentNotApproved) == ["U2", "U3"])
+        #expect(refs(.urgentNotApproved) == ["U2", "U3"], "a denied use is its own, more serious kind")
+        #expect(refs(.urgentDenied) == ["U6"])
+        #expect(found[.urgentDenied]?.evidence.first?.detail == "denied by S002 2026-11-20 fri 15:00: 不予批准")
         #expect(refs(.unfiledDelegation) == ["U5"])
         #expect(refs(.overdueCarryOut) == ["carry-out 1", "carry-out 2"])
         #expect(refs(.refusalsAboveThreshold) == ["#7", "#9"] && found[.refusalsAboveThreshold]?.subject == "S005")

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// What the book says, checked as a seal administrator and an inspector would read it (issue: the book an
+/// inspector can trust at a glance).
+@Suite("The book says what happened, in local time, on a real daemon")
+struct BookCorrectnessTests {
+    func request(_ daemon: RunningDaemon, count: Int, urgent: Bool = false, reason: String = "个体工商户设立登记决定书") throws -> String {
+        try ok(daemon, ["--as", "S003", "request", "create", "--seal", "SEAL-0001", "--matter", "XK-001", "--case", "2026-XK-\(Int.random(in: 1000...9999))",
+                        "--purpose", "decision", "--reason", reason, "--count", String(count)] + (urgent ? ["--urgent"] : []))
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("a downward correction never re-opens an exhausted approval; an upward one counts against it")
+    func corrections() async throws {
+        let daemon = try RunningDaemon(name: "corrections")
+        try daemon.start()
+        try setUpTownship(daemon)
+        let id = try request(daemon, count: 2)
+        try ok(daemon, ["--as", "S002", "request", "approve", id])
+        try ok(daemon, ["--as", "S001", "use", "record", id, "--count", "2"])
+        try ok(daemon, ["--as", "S001", "use", "correct", "USE-000001", "--count", "1", "--reason", "多盖一份作废"])
+        let shown = try jsonObject(try ok(daemon, ["--json", "request", "show", id]))
+        #expect(shown["state"] as? String == "exhausted", "a correction must never create approval")
+        #expect(shown["remaining"] as? Int == 0)
+        #expect((shown["request"] as? [String: Any])?["used"] as? Int == 1, "the book counts one impression")
+        try refused(daemon, ["--as", "S001", "use", "record", id, "--count", "1"], "count-exceeds-approval")
+        // Raising it back to 2 is within the approval (2 were made); to 3 is not.
+        try ok(daemon, ["--as", "S001", "use", "correct", "USE-000001", "--count", "2", "--reason", "作废一份经核实未作废"])
+        try refused(daemon, ["--as", "S001", "use", "correct", "USE-000001", "--count", "3", "--reason", "实际盖了三份"], "count-exceeds-approval")
+
+        // On an approval of 3 with 1 made: a correction up to 2 takes one of the 2 left.
+        let other = try request(daemon, count: 3)
+        try ok(daemon, ["--as", "S002", "request", "approve", other])
+        try ok(daemon, ["--as", "S001", "use", "record", other, "--count", "1"])
+        try ok(daemon, ["--as", "S001", "use", "correct", "USE-000002", "--count", "2", "--reason", "实际盖了两份"])
+        #expect(try jsonObject(try ok(daemon, ["--json", "request", "show", other]))["remaining"] as? Int == 1)
+
+        // The corrector is named (and with --as absent, the Unix account that did it).
+        try ok(daemon, ["use", "correct", "USE-000002", "--count", "1", "--reason", "核对后更正"])
+        let csv = try ok(daemon, ["book", "export", "--format", "csv", "--seal", "SEAL-0001"])
+        #expect(csv.contains("2 →1 多盖一份作废 (张三(S001), ") && csv.contains("→2 作废一份经核实未作废 (张三(S001), "), "\(csv)")
+        let user = String(cString: getpwuid(getuid())!.pointee.pw_name)
+        #expect(csv.contains("→1 核对后更正 (\(user), "), "\(csv)")
+        #expect(try ok(daemon, ["book", "list"]).contains("多盖一份作废 (张三(S001), "))
+    }
+
+    @Test("a denied urgent use reads 已驳回 by … in every form and is an anomaly at once")
+    func deniedUrgent() async throws {
+        let daemon = try RunningDaemon(name: "denied-urgent")
+        try daemon.start()
+        try setUpTownship(daemon)
+        let id = try request(daemon, count: 1, urgent: true, reason: "紧急用印")
+        try ok(daemon, ["--as", "S001", "use", "record", id, "--count", "1", "--note", "补盖"])
+        #expect(try ok(daemon, ["book", "list"]).contains("(待批)"))
+        try ok(daemon, ["--as", "S002", "request", "deny", id, "--reason", "不符合紧急用印条件"])
+        let list = try ok(daemon, ["book", "list"])
+        #expect(list.contains("已驳回 by 李四(S002)") && !list.contains("(待批)"), "\(list)")
+        #expect(list.contains("补盖"), "the note is in the book")
+        let csv = try ok(daemon, ["book", "export", "--format", "csv"])
+        #expect(csv.contains(",已驳回 by 李四(S002),") && csv.contains(",补盖,"), "\(csv)")
+        let html = try ok(daemon, ["book", "export", "--format", "html"])
+        #expect(html.contains("已驳回 by 李四(S002)") && html.contains("行政审批委托专用章</dd>") && html.contains("实物印章"))
+        #expect(!html.contains(">delegated-approval<") && !html.contains(">physical<"))
+        // Listed at once, not after urgent_window (24 h by default).
+        let report = try jsonObject(try ok(daemon, ["--json", "report", "anomalies"]))
+        let kinds = (report["anomalies"] as? [[String: Any]] ?? []).map { $0["kind"] as? String }
+        #expect(kinds.first == "urgent-denied", "\(kinds)")
+        #expect(try ok(daemon, ["report", "anomalies"]).contains("紧急用印被驳回"))
+    }
+
+    @Test("refusals follow the report's filters")
+    func refusalFilters() async throws {
+        let daemon = try RunningDaemon(name: "refusal-filters")
+        try daemon.start()
+        try setUpTownship(daemon)
+        let id = try request(daemon, count: 1)
+        try refused(daemon, ["--as", "S003", "request", "approve", id], "forbidden")
+        try refused(daemon, ["--as", "S001", "use", "record", id, "--count", "1"], "not-approved")
+        func refusals(_ filter: [String]) throws -> Int {
+            let stats = try jsonObject(try ok(daemon, ["--json", "report", "stats"] + filter))
+            let rows = ((stats["statistics"] as? [String: Any])?["refusals"] as? [[String: Any]]) ?? []
+            return rows.reduce(0) { $0 + (($1["count"] as? Int) ?? 0) }
+        }
+        #expect(try refusals([]) == 2)
+        #expect(try refusals(["--seal", "SEAL-0001"]) == 2)
+        #expect(try refusals(["--seal", "SEAL-0002"]) == 0, "no refusal was about SEAL-0002")
+        #expect(try refusals(["--user", "S003"]) == 1)
+        #expect(try refusals(["--user", "S005"]) == 0)
+        #expect(try refusals(["--matter", "GG-001"]) == 0)
+    }
+
+    @Test("times are read and typed in the register's zone, with the offset in JSON")
+    func localTimes() async throws {
+        let daemon = try RunningDaemon(name: "local-times")
+        try daemon.start()
+        try setUpTownship(daemon)
+        let id = try request(daemon, count: 1)
+        let approved = try jsonObject(try ok(daemon, ["--json", "--as", "S002", "request", "approve", id]))
+        let until = try #require((approved["approval"] as? [String: Any])?["until"] as? String)
+        #expect(until.hasSuffix("T23:59:59+08:00"), "the end of the local day, shown locally: \(until)")
+        #expect(try ok(daemon, ["--as", "S002", "request", "show", id]).contains("23:59"))
+        // Typed without an offset: the register's zone, whatever this machine's TZ says.
+        var environment = daemon.environment
+        environment["TZ"] = "America/New_York"
+        environment["SEALKEEPER_SOCKET"] = daemon.socketPath
+        let carried = try runCommand(Binaries.sealctl, ["custody", "carry-out", "SEAL-0002", "--carrier", "S003", "--reason", "下村现场办理",
+                                                         "--due", "2099-12-01 17:00", "--approver", "S002", "--json"], environment: environment)
+        #expect(carried.status == 0, "\(carried.stderr)")
+        let due = (try jsonObject(carried.stdout)["carried_out"] as? [String: Any])?["due"] as? String
+        #expect(due == "2099-12-01T17:00:00+08:00")
+        let stored = try runCommand("/usr/bin/sqlite3", [daemon.stateDirectory + "/registry.sqlite", "SELECT due FROM carry_out"])
+        #expect(stored.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "2099-12-01T09:00:00Z", "storage stays UTC")
+        let events = try jsonObject(try ok(daemon, ["--json", "events"]))["events"] as? [[String: Any]] ?? []
+        #expect(events.allSatisfy { ($0["time"] as? String)?.hasSuffix("+08:00") == true })
+        #expect(events.allSatisfy { ($0["entry"] as? String).map { !$0.contains("+08:00") } ?? true }, "the journal's entries stay UTC")
+    }
+
+    @Test("a filter naming nothing that exists is an error naming the valid values, never an empty book")
+    func typos() async throws {
+        let daemon = try RunningDaemon(name: "typos")
+        try daemon.start()
+        try setUpTownship(daemon)
+        for (arguments, words) in [
+            (["book", "export", "--format", "csv", "--seal", "SEAL-0009"], ["SEAL-0009", "SEAL-0001, SEAL-0002"]),
+            (["book", "export", "--format", "csv", "--township", "YY镇"], ["YY镇", "XX镇"]),
+            (["book", "list", "--seal", "SEAL-0009"], ["SEAL-0009", "SEAL-0001"]),
+            (["report", "stats", "--township", "YY镇"], ["YY镇", "XX镇"]),
+            (["report", "stats", "--user", "S099"], ["S099", "S001"]),
+            (["report", "anomalies", "--matter", "XK-999"], ["XK-999", "XK-001"]),
+            (["request", "list", "--status", "nonsense"], ["nonsense", "pending", "urgent-unresolved"]),
+            (["book", "export", "--format", "csv", "--from", "2026-10-01", "--to", "2026-09-30"], ["2026-10-01", "2026-09-30"]),
+            (["book", "list", "--from", "2026-10-01", "--to", "2026-09-30"], ["2026-10-01", "2026-09-30"]),
+        ] {
+            let result = try daemon.sealctl(arguments)
+            #expect(result.status != 0 && result.stdout.isEmpty, "\(arguments) gave \(result.stdout)")
+            #expect(result.stderr.hasPrefix("error: "), "\(result.stderr)")
+            for word in words { #expect(result.stderr.contains(word), "\(arguments): \(result.stderr)") }
+        }
+    }
+}
