@@ -99,16 +99,16 @@ struct BookCommand: AsyncParsableCommand {
                 """
         )
         @OptionGroup var global: GlobalOptions
-        @Option(help: "csv, xlsx, html or bundle.") var format = "csv"
+        @Option(help: "csv, xlsx, html or bundle.") var format: ExportFormat = .csv
         @Option(help: "Write here instead of stdout.") var out: String?
         @OptionGroup var filter: BookFilterOptions
         @Option(help: "Only seals held under delegations to this township.") var township: String?
-        @Option(help: "zh (default) or en column headers.") var headers: String?
+        @Option(help: "zh (default) or en column headers.") var headers: BookTable.Headers?
 
         func run() async throws {
             try await runReporting {
-                let path = "/v1/book" + query([("format", format), ("township", township), ("headers", headers)] + filter.query)
-                if format == "xlsx", out == nil, isatty(STDOUT_FILENO) == 1 {
+                let path = "/v1/book" + query([("format", format.rawValue), ("township", township), ("headers", headers?.rawValue)] + filter.query)
+                if format == .xlsx, out == nil, isatty(STDOUT_FILENO) == 1 {
                     throw ClientError(code: "bad-argument", message: "an xlsx workbook is binary: write it with --out FILE.xlsx", exitCode: 64)
                 }
                 let output: FileHandle
@@ -271,10 +271,40 @@ struct BookCommand: AsyncParsableCommand {
 /// The filters `book list` and `book export` share.
 struct BookFilterOptions: ParsableArguments {
     @Option(help: "Only this seal.") var seal: String?
-    @Option(help: "From this local date (YYYY-MM-DD).") var from: String?
-    @Option(help: "To this local date, inclusive.") var to: String?
+    @Option(help: "From this local date (YYYY-MM-DD).", transform: DateArgument.parse) var from: DateArgument?
+    @Option(help: "To this local date, inclusive.", transform: DateArgument.parse) var to: DateArgument?
+    @Option(help: "A calendar quarter, e.g. 2026Q3 (instead of --from and --to).", transform: Quarter.parse) var quarter: Quarter?
     @Option(help: "Only this matter code.") var matter: String?
     @Option(help: "Only uses by this staff id (用印人).") var user: String?
 
-    var query: [(String, String?)] { [("seal", seal), ("from", from), ("to", to), ("matter", matter), ("user", user)] }
+    func validate() throws {
+        if quarter != nil && (from != nil || to != nil) { throw ValidationError("give --quarter or --from/--to, not both") }
+        if let from, let to, from.date > to.date { throw ValidationError("--from \(from) is after --to \(to)") }
+    }
+
+    var query: [(String, String?)] {
+        let first = quarter?.first.description ?? from?.description
+        let last = quarter?.last.description ?? to?.description
+        return [("seal", seal), ("from", first), ("to", last), ("matter", matter), ("user", user)]
+    }
+}
+
+/// `2026Q3`: July to September 2026.
+struct Quarter: Sendable {
+    let year: Int
+    let number: Int
+
+    var first: LocalDate { LocalDate(year: year, month: number * 3 - 2, day: 1)! }
+    var last: LocalDate {
+        let month = number * 3
+        return LocalDate(year: year, month: month, day: month == 6 || month == 9 ? 30 : 31)!
+    }
+
+    static func parse(_ text: String) throws -> Quarter {
+        let parts = text.uppercased().split(separator: "Q", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), let number = Int(parts[1]), (1...4).contains(number) else {
+            throw ValidationError("not a quarter: write it as YYYYQn, e.g. 2026Q3")
+        }
+        return Quarter(year: year, number: number)
+    }
 }

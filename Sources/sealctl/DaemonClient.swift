@@ -55,7 +55,7 @@ struct DaemonClient {
         var written = 0
         for try await chunk in response.body {
             observe(chunk)
-            output.write(Data(chunk.readableBytesView))
+            Output.write(Data(chunk.readableBytesView), to: output.fileDescriptor)
             written += chunk.readableBytes
         }
         return (written, response.headers)

@@ -23,10 +23,10 @@ struct DelegationCommand: AsyncParsableCommand {
         @Option(name: .customLong("from"), help: "Delegating department (赋权部门).") var from: String
         @Option(name: .customLong("to"), help: "Delegate township.") var township: String
         @Option(name: .customLong("supervisor"), help: "Supervising department (监管部门).") var supervisor: String
-        @Option(name: .customLong("valid-from"), help: "First day in force, YYYY-MM-DD.") var validFrom: String
-        @Option(name: .customLong("valid-to"), help: "Last day in force, YYYY-MM-DD.") var validTo: String
+        @Option(name: .customLong("valid-from"), help: "First day in force, YYYY-MM-DD.", transform: DateArgument.parse) var validFrom: DateArgument
+        @Option(name: .customLong("valid-to"), help: "Last day in force, YYYY-MM-DD.", transform: DateArgument.parse) var validTo: DateArgument
         @Option(name: .customLong("filing"), help: "Judicial filing number (备案).") var filing: String?
-        @Option(name: .customLong("filed-on"), help: "Filing date, YYYY-MM-DD.") var filedOn: String?
+        @Option(name: .customLong("filed-on"), help: "Filing date, YYYY-MM-DD.", transform: DateArgument.parse) var filedOn: DateArgument?
         @Option(name: .customLong("seal"), help: "Seal id covered (repeat).") var seals: [String]
         @Option(name: .customLong("matter"), help: "CODE=handling|acceptance (repeat).") var matters: [String]
 
@@ -42,11 +42,11 @@ struct DelegationCommand: AsyncParsableCommand {
                 }
                 var body: [String: Any] = [
                     "agreement_number": agreement, "delegating_department": from, "township": township,
-                    "supervising_department": supervisor, "valid_from": validFrom, "valid_to": validTo,
+                    "supervising_department": supervisor, "valid_from": validFrom.description, "valid_to": validTo.description,
                     "seals": seals, "matters": covered,
                 ]
                 if let filing { body["filing_number"] = filing }
-                if let filedOn { body["filed_on"] = filedOn }
+                if let filedOn { body["filed_on"] = filedOn.description }
                 let (d, raw) = try await global.client().call(.POST, "/v1/delegations", json: body)
                 if global.json { return Output.printJSON(raw) }
                 print(d["id"].text)
@@ -58,12 +58,12 @@ struct DelegationCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List delegations.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Only those in force on this date (YYYY-MM-DD).") var at: String?
+        @Option(help: "Only those in force on this date (YYYY-MM-DD).", transform: DateArgument.parse) var at: DateArgument?
         @Option(help: "Only this township.") var township: String?
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/delegations" + query([("at", at), ("township", township)]))
+                let (answer, raw) = try await global.client().call(.GET, "/v1/delegations" + query([("at", at?.description), ("township", township)]))
                 if global.json { return Output.printJSON(raw) }
                 Output.printTable(
                     ["ID", "AGREEMENT", "FROM", "TO", "VALID", "SEALS", "MATTERS", "FILED", "STATUS"],

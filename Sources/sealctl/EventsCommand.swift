@@ -45,9 +45,10 @@ struct EventsCommand: AsyncParsableCommand {
             return [e["seq"].text, e["time"].text, e["kind"].text, e["subject"].text, who, summary(e["payload"])]
         }
         if header {
-            Output.printTable(["SEQ", "TIME (UTC)", "KIND", "SUBJECT", "ACTOR", "DETAILS"], rows)
+            Output.printTable(["SEQ", "TIME", "KIND", "SUBJECT", "ACTOR", "DETAILS"], rows)
         } else {
             for row in rows { print(row.joined(separator: "  ")) }
+            Output.finishStandardOutput()
         }
     }
 

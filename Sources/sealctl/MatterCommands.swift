@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SealCore
 
 struct MatterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,11 +44,11 @@ struct MatterCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List matters.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "administrative or public-service.") var category: String?
+        @Option(help: "administrative (行政权力事项) or public-service (公共服务事项).") var category: Matter.Category?
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/matters" + query([("category", category)]))
+                let (answer, raw) = try await global.client().call(.GET, "/v1/matters" + query([("category", category?.rawValue)]))
                 if global.json { return Output.printJSON(raw) }
                 Output.printTable(
                     ["CODE", "NAME", "CATEGORY", "POWER TYPE", "DELEGATING DEPT", "FLAGS"],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 
 /// Printing for people and for scripts.
 enum Output {
@@ -21,7 +22,32 @@ enum Output {
         guard let value, let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return }
         // Written unbuffered so a pipe reader sees each entry as it arrives.
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        write(data + Data("\n".utf8))
+    }
+
+    /// Writes all of `data` to `fd` (stdout by default). A reader that went away (`sealctl … | head`) ends the
+    /// program quietly with status 0, as a pipe's reader asked: SwiftNIO ignores SIGPIPE process-wide, so without
+    /// this every write after `head` exits would fail with EPIPE (and Foundation's `FileHandle.write` traps on it).
+    static func write(_ data: Data, to fd: CInt = STDOUT_FILENO) {
+        if fd == STDOUT_FILENO { fflush(nil) }
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { exit(0) }
+                    FileHandle.standardError.write(Data("error: output-failed: \(String(cString: strerror(errno)))\n".utf8))
+                    exit(74)
+                }
+                offset += n
+            }
+        }
+    }
+
+    /// Checks, once printing is done, that stdout took everything: a closed pipe ends quietly.
+    static func finishStandardOutput() {
+        if fflush(nil) != 0 && errno == EPIPE { exit(0) }
     }
 
     /// Two columns, labels padded to the longest one.
@@ -30,6 +56,7 @@ enum Output {
         for (label, value) in rows {
             print(label + String(repeating: " ", count: width - displayWidth(label)) + "  " + value)
         }
+        finishStandardOutput()
     }
 
     /// A table with a header row; columns sized to their widest cell (CJK characters count double).
@@ -42,6 +69,7 @@ enum Output {
             }
             print(cells.joined(separator: "  "))
         }
+        finishStandardOutput()
     }
 
     /// Terminal columns a string takes: East Asian wide characters take two.

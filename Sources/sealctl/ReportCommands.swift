@@ -44,7 +44,7 @@ struct ReportCommand: AsyncParsableCommand {
                         }
                     }
                     for row in s["refusals"].array { out += CSVFormat.line(["refusal", row["code"].text, "", row["count"].text, ""]) }
-                    FileHandle.standardOutput.write(Data(out.utf8))
+                    Output.write(Data(out.utf8))
                 case .table:
                     print("期间 period  \(periodText(report["period"]))")
                     print("用印 uses \(s["uses"].text) · 用印数 impressions \(s["impressions"].text)\n")
@@ -95,7 +95,7 @@ struct ReportCommand: AsyncParsableCommand {
                                                    e["seal"].text, e["detail"].text])
                         }
                     }
-                    FileHandle.standardOutput.write(Data(out.utf8))
+                    Output.write(Data(out.utf8))
                 case .table:
                     let settings = report["settings"]
                     print("期间 period  \(periodText(report["period"]))")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import SealCore
 
 struct RequestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,17 +24,19 @@ struct RequestCommand: AsyncParsableCommand {
         @Option(help: "Seal id.") var seal: String
         @Option(help: "Matter code.") var matter: String
         @Option(name: .customLong("case"), help: "Case number (办件编号).") var caseNumber: String
-        @Option(help: "acceptance, decision or other.") var purpose: String
+        @Option(help: "acceptance, decision or other.") var purpose: UseRequest.Purpose
         @Option(help: "Reason (事由).") var reason: String
-        @Option(help: "Number of impressions (用印数).") var count: Int
+        @Option(parsing: .unconditional, help: "Number of impressions (用印数).") var count: Int
         @Option(help: "The document to be stamped: its SHA-256 is recorded.") var document: String?
         @Option(help: "The document's SHA-256 (hex) instead of the file.") var digest: String?
         @Flag(help: "Urgent use (紧急用印): may be used before approval.") var urgent = false
 
+        func validate() throws { try checkCount(count) }
+
         func run() async throws {
             try await runReporting {
                 var body: [String: Any] = [
-                    "seal": seal, "matter": matter, "case_number": caseNumber, "purpose": purpose, "reason": reason,
+                    "seal": seal, "matter": matter, "case_number": caseNumber, "purpose": purpose.rawValue, "reason": reason,
                     "count": count, "urgent": urgent,
                 ]
                 if let document {
@@ -58,8 +61,10 @@ struct RequestCommand: AsyncParsableCommand {
         )
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
-        @Option(help: "Approve fewer impressions than requested.") var count: Int?
+        @Option(parsing: .unconditional, help: "Approve fewer impressions than requested.") var count: Int?
         @Option(help: "Valid until this time.") var until: String?
+
+        func validate() throws { try checkCount(count) }
 
         func run() async throws {
             try await runReporting {
@@ -107,12 +112,12 @@ struct RequestCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List requests, newest first.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "pending, approved, denied, cancelled, exhausted, expired or urgent-unresolved.") var status: String?
+        @Option(help: "pending, approved, denied, cancelled, exhausted, expired or urgent-unresolved.") var status: RequestState?
         @Flag(help: "Only your own requests.") var mine = false
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/requests" + query([("status", status), ("mine", mine ? "true" : nil)]))
+                let (answer, raw) = try await global.client().call(.GET, "/v1/requests" + query([("status", status?.rawValue), ("mine", mine ? "true" : nil)]))
                 if global.json { return Output.printJSON(raw) }
                 Output.printTable(["ID", "SEAL", "MATTER", "CASE", "REQUESTER", "COUNT", "USED", "STATE", "URGENT"], answer["requests"].array.map { v in
                     let r = v["request"]
@@ -167,8 +172,10 @@ struct UseCommand: AsyncParsableCommand {
         )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Request id.") var request: String
-        @Option(help: "Impressions made (用印数).") var count: Int
+        @Option(parsing: .unconditional, help: "Impressions made (用印数).") var count: Int
         @Option(help: "A note for the book.") var note: String?
+
+        func validate() throws { try checkCount(count) }
 
         func run() async throws {
             try await runReporting {
@@ -196,9 +203,11 @@ struct UseCommand: AsyncParsableCommand {
         @Argument(help: "Request id.") var request: String
         @Option(help: "The document being sealed: its SHA-256 is signed.") var document: String?
         @Option(help: "The document's SHA-256 (hex) instead of the file, for tools.") var digest: String?
-        @Option(help: "Impressions (用印数).") var count = 1
+        @Option(parsing: .unconditional, help: "Impressions (用印数).") var count = 1
         @Option(help: "A note for the book.") var note: String?
         @Option(help: "Write statement.json, signature.der and certificate.pem into this directory.") var saveDir: String?
+
+        func validate() throws { try checkCount(count) }
 
         func run() async throws {
             try await runReporting {
@@ -234,8 +243,10 @@ struct UseCommand: AsyncParsableCommand {
         )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Use id.") var id: String
-        @Option(help: "The right count.") var count: Int
+        @Option(parsing: .unconditional, help: "The right count (0 when nothing was stamped).") var count: Int
         @Option(help: "Why.") var reason: String
+
+        func validate() throws { try checkCount(count, minimum: 0) }
 
         func run() async throws {
             try await runReporting {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SealCore
 
 struct SealCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +16,8 @@ struct SealCommand: AsyncParsableCommand {
         )
         @OptionGroup var global: GlobalOptions
         @Option(help: "Name as engraved, e.g. XX镇人民政府行政审批委托专用章.") var name: String
-        @Option(help: "delegated-approval, business, approval-service, official-no2 or other.") var kind: String
-        @Option(help: "physical or electronic.") var medium: String
+        @Option(help: "delegated-approval, business, approval-service, official-no2 or other.") var kind: Seal.Kind
+        @Option(help: "physical or electronic.") var medium: Seal.Medium
         @Option(help: "County department that engraved or delegated it.") var owner: String
         @Option(help: "Township organisation holding it.") var holder: String
         @Option(help: "Staff id of the custodian.") var custodian: String
@@ -24,7 +25,7 @@ struct SealCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let (seal, raw) = try await global.client().call(.POST, "/v1/seals", json: [
-                    "name": name, "kind": kind, "medium": medium, "owner": owner, "holder": holder, "custodian": custodian,
+                    "name": name, "kind": kind.rawValue, "medium": medium.rawValue, "owner": owner, "holder": holder, "custodian": custodian,
                 ])
                 if global.json { return Output.printJSON(raw) }
                 print(seal["id"].text)
@@ -67,11 +68,11 @@ struct SealCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List seals.")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "registered, active, suspended, lost, revoked or destroyed.") var status: String?
+        @Option(help: "registered, active, suspended, lost, revoked or destroyed.") var status: Seal.Status?
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/seals" + query([("status", status)]))
+                let (answer, raw) = try await global.client().call(.GET, "/v1/seals" + query([("status", status?.rawValue)]))
                 if global.json { return Output.printJSON(raw) }
                 Output.printTable(
                     ["ID", "NAME", "KIND", "MEDIUM", "STATUS", "CUSTODIAN"],

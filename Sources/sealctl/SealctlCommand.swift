@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `sealctl`: the command-line client of sealkeeperd.
 @main
@@ -21,4 +22,22 @@ struct SealctlCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+
+    /// Usage errors in the documented form, `error: bad-argument: message` with status 64, naming the flag and, for
+    /// a closed set of values, the valid ones; help, version and every other outcome as ArgumentParser does them.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data("error: bad-argument: \(message(for: error))\n  (see sealctl … --help)\n".utf8))
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        Output.finishStandardOutput()
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SealCore
 
 struct StaffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,12 +16,12 @@ struct StaffCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Staff id: letters, digits, '-' or '_'.") var id: String
         @Option(help: "Full name.") var name: String
-        @Option(name: .customLong("role"), help: "admin, clerk, approver or inspector (repeat for several).") var roles: [String]
+        @Option(name: .customLong("role"), help: "admin, clerk, approver or inspector (repeat for several).") var roles: [Role]
         @Option(name: .customLong("unix-user"), help: "Unix user who acts as this staff member directly.") var unixUser: String?
 
         func run() async throws {
             try await runReporting {
-                var body: [String: Any] = ["id": id, "name": name, "roles": roles]
+                var body: [String: Any] = ["id": id, "name": name, "roles": roles.map(\.rawValue)]
                 if let unixUser { body["unix_user"] = unixUser }
                 let (staff, raw) = try await global.client().call(.POST, "/v1/staff", json: body)
                 if global.json { return Output.printJSON(raw) }
