@@ -7,13 +7,34 @@ public struct Matter: Sendable, Equatable, Codable {
         case publicService = "public-service"
     }
 
-    /// 权力类型 of an administrative matter.
+    /// 权力类型 of an administrative matter: the national classification of administrative powers.
     public enum PowerType: String, Sendable, Codable, CaseIterable {
         case licensing = "行政许可"
         case penalty = "行政处罚"
-        case confirmation = "行政确认"
+        case coercion = "行政强制"
+        case levy = "行政征收"
         case benefit = "行政给付"
-        case other = "其他"
+        case inspection = "行政检查"
+        case confirmation = "行政确认"
+        case reward = "行政奖励"
+        case adjudication = "行政裁决"
+        case other = "其他行政权力"
+
+        /// English names, as the API and English catalogues may write them.
+        public var englishName: String {
+            switch self {
+            case .licensing: "licensing"
+            case .penalty: "penalty"
+            case .coercion: "coercion"
+            case .levy: "levy"
+            case .benefit: "benefit"
+            case .inspection: "inspection"
+            case .confirmation: "confirmation"
+            case .reward: "reward"
+            case .adjudication: "adjudication"
+            case .other: "other"
+            }
+        }
     }
 
     public var code: String

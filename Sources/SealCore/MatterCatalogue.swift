@@ -61,11 +61,14 @@ public enum MatterCatalogue {
                 index[column] = i
             }
         }
-        let missing = Column.allCases.filter { index[$0] == nil && $0 != .powerType }
+        // 事项类别 may be absent when 权力类型 says it (the national classification does); one of them must be there.
+        var missing = Column.allCases.filter { index[$0] == nil && $0 != .powerType && $0 != .category }
+        if index[.category] == nil && index[.powerType] == nil { missing.insert(.category, at: 2) }
         if !missing.isEmpty {
             return Parsed(matters: [], errors: [.init(
                 line: header.line,
                 reason: "missing columns: " + missing.map { "\($0.chinese) (\($0.rawValue))" }.joined(separator: ", ")
+                    + (missing.contains(.category) ? " (or 权力类型 (power_type))" : "")
             )])
         }
         var matters: [Matter] = []
@@ -77,24 +80,20 @@ public enum MatterCatalogue {
                 return record.fields[i].trimmingCharacters(in: .whitespaces)
             }
             var problems: [String] = []
+            for column in Column.allCases {
+                if let problem = FieldLimits.problem(field: column.rawValue, value: field(column)) { problems.append("\(column.chinese): \(problem)") }
+            }
             let code = field(.code)
             if code.isEmpty { problems.append("missing code 事项编码") }
             else if !Identifier.isValid(code, maxLength: 64) { problems.append("code \"\(code)\" may hold only letters, digits, '-' and '_'") }
             else if let first = seen[code] { problems.append("duplicate code \(code) (first on line \(first))") }
             let name = field(.name)
             if name.isEmpty { problems.append("missing name 事项名称") }
-            let category = parseCategory(field(.category))
-            if category == nil { problems.append("category \"\(field(.category))\" is not 行政权力事项/administrative or 公共服务事项/public-service") }
+            var category: Matter.Category?
             var powerType: Matter.PowerType?
-            let powerText = field(.powerType)
-            if !powerText.isEmpty {
-                powerType = parsePowerType(powerText)
-                if powerType == nil { problems.append("power type \"\(powerText)\" is not one of 行政许可, 行政处罚, 行政确认, 行政给付, 其他") }
-            } else if category == .administrative {
-                problems.append("an administrative matter needs a power type 权力类型")
-            }
-            if category == .publicService && powerType != nil {
-                problems.append("a public-service matter has no power type")
+            switch classify(category: field(.category), type: field(.powerType)) {
+            case .success(let kind): (category, powerType) = kind
+            case .failure(let problem): problems.append(problem.reason)
             }
             let delegating = field(.delegatingDepartment)
             if delegating.isEmpty { problems.append("missing delegating department 赋权部门") }
@@ -118,24 +117,66 @@ public enum MatterCatalogue {
         return Parsed(matters: matters, errors: errors)
     }
 
+    struct Problem: Error {
+        var reason: String
+    }
+
+    /// 事项类别 and 权力类型 together: the category is inferred from the type when blank, and only a true
+    /// contradiction (a public-service matter with a power type, an administrative one without) is refused.
+    static func classify(category categoryText: String, type typeText: String) -> Result<(Matter.Category, Matter.PowerType?), Problem> {
+        var category: Matter.Category?
+        if !categoryText.isEmpty {
+            category = parseCategory(categoryText)
+            if category == nil {
+                return .failure(Problem(reason: "category \"\(categoryText)\" is not 行政权力事项/administrative or 公共服务事项/public-service"))
+            }
+        }
+        var powerType: Matter.PowerType?
+        var typeSaysService = false
+        if !typeText.isEmpty {
+            if let service = parseCategory(typeText), service == .publicService {
+                typeSaysService = true
+            } else if let type = parsePowerType(typeText) {
+                powerType = type
+            } else {
+                let valid = Matter.PowerType.allCases.map(\.rawValue).joined(separator: ", ")
+                return .failure(Problem(reason: "power type \"\(typeText)\" is not one of \(valid), or 公共服务"))
+            }
+        }
+        switch (category, powerType, typeSaysService) {
+        case (nil, nil, false):
+            return .failure(Problem(reason: "neither a category 事项类别 nor a power type 权力类型"))
+        case (nil, let type?, _), (.administrative, let type?, _):
+            return .success((.administrative, type))
+        case (nil, nil, true), (.publicService, nil, _):
+            return .success((.publicService, nil))
+        case (.administrative, nil, true):
+            return .failure(Problem(reason: "category 行政权力事项 contradicts the power type \"\(typeText)\""))
+        case (.administrative, nil, false):
+            return .failure(Problem(reason: "an administrative matter needs a power type 权力类型"))
+        case (.publicService, let type?, _):
+            return .failure(Problem(reason: "a public-service matter has no power type, but this one says \(type.rawValue)"))
+        }
+    }
+
     static func parseCategory(_ text: String) -> Matter.Category? {
         switch text.lowercased() {
-        case "行政权力事项", "administrative": .administrative
-        case "公共服务事项", "public-service", "public_service": .publicService
+        case "行政权力事项", "行政权力", "administrative": .administrative
+        case "公共服务事项", "公共服务", "公共服务类", "public-service", "public_service", "public service": .publicService
         default: nil
         }
     }
 
+    /// The national types by their full names, their usual short forms (许可, 处罚), with 类/事项 after them, or in
+    /// English.
     static func parsePowerType(_ text: String) -> Matter.PowerType? {
-        if let t = Matter.PowerType(rawValue: text) { return t }
-        switch text.lowercased() {
-        case "licensing": return .licensing
-        case "penalty": return .penalty
-        case "confirmation": return .confirmation
-        case "benefit": return .benefit
-        case "other": return .other
-        default: return nil
+        var name = text.trimmingCharacters(in: .whitespaces)
+        for suffix in ["事项", "类"] where name.hasSuffix(suffix) && name.count > suffix.count { name.removeLast(suffix.count) }
+        if name == "其他" || name == "其他权力" || name == "其它" || name == "其它行政权力" { return .other }
+        for type in Matter.PowerType.allCases {
+            if name == type.rawValue || name.lowercased() == type.englishName || "行政" + name == type.rawValue { return type }
         }
+        return nil
     }
 
     static func parseFlag(_ text: String) -> Bool? {

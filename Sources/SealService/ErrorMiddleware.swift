@@ -37,7 +37,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let refusal as CatalogueRefusal {
             let body = APIErrorBody(error: .init(
                 code: SealError.Code.invalidCatalogue.rawValue,
-                message: "\(refusal.errors.count) invalid line(s); nothing was imported (sealctl matter import --skip-invalid, or skip_invalid=true in the API, imports the good rows)",
+                message: "\(refusal.errors.count) invalid line(s)\(refusal.encoding == "gb18030" ? " (the file was read as GB18030)" : ""); nothing was imported (sealctl matter import --skip-invalid, or skip_invalid=true in the API, imports the good rows)",
                 lines: refusal.errors
             ))
             return Self.response(status: .unprocessableContent, body: body)

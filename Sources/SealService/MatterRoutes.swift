@@ -8,12 +8,22 @@ struct MatterRoutes {
     let register: Register
 
     func register(on router: Router<SealRequestContext>) {
-        // The body is the catalogue CSV itself (text/csv, UTF-8).
+        // The body is the catalogue CSV itself: text/csv in the declared charset (utf-8 or gb18030), or detected.
         router.post("/v1/matters/import") { request, context in
             let caller = try context.caller(requiring: .admin)
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-            guard let text = String(validating: buffer.readableBytesView, as: UTF8.self) else {
-                throw SealError(.invalidCatalogue, .badRequest, "the catalogue is not UTF-8 text")
+            var declared: CatalogueText.Encoding?
+            if let charset = request.headers[.contentType].flatMap(Self.charset) {
+                guard let encoding = CatalogueText.Encoding(charset: charset) else {
+                    throw SealError(.invalidCatalogue, .badRequest, "charset \"\(charset)\" is not supported; send utf-8 or gb18030")
+                }
+                declared = encoding
+            }
+            guard let text = CatalogueText.decode(Array(buffer.readableBytesView), declared: declared) else {
+                throw SealError(
+                    .invalidCatalogue, .badRequest,
+                    declared.map { "the catalogue is not \($0.rawValue) text" } ?? "the catalogue is neither UTF-8 nor GB18030 text (save it from Excel or WPS as CSV UTF-8)"
+                )
             }
             return try await register.importMatters(csv: text, skipInvalid: try request.queryBool("skip_invalid"), actor: caller.journalActor)
         }
@@ -28,6 +38,17 @@ struct MatterRoutes {
             guard let matter = try await register.matter(code: code) else { throw SealError(.unknownMatter, .notFound, "no matter \(code)") }
             return matter
         }
+    }
+}
+
+extension MatterRoutes {
+    /// The `charset` parameter of a Content-Type.
+    static func charset(_ contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "charset" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        return nil
     }
 }
 

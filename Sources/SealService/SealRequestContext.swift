@@ -38,10 +38,29 @@ public struct SealRequestDecoder: RequestDecoder {
         -> T
     {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let value: T
         do {
-            return try APIJSON.decoder.decode(T.self, from: buffer)
+            value = try APIJSON.decoder.decode(T.self, from: buffer)
         } catch let error as DecodingError {
             throw SealError(.badRequest, .badRequest, "malformed JSON body: \(DecodingErrorDescription(error))")
+        }
+        // Every text field within its limit and on one line (FieldLimits), whichever route it is for.
+        if let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) {
+            try Self.checkText(object, field: "")
+        }
+        return value
+    }
+
+    static func checkText(_ value: Any, field: String) throws {
+        switch value {
+        case let text as String:
+            if let problem = FieldLimits.problem(field: field, value: text) { throw SealError(.invalidField, .badRequest, problem) }
+        case let list as [Any]:
+            for item in list { try checkText(item, field: field) }
+        case let object as [String: Any]:
+            for (key, item) in object { try checkText(item, field: key) }
+        default:
+            break
         }
     }
 }

@@ -10,6 +10,9 @@ public struct MatterImportResult: Sendable, Codable, Equatable {
     public var unchanged: Int
     public var skipped: Int
     public var errors: [MatterCatalogue.RowError]
+    /// How the file was read: `utf-8` or `gb18030`, and whether that was detected or declared.
+    public var encoding: String
+    public var encodingDetected: Bool
 }
 
 extension Matter {
@@ -26,13 +29,16 @@ extension Matter {
 extension Register {
     /// Imports a catalogue, upserting by code: `matter.added` / `matter.updated` per changed row. Any bad row
     /// refuses the whole file (`invalid-catalogue`, with every bad line) unless `skipInvalid`.
-    public func importMatters(csv: String, skipInvalid: Bool, actor: JournalActor) async throws -> MatterImportResult {
-        let parsed = MatterCatalogue.parse(csv)
+    public func importMatters(csv: CatalogueText.Decoded, skipInvalid: Bool, actor: JournalActor) async throws -> MatterImportResult {
+        let parsed = MatterCatalogue.parse(csv.text)
         if !parsed.errors.isEmpty && (!skipInvalid || parsed.matters.isEmpty) {
-            throw CatalogueRefusal(errors: parsed.errors)
+            throw CatalogueRefusal(errors: parsed.errors, encoding: csv.encoding.rawValue, encodingDetected: csv.detected)
         }
         return try await writer.write(actor: actor) { db, _ in
-            var result = MatterImportResult(imported: 0, updated: 0, unchanged: 0, skipped: parsed.errors.count, errors: parsed.errors)
+            var result = MatterImportResult(
+                imported: 0, updated: 0, unchanged: 0, skipped: parsed.errors.count, errors: parsed.errors, encoding: csv.encoding.rawValue,
+                encodingDetected: csv.detected
+            )
             var records: [JournalRecord] = []
             for matter in parsed.matters {
                 let existing = try Row.fetchOne(db, sql: "SELECT * FROM matter WHERE code = ?", arguments: [matter.code]).map(Matter.init(row:))
@@ -83,4 +89,7 @@ extension Register {
 /// A catalogue refused as a whole: every bad line with its reason.
 public struct CatalogueRefusal: Error, Sendable {
     public var errors: [MatterCatalogue.RowError]
+    /// How the file was read: `utf-8` or `gb18030`, and whether that was detected or declared.
+    public var encoding: String
+    public var encodingDetected: Bool
 }

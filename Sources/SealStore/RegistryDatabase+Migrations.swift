@@ -188,6 +188,8 @@ extension RegistryDatabase {
                   FROM use_record u WHERE u.request_id = use_request.id);
                 UPDATE use_request SET status = 'exhausted' WHERE status = 'approved' AND made >= approved_count;
                 """)
+            // 权力类型 follows the national classification, whose last type is 其他行政权力.
+            try db.execute(sql: "UPDATE matter SET power_type = '其他行政权力' WHERE power_type = '其他'")
         }
         return migrator
     }

@@ -59,3 +59,5 @@ extension BookTable.Headers: ExpressibleByArgument {}
 enum ExportFormat: String, CaseIterable, ExpressibleByArgument {
     case csv, xlsx, html, bundle
 }
+
+extension CatalogueText.Encoding: ExpressibleByArgument {}

@@ -15,13 +15,16 @@ struct MatterCommand: AsyncParsableCommand {
                 Columns by header, in any order, Chinese or English: 事项编码/code, 事项名称/name, 事项类别/category \
                 (行政权力事项 or 公共服务事项), 权力类型/power_type, 赋权部门/delegating_department, \
                 监管部门/supervising_department, 跨乡镇/cross_township, 法定不得委托/non_delegable (是/否, yes/no, \
-                true/false). UTF-8 with or without BOM, CRLF or LF. Any bad row: nothing is imported and every bad line \
+                true/false); 事项类别 may be left blank or out when 权力类型 gives the national type (行政许可, 行政处罚, 行政强制, \
+                行政征收, 行政给付, 行政检查, 行政确认, 行政奖励, 行政裁决, 其他行政权力; or 公共服务). UTF-8 with or without BOM, or \
+                GB18030/GBK as Excel and WPS save it on Chinese Windows (detected; --encoding to say so), CRLF or LF. Any bad row: nothing is imported and every bad line \
                 is listed, unless --skip-invalid.
                 """
         )
         @OptionGroup var global: GlobalOptions
         @Argument(help: "The catalogue CSV file.") var file: String
         @Flag(name: .customLong("skip-invalid"), help: "Import the good rows and report the bad ones.") var skipInvalid = false
+        @Option(help: "utf-8 or gb18030 (GBK): the file's encoding, when detection is not wanted.") var encoding: CatalogueText.Encoding?
 
         func run() async throws {
             try await runReporting {
@@ -30,9 +33,13 @@ struct MatterCommand: AsyncParsableCommand {
                 }
                 let (r, raw) = try await global.client().call(
                     .POST, "/v1/matters/import" + query([("skip_invalid", skipInvalid ? "true" : nil)]),
-                    contentType: "text/csv; charset=utf-8", raw: data
+                    contentType: "text/csv" + (encoding.map { "; charset=\($0.rawValue)" } ?? ""), raw: data
                 )
                 if global.json { return Output.printJSON(raw) }
+                if r["encoding"].text == "gb18030" {
+                    let how = r["encoding_detected"].bool == true ? "the file is not UTF-8; read as GB18030 (GBK), as Excel and WPS save CSV on Chinese Windows" : "read as GB18030"
+                    FileHandle.standardError.write(Data("encoding: \(how)\n".utf8))
+                }
                 print("imported \(r["imported"].text) new, updated \(r["updated"].text), unchanged \(r["unchanged"].text), skipped \(r["skipped"].text)")
                 for line in r["errors"].array {
                     FileHandle.standardError.write(Data("skipped line \(line["line"].text): \(line["reason"].text)\n".utf8))

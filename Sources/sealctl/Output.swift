@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import SealCore
 
 /// Printing for people and for scripts.
 enum Output {
@@ -50,8 +51,20 @@ enum Output {
         if fflush(nil) != 0 && errno == EPIPE { exit(0) }
     }
 
+    /// Text as a terminal may show it: control characters (an ANSI escape, a carriage return that would overwrite
+    /// the line) are written as visible `\u{1B}` escapes, never sent raw.
+    static func safe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: FieldLimits.isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if FieldLimits.isControl(scalar) { out += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}" } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
     /// Two columns, labels padded to the longest one.
     static func printFields(_ rows: [(String, String)]) {
+        let rows = rows.map { (safe($0.0), safe($0.1)) }
         let width = rows.map { displayWidth($0.0) }.max() ?? 0
         for (label, value) in rows {
             print(label + String(repeating: " ", count: width - displayWidth(label)) + "  " + value)
@@ -61,7 +74,7 @@ enum Output {
 
     /// A table with a header row; columns sized to their widest cell (CJK characters count double).
     static func printTable(_ header: [String], _ rows: [[String]]) {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map(safe) }
         let widths = header.indices.map { column in all.map { displayWidth($0[column]) }.max() ?? 0 }
         for row in all {
             let cells = row.enumerated().map { index, cell in
