@@ -63,7 +63,7 @@ public enum MatterCatalogue {
         }
         // 事项类别 may be absent when 权力类型 says it (the national classification does); one of them must be there.
         var missing = Column.allCases.filter { index[$0] == nil && $0 != .powerType && $0 != .category }
-        if index[.category] == nil && index[.powerType] == nil { missing.insert(.category, at: 2) }
+        if index[.category] == nil && index[.powerType] == nil { missing.append(.category) }
         if !missing.isEmpty {
             return Parsed(matters: [], errors: [.init(
                 line: header.line,
@@ -77,7 +77,10 @@ public enum MatterCatalogue {
         for record in records.dropFirst() {
             func field(_ column: Column) -> String {
                 guard let i = index[column], i < record.fields.count else { return "" }
-                return record.fields[i].trimmingCharacters(in: .whitespaces)
+                // A cell broken over lines in Excel (Alt+Enter) is one line of a form here: breaks become spaces.
+                let text = record.fields[i].split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" || $0 == "\t" })
+                    .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+                return text.trimmingCharacters(in: .whitespaces)
             }
             var problems: [String] = []
             for column in Column.allCases {

@@ -139,3 +139,90 @@ struct BookCorrectnessTests {
         }
     }
 }
+
+@Suite("Input a person really has, and errors in the words they typed, on a real daemon")
+struct EverydayInputTests {
+    @Test("a GB18030 catalogue with the national 权力类型 and no 事项类别 imports, saying what was assumed")
+    func gb18030Catalogue() async throws {
+        let daemon = try RunningDaemon(name: "gb18030")
+        try daemon.start()
+        let text = """
+            事项编码,事项名称,权力类型,赋权部门,监管部门,跨乡镇,法定不得委托\r
+            XK-101,个体工商户登记,行政许可,县行政审批服务局,县市场监督管理局,否,否\r
+            JC-101,农药经营检查,行政检查,县农业农村局,县农业农村局,否,否\r
+            GG-101,城乡居民基本养老保险参保登记,公共服务,县人社局,县人社局,否,否\r
+
+            """
+        let file = daemon.directory.appendingPathComponent("事项目录.csv")
+        try #require(text.data(using: String.Encoding(rawValue: 0x8000_0632))).write(to: file)
+        let imported = try daemon.sealctl(["matter", "import", file.path])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains("imported 3 new") && imported.stderr.contains("GB18030"), "\(imported.stdout) \(imported.stderr)")
+        let matters = try jsonObject(try ok(daemon, ["--json", "matter", "list"]))["matters"] as? [[String: Any]] ?? []
+        #expect(matters.first { $0["code"] as? String == "JC-101" }?["power_type"] as? String == "行政检查")
+        #expect(matters.first { $0["code"] as? String == "GG-101" }?["category"] as? String == "public-service")
+        #expect(try ok(daemon, ["matter", "list", "--category", "公共服务事项"]).contains("GG-101"), "the catalogue's own words filter")
+        // Declared UTF-8 but GB18030 bytes: refused, naming the encoding.
+        let declared = try daemon.sealctl(["matter", "import", "--encoding", "utf-8", file.path])
+        #expect(declared.status == 1 && declared.stderr.contains("not utf-8"), "\(declared.stderr)")
+    }
+
+    @Test("text past its limit or holding control characters is refused; sealctl never prints them raw")
+    func textLimits() async throws {
+        let daemon = try RunningDaemon(name: "text-limits")
+        try daemon.start()
+        try setUpTownship(daemon)
+        let base = ["--as", "S003", "request", "create", "--seal", "SEAL-0001", "--matter", "XK-001", "--case", "2026-XK-1", "--purpose", "decision", "--count", "1"]
+        let huge = try daemon.sealctl(base + ["--reason", String(repeating: "x", count: 100_000)])
+        #expect(huge.status == 1 && huge.stderr.hasPrefix("error: invalid-field: reason is 100000 characters long; at most 200"), "\(huge.stderr.prefix(200))")
+        let escape = try daemon.sealctl(base + ["--reason", "盖章\u{1B}[2J\u{1B}[31m"])
+        #expect(escape.status == 1 && escape.stderr.contains("U+001B"), "\(escape.stderr)")
+        let note = try daemon.curl("/v1/staff", method: "POST", body: #"{"id":"S009","name":"张\r三","roles":["clerk"]}"#)
+        #expect(note.status == 400 && note.body.contains("invalid-field"))
+        #expect(try daemon.sealctl(["book", "list"]).stdout.contains("\u{1B}") == false)
+    }
+
+    @Test("a closed pipe ends sealctl quietly")
+    func brokenPipe() async throws {
+        let daemon = try RunningDaemon(name: "epipe")
+        try daemon.start()
+        try setUpTownship(daemon)
+        // Enough journal and book for several pipe buffers.
+        for i in 0..<30 {
+            let id = try ok(daemon, ["--as", "S003", "request", "create", "--seal", "SEAL-0001", "--matter", "XK-001", "--case", "2026-XK-\(i)",
+                                     "--purpose", "decision", "--reason", String(repeating: "个体工商户设立登记决定书", count: 16), "--count", "50"])
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            try ok(daemon, ["--as", "S002", "request", "approve", id])
+            for _ in 0..<10 { try ok(daemon, ["--as", "S001", "use", "record", id, "--count", "5"]) }
+        }
+        for command in ["book export --format csv", "book export --format html", "report anomalies --format csv", "--json events", "events", "book list"] {
+            let shell = try runCommand("/bin/bash", ["-c", "set -o pipefail; '\(Binaries.sealctl)' --socket '\(daemon.socketPath)' \(command) | head -c 100 > /dev/null"])
+            #expect(shell.status == 0, "\(command): exit \(shell.status)")
+            #expect(shell.stderr.isEmpty, "\(command): \(shell.stderr.prefix(300))")
+        }
+    }
+
+    @Test("usage errors name the flag the person typed and the valid values, in the error: CODE: message form")
+    func usageErrors() async throws {
+        let daemon = try RunningDaemon(name: "usage-errors")
+        try daemon.start()
+        for (arguments, words) in [
+            (["staff", "add", "S1", "--name", "甲", "--role", "boss"], ["--role", "boss", "admin", "clerk", "approver", "inspector"]),
+            (["delegation", "add", "--agreement", "a", "--from", "b", "--to", "c", "--supervisor", "d", "--valid-from", "2026/01/01",
+              "--valid-to", "2026-12-31", "--seal", "S", "--matter", "X=handling"], ["--valid-from", "2026/01/01", "YYYY-MM-DD"]),
+            (["request", "create", "--seal", "S", "--matter", "M", "--case", "c", "--purpose", "decision", "--reason", "r", "--count", "-1"], ["--count", "-1", "at least 1"]),
+            (["request", "list", "--status", "nonsense"], ["--status", "nonsense", "urgent-unresolved"]),
+            (["seal", "add", "--name", "n", "--kind", "round", "--medium", "physical", "--owner", "o", "--holder", "h", "--custodian", "S1"], ["--kind", "delegated-approval"]),
+            (["book", "export", "--format", "pdf"], ["--format", "pdf", "xlsx"]),
+            (["book", "list", "--from", "2026-10-01", "--to", "2026-09-30"], ["--from", "after"]),
+            (["book", "list", "--quarter", "2026Q5"], ["--quarter", "YYYYQn"]),
+        ] {
+            let result = try daemon.sealctl(arguments)
+            #expect(result.status == 64, "\(arguments): \(result.status)")
+            #expect(result.stderr.hasPrefix("error: bad-argument: "), "\(result.stderr)")
+            for word in words { #expect(result.stderr.contains(word), "\(arguments): \(result.stderr)") }
+        }
+        let refused = try daemon.sealctl(["matter", "import", RegistryScenarioTests.catalogue + ".missing"])
+        #expect(refused.status == 66 && refused.stderr.hasPrefix("error: file-unreadable: "))
+    }
+}
