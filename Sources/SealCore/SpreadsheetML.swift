@@ -29,7 +29,7 @@ public enum SpreadsheetML {
     static let mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     static let relationshipNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-    public static func contentTypes(sheets: Int) -> String {
+    public static func contentTypes(sheets: Int, charts: Int = 0) -> String {
         var xml = declaration + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
         xml += #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
         xml += #"<Default Extension="xml" ContentType="application/xml"/>"#
@@ -37,6 +37,10 @@ public enum SpreadsheetML {
         xml += #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
         for i in 1...max(sheets, 1) {
             xml += #"<Override PartName="/\#(worksheetPath(i))" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
+        }
+        for i in stride(from: 1, through: charts, by: 1) {
+            xml += #"<Override PartName="/xl/drawings/drawing\#(i).xml" ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/>"#
+            xml += #"<Override PartName="/xl/charts/chart\#(i).xml" ContentType="application/vnd.openxmlformats-officedocument.drawingml.chart+xml"/>"#
         }
         return xml + "</Types>"
     }
@@ -46,12 +50,30 @@ public enum SpreadsheetML {
         + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>"#
         + "</Relationships>"
 
-    public static func workbook(sheetNames: [String]) -> String {
+    /// The workbook: its sheets, and for each sheet with an autofilter the hidden name Excel keeps its range in.
+    public static func workbook(sheetNames: [String], filters: [Int: String] = [:]) -> String {
         var xml = declaration + #"<workbook xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)"><sheets>"#
         for (i, name) in sheetNames.enumerated() {
             xml += #"<sheet name="\#(escape(name))" sheetId="\#(i + 1)" r:id="rId\#(i + 1)"/>"#
         }
-        return xml + "</sheets></workbook>"
+        xml += "</sheets>"
+        if !filters.isEmpty {
+            xml += "<definedNames>"
+            for (index, range) in filters.sorted(by: { $0.key < $1.key }) {
+                xml += #"<definedName name="_xlnm._FilterDatabase" localSheetId="\#(index)" hidden="1">\#(escape(reference(sheetNames[index], range)))</definedName>"#
+            }
+            xml += "</definedNames>"
+        }
+        return xml + "</workbook>"
+    }
+
+    /// `'Sheet name'!$A$1:$P$9` for a range `A1:P9`.
+    public static func reference(_ sheet: String, _ range: String) -> String {
+        let absolute = range.split(separator: ":").map { cell -> String in
+            let letters = cell.prefix { $0.isLetter }
+            return "$\(letters)$\(cell.dropFirst(letters.count))"
+        }.joined(separator: ":")
+        return "'" + sheet.replacingOccurrences(of: "'", with: "''") + "'!" + absolute
     }
 
     public static func workbookRelationships(sheets: Int) -> String {
@@ -80,11 +102,13 @@ public enum SpreadsheetML {
         + #"<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>"#
         + "</styleSheet>"
 
-    /// A worksheet's opening: the frozen first row, column widths, and the header row (row 1).
-    public static func worksheetStart(widths: [Double], header: [String]) -> String {
+    /// A worksheet's opening: the frozen first row (unless `frozen` is false), column widths, and the header row (row 1).
+    public static func worksheetStart(widths: [Double], header: [String], frozen: Bool = true) -> String {
         var xml = declaration + #"<worksheet xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)">"#
-        xml += #"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
-        xml += #"<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>"#
+        if frozen {
+            xml += #"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+            xml += #"<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>"#
+        }
         xml += #"<sheetFormatPr defaultRowHeight="15"/><cols>"#
         for (i, width) in widths.enumerated() {
             xml += #"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(width)" customWidth="1"/>"#
@@ -94,6 +118,84 @@ public enum SpreadsheetML {
     }
 
     public static let worksheetEnd = "</sheetData></worksheet>"
+
+    /// A worksheet's end with an autofilter on `filter` (`A1:P120`: the header row and the lines) and the drawing
+    /// (chart) of relationship `rId1`.
+    public static func worksheetEnd(filter: String?, drawing: Bool = false) -> String {
+        var xml = "</sheetData>"
+        if let filter { xml += #"<autoFilter ref="\#(filter)"/>"# }
+        if drawing { xml += #"<drawing r:id="rId1"/>"# }
+        return xml + "</worksheet>"
+    }
+
+    /// A sheet's relationship to its drawing, and a drawing's to its chart.
+    public static func worksheetDrawingRelationships(_ index: Int) -> String {
+        declaration + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+            + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" Target="../drawings/drawing\#(index).xml"/>"#
+            + "</Relationships>"
+    }
+
+    public static func drawingChartRelationships(_ index: Int) -> String {
+        declaration + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+            + #"<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart" Target="../charts/chart\#(index).xml"/>"#
+            + "</Relationships>"
+    }
+
+    /// A drawing holding one chart, anchored from cell (column, row) to cell (column, row), 0-based.
+    public static func chartDrawing(from: (column: Int, row: Int), to: (column: Int, row: Int)) -> String {
+        let xdr = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+        let a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+        let c = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+        var xml = declaration + #"<xdr:wsDr xmlns:xdr="\#(xdr)" xmlns:a="\#(a)"><xdr:twoCellAnchor>"#
+        xml += #"<xdr:from><xdr:col>\#(from.column)</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>\#(from.row)</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>"#
+        xml += #"<xdr:to><xdr:col>\#(to.column)</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>\#(to.row)</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"#
+        xml += #"<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="2" name="Chart 1"/><xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr>"#
+        xml += #"<xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/></xdr:xfrm><a:graphic><a:graphicData uri="\#(c)">"#
+        xml += #"<c:chart xmlns:c="\#(c)" xmlns:r="\#(relationshipNamespace)" r:id="rId1"/></a:graphicData></a:graphic></xdr:graphicFrame>"#
+        return xml + "<xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>"
+    }
+
+    /// A clustered column chart (DrawingML): categories in `categories` (`A20:A25` of `sheet`), one series per
+    /// column of `series` (its name's cell, its values' range), with the values cached so a viewer draws it at once.
+    public struct ChartSeries: Sendable {
+        public var nameCell: String
+        public var name: String
+        public var values: String
+        public var cached: [Int]
+        public init(nameCell: String, name: String, values: String, cached: [Int]) {
+            self.nameCell = nameCell
+            self.name = name
+            self.values = values
+            self.cached = cached
+        }
+    }
+
+    public static func columnChart(title: String, sheet: String, categories: String, labels: [String], series: [ChartSeries], colours: [String]) -> String {
+        let c = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+        let a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+        func text(_ t: String, size: Int) -> String {
+            #"<c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="\#(size)" b="1"/></a:pPr><a:r><a:rPr lang="zh-CN" sz="\#(size)" b="1"/><a:t>\#(escape(t))</a:t></a:r></a:p></c:rich></c:tx>"#
+        }
+        var xml = declaration + #"<c:chartSpace xmlns:c="\#(c)" xmlns:a="\#(a)" xmlns:r="\#(relationshipNamespace)"><c:roundedCorners val="0"/><c:chart>"#
+        xml += "<c:title>" + text(title, size: 1200) + #"<c:overlay val="0"/></c:title><c:autoTitleDeleted val="0"/><c:plotArea><c:layout/>"#
+        xml += #"<c:barChart><c:barDir val="col"/><c:grouping val="clustered"/><c:varyColors val="0"/>"#
+        for (i, s) in series.enumerated() {
+            xml += #"<c:ser><c:idx val="\#(i)"/><c:order val="\#(i)"/>"#
+            xml += #"<c:tx><c:strRef><c:f>\#(escape(reference(sheet, s.nameCell)))</c:f><c:strCache><c:ptCount val="1"/><c:pt idx="0"><c:v>\#(escape(s.name))</c:v></c:pt></c:strCache></c:strRef></c:tx>"#
+            let colour = colours[i % colours.count].dropFirst()
+            xml += #"<c:spPr><a:solidFill><a:srgbClr val="\#(colour)"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>"#
+            xml += #"<c:cat><c:strRef><c:f>\#(escape(reference(sheet, categories)))</c:f><c:strCache><c:ptCount val="\#(labels.count)"/>"#
+            for (j, label) in labels.enumerated() { xml += #"<c:pt idx="\#(j)"><c:v>\#(escape(label))</c:v></c:pt>"# }
+            xml += #"</c:strCache></c:strRef></c:cat><c:val><c:numRef><c:f>\#(escape(reference(sheet, s.values)))</c:f><c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="\#(s.cached.count)"/>"#
+            for (j, v) in s.cached.enumerated() { xml += #"<c:pt idx="\#(j)"><c:v>\#(v)</c:v></c:pt>"# }
+            xml += "</c:numCache></c:numRef></c:val></c:ser>"
+        }
+        xml += #"<c:gapWidth val="80"/><c:axId val="1001"/><c:axId val="1002"/></c:barChart>"#
+        xml += #"<c:catAx><c:axId val="1001"/><c:scaling><c:orientation val="minMax"/></c:scaling><c:delete val="0"/><c:axPos val="b"/><c:numFmt formatCode="General" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="1002"/><c:crosses val="autoZero"/><c:auto val="1"/><c:lblAlgn val="ctr"/><c:lblOffset val="100"/></c:catAx>"#
+        xml += #"<c:valAx><c:axId val="1002"/><c:scaling><c:orientation val="minMax"/><c:min val="0"/></c:scaling><c:delete val="0"/><c:axPos val="l"/><c:majorGridlines/><c:numFmt formatCode="0" sourceLinked="0"/><c:tickLblPos val="nextTo"/><c:crossAx val="1001"/><c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx>"#
+        xml += #"</c:plotArea><c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend><c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>"#
+        return xml
+    }
 
     /// Row `number` (1-based) with its cells in columns A, B, ….
     public static func row(_ number: Int, _ cells: [Cell], style: Style = .plain) -> String {

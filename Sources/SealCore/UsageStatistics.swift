@@ -48,6 +48,9 @@ public struct UsageStatistics: Sendable, Equatable, Codable {
     public var byUser: [Row] = []
     public var byApprover: [Row] = []
     public var byMonth: [Row] = []
+    /// Uses and impressions per seal per month (`key` the seal, `name` the month `YYYY-MM`), for the chart of uses
+    /// per month per seal.
+    public var bySealMonth: [Row] = []
     /// Refused actions by refusal code; approvers' denials under `denied`.
     public var refusals: [Refusals] = []
 
@@ -68,6 +71,7 @@ public struct UsageStatistics: Sendable, Equatable, Codable {
         var totals = (uses: 0, impressions: 0)
         var tables: [Dimension: [String: Row]] = [:]
         var refusals: [String: Int] = [:]
+        var sealMonths: [String: Row] = [:]
 
         public init() {}
 
@@ -86,6 +90,10 @@ public struct UsageStatistics: Sendable, Equatable, Codable {
                 row.impressions += impressions
                 tables[dimension, default: [:]][key] = row
             }
+            var cell = sealMonths[seal.0 + " " + month] ?? Row(key: seal.0, name: month, uses: 0, impressions: 0)
+            cell.uses += 1
+            cell.impressions += impressions
+            sealMonths[seal.0 + " " + month] = cell
         }
 
         public mutating func addRefusals(code: String, count: Int) {
@@ -102,6 +110,7 @@ public struct UsageStatistics: Sendable, Equatable, Codable {
             s.byUser = sorted(.user)
             s.byApprover = sorted(.approver)
             s.byMonth = sorted(.month)
+            s.bySealMonth = sealMonths.values.sorted { ($0.key, $0.name) < ($1.key, $1.name) }
             s.refusals = refusals.map { Refusals(code: $0.key, count: $0.value) }.sorted { ($1.count, $0.code) < ($0.count, $1.code) }
             return s
         }

@@ -11,6 +11,8 @@ struct BookExportRoutes {
     let register: Register
     /// Where XLSX exports are assembled (under the state directory; emptied at start-up).
     let scratch: URL
+    /// For the summary's anomalies.
+    let settings: ReportSettings
 
     enum Format: String, CaseIterable {
         case csv, xlsx, html, bundle
@@ -24,6 +26,13 @@ struct BookExportRoutes {
             let filter = try request.bookFilter()
             try await register.checkFilter(filter)
             let register = self.register
+            let settings = self.settings
+            let zone = context.timeZone
+            /// The first page: totals, the chart and the anomalies of the same filter.
+            @Sendable func summary() async throws -> BookSummary {
+                let anomalies = AnomalyRules.detect(try await register.auditFacts(filter), settings: settings, now: Date())
+                return BookSummary(statistics: try await register.statistics(filter), anomalies: anomalies, from: filter.from, to: filter.to)
+            }
             let body: @Sendable (inout ChunkedWriter) async throws -> Void
             let contentType: String
             switch format {
@@ -35,17 +44,24 @@ struct BookExportRoutes {
                 let seals = try await register.exportSeals(filter)
                 let checkpoint = try await register.latestCheckpoint()
                 let scratch = self.scratch
+                let summary = try await summary()
                 contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 body = {
                     try await BookXLSX.write(
-                        register: register, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, scratch: scratch, to: &$0
+                        register: register, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,
+                        scratch: scratch, to: &$0
                     )
                 }
             case .html:
                 let seals = try await register.exportSeals(filter)
                 let checkpoint = try await register.latestCheckpoint()
+                let summary = try await summary()
                 contentType = "text/html; charset=utf-8"
-                body = { try await BookHTML.write(register: register, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, to: &$0) }
+                body = {
+                    try await BookHTML.write(
+                        register: register, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone, to: &$0
+                    )
+                }
             case .bundle:
                 let head = try await register.bundleHead(filter)
                 contentType = "application/jsonl"
@@ -130,7 +146,7 @@ enum BookHTML {
 
     static func write(
         register: Register, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, checkpoint: CheckpointView?,
-        to out: inout ChunkedWriter
+        summary: BookSummary, zone: TimeZone, to out: inout ChunkedWriter
     ) async throws {
         let zh = headers == .chinese
         let title = zh ? "印章使用登记本" : "Seal usage book"
@@ -145,11 +161,16 @@ enum BookHTML {
             th { background: #eee; } td.n { text-align: right; } td.d { font-family: monospace; font-size: 7pt; word-break: break-all; }
             dl { display: grid; grid-template-columns: max-content auto; gap: 0 1em; } dt { font-weight: bold; }
             section { page-break-after: always; break-after: page; } footer { font-size: 8pt; margin-top: 1em; }
+            .totals { display: flex; gap: 2em; align-items: flex-start; } .totals table { width: auto; }
+            tr.sum td { font-weight: bold; border-top: 2px solid #444; } svg.chart { max-width: 100%; height: auto; margin: 0.8em 0; }
+            .sign { margin-top: 2.5em; font-size: 11pt; } .sign span { display: inline-block; min-width: 14em; border-bottom: 1px solid #000; margin: 0 2em 0 0.5em; }
+            thead { display: table-header-group; } tr { page-break-inside: avoid; }
             @page { size: A4 landscape; margin: 12mm; }
             </style></head><body>
             <h1>\(title)</h1><p>\(zh ? "期间" : "Period") \(escape(window))</p>
 
             """)
+        try await out.write(summaryHTML(summary, checkpoint: checkpoint, zh: zh, zone: zone))
         let footer = checkpoint.map { "\(zh ? "检查点" : "Checkpoint") \(escape($0.origin)) · \(zh ? "条目数" : "size") \($0.size) · root \($0.rootHex) · \($0.time)" }
             ?? (zh ? "无检查点" : "no checkpoint")
         try await forEachExportLine(
@@ -184,6 +205,48 @@ enum BookHTML {
         )
         if seals.isEmpty { try await out.write("<p>\(zh ? "此期间无用印记录" : "No uses in this period")</p><footer>\(footer)</footer>\n") }
         try await out.write("</body></html>\n")
+    }
+
+    /// 汇总: totals per seal and per matter (合计), the chart of uses per month per seal, the anomalies with their
+    /// entries, what signs the book, and the inspector's signature line. One A4 page for a township's quarter.
+    static func summaryHTML(_ summary: BookSummary, checkpoint: CheckpointView?, zh: Bool, zone: TimeZone) -> String {
+        let s = summary.statistics
+        func totals(_ heading: String, _ key: String, _ rows: [UsageStatistics.Row], name: Bool) -> String {
+            var html = "<table><thead><tr><th>\(heading)</th>\(name ? "<th>\(zh ? "名称" : "Name")</th>" : "")<th>\(zh ? "用印次数" : "Uses")</th><th>\(zh ? "用印数" : "Impressions")</th></tr></thead><tbody>"
+            for row in rows {
+                let label = name ? "<td>\(escape(row.key))</td><td>\(escape(row.name))</td>" : "<td>\(escape(row.name.isEmpty ? row.key : row.name))</td>"
+                html += "<tr>\(label)<td class=\"n\">\(row.uses)</td><td class=\"n\">\(row.impressions)</td></tr>"
+            }
+            html += "<tr class=\"sum\"><td\(name ? " colspan=\"2\"" : "")>\(zh ? "合计" : "Total")</td><td class=\"n\">\(s.uses)</td><td class=\"n\">\(s.impressions)</td></tr>"
+            return html + "</tbody></table>"
+        }
+        var html = "<section class=\"summary\"><h2>\(zh ? "汇总" : "Summary")</h2>"
+        html += "<p>\(zh ? "用印 \(s.uses) 次，共 \(s.impressions) 枚" : "\(s.uses) uses, \(s.impressions) impressions")</p>"
+        html += "<div class=\"totals\">" + totals(zh ? "印章" : "Seal", "seal", s.bySeal, name: false) + totals(zh ? "事项" : "Matter", "matter", s.byMatter, name: true) + "</div>"
+        html += summary.chartSVG(title: zh ? "各印章每月用印次数" : "Uses per month per seal")
+        html += "<h3>\(zh ? "异常" : "Anomalies") (\(summary.anomalies.count))</h3>"
+        if summary.anomalies.isEmpty {
+            html += "<p>\(zh ? "无" : "None")</p>"
+        } else {
+            html += "<table><thead><tr><th>\(zh ? "类型" : "Kind")</th><th>\(zh ? "条目" : "Entry")</th><th>\(zh ? "时间" : "Time")</th><th>\(zh ? "人员" : "Staff")</th><th>\(zh ? "印章" : "Seal")</th><th>\(zh ? "说明" : "Detail")</th></tr></thead><tbody>"
+            for anomaly in summary.anomalies {
+                for (i, e) in anomaly.evidence.enumerated() {
+                    let kind = i == 0 ? "<td rowspan=\"\(anomaly.evidence.count)\">\(escape(anomaly.kind.title))\(anomaly.subject.map { "<br>\(escape($0))" } ?? "")</td>" : ""
+                    html += "<tr>\(kind)<td>\(escape(e.ref))</td><td>\(escape(LocalTime.text(stored: e.time, zone: zone)))</td><td>\(escape(e.staff ?? ""))</td><td>\(escape(e.seal ?? ""))</td><td>\(escape(e.detail))</td></tr>"
+                }
+            }
+            html += "</tbody></table>"
+        }
+        html += "<h3>\(zh ? "签署与见证" : "Signature and witness")</h3><dl>"
+        if let checkpoint {
+            html += "<dt>\(zh ? "检查点" : "Checkpoint")</dt><dd>\(escape(checkpoint.origin)) · \(zh ? "条目数" : "size") \(checkpoint.size) · \(escape(LocalTime.text(stored: checkpoint.time, zone: zone)))</dd>"
+            html += "<dt>root</dt><dd class=\"d\">\(checkpoint.rootHex)</dd>"
+        } else {
+            html += "<dt>\(zh ? "检查点" : "Checkpoint")</dt><dd>\(zh ? "无" : "none")</dd>"
+        }
+        html += "<dt>\(zh ? "县级见证" : "County witness")</dt><dd>\(zh ? "未配置：本登记簿仅由乡镇登记簿密钥签署（sealctl book verify --key 核验）" : "not configured: signed by the township's register key only (check with sealctl book verify --key)")</dd></dl>"
+        html += "<p class=\"sign\">\(zh ? "稽核人" : "Inspector")<span></span>\(zh ? "日期" : "Date")<span></span></p>"
+        return html + "</section>\n"
     }
 }
 

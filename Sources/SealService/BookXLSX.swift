@@ -3,8 +3,9 @@ import SealCore
 import SealStore
 import ZIPFoundation
 
-/// The usage book as an Excel/WPS workbook: a worksheet per seal (continued on another sheet past Excel's
-/// 1,048,576 rows), then a sheet with the checkpoint the export was made at. A ZIP's central directory comes last
+/// The usage book as an Excel/WPS workbook: a summary sheet (totals per seal and per matter, a native column chart
+/// of uses per month per seal, the signature status), the anomalies, a worksheet per seal with an autofilter
+/// (continued on another sheet past Excel's 1,048,576 rows), then a sheet with the checkpoint the export was made at. A ZIP's central directory comes last
 /// and its entries need their sizes, so the sheets are first written row by row to scratch files under the state
 /// directory, packed by ZIPFoundation (deflate, read back in chunks), and the archive is streamed out and deleted:
 /// memory stays flat whatever the book's size; disk holds one copy while the export runs.
@@ -13,13 +14,15 @@ enum BookXLSX {
 
     static func write(
         register: Register, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, checkpoint: CheckpointView?,
-        scratch: URL, to out: inout ChunkedWriter
+        summary: BookSummary, zone: TimeZone, scratch: URL, to out: inout ChunkedWriter
     ) async throws {
         let directory = scratch.appendingPathComponent(UUID().uuidString, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
 
         var sheets = SheetSet(directory: directory, headers: headers)
+        let chart = try sheets.addSummarySheet(summary, checkpoint: checkpoint, filter: filter, zone: zone)
+        try sheets.addAnomalySheet(summary.anomalies, zone: zone)
         try await forEachExportLine(
             register: register, seals: seals, filter: filter, headers: headers,
             seal: { try sheets.begin("\($0.seal.id) \($0.seal.name)") },
@@ -36,6 +39,7 @@ enum BookXLSX {
         // Deflating every sheet is seconds of CPU and file I/O for a large book: done off Swift concurrency's threads.
         let names = sheets.names
         let files = sheets.files
+        let filters = sheets.filters
         try await BlockingWork.run {
             let archive = try Archive(url: archiveURL, accessMode: .create)
             func part(_ path: String, _ text: String) throws {
@@ -44,9 +48,14 @@ enum BookXLSX {
                     data.subdata(in: Int(position)..<Int(position) + size)
                 }
             }
-            try part(SpreadsheetML.contentTypesPath, SpreadsheetML.contentTypes(sheets: names.count))
+            try part(SpreadsheetML.contentTypesPath, SpreadsheetML.contentTypes(sheets: names.count, charts: 1))
             try part(SpreadsheetML.rootRelationshipsPath, SpreadsheetML.rootRelationships)
-            try part(SpreadsheetML.workbookPath, SpreadsheetML.workbook(sheetNames: names))
+            try part(SpreadsheetML.workbookPath, SpreadsheetML.workbook(sheetNames: names, filters: filters))
+            // The summary (sheet 1) carries drawing 1 with chart 1.
+            try part("xl/worksheets/_rels/sheet1.xml.rels", SpreadsheetML.worksheetDrawingRelationships(1))
+            try part("xl/drawings/drawing1.xml", SpreadsheetML.chartDrawing(from: chart.from, to: chart.to))
+            try part("xl/drawings/_rels/drawing1.xml.rels", SpreadsheetML.drawingChartRelationships(1))
+            try part("xl/charts/chart1.xml", chart.xml)
             try part(SpreadsheetML.workbookRelationshipsPath, SpreadsheetML.workbookRelationships(sheets: names.count))
             try part(SpreadsheetML.stylesPath, SpreadsheetML.styles)
             for (i, file) in files.enumerated() {
@@ -70,6 +79,8 @@ enum BookXLSX {
         let headers: BookTable.Headers
         var names: [String] = []
         var files: [URL] = []
+        /// Sheet index (0-based) → its autofilter range.
+        var filters: [Int: String] = [:]
         var open: (file: BufferedFile, base: String, rows: Int, part: Int)?
 
         init(directory: URL, headers: BookTable.Headers) {
@@ -101,9 +112,107 @@ enum BookXLSX {
 
         mutating func end() throws {
             guard var current = open else { return }
-            try current.file.write(SpreadsheetML.worksheetEnd)
+            // An autofilter over the header and every line: the inspector filters by 批准人, 事项 or 紧急 at once.
+            let range = "A1:\(SpreadsheetML.column(BookTable.columns(headers).count - 1))\(current.rows)"
+            filters[names.count - 1] = range
+            try current.file.write(SpreadsheetML.worksheetEnd(filter: range))
             try current.file.close()
             open = nil
+        }
+
+        /// A sheet written whole from rows of cells (the summary, the anomalies).
+        mutating func addSheet(_ name: String, widths: [Double], header: [String], rows: [[SpreadsheetML.Cell]], styles: [Int: SpreadsheetML.Style] = [:], frozen: Bool, filter: Bool, drawing: Bool = false) throws {
+            let url = directory.appendingPathComponent("sheet\(names.count + 1).xml")
+            names.append(SpreadsheetML.sheetName(name, taken: Set(names)))
+            files.append(url)
+            var file = try BufferedFile(url)
+            try file.write(SpreadsheetML.worksheetStart(widths: widths, header: header, frozen: frozen))
+            for (i, row) in rows.enumerated() {
+                try file.write(SpreadsheetML.row(i + 2, row, style: styles[i + 2] ?? .plain))
+            }
+            var range: String?
+            if filter {
+                range = "A1:\(SpreadsheetML.column(header.count - 1))\(rows.count + 1)"
+                filters[names.count - 1] = range
+            }
+            try file.write(SpreadsheetML.worksheetEnd(filter: range, drawing: drawing))
+            try file.close()
+        }
+
+        /// 汇总: totals per seal and per matter with 合计, the chart's data (months × seals) and the chart beside
+        /// it, what signs the book, and the inspector's signature line. Returns the chart part and its anchor.
+        mutating func addSummarySheet(_ summary: BookSummary, checkpoint: CheckpointView?, filter: BookFilter, zone: TimeZone) throws
+            -> (xml: String, from: (column: Int, row: Int), to: (column: Int, row: Int))
+        {
+            let zh = headers == .chinese
+            let s = summary.statistics
+            let name = zh ? "汇总" : "Summary"
+            var rows: [[SpreadsheetML.Cell]] = []
+            var styles: [Int: SpreadsheetML.Style] = [:]
+            /// Row number (1-based) the next appended row gets.
+            var next: Int { rows.count + 2 }
+            func header(_ cells: [String]) {
+                styles[next] = .header
+                rows.append(cells.map { .text($0) })
+            }
+            rows.append([.text(zh ? "期间" : "Period"), .text("\(filter.from?.description ?? "…") – \(filter.to?.description ?? "…")")])
+            rows.append([.text(zh ? "用印次数" : "Uses"), .number(s.uses), .text(zh ? "用印数" : "Impressions"), .number(s.impressions)])
+            rows.append([])
+            header([zh ? "印章" : "Seal", zh ? "名称" : "Name", zh ? "用印次数" : "Uses", zh ? "用印数" : "Impressions"])
+            for r in s.bySeal { rows.append([.text(r.key), .text(r.name), .number(r.uses), .number(r.impressions)]) }
+            styles[next] = .header
+            rows.append([.text(zh ? "合计" : "Total"), .text(""), .number(s.uses), .number(s.impressions)])
+            rows.append([])
+            header([zh ? "事项编码" : "Matter", zh ? "事项名称" : "Name", zh ? "用印次数" : "Uses", zh ? "用印数" : "Impressions"])
+            for r in s.byMatter { rows.append([.text(r.key), .text(r.name), .number(r.uses), .number(r.impressions)]) }
+            styles[next] = .header
+            rows.append([.text(zh ? "合计" : "Total"), .text(""), .number(s.uses), .number(s.impressions)])
+            rows.append([])
+            // The chart's data: one row per month, one column per seal.
+            let dataHeader = next
+            header([zh ? "月份" : "Month"] + summary.series.map(\.name))
+            let firstMonth = next
+            for (m, month) in summary.months.enumerated() {
+                rows.append([.text(month)] + summary.series.map { .number($0.uses[m]) })
+            }
+            let lastMonth = max(firstMonth, next - 1)
+            rows.append([])
+            rows.append([.text(zh ? "检查点" : "Checkpoint"), .text(checkpoint.map { "\($0.origin) · \(zh ? "条目数" : "size") \($0.size) · \(LocalTime.text(stored: $0.time, zone: zone))" } ?? (zh ? "无" : "none"))])
+            rows.append([.text("root"), .text(checkpoint?.rootHex ?? "")])
+            rows.append([.text(zh ? "县级见证" : "County witness"), .text(zh ? "未配置：仅由乡镇登记簿密钥签署" : "not configured: signed by the township's register key only")])
+            rows.append([.text(zh ? "异常" : "Anomalies"), .number(summary.anomalies.reduce(0) { $0 + $1.evidence.count }), .text(zh ? "见“异常”工作表" : "see the Anomalies sheet")])
+            rows.append([])
+            rows.append([.text(zh ? "稽核人" : "Inspector"), .text("______________"), .text(zh ? "日期" : "Date"), .text("______________")])
+            try addSheet(name, widths: [16, 34, 12, 12, 4] + Array(repeating: 10, count: 10), header: [zh ? "印章使用登记本 · 汇总" : "Seal usage book · summary"], rows: rows, styles: styles, frozen: false, filter: false, drawing: true)
+            let sheet = names[names.count - 1]
+            let series = summary.series.enumerated().map { i, one in
+                let column = SpreadsheetML.column(i + 1)
+                return SpreadsheetML.ChartSeries(
+                    nameCell: "\(column)\(dataHeader)", name: one.name, values: "\(column)\(firstMonth):\(column)\(lastMonth)", cached: one.uses
+                )
+            }
+            let xml = SpreadsheetML.columnChart(
+                title: zh ? "各印章每月用印次数" : "Uses per month per seal", sheet: sheet, categories: "A\(firstMonth):A\(lastMonth)",
+                labels: summary.months, series: series, colours: BookSummary.palette
+            )
+            return (xml, (5, 1), (15, 20))
+        }
+
+        /// 异常: every anomaly's entries, one per row, with an autofilter.
+        mutating func addAnomalySheet(_ anomalies: [Anomaly], zone: TimeZone) throws {
+            let zh = headers == .chinese
+            var rows: [[SpreadsheetML.Cell]] = []
+            for anomaly in anomalies {
+                for e in anomaly.evidence {
+                    rows.append([.text(anomaly.kind.title), .text(anomaly.subject ?? ""), .text(e.ref), .text(LocalTime.text(stored: e.time, zone: zone)),
+                                 .text(e.staff ?? ""), .text(e.seal ?? ""), .text(e.detail)])
+                }
+            }
+            try addSheet(
+                zh ? "异常" : "Anomalies", widths: [40, 16, 14, 17, 10, 12, 60],
+                header: zh ? ["类型", "对象", "条目", "时间", "人员", "印章", "说明"] : ["Kind", "Subject", "Entry", "Time", "Staff", "Seal", "Detail"],
+                rows: rows, frozen: true, filter: true
+            )
         }
 
         /// The checkpoint the export was made at, so a workbook can be matched to the signed register.

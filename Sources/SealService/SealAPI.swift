@@ -32,7 +32,7 @@ public enum SealAPI {
         RequestRoutes(register: environment.register).register(on: router)
         UseRoutes(register: environment.register).register(on: router)
         CardRoutes(register: environment.register, cards: environment.cards).register(on: router)
-        BookExportRoutes(register: environment.register, scratch: environment.exportScratch).register(on: router)
+        BookExportRoutes(register: environment.register, scratch: environment.exportScratch, settings: environment.configuration.reportSettings).register(on: router)
         BackupRoutes(register: environment.register, scratch: environment.backupScratch).register(on: router)
         ReportRoutes(register: environment.register, settings: environment.configuration.reportSettings).register(on: router)
         routeTable.learn(router.routes)

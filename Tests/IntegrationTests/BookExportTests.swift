@@ -78,17 +78,32 @@ struct BookExportTests {
                 rows = []
                 for row in ws.iter_rows(values_only=True):
                     rows.append([v.isoformat() if isinstance(v, (datetime.datetime, datetime.time)) else v for v in row])
-                out.append({"name": ws.title, "frozen": ws.freeze_panes, "rows": rows,
+                out.append({"name": ws.title, "frozen": ws.freeze_panes, "rows": rows, "filter": ws.auto_filter.ref,
                             "widths": [ws.column_dimensions[c].width for c in "ABCDEFGHIJKLMNO"],
                             "date_type": type(ws["B2"].value).__name__ if ws.max_row > 1 else None})
+            import zipfile, xml.dom.minidom
+            z = zipfile.ZipFile(sys.argv[1])
+            chart = xml.dom.minidom.parseString(z.read("xl/charts/chart1.xml"))
+            out.append({"chart_series": [s.getElementsByTagName("c:v")[0].firstChild.data for s in chart.getElementsByTagName("c:ser")],
+                        "chart_refs": [f.firstChild.data for f in chart.getElementsByTagName("c:f")],
+                        "drawing": "xl/drawings/drawing1.xml" in z.namelist()})
             print(json.dumps(out, ensure_ascii=False))
             """
         // Debian's python3-openpyxl (make deps installs it) lives with the system interpreter.
         let parsed = try runCommand("/usr/bin/python3", ["-c", script, out.path])
         #expect(parsed.status == 0, "\(parsed.stderr)")
-        let sheets = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String: Any]])
-        #expect(sheets.map { $0["name"] as! String } == ["SEAL-0001 XX镇人民政府行政审批委托专用章", "SEAL-0002 XX镇人民政府业务专用章", "检查点"])
-        for sheet in sheets.prefix(2) {
+        var sheets = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String: Any]])
+        let chart = sheets.removeLast()
+        #expect(sheets.map { $0["name"] as! String } == ["汇总", "异常", "SEAL-0001 XX镇人民政府行政审批委托专用章", "SEAL-0002 XX镇人民政府业务专用章", "检查点"])
+        // The summary: totals with 合计 as numbers, and a native chart whose series are the seals, drawn from the sheet's cells.
+        let summary = sheets[0]["rows"] as! [[Any]]
+        let sum = try #require(summary.first { ($0.first as? String) == "合计" })
+        #expect(sum[2] as? Int == 3 && sum[3] as? Int == 3, "3 uses; 2 + 1 + 1 impressions, one corrected from 2 to 1")
+        #expect(chart["chart_series"] as? [String] == ["XX镇人民政府行政审批委托专用章", "XX镇人民政府业务专用章"])
+        #expect((chart["chart_refs"] as? [String] ?? []).allSatisfy { $0.hasPrefix("'汇总'!$") }, "\(chart)")
+        #expect(chart["drawing"] as? Bool == true)
+        for sheet in sheets[2...3] {
+            #expect(sheet["filter"] as? String == "A1:P\((sheet["rows"] as! [[Any]]).count)", "an autofilter over the header and every line")
             #expect(sheet["frozen"] as? String == "A2")
             #expect(sheet["date_type"] as? String == "datetime")
             let widths = sheet["widths"] as! [Double]
@@ -112,12 +127,12 @@ struct BookExportTests {
             #expect(row[8] as? String == line["matter"] as? String && row[10] as? String == line["case_number"] as? String)
             #expect(row[11] as? String == "委托办理")
         }
-        let total = sheets.prefix(2).map { ($0["rows"] as! [[Any]]).count - 1 }.reduce(0, +)
+        let total = sheets[2...3].map { ($0["rows"] as! [[Any]]).count - 1 }.reduce(0, +)
         #expect(total == 3)
-        let corrected = (sheets[0]["rows"] as! [[Any]]).dropFirst().first { ($0[13] as? String)?.contains("多盖一份作废") == true }
+        let corrected = (sheets[2]["rows"] as! [[Any]]).dropFirst().first { ($0[13] as? String)?.contains("多盖一份作废") == true }
         #expect(corrected?[7] as? Int == 1)
         let checkpoint = try jsonObject(try ok(daemon, ["--json", "book", "checkpoint"]))
-        let info = (sheets[2]["rows"] as! [[Any]]).map { $0.map { "\($0)" } }
+        let info = (sheets[4]["rows"] as! [[Any]]).map { $0.map { "\($0)" } }
         #expect(info.contains(["root", checkpoint["root_hex"] as! String]))
         #expect(info.contains(["条目数", String(checkpoint["size"] as! Int)]))
         // The scratch files are gone once the export is sent.
