@@ -105,6 +105,8 @@ public enum SpreadsheetML {
     /// A worksheet's opening: the frozen first row (unless `frozen` is false), column widths, and the header row (row 1).
     public static func worksheetStart(widths: [Double], header: [String], frozen: Bool = true) -> String {
         var xml = declaration + #"<worksheet xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)">"#
+        // Printed on A4 landscape, as wide as one page (see `worksheetEnd(filter:drawing:)`).
+        xml += #"<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>"#
         if frozen {
             xml += #"<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
             xml += #"<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>"#
@@ -124,6 +126,8 @@ public enum SpreadsheetML {
     public static func worksheetEnd(filter: String?, drawing: Bool = false) -> String {
         var xml = "</sheetData>"
         if let filter { xml += #"<autoFilter ref="\#(filter)"/>"# }
+        xml += #"<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.5" header="0.3" footer="0.3"/>"#
+        xml += #"<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>"#
         if drawing { xml += #"<drawing r:id="rId1"/>"# }
         return xml + "</worksheet>"
     }
