@@ -10,7 +10,7 @@ PY_PACKAGES := pytest schemathesis==4.32.5
 BIN := .build/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps py-deps build run test reliability crash-test check-openapi clean format
+.PHONY: deps py-deps build build-run run test reliability crash-test check-openapi clean format render-docs
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -27,10 +27,17 @@ py-deps:
 build: deps
 	$(SWIFT) build --build-tests
 
+# Only what `make run` runs: the daemon, sealctl and the card simulator (no tests).
+build-run: deps
+	$(SWIFT) build --product sealkeeperd
+	$(SWIFT) build --product sealctl
+	$(SWIFT) build --product sealcard-sim
+
 # Runs the daemon in the foreground on ./var with a demo config that gives you every role; with no real PC/SC
 # reader, a private pcscd with sealcard-sim provides the electronic seal's card (scripts/run-demo.sh).
-run: build
-	BIN=$(BIN) scripts/run-demo.sh
+# Ctrl-C reaches the daemon alone (scripts/foreground.py), so `make run` exits with its status: 0.
+run: build-run
+	@python3 scripts/foreground.py env BIN=$(BIN) scripts/run-demo.sh
 
 # The OpenAPI document must stay a valid OpenAPI 3.1 description.
 check-openapi:
@@ -50,6 +57,12 @@ reliability: py-deps
 CYCLES ?= 200
 crash-test: build py-deps
 	python3 Tests/reliability/crash_run.py $(CYCLES)
+
+# The exported book's summary pages rendered as a person sees them (headless Chromium, LibreOffice) into docs/.
+render-docs: build-run
+	@for p in chromium libreoffice-calc-nogui poppler-utils fonts-noto-cjk; do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; fi
+	BIN=$(BIN) scripts/render-book.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
