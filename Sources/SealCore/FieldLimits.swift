@@ -2,8 +2,15 @@
 /// document: 100 KB of it broke every table, the printed page and Excel's 32,767-character cell, and control
 /// characters or ANSI escapes in it reached terminals raw. The limits are in `docs/openapi.yaml` as `maxLength`.
 public enum FieldLimits {
-    /// Characters (Unicode scalars) allowed per JSON field name; any other text field gets `defaultLimit`.
+    /// Characters (Unicode scalars) allowed per JSON field name of a request body: every text field the API's
+    /// bodies have (ids, times and digests have patterns of their own). Keys a body does not define are ignored, as
+    /// the decoder ignores them.
     public static let limits: [String: Int] = [
+        "seal": 32,
+        "matter": 64,
+        "request": 32,
+        "approver": 32,
+        "carrier": 32,
         "reason": 200,
         "case_number": 64,
         "note": 200,
@@ -22,7 +29,7 @@ public enum FieldLimits {
         "pin": 8,
     ]
 
-    /// Any other text field (ids, dates, digests are shorter still).
+    /// Any other text (a catalogue's other columns).
     public static let defaultLimit = 500
 
     public static func limit(for field: String) -> Int { limits[field] ?? defaultLimit }

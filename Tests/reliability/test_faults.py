@@ -123,8 +123,8 @@ def test_a_full_filesystem_refuses_writes_keeps_reads_and_recovers_when_space_re
             except OSError:
                 pass
         refused = 0
-        for i in range(40):  # writes until SQLite needs a page it cannot have
-            a = staff(d, f"FULL{i:02d}", name="满" * 300)
+        for i in range(120):  # writes until SQLite needs a page it cannot have
+            a = staff(d, f"FULL{i:03d}", name="满" * 100)  # the longest name allowed
             if a.status == 503:
                 assert a.code == "storage-unavailable", a
                 refused += 1
