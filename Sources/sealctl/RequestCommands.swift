@@ -141,7 +141,7 @@ struct RequestCommand: AsyncParsableCommand {
                 var rows = [
                     ("id", r["id"].text), ("seal", r["seal"].text), ("matter", r["matter"].text), ("case", r["case_number"].text),
                     ("purpose", r["purpose"].text), ("reason 事由", r["reason"].text), ("requested", r["count"].text),
-                    ("requester", r["requester"].text), ("state", v["state"].text), ("used", r["used"].text), ("remaining", v["remaining"].text),
+                    ("requester", r["requester"].text), ("state", v["state"].text), ("in the book", r["used"].text), ("made", "\(r["made"].text) (what the approval counts; a correction never lowers it)"), ("remaining", v["remaining"].text),
                 ]
                 if r["urgent"].bool == true { rows.append(("urgent", v["urgent_unresolved"].bool == true ? "yes — UNRESOLVED" : "yes")) }
                 if !r["approval"].isNull {
