@@ -26,7 +26,6 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
     )
 
     static func localize(_ data: Data, zone: TimeZone) -> Data {
-        guard zone.secondsFromGMT() != 0 || zone.identifier != "GMT" else { return data }
         let text = String(decoding: data, as: UTF8.self)
         let whole = NSRange(text.startIndex..., in: text)
         let matches = pattern.matches(in: text, range: whole)

@@ -73,14 +73,7 @@ extension Register {
                 """
             _ = arguments.append(contentsOf: [lower, upper])
             _ = arguments.append(contentsOf: scopeArguments)
-            if let matter = filter.matter {
-                denied += " AND u.matter_code = ?"
-                _ = arguments.append(contentsOf: [matter])
-            }
-            if let user = filter.user {
-                denied += " AND u.requester = ?"
-                _ = arguments.append(contentsOf: [user])
-            }
+            Self.narrow(filter, matter: "u.matter_code", user: "u.requester", &denied, &arguments)
             return try Row.fetchAll(db, sql: """
                 SELECT code, COUNT(*) AS n FROM (\(refused)) GROUP BY code
                 UNION ALL \(denied)
@@ -191,26 +184,25 @@ extension Register {
         let (scope, scopeArguments) = sealScope(filter, column: "seal_id")
         sql += " " + scope
         _ = arguments.append(contentsOf: scopeArguments)
-        if let matter = filter.matter {
-            sql += " AND matter_code = ?"
-            _ = arguments.append(contentsOf: [matter])
-        }
-        if let user = filter.user {
-            sql += " AND actor_staff = ?"
-            _ = arguments.append(contentsOf: [user])
-        }
+        narrow(filter, matter: "matter_code", user: "actor_staff", &sql, &arguments)
         return (sql, arguments)
     }
 
     /// The filter's matter and user (用印人) conditions on `use_record u`.
     static func narrowUses(_ filter: BookFilter, _ sql: inout String, _ arguments: inout StatementArguments) {
-        if let matter = filter.matter {
-            sql += " AND u.matter_code = ?"
-            _ = arguments.append(contentsOf: [matter])
+        narrow(filter, matter: "u.matter_code", user: "u.user", &sql, &arguments)
+    }
+
+    /// The filter's matter and user conditions on the given columns (the user is whoever the rows are about: the
+    /// 用印人 of a use, the requester of a denied request, the actor of a refusal).
+    static func narrow(_ filter: BookFilter, matter: String, user: String, _ sql: inout String, _ arguments: inout StatementArguments) {
+        if let value = filter.matter {
+            sql += " AND \(matter) = ?"
+            _ = arguments.append(contentsOf: [value])
         }
-        if let user = filter.user {
-            sql += " AND u.user = ?"
-            _ = arguments.append(contentsOf: [user])
+        if let value = filter.user {
+            sql += " AND \(user) = ?"
+            _ = arguments.append(contentsOf: [value])
         }
     }
 }
