@@ -35,6 +35,19 @@ let package = Package(
             name: "SealBook",
             dependencies: ["SealCore", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The HTTP/JSON contract between the daemons and sealctl: request bodies, read models, list envelopes, the
+        // error envelope with each code's status, the JSON coders and the wire timestamp.
+        .target(name: "SealWire", dependencies: ["SealCore", "SealBook"]),
+        // Every file format read or written: CSV (catalogue in, book out), GB18030 text, SpreadsheetML/XLSX, the
+        // HTML book, and the offline-verifiable bundle (writer and verifier from one definition).
+        .target(
+            name: "SealInterchange",
+            dependencies: [
+                "SealCore", "SealBook", "SealWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         // Layout-identical C structs that Glibc hides from Swift (struct ucred).
         .target(name: "CSealShims"),
         // libpcsclite, the PC/SC client library that talks to pcscd.
@@ -74,7 +87,7 @@ let package = Package(
         .target(
             name: "SealStore",
             dependencies: [
-                "SealCore", "SealBook",
+                "SealCore", "SealBook", "SealWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -83,7 +96,7 @@ let package = Package(
         .target(
             name: "SealService",
             dependencies: [
-                "SealCore", "SealBook", "SealStore", "CSealShims", "SmartCard",
+                "SealCore", "SealBook", "SealWire", "SealInterchange", "SealStore", "CSealShims", "SmartCard",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -94,7 +107,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -109,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "sealctl",
             dependencies: [
-                "SealCore", "SealBook",
+                "SealCore", "SealBook", "SealWire", "SealInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -128,11 +140,15 @@ let package = Package(
             dependencies: ["SealStore", "SealBook", "SealCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "SealBookTests", dependencies: ["SealBook", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(name: "SealWireTests", dependencies: ["SealWire", "SealCore"]),
+        .testTarget(name: "SealInterchangeTests", dependencies: ["SealInterchange", "SealCore", "SealBook"]),
         .testTarget(
             name: "SealServiceTests",
             dependencies: [
-                "SealService", "SealStore",
+                "SealService", "SealStore", "SealWire", "SealCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

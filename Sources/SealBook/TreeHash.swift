@@ -10,7 +10,7 @@ public struct TreeHash: Sendable, Hashable, CustomStringConvertible {
         self.bytes = bytes
     }
 
-    init(digest: SHA256.Digest) { bytes = Array(digest) }
+    public init(digest: SHA256.Digest) { bytes = Array(digest) }
 
     public init?(hex: String) {
         guard hex.count == 64 else { return nil }

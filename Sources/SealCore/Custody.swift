@@ -3,23 +3,23 @@ public enum CustodyRules {
     /// A handover goes from the current custodian to someone else, before a witness who is neither.
     public static func checkHandover(from current: String, to next: String, witness: String) throws(SealError) {
         guard next != current else {
-            throw SealError(.invalidField, .badRequest, "\(next) is already the custodian")
+            throw SealError(.invalidField, "\(next) is already the custodian")
         }
         guard witness != current && witness != next else {
-            throw SealError(.witnessRequired, .badRequest, "the witness must differ from both the current and the new custodian")
+            throw SealError(.witnessRequired, "the witness must differ from both the current and the new custodian")
         }
     }
 
     /// A seal that is out cannot go out again before it returns; a seal must be usable to go out at all.
     public static func checkCarryOut(status: Seal.Status, alreadyOut: Bool, reason: String) throws(SealError) {
         guard !alreadyOut else {
-            throw SealError(.alreadyCarriedOut, .conflict, "the seal is already carried out; record its return first")
+            throw SealError(.alreadyCarriedOut, "the seal is already carried out; record its return first")
         }
         guard status == .active || status == .registered || status == .suspended else {
-            throw SealError(.illegalTransition, .conflict, "a \(status.rawValue) seal cannot be carried out")
+            throw SealError(.illegalTransition, "a \(status.rawValue) seal cannot be carried out")
         }
         guard ReasonText.isMeaningful(reason) else {
-            throw SealError(.invalidField, .badRequest, "a carry-out needs a reason")
+            throw SealError(.invalidField, "a carry-out needs a reason")
         }
     }
 }

@@ -73,7 +73,7 @@ public struct Delegation: Sendable, Equatable, Codable {
 /// What a new delegation must satisfy, checked against the seals and matters it names.
 public enum DelegationRules {
     /// A draft as the administrator submitted it.
-    public struct Draft: Sendable {
+    public struct Draft: Sendable, Codable, Equatable {
         public var agreementNumber: String
         public var delegatingDepartment: String
         public var township: String
@@ -113,44 +113,44 @@ public enum DelegationRules {
             ("agreement number", draft.agreementNumber), ("delegating department", draft.delegatingDepartment),
             ("township", draft.township), ("supervising department", draft.supervisingDepartment),
         ] where value.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw SealError(.invalidField, .badRequest, "the \(field) must not be empty")
+            throw SealError(.invalidField, "the \(field) must not be empty")
         }
         guard draft.validFrom <= draft.validTo else {
             throw SealError(
-                .invalidValidity, .badRequest,
+                .invalidValidity,
                 "valid-to \(draft.validTo) is before valid-from \(draft.validFrom)"
             )
         }
-        guard !draft.seals.isEmpty else { throw SealError(.invalidField, .badRequest, "a delegation covers at least one seal") }
-        guard !draft.matters.isEmpty else { throw SealError(.invalidField, .badRequest, "a delegation covers at least one matter") }
+        guard !draft.seals.isEmpty else { throw SealError(.invalidField, "a delegation covers at least one seal") }
+        guard !draft.matters.isEmpty else { throw SealError(.invalidField, "a delegation covers at least one matter") }
         if Set(draft.matters.map(\.code)).count != draft.matters.count {
-            throw SealError(.invalidField, .badRequest, "a matter is listed twice")
+            throw SealError(.invalidField, "a matter is listed twice")
         }
         var filing: Delegation.Filing?
         switch (draft.filingNumber, draft.filedOn) {
         case (nil, nil): filing = nil
         case (let number?, let date?) where !number.isEmpty: filing = .init(number: number, filedOn: date)
         default:
-            throw SealError(.invalidField, .badRequest, "a filing record needs both its number and its date")
+            throw SealError(.invalidField, "a filing record needs both its number and its date")
         }
         var covered: [Seal] = []
         for id in draft.seals {
-            guard let seal = seals[id] else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard let seal = seals[id] else { throw SealError(.unknownSeal, "no seal \(id)") }
             covered.append(seal)
         }
         for item in draft.matters {
             guard let matter = matters[item.code] else {
-                throw SealError(.unknownMatter, .notFound, "no matter \(item.code) in the catalogue")
+                throw SealError(.unknownMatter, "no matter \(item.code) in the catalogue")
             }
             if matter.nonDelegable {
-                throw SealError(.nonDelegable, .conflict, "matter \(matter.code) (\(matter.name)) may not be delegated by law")
+                throw SealError(.nonDelegable, "matter \(matter.code) (\(matter.name)) may not be delegated by law")
             }
             if matter.crossTownship {
-                throw SealError(.crossTownship, .conflict, "matter \(matter.code) (\(matter.name)) is cross-township and stays with the county")
+                throw SealError(.crossTownship, "matter \(matter.code) (\(matter.name)) is cross-township and stays with the county")
             }
             for seal in covered where !Seal.kind(seal.kind, fits: matter.category) {
                 throw SealError(
-                    .sealKindMismatch, .conflict,
+                    .sealKindMismatch,
                     "seal \(seal.id) is \(seal.kind.rawValue), which does not fit the \(matter.category.rawValue) matter \(matter.code)"
                 )
             }

@@ -30,7 +30,7 @@ public enum SealLifecycle {
         }
         guard allowed else {
             throw SealError(
-                .illegalTransition, .conflict,
+                .illegalTransition,
                 "a seal cannot go from \(status.rawValue) to \(target.rawValue) (\(action.rawValue))"
             )
         }
@@ -40,10 +40,10 @@ public enum SealLifecycle {
     /// Destruction needs a witness who is not the person destroying the seal.
     public static func checkDestroyWitness(actor: String?, witness: String?) throws(SealError) {
         guard let witness, !witness.isEmpty else {
-            throw SealError(.witnessRequired, .badRequest, "destroying a seal needs a witness (--witness STAFF-ID)")
+            throw SealError(.witnessRequired, "destroying a seal needs a witness (--witness STAFF-ID)")
         }
         if let actor, actor == witness {
-            throw SealError(.witnessRequired, .badRequest, "the witness must be someone other than the person destroying the seal")
+            throw SealError(.witnessRequired, "the witness must be someone other than the person destroying the seal")
         }
     }
 }

@@ -20,13 +20,13 @@ public struct Staff: Sendable, Equatable, Codable {
     /// Validates a new staff record: an id of letters, digits, `-` or `_`; a name; at least one role.
     public static func validateNew(id: String, name: String, roles: [Role]) throws(SealError) {
         guard Identifier.isValid(id) else {
-            throw SealError(.invalidField, .badRequest, "staff id \"\(id)\" must be 1–32 letters, digits, '-' or '_'")
+            throw SealError(.invalidField, "staff id \"\(id)\" must be 1–32 letters, digits, '-' or '_'")
         }
         guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-            throw SealError(.invalidField, .badRequest, "a staff member needs a name")
+            throw SealError(.invalidField, "a staff member needs a name")
         }
         guard !roles.isEmpty else {
-            throw SealError(.invalidField, .badRequest, "a staff member needs at least one role")
+            throw SealError(.invalidField, "a staff member needs at least one role")
         }
     }
 }

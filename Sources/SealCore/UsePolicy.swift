@@ -30,42 +30,42 @@ public enum UsePolicy {
     @discardableResult
     public static func checkDelegation(_ f: Facts) throws(SealError) -> Delegation {
         guard f.seal.status == .active else {
-            throw SealError(.sealNotActive, .conflict, "seal \(f.seal.id) is \(f.seal.status.rawValue), not active")
+            throw SealError(.sealNotActive, "seal \(f.seal.id) is \(f.seal.status.rawValue), not active")
         }
         if f.matter.crossTownship {
-            throw SealError(.crossTownship, .conflict, "matter \(f.matter.code) is cross-township and stays with the county")
+            throw SealError(.crossTownship, "matter \(f.matter.code) is cross-township and stays with the county")
         }
         if f.matter.nonDelegable {
-            throw SealError(.nonDelegable, .conflict, "matter \(f.matter.code) may not be delegated by law")
+            throw SealError(.nonDelegable, "matter \(f.matter.code) may not be delegated by law")
         }
         guard Seal.kind(f.seal.kind, fits: f.matter.category) else {
             throw SealError(
-                .sealKindMismatch, .conflict,
+                .sealKindMismatch,
                 "seal \(f.seal.id) (\(f.seal.kind.rawValue)) does not fit the \(f.matter.category.rawValue) matter \(f.matter.code)"
             )
         }
         guard !f.covering.isEmpty else {
-            throw SealError(.matterNotDelegated, .conflict, "no delegation covers seal \(f.seal.id) for matter \(f.matter.code)")
+            throw SealError(.matterNotDelegated, "no delegation covers seal \(f.seal.id) for matter \(f.matter.code)")
         }
         let inForce = f.covering.filter { $0.isInForce(on: f.today) }
         guard !inForce.isEmpty else {
             let why = f.covering.map { d in
                 d.revokedAt != nil ? "\(d.id) revoked" : (f.today < d.validFrom ? "\(d.id) not valid until \(d.validFrom)" : "\(d.id) expired \(d.validTo)")
             }
-            throw SealError(.delegationNotInForce, .conflict, "no covering delegation is in force on \(f.today): \(why.joined(separator: ", "))")
+            throw SealError(.delegationNotInForce, "no covering delegation is in force on \(f.today): \(why.joined(separator: ", "))")
         }
         var usable = inForce
         if f.requireFiling {
             usable = inForce.filter(\.isFiled)
             guard !usable.isEmpty else {
-                throw SealError(.delegationUnfiled, .conflict, "the covering delegation \(inForce[0].id) has no judicial filing record, and filing is required")
+                throw SealError(.delegationUnfiled, "the covering delegation \(inForce[0].id) has no judicial filing record, and filing is required")
             }
         }
         // 委托办理 lets the township decide; 委托受理 only lets it receive.
         if f.purpose == .decision {
             guard let handling = usable.first(where: { d in d.matters.contains { $0.code == f.matter.code && $0.method == .handling } }) else {
                 throw SealError(
-                    .acceptanceOnly, .conflict,
+                    .acceptanceOnly,
                     "matter \(f.matter.code) is delegated for acceptance only (委托受理); the township cannot stamp a decision"
                 )
             }
@@ -103,33 +103,33 @@ public enum UsePolicy {
 
     /// Checks a use against its request's state. Returns whether it is an urgent use before approval.
     public static func checkUse(_ u: UseFacts) throws(SealError) -> Bool {
-        guard u.count >= 1 else { throw SealError(.invalidField, .badRequest, "a use needs a count of at least 1") }
+        guard u.count >= 1 else { throw SealError(.invalidField, "a use needs a count of at least 1") }
         let r = u.request
         if u.electronic {
             guard u.recorder == r.requester else {
-                throw SealError(.notRequester, .forbidden, "only the requester \(r.requester) (用印人) signs with an electronic seal")
+                throw SealError(.notRequester, "only the requester \(r.requester) (用印人) signs with an electronic seal")
             }
         } else if let carrier = u.carrier {
             guard u.recorder == carrier else {
-                throw SealError(.sealCarriedOut, .conflict, "the seal is carried out by \(carrier); only the carrier can use it until it returns")
+                throw SealError(.sealCarriedOut, "the seal is carried out by \(carrier); only the carrier can use it until it returns")
             }
         } else {
             guard u.recorder == u.custodian || u.recorderIsAdmin else {
-                throw SealError(.forbidden, .forbidden, "only the seal's custodian (\(u.custodian)) or an admin records a physical use")
+                throw SealError(.forbidden, "only the seal's custodian (\(u.custodian)) or an admin records a physical use")
             }
         }
         switch r.status {
         case .approved:
-            guard let approval = r.approval else { throw SealError(.notApproved, .conflict, "request \(r.id) has no approval") }
+            guard let approval = r.approval else { throw SealError(.notApproved, "request \(r.id) has no approval") }
             if approval.approver == r.requester {
-                throw SealError(.selfApproval, .forbidden, "request \(r.id) was approved by its own requester")
+                throw SealError(.selfApproval, "request \(r.id) was approved by its own requester")
             }
             guard approval.until >= u.now else {
-                throw SealError(.approvalExpired, .conflict, "the approval of \(r.id) expired at \(approval.until)")
+                throw SealError(.approvalExpired, "the approval of \(r.id) expired at \(approval.until)")
             }
             guard r.made + u.count <= approval.count else {
                 throw SealError(
-                    .countExceedsApproval, .conflict,
+                    .countExceedsApproval,
                     "\(u.count) more would make \(r.made + u.count) of \(approval.count) approved impressions"
                 )
             }
@@ -137,19 +137,19 @@ public enum UsePolicy {
         case .pending where r.urgent:
             // 紧急用印: recorded now, must be approved within the window; never beyond what was requested.
             guard r.made + u.count <= r.count else {
-                throw SealError(.countExceedsApproval, .conflict, "\(r.made + u.count) would exceed the \(r.count) requested")
+                throw SealError(.countExceedsApproval, "\(r.made + u.count) would exceed the \(r.count) requested")
             }
             return true
         case .pending:
-            throw SealError(.notApproved, .conflict, "request \(r.id) is pending approval")
+            throw SealError(.notApproved, "request \(r.id) is pending approval")
         case .denied:
-            throw SealError(.notApproved, .conflict, "request \(r.id) was denied")
+            throw SealError(.notApproved, "request \(r.id) was denied")
         case .cancelled:
-            throw SealError(.notApproved, .conflict, "request \(r.id) was cancelled")
+            throw SealError(.notApproved, "request \(r.id) was cancelled")
         case .exhausted:
-            throw SealError(.countExceedsApproval, .conflict, "request \(r.id) has used all \(r.approval?.count ?? 0) approved impressions")
+            throw SealError(.countExceedsApproval, "request \(r.id) has used all \(r.approval?.count ?? 0) approved impressions")
         case .expired:
-            throw SealError(.approvalExpired, .conflict, "the approval of \(r.id) has expired")
+            throw SealError(.approvalExpired, "the approval of \(r.id) has expired")
         }
     }
 
@@ -169,10 +169,10 @@ public enum UsePolicy {
     /// *made*: lowering a count (one was spoiled, 作废) changes the book, never the approval, so an exhausted request
     /// stays exhausted; raising it above anything recorded counts the extra impressions against the approval.
     public static func correct(_ request: UseRequest, use: CorrectedUse, to count: Int, reason: String) throws(SealError) -> UseRequest {
-        guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, .badRequest, "a correction needs a reason") }
-        guard count >= 0 else { throw SealError(.invalidField, .badRequest, "the corrected count cannot be negative") }
+        guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, "a correction needs a reason") }
+        guard count >= 0 else { throw SealError(.invalidField, "the corrected count cannot be negative") }
         guard count != use.current else {
-            throw SealError(.invalidField, .badRequest, "the use already shows \(count) impression(s); a correction must change it")
+            throw SealError(.invalidField, "the use already shows \(count) impression(s); a correction must change it")
         }
         var after = request
         after.used = request.used - use.current + count
@@ -180,7 +180,7 @@ public enum UsePolicy {
         let ceiling = request.approval?.count ?? request.count
         guard after.made <= ceiling else {
             throw SealError(
-                .countExceedsApproval, .conflict,
+                .countExceedsApproval,
                 "the correction would make \(after.made) impressions made of \(ceiling) \(request.approval == nil ? "requested" : "approved")"
             )
         }
@@ -191,13 +191,13 @@ public enum UsePolicy {
     /// A 事由 must say something: not blank, not only punctuation.
     public static func checkReason(_ reason: String) throws(SealError) {
         guard ReasonText.isMeaningful(reason) else {
-            throw SealError(.invalidField, .badRequest, "the reason (事由) must say why the seal is needed, not be blank or only punctuation")
+            throw SealError(.invalidField, "the reason (事由) must say why the seal is needed, not be blank or only punctuation")
         }
     }
 
     public static func checkCount(_ count: Int, max: Int) throws(SealError) {
         guard (1...max).contains(count) else {
-            throw SealError(.invalidField, .badRequest, "the count (用印数) must be between 1 and \(max)")
+            throw SealError(.invalidField, "the count (用印数) must be between 1 and \(max)")
         }
     }
 
@@ -206,7 +206,7 @@ public enum UsePolicy {
         guard let digest else { return nil }
         let lower = digest.lowercased()
         guard lower.count == 64, lower.allSatisfy({ $0.isHexDigit }) else {
-            throw SealError(.invalidField, .badRequest, "the document digest must be 64 hex characters (SHA-256)")
+            throw SealError(.invalidField, "the document digest must be 64 hex characters (SHA-256)")
         }
         return lower
     }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SealCore
+import SealWire
 import SealStore
 
 extension HTTPField.Name {

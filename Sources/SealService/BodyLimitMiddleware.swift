@@ -1,5 +1,6 @@
 import Hummingbird
 import SealCore
+import SealWire
 
 /// Refuses a body whose declared length is over the limit before reading any of it; bodies without a length are
 /// cut off at the same limit when a route collects them.
@@ -11,7 +12,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
             throw SealError(
-                .payloadTooLarge, .tooLarge, "the request body is \(length) bytes; the daemon accepts at most \(limit)"
+                .payloadTooLarge, "the request body is \(length) bytes; the daemon accepts at most \(limit)"
             )
         }
         return try await next(request, context)

@@ -1,5 +1,6 @@
 import SealBook
 import SealCore
+import SealWire
 
 /// Who is calling: the Unix principal from the socket, the roles it holds, and, when a trusted tool acts on behalf
 /// of a staff member, that staff member.

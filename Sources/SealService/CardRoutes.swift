@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SealBook
 import SealCore
+import SealWire
 import SealStore
 import SmartCard
 
@@ -10,56 +11,6 @@ import SmartCard
 struct CardRoutes {
     let register: Register
     let cards: CardService
-
-    struct Unlock: Decodable {
-        var seal: String
-        var pin: String
-    }
-
-    struct SealRef: Decodable {
-        var seal: String
-    }
-
-    struct Bind: Decodable {
-        var reader: String
-    }
-
-    struct Sign: Decodable {
-        /// SHA-256 of the document, 64 hex characters.
-        var digest: String?
-        var count: Int?
-        var note: String?
-    }
-
-    /// What a clerk tool needs to check and attach the signature: the exact signed bytes, the DER signature and
-    /// the certificate, besides the new line of the book.
-    struct SignedUse: ResponseEncodable, Sendable {
-        var use: UseLine
-        var statement: String
-        var signature: String
-        var certificate: String
-        var certificateFingerprint: String
-    }
-
-    struct BindingView: ResponseEncodable, Sendable {
-        var seal: String
-        var fingerprint: String
-        var subject: String
-        var reader: String
-        var boundAt: String
-        var boundBy: String?
-        var certificate: String
-
-        init(_ b: CardBinding) {
-            seal = b.seal
-            fingerprint = b.fingerprint
-            subject = b.subject
-            reader = b.reader
-            boundAt = b.boundAt
-            boundBy = b.boundBy
-            certificate = (try? CardCertificate(der: Array(b.certificate)).pem) ?? ""
-        }
-    }
 
     func register(on router: Router<SealRequestContext>) {
         router.get("/v1/cards") { _, context in
@@ -71,41 +22,41 @@ struct CardRoutes {
             var buffer = try await request.collectBody(upTo: context.maxUploadSize)
             // The body holds the PIN: decode it, copy the PIN into locked memory, and overwrite the body.
             defer { buffer.withUnsafeMutableReadableBytes { zeroize($0) } }
-            let body: Unlock
+            let body: CardUnlock
             do {
-                body = try APIJSON.decoder.decode(Unlock.self, from: buffer)
+                body = try WireJSON.decoder.decode(CardUnlock.self, from: buffer)
             } catch let error as DecodingError {
-                throw SealError(.badRequest, .badRequest, "malformed JSON body: \(DecodingErrorDescription(error))")
+                throw SealError(.badRequest, "malformed JSON body: \(DecodingErrorDescription(error))")
             }
             return try await context.journalingRefusals(register, action: "card.unlock", subject: body.seal, details: ["seal": .string(body.seal)]) {
                 let caller = try context.requireCaller()
-                guard let seal = try await register.seal(id: body.seal) else { throw SealError(.unknownSeal, .notFound, "no seal \(body.seal)") }
+                guard let seal = try await register.seal(id: body.seal) else { throw SealError(.unknownSeal, "no seal \(body.seal)") }
                 let pin: LockedSecret
                 do {
                     pin = try Array(body.pin.utf8).withUnsafeBytes { try LockedSecret(copying: $0) }
                 } catch {
-                    throw SealError(.internalError, .internal, "cannot lock memory for the PIN (mlock): raise LimitMEMLOCK")
+                    throw SealError(.internalError, "cannot lock memory for the PIN (mlock): raise LimitMEMLOCK")
                 }
                 return try await cards.unlock(seal: seal, pin: pin, actor: caller.journalActor)
             }
         }
         router.post("/v1/cards/lock") { request, context in
             let caller = try context.requireCaller()
-            let body = try await request.decode(as: SealRef.self, context: context)
-            guard let seal = try await register.seal(id: body.seal) else { throw SealError(.unknownSeal, .notFound, "no seal \(body.seal)") }
+            let body = try await request.decode(as: CardLock.self, context: context)
+            guard let seal = try await register.seal(id: body.seal) else { throw SealError(.unknownSeal, "no seal \(body.seal)") }
             guard caller.staffID == seal.custodian || caller.has(.admin) else {
-                throw SealError(.notCustodian, .forbidden, "only seal \(seal.id)'s custodian or an admin locks its card")
+                throw SealError(.notCustodian, "only seal \(seal.id)'s custodian or an admin locks its card")
             }
             let locked = await cards.lock(seal: seal.id, reason: "locked", actor: caller.journalActor)
-            return LockResult(seal: seal.id, wasUnlocked: locked)
+            return CardLockView(seal: seal.id, wasUnlocked: locked)
         }
         router.post("/v1/seals/:id/card") { request, context in
             let caller = try context.caller(requiring: .admin)
             let id = try context.path("id")
-            let body = try await request.decode(as: Bind.self, context: context)
-            guard try await register.seal(id: id) != nil else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            let body = try await request.decode(as: CardBind.self, context: context)
+            guard try await register.seal(id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
             let certificate = try await cards.certificate(reader: body.reader)
-            return created(BindingView(try await register.bindCard(
+            return created(CardBindingView(try await register.bindCard(
                 seal: id, certificate: Data(certificate.der), fingerprint: certificate.fingerprint, subject: certificate.subject,
                 reader: body.reader, actor: caller.journalActor
             )))
@@ -113,19 +64,20 @@ struct CardRoutes {
         router.get("/v1/seals/:id/card") { _, context in
             _ = try context.requireCaller()
             let id = try context.path("id")
-            guard let binding = try await register.cardBinding(seal: id) else { throw SealError(.cardNotBound, .notFound, "seal \(id) has no key card") }
-            return BindingView(binding)
+            guard try await register.seal(id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
+            guard let binding = try await register.cardBinding(seal: id) else { throw SealError(.cardNotBound, "seal \(id) has no key card") }
+            return CardBindingView(binding)
         }
         router.delete("/v1/seals/:id/card") { _, context in
             let caller = try context.caller(requiring: .admin)
             let id = try context.path("id")
             let binding = try await register.unbindCard(seal: id, actor: caller.journalActor)
             await cards.lock(seal: id, reason: "unbound", actor: caller.journalActor)
-            return BindingView(binding)
+            return CardBindingView(binding)
         }
         router.post("/v1/requests/:id/sign") { request, context in
             let id = try context.path("id")
-            let body = try await request.decode(as: Sign.self, context: context)
+            let body = try await request.decode(as: SignRequest.self, context: context)
             return try await context.journalingRefusals(
                 register, action: "use.sign", subject: id, details: ["request": .string(id), "count": .int(Int64(body.count ?? 1))]
             ) {
@@ -134,7 +86,7 @@ struct CardRoutes {
                 let signature = try await cards.sign(plan)
                 let line = try await register.recordSignedUse(plan, signature: signature, actor: caller.journalActor)
                 let certificate = try CardCertificate(der: Array(plan.binding.certificate))
-                return created(SignedUse(
+                return created(SignedUseView(
                     use: line, statement: Data(plan.statement.bytes).base64EncodedString(), signature: Data(signature).base64EncodedString(),
                     certificate: certificate.pem, certificateFingerprint: certificate.fingerprint
                 ))
@@ -143,10 +95,3 @@ struct CardRoutes {
     }
 }
 
-struct LockResult: ResponseEncodable, Sendable {
-    var seal: String
-    var wasUnlocked: Bool
-}
-
-extension CardService.Listing: ResponseEncodable {}
-extension CardService.Listing.BoundSeal: ResponseEncodable {}

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import SealBook
 import SealCore
+import SealWire
 import SealStore
 import ServiceLifecycle
 import SmartCard
@@ -109,56 +110,28 @@ public actor CardService: Service {
 
     /// Where the bound card is now: its reader, or why it cannot be used.
     private func locate(_ binding: CardBinding) throws -> String {
-        if let unavailable { throw SealError(.pcscUnavailable, .unavailable, "PC/SC is unavailable: \(unavailable)") }
+        if let unavailable { throw SealError(.pcscUnavailable, "PC/SC is unavailable: \(unavailable)") }
         if let reader = readers.first(where: { $0.present && $0.certificate?.fingerprint == binding.fingerprint }) {
             return reader.reader
         }
         if let other = readers.first(where: { $0.present && $0.reader == binding.reader }) {
             throw SealError(
-                .cardMismatch, .conflict,
+                .cardMismatch,
                 "the card in \(other.reader) is not seal \(binding.seal)'s card (it holds \(other.certificate.map { "certificate \($0.fingerprint.prefix(16))…" } ?? "no PIV certificate"); the bound card is \(binding.fingerprint.prefix(16))…)"
             )
         }
-        throw SealError(.cardAbsent, .conflict, "seal \(binding.seal)'s card (\(binding.fingerprint.prefix(16))…) is not in any reader")
+        throw SealError(.cardAbsent, "seal \(binding.seal)'s card (\(binding.fingerprint.prefix(16))…) is not in any reader")
     }
 
     // MARK: - Listing
 
-    public struct Listing: Sendable, Codable {
-        public struct Reader: Sendable, Codable {
-            public var reader: String
-            public var present: Bool
-            public var atr: String?
-            public var subject: String?
-            public var fingerprint: String?
-            public var problem: String?
-            public var seal: String?
-            public var unlocked: Bool
-            public var unlockedUntil: String?
-        }
-        public struct BoundSeal: Sendable, Codable {
-            public var seal: String
-            public var fingerprint: String
-            public var subject: String
-            public var present: Bool
-            public var reader: String?
-            public var unlocked: Bool
-            public var unlockedUntil: String?
-            public var unlockedBy: String?
-        }
-        public var available: Bool
-        public var message: String?
-        public var readers: [Reader]
-        public var seals: [BoundSeal]
-    }
-
-    public func listing() async throws -> Listing {
+    public func listing() async throws -> CardListView {
         let bindings = try await register.cardBindings()
         let now = Date()
         func unlock(_ seal: String?) -> Unlock? { seal.flatMap { unlocks[$0] }.flatMap { $0.until > now ? $0 : nil } }
         let readerRows = readers.map { r in
             let seal = bindings.first { $0.fingerprint == r.certificate?.fingerprint && r.present }?.seal
-            return Listing.Reader(
+            return CardListView.Reader(
                 reader: r.reader, present: r.present, atr: r.present ? hex(r.atr) : nil, subject: r.certificate?.subject,
                 fingerprint: r.certificate?.fingerprint, problem: r.problem, seal: seal, unlocked: unlock(seal) != nil,
                 unlockedUntil: unlock(seal).map { JournalClock.timestamp($0.until) }
@@ -166,21 +139,13 @@ public actor CardService: Service {
         }
         let sealRows = bindings.map { b in
             let reader = readers.first { $0.present && $0.certificate?.fingerprint == b.fingerprint }?.reader
-            return Listing.BoundSeal(
+            return CardListView.BoundSeal(
                 seal: b.seal, fingerprint: b.fingerprint, subject: b.subject, present: reader != nil, reader: reader,
                 unlocked: unlock(b.seal) != nil, unlockedUntil: unlock(b.seal).map { JournalClock.timestamp($0.until) },
                 unlockedBy: unlock(b.seal)?.by
             )
         }
-        return Listing(available: unavailable == nil, message: unavailable, readers: readerRows, seals: sealRows)
-    }
-
-    public struct Health: Sendable, Codable, Equatable {
-        public var enabled: Bool
-        public var available: Bool
-        public var message: String?
-        public var readers: Int
-        public var cards: Int
+        return CardListView(available: unavailable == nil, message: unavailable, readers: readerRows, seals: sealRows)
     }
 
     /// Cards whose PIN is held now (unlocked and not timed out).
@@ -189,8 +154,8 @@ public actor CardService: Service {
         return unlocks.values.filter { $0.until > now }.count
     }
 
-    public func health() -> Health {
-        Health(
+    public func health() -> CardHealthView {
+        CardHealthView(
             enabled: settings.enabled, available: unavailable == nil, message: unavailable, readers: readers.count,
             cards: readers.filter(\.present).count
         )
@@ -200,11 +165,11 @@ public actor CardService: Service {
 
     /// Reads the 9C certificate of the card in `reader` now (for binding).
     public func certificate(reader: String) async throws -> CardCertificate {
-        if let unavailable { throw SealError(.pcscUnavailable, .unavailable, "PC/SC is unavailable: \(unavailable)") }
+        if let unavailable { throw SealError(.pcscUnavailable, "PC/SC is unavailable: \(unavailable)") }
         guard let snapshot = readers.first(where: { $0.reader == reader }) else {
-            throw SealError(.unknownReader, .notFound, "no reader \"\(reader)\"; readers: \(readers.map(\.reader).joined(separator: ", "))")
+            throw SealError(.unknownReader, "no reader \"\(reader)\"; readers: \(readers.map(\.reader).joined(separator: ", "))")
         }
-        guard snapshot.present else { throw SealError(.cardAbsent, .conflict, "no card in \(reader)") }
+        guard snapshot.present else { throw SealError(.cardAbsent, "no card in \(reader)") }
         do {
             let der = try await operations.withCard(reader: reader) { piv throws(SmartCardError) in
                 try piv.select()
@@ -217,12 +182,12 @@ public actor CardService: Service {
     }
 
     /// Verifies `pin` on the seal's card and keeps it (locked memory) for `[pcsc] unlock_timeout`.
-    public func unlock(seal: Seal, pin: LockedSecret, actor: JournalActor) async throws -> Listing.BoundSeal {
+    public func unlock(seal: Seal, pin: LockedSecret, actor: JournalActor) async throws -> CardListView.BoundSeal {
         guard actor.staff == seal.custodian else {
-            throw SealError(.notCustodian, .forbidden, "only seal \(seal.id)'s custodian (\(seal.custodian)) unlocks its card")
+            throw SealError(.notCustodian, "only seal \(seal.id)'s custodian (\(seal.custodian)) unlocks its card")
         }
         guard let binding = try await register.cardBinding(seal: seal.id) else {
-            throw SealError(.cardNotBound, .conflict, "seal \(seal.id) has no key card bound (seal bind-card)")
+            throw SealError(.cardNotBound, "seal \(seal.id) has no key card bound (seal bind-card)")
         }
         let reader = try locate(binding)
         do {
@@ -245,7 +210,7 @@ public actor CardService: Service {
             "seal": .string(seal.id), "reader": .string(reader), "fingerprint": .string(binding.fingerprint),
             "until": .string(JournalClock.timestamp(until)),
         ], actor: actor)
-        return Listing.BoundSeal(
+        return CardListView.BoundSeal(
             seal: seal.id, fingerprint: binding.fingerprint, subject: binding.subject, present: true, reader: reader, unlocked: true,
             unlockedUntil: JournalClock.timestamp(until), unlockedBy: actor.staff
         )
@@ -274,11 +239,11 @@ public actor CardService: Service {
         let sealID = plan.statement.seal
         let reader = try locate(binding)
         guard let unlock = unlocks[sealID], unlock.fingerprint == binding.fingerprint else {
-            throw SealError(.cardLocked, .conflict, "seal \(sealID)'s card is locked; its custodian unlocks it (card unlock --seal \(sealID))")
+            throw SealError(.cardLocked, "seal \(sealID)'s card is locked; its custodian unlocks it (card unlock --seal \(sealID))")
         }
         guard unlock.until > Date() else {
             await lock(seal: sealID, reason: "timeout", actor: Self.daemonActor)
-            throw SealError(.cardLocked, .conflict, "seal \(sealID)'s card unlock expired; its custodian unlocks it again")
+            throw SealError(.cardLocked, "seal \(sealID)'s card unlock expired; its custodian unlocks it again")
         }
         let statement = plan.statement.bytes
         let digest = Array(SHA256.hash(data: statement))
@@ -297,7 +262,7 @@ public actor CardService: Service {
             throw Self.refusal(error)
         }
         guard let certificate = try? CardCertificate(der: Array(binding.certificate)), certificate.verifies(signature: signature, over: statement) else {
-            throw SealError(.cardError, .unavailable, "the card's signature does not verify against seal \(sealID)'s certificate")
+            throw SealError(.cardError, "the card's signature does not verify against seal \(sealID)'s certificate")
         }
         return signature
     }
@@ -312,18 +277,18 @@ public actor CardService: Service {
     static func refusal(_ error: SmartCardError) -> SealError {
         switch error {
         case .wrongPIN(let tries):
-            return SealError(.wrongPIN, .forbidden, "wrong PIN: \(tries) \(tries == 1 ? "try" : "tries") left before the card blocks", triesLeft: tries)
+            return SealError(.wrongPIN, "wrong PIN: \(tries) \(tries == 1 ? "try" : "tries") left before the card blocks", triesLeft: tries)
         case .pinBlocked:
-            return SealError(.cardBlocked, .conflict, "the card's PIN is blocked; the card must be unblocked with its PUK")
+            return SealError(.cardBlocked, "the card's PIN is blocked; the card must be unblocked with its PUK")
         case .invalidPIN(let why):
-            return SealError(.invalidField, .badRequest, why)
+            return SealError(.invalidField, why)
         case .wrongCard:
-            return SealError(.cardMismatch, .conflict, "the card in the reader is not the seal's bound card")
+            return SealError(.cardMismatch, "the card in the reader is not the seal's bound card")
         case .pcsc(_, .noService), .pcsc(_, .serviceStopped):
-            return SealError(.pcscUnavailable, .unavailable, "PC/SC is unavailable: \(error)")
+            return SealError(.pcscUnavailable, "PC/SC is unavailable: \(error)")
         default:
-            if error.isCardGone { return SealError(.cardAbsent, .conflict, "the card went away: \(error)") }
-            return SealError(.cardError, .unavailable, "the card failed: \(error)")
+            if error.isCardGone { return SealError(.cardAbsent, "the card went away: \(error)") }
+            return SealError(.cardError, "the card failed: \(error)")
         }
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import CSealShims
 import NIOCore
 import SealCore
+import SealWire
 import Synchronization
 
 /// Bounds the connections the daemon holds open, in all and per Unix user, so that a local user who opens
@@ -65,6 +66,3 @@ final class ConnectionLimiter: Sendable {
     var open: Int { state.withLock { $0.total } }
 }
 
-extension SealError.Code {
-    public static let tooManyConnections = Self("too-many-connections")
-}

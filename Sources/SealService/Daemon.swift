@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import Logging
 import SealCore
+import SealWire
 import SealStore
 import ServiceLifecycle
 
@@ -111,7 +112,7 @@ public struct Daemon {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw SealError(.stateDirectoryUnusable, .internal, "\(url.path) exists and is not a directory")
+                throw SealError(.stateDirectoryUnusable, "\(url.path) exists and is not a directory")
             }
         } else {
             do {
@@ -119,16 +120,13 @@ public struct Daemon {
                     at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700]
                 )
             } catch {
-                throw SealError(.stateDirectoryUnusable, .internal, "cannot create \(url.path): \(error.localizedDescription)")
+                throw SealError(.stateDirectoryUnusable, "cannot create \(url.path): \(error.localizedDescription)")
             }
         }
         return url
     }
 }
 
-extension SealError.Code {
-    public static let stateDirectoryUnusable = Self("state-directory-unusable")
-}
 
 /// Tells systemd the daemon is stopping as soon as graceful shutdown begins.
 struct ShutdownAnnouncer: Service {

@@ -1,5 +1,6 @@
 import Foundation
 import SealCore
+import SealWire
 import TOMLKit
 
 /// Why a configuration file was refused: the file, the key (dotted path) and, when the parser gives it, the line.

@@ -1,5 +1,6 @@
 import Foundation
 import SealCore
+import SealWire
 
 /// The daemon's settings, read from `sealkeeper.toml` and overridden by command-line flags.
 public struct DaemonConfiguration: Sendable, Equatable {

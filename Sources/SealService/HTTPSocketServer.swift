@@ -7,6 +7,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 import SealCore
+import SealWire
 import ServiceLifecycle
 
 /// Serves a Hummingbird responder over HTTP/1.1 on an already bound and listening socket.
@@ -104,8 +105,8 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
 
     /// Answers a connection over the limits with one 503 `too-many-connections` and closes it.
     static func refuse(_ child: HTTP1Channel.Value, message: String) async {
-        let body = APIErrorBody(error: .init(code: SealError.Code.tooManyConnections.rawValue, message: message))
-        let json = ByteBuffer(bytes: (try? APIJSON.encoder.encode(body)) ?? Data())
+        let body = ErrorBody(error: .init(code: SealError.Code.tooManyConnections.rawValue, message: message))
+        let json = ByteBuffer(bytes: (try? WireJSON.encoder.encode(body)) ?? Data())
         let head = HTTPResponse(
             status: .serviceUnavailable,
             headerFields: [.contentType: "application/json; charset=utf-8", .contentLength: "\(json.readableBytes)", .connection: "close"]

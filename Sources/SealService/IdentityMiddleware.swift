@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import SealCore
+import SealWire
 import SealStore
 
 extension HTTPField.Name {
@@ -32,23 +33,23 @@ struct IdentityMiddleware: RouterMiddleware {
         let onBehalfOf = request.headers[.onBehalfOf]
         if onBehalfOf != nil && !trusted {
             throw SealError(
-                .onBehalfOfNotAllowed, .forbidden,
+                .onBehalfOfNotAllowed,
                 "uid \(principal.uid) is not a trusted tool and may not act on behalf of staff"
             )
         }
         guard !roles.isEmpty || trusted else {
             throw SealError(
-                .forbidden, .forbidden,
+                .forbidden,
                 "uid \(principal.uid)\(principal.userName.map { " (\($0))" } ?? "") holds no Sealkeeper role"
             )
         }
         if let staffID = onBehalfOf {
             // A trusted tool acting for a staff member takes that member's roles, not its own.
             guard let staff = try await register.staff(id: staffID) else {
-                throw SealError(.unknownStaff, .forbidden, "no staff member \"\(staffID)\" is registered")
+                throw SealError(.unknownStaff, "no staff member \"\(staffID)\" is registered")
             }
             guard !staff.disabled else {
-                throw SealError(.staffDisabled, .forbidden, "staff member \(staffID) is disabled")
+                throw SealError(.callerDisabled, "staff member \(staffID) is disabled")
             }
             context.caller = Caller(principal: principal, roles: staff.roles, isTrustedTool: true, onBehalfOf: staffID)
         } else {
@@ -56,7 +57,7 @@ struct IdentityMiddleware: RouterMiddleware {
             var linked: Staff?
             if let name = principal.userName { linked = try await register.staff(unixUser: name) }
             if let linked, linked.disabled {
-                throw SealError(.staffDisabled, .forbidden, "staff member \(linked.id), linked to \(principal.userName ?? ""), is disabled")
+                throw SealError(.callerDisabled, "staff member \(linked.id), linked to \(principal.userName ?? ""), is disabled")
             }
             context.caller = Caller(principal: principal, roles: roles, isTrustedTool: trusted, staffID: linked?.id)
         }

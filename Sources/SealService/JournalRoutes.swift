@@ -1,20 +1,12 @@
 import Hummingbird
 import SealCore
+import SealWire
 import SealStore
 
 /// The journal and its proofs: `/v1/events` (inspector or admin), `/v1/book/checkpoint`, `/v1/book/key` and
 /// `/v1/book/proof` (any role).
 struct JournalRoutes {
     let register: Register
-
-    struct KeyView: ResponseEncodable, Sendable {
-        var origin: String
-        /// C2SP note verifier key: `NAME+HASH+BASE64(0x01 ‖ key)`.
-        var vkey: String
-        var publicKey: String
-        /// SHA-256 of the raw public key, hex.
-        var fingerprint: String
-    }
 
     func register(on router: Router<SealRequestContext>) {
         router.get("/v1/events") { request, context in
@@ -33,12 +25,12 @@ struct JournalRoutes {
                 let stopping = await register.writer.isStopping
                 if Task.isCancelled || stopping { deadline = .now }
             }
-            return ListResponse(key: "events", items: events)
+            return EventListView(events)
         }
         router.get("/v1/book/checkpoint") { _, context in
             _ = try context.requireCaller()
             guard let checkpoint = try await register.latestCheckpoint() else {
-                throw SealError(.notFound, .notFound, "the journal is empty: no checkpoint yet")
+                throw SealError(.notFound, "the journal is empty: no checkpoint yet")
             }
             return checkpoint
         }
@@ -59,11 +51,8 @@ struct JournalRoutes {
             if let from = try request.queryInt("from"), let to = try request.queryInt("to") {
                 return try await register.consistencyProof(from: from, to: to)
             }
-            throw SealError(.invalidField, .badRequest, "give index (and size) for an inclusion proof, or from and to for a consistency proof")
+            throw SealError(.invalidField, "give index (and size) for an inclusion proof, or from and to for a consistency proof")
         }
     }
 }
 
-extension JournalEntryView: ResponseEncodable {}
-extension CheckpointView: ResponseEncodable {}
-extension ProofView: ResponseEncodable {}

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SealCore
+import SealWire
 
 /// The API's JSON with every stored time shown in the register's zone (`[policy] timezone`) with its offset:
 /// `"until":"2026-11-22T23:59:59+08:00"` where the register stores `2026-11-22T15:59:59Z`. The same instant, as the
@@ -12,7 +13,7 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
     let zone: TimeZone
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let data = Self.localize(try APIJSON.encoder.encode(value), zone: zone)
+        let data = Self.localize(try WireJSON.encoder.encode(value), zone: zone)
         return Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],

@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
 import SealCore
+import SealWire
+import SealInterchange
 import SealStore
 
 /// `/v1/matters`: the catalogue. Import needs `admin`; any role reads.
@@ -15,27 +17,36 @@ struct MatterRoutes {
             var declared: CatalogueText.Encoding?
             if let charset = request.headers[.contentType].flatMap(Self.charset) {
                 guard let encoding = CatalogueText.Encoding(charset: charset) else {
-                    throw SealError(.invalidCatalogue, .badRequest, "charset \"\(charset)\" is not supported; send utf-8 or gb18030")
+                    throw SealError(.invalidCatalogue, "charset \"\(charset)\" is not supported; send utf-8 or gb18030")
                 }
                 declared = encoding
             }
             guard let text = CatalogueText.decode(Array(buffer.readableBytesView), declared: declared) else {
                 throw SealError(
-                    .invalidCatalogue, .badRequest,
+                    .invalidCatalogue,
                     declared.map { "the catalogue is not \($0.rawValue) text" } ?? "the catalogue is neither UTF-8 nor GB18030 text (save it from Excel or WPS as CSV UTF-8)"
                 )
             }
-            return try await register.importMatters(csv: text, skipInvalid: try request.queryBool("skip_invalid"), actor: caller.journalActor)
+            let parsed = MatterCatalogue.parse(text.text)
+            let skipInvalid = try request.queryBool("skip_invalid")
+            if !parsed.errors.isEmpty && (!skipInvalid || parsed.matters.isEmpty) {
+                throw CatalogueRefusal(errors: parsed.errors, encoding: text.encoding.rawValue, encodingDetected: text.detected)
+            }
+            let upsert = try await register.importMatters(parsed.matters, actor: caller.journalActor)
+            return MatterImportView(
+                imported: upsert.imported, updated: upsert.updated, unchanged: upsert.unchanged, skipped: parsed.errors.count,
+                errors: parsed.errors, encoding: text.encoding.rawValue, encodingDetected: text.detected
+            )
         }
         router.get("/v1/matters") { request, context in
             _ = try context.requireCaller()
             let category = try request.queryEnum("category", Matter.Category.self)
-            return ListResponse(key: "matters", items: try await register.matters(category: category))
+            return MatterListView(try await register.matters(category: category))
         }
         router.get("/v1/matters/:code") { _, context in
             _ = try context.requireCaller()
             let code = try context.path("code")
-            guard let matter = try await register.matter(code: code) else { throw SealError(.unknownMatter, .notFound, "no matter \(code)") }
+            guard let matter = try await register.matter(code: code) else { throw SealError(.unknownMatter, "no matter \(code)") }
             return matter
         }
     }
@@ -52,4 +63,3 @@ extension MatterRoutes {
     }
 }
 
-extension MatterImportResult: ResponseEncodable {}

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import SealCore
+import SealWire
 import Synchronization
 
 /// Answers a request for a known path with a method it does not take with 405 and an `Allow` header (RFC 9110

@@ -1,6 +1,7 @@
 import CSealShims
 import NIOCore
 import SealCore
+import SealWire
 
 /// Where a request's Unix identity comes from. The daemon reads SO_PEERCRED from the accepted socket; router-level
 /// tests, whose channels are not sockets, inject a fixed principal.
@@ -14,7 +15,7 @@ public struct PeerCredentialSource: Sendable {
     /// The kernel's credentials for the connection's peer, resolved to a user and groups.
     public static let socket = PeerCredentialSource { channel in
         guard let provider = channel as? any SocketOptionProvider else {
-            throw SealError(.forbidden, .forbidden, "the connection carries no peer credentials")
+            throw SealError(.forbidden, "the connection carries no peer credentials")
         }
         let cred: seal_ucred = try await provider.unsafeGetSocketOption(
             level: .socket, name: NIOBSDSocket.Option(rawValue: SEAL_SO_PEERCRED)

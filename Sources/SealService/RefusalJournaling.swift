@@ -1,5 +1,6 @@
 import SealBook
 import SealCore
+import SealWire
 import SealStore
 
 extension SealRequestContext {

@@ -2,21 +2,13 @@ import Foundation
 import Hummingbird
 import SealBook
 import SealCore
+import SealWire
 import SealStore
 
 /// Requests to use a seal: create (clerk), approve / deny (approver), cancel (the requester). Every refusal is
 /// journaled.
 struct RequestRoutes {
     let register: Register
-
-    struct Approve: Decodable {
-        var count: Int?
-        var until: String?
-    }
-
-    struct Deny: Decodable {
-        var reason: String
-    }
 
     func register(on router: Router<SealRequestContext>) {
         router.post("/v1/requests") { request, context in
@@ -33,14 +25,14 @@ struct RequestRoutes {
             let caller = try context.requireCaller()
             let mine = try request.queryBool("mine")
             if mine && caller.staffID == nil {
-                throw SealError(.staffRequired, .forbidden, "--mine needs you to act as a staff member")
+                throw SealError(.staffRequired, "--mine needs you to act as a staff member")
             }
             let status = request.rawQuery("status")
             let valid = UseRequest.Status.allCases.map(\.rawValue) + ["urgent-unresolved"]
             if let status, !valid.contains(status) {
-                throw SealError(.invalidField, .badRequest, "status \"\(status)\" is not valid; valid: \(valid.joined(separator: ", "))")
+                throw SealError(.invalidField, "status \"\(status)\" is not valid; valid: \(valid.joined(separator: ", "))")
             }
-            return ListResponse(key: "requests", items: try await register.requests(status: status, requester: mine ? caller.staffID : nil))
+            return RequestListView(try await register.requests(status: status, requester: mine ? caller.staffID : nil))
         }
         router.get("/v1/requests/:id") { _, context in
             _ = try context.requireCaller()
@@ -50,7 +42,7 @@ struct RequestRoutes {
             let id = try context.path("id")
             return try await context.journalingRefusals(register, action: "request.approve", subject: id, details: ["request": .string(id)]) {
                 let caller = try context.caller(requiring: .approver)
-                let body = try await request.decodeOptional(Approve(count: nil, until: nil), context: context)
+                let body = try await request.decodeOptional(RequestApproval(), context: context)
                 let until = try body.until.map { try context.time($0, field: "until") }
                 return try await register.approveRequest(id: id, count: body.count, until: until, actor: caller.journalActor)
             }
@@ -59,7 +51,7 @@ struct RequestRoutes {
             let id = try context.path("id")
             return try await context.journalingRefusals(register, action: "request.deny", subject: id, details: ["request": .string(id)]) {
                 let caller = try context.caller(requiring: .approver)
-                let body = try await request.decode(as: Deny.self, context: context)
+                let body = try await request.decode(as: RequestDenial.self, context: context)
                 return try await register.denyRequest(id: id, reason: body.reason, actor: caller.journalActor)
             }
         }
@@ -73,5 +65,3 @@ struct RequestRoutes {
     }
 }
 
-extension UseRequest: ResponseEncodable {}
-extension UseRequestView: ResponseEncodable {}

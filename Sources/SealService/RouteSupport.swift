@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SealCore
+import SealWire
 import SealStore
 
 extension SealRequestContext {
@@ -9,7 +10,7 @@ extension SealRequestContext {
         let caller = try requireCaller()
         guard roles.contains(where: caller.has) else {
             throw SealError(
-                .forbidden, .forbidden,
+                .forbidden,
                 "this needs the role \(roles.map(\.rawValue).joined(separator: " or ")); \(caller.staffID.map { "staff \($0) holds" } ?? "you hold") \(caller.roles.isEmpty ? "none" : caller.roles.map(\.rawValue).joined(separator: ", "))"
             )
         }
@@ -18,7 +19,7 @@ extension SealRequestContext {
 
     /// A path parameter that the route pattern guarantees.
     func path(_ name: String) throws -> String {
-        guard let value = parameters.get(name) else { throw SealError(.badRequest, .badRequest, "missing \(name)") }
+        guard let value = parameters.get(name) else { throw SealError(.badRequest, "missing \(name)") }
         return value
     }
 }
@@ -35,9 +36,9 @@ extension Request {
 
     func queryInt(_ name: String, default value: Int? = nil, in range: ClosedRange<Int>? = nil) throws -> Int? {
         guard let text = rawQuery(name) else { return value }
-        guard let n = Int(text) else { throw SealError(.invalidField, .badRequest, "\(name) must be an integer, not \"\(text)\"") }
+        guard let n = Int(text) else { throw SealError(.invalidField, "\(name) must be an integer, not \"\(text)\"") }
         if let range, !range.contains(n) {
-            throw SealError(.invalidField, .badRequest, "\(name) must be between \(range.lowerBound) and \(range.upperBound), not \(n)")
+            throw SealError(.invalidField, "\(name) must be between \(range.lowerBound) and \(range.upperBound), not \(n)")
         }
         return n
     }
@@ -47,13 +48,13 @@ extension Request {
         switch text.lowercased() {
         case "true", "1", "yes": return true
         case "false", "0", "no": return false
-        default: throw SealError(.invalidField, .badRequest, "\(name) must be true or false")
+        default: throw SealError(.invalidField, "\(name) must be true or false")
         }
     }
 
     func queryDate(_ name: String) throws -> LocalDate? {
         guard let text = rawQuery(name) else { return nil }
-        guard let date = LocalDate(text) else { throw SealError(.invalidField, .badRequest, "\(name) must be a date YYYY-MM-DD") }
+        guard let date = LocalDate(text) else { throw SealError(.invalidField, "\(name) must be a date YYYY-MM-DD") }
         return date
     }
 
@@ -64,7 +65,7 @@ extension Request {
             matter: query("matter"), user: query("user")
         )
         if let from = filter.from, let to = filter.to, from > to {
-            throw SealError(.invalidField, .badRequest, "from \(from) is after to \(to)")
+            throw SealError(.invalidField, "from \(from) is after to \(to)")
         }
         return filter
     }
@@ -75,7 +76,7 @@ extension Request {
             let valid = (T.self as? any CaseIterable.Type).map { type in
                 "; valid: " + (type.allCases as any Collection).map { "\(($0 as! any RawRepresentable).rawValue)" }.joined(separator: ", ")
             } ?? ""
-            throw SealError(.invalidField, .badRequest, "\(name) \"\(text)\" is not valid\(valid)")
+            throw SealError(.invalidField, "\(name) \"\(text)\" is not valid\(valid)")
         }
         return value
     }
@@ -87,31 +88,12 @@ extension SealRequestContext {
     func time(_ text: String, field: String) throws -> Date {
         guard let date = LocalTime.parse(text, zone: timeZone) else {
             throw SealError(
-                .invalidField, .badRequest,
+                .invalidField,
                 "\(field) \"\(text)\" is not a time: give local time as 2026-12-01 17:00 (\(timeZone.identifier)) or RFC 3339 like 2026-12-01T17:00:00+08:00"
             )
         }
         return date
     }
-}
-
-/// A JSON object wrapping a list, so lists can grow fields (paging) later.
-struct ListResponse<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
-    let key: String
-    let items: [Item]
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: DynamicKey.self)
-        try container.encode(items, forKey: DynamicKey(key))
-    }
-}
-
-struct DynamicKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }
 
 extension Request {
@@ -129,7 +111,3 @@ func created<T: ResponseEncodable>(_ value: T) -> EditedResponse<T> {
     EditedResponse(status: .created, response: value)
 }
 
-extension Staff: ResponseEncodable {}
-extension Matter: ResponseEncodable {}
-extension Seal: ResponseEncodable {}
-extension Delegation: ResponseEncodable {}

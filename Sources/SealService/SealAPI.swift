@@ -1,5 +1,6 @@
 import Hummingbird
 import SealCore
+import SealWire
 
 /// Builds the HTTP API: error rendering outermost, then identity, then the routes.
 public enum SealAPI {

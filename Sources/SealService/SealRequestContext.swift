@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SealCore
+import SealWire
 
 /// Per-request state: the connection it arrived on and, once the identity middleware ran, who is calling.
 public struct SealRequestContext: RequestContext {
@@ -27,7 +28,7 @@ public struct SealRequestContext: RequestContext {
 
     /// The caller, or a `forbidden` refusal when no identity was established.
     public func requireCaller() throws -> Caller {
-        guard let caller else { throw SealError(.forbidden, .forbidden, "no caller identity") }
+        guard let caller else { throw SealError(.forbidden, "no caller identity") }
         return caller
     }
 }
@@ -40,9 +41,9 @@ public struct SealRequestDecoder: RequestDecoder {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let value: T
         do {
-            value = try APIJSON.decoder.decode(T.self, from: buffer)
+            value = try WireJSON.decoder.decode(T.self, from: buffer)
         } catch let error as DecodingError {
-            throw SealError(.badRequest, .badRequest, "malformed JSON body: \(DecodingErrorDescription(error))")
+            throw SealError(.badRequest, "malformed JSON body: \(DecodingErrorDescription(error))")
         }
         // Every text field the API defines within its limit and on one line (FieldLimits), whichever route it is for.
         if let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) {
@@ -55,7 +56,7 @@ public struct SealRequestDecoder: RequestDecoder {
         switch value {
         case let text as String:
             guard FieldLimits.limits[field] != nil else { return }
-            if let problem = FieldLimits.problem(field: field, value: text) { throw SealError(.invalidField, .badRequest, problem) }
+            if let problem = FieldLimits.problem(field: field, value: text) { throw SealError(.invalidField, problem) }
         case let list as [Any]:
             for item in list { try checkText(item, field: field) }
         case let object as [String: Any]:
@@ -83,23 +84,5 @@ struct DecodingErrorDescription: CustomStringConvertible {
         case .dataCorrupted(let c): return "invalid\(path(c)): \(c.debugDescription)"
         @unknown default: return "\(error)"
         }
-    }
-}
-
-/// The API's JSON conventions: snake_case keys, RFC 3339 dates, sorted keys so equal answers are equal bytes.
-public enum APIJSON {
-    public static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-
-    public static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }

@@ -1,15 +1,11 @@
 import Hummingbird
 import SealCore
+import SealWire
 import SealStore
 
 /// `/v1/seals`: registration and lifecycle need `admin`; any role reads.
 struct SealRoutes {
     let register: Register
-
-    struct Transition: Decodable {
-        var reason: String?
-        var witness: String?
-    }
 
     func register(on router: Router<SealRequestContext>) {
         router.post("/v1/seals") { request, context in
@@ -19,7 +15,7 @@ struct SealRoutes {
         }
         router.get("/v1/seals") { request, context in
             _ = try context.requireCaller()
-            return ListResponse(key: "seals", items: try await register.seals(status: try request.queryEnum("status", Seal.Status.self)))
+            return SealListView(try await register.seals(status: try request.queryEnum("status", Seal.Status.self)))
         }
         router.get("/v1/seals/:id") { _, context in
             _ = try context.requireCaller()
@@ -28,7 +24,7 @@ struct SealRoutes {
         for action in SealLifecycle.Action.allCases {
             router.post("/v1/seals/:id/\(action.rawValue)") { request, context in
                 let caller = try context.caller(requiring: .admin)
-                let body = try await request.decodeOptional(Transition(), context: context)
+                let body = try await request.decodeOptional(SealTransition(), context: context)
                 return try await register.transitionSeal(
                     id: try context.path("id"), action: action, reason: body.reason, witness: body.witness,
                     actor: caller.journalActor
@@ -38,4 +34,3 @@ struct SealRoutes {
     }
 }
 
-extension SealDetail: ResponseEncodable {}

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SealCore
+import SealWire
 import SealStore
 
 /// What every route may use: the opened register and the settings, built once at start-up.

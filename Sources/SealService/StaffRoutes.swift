@@ -1,17 +1,11 @@
 import Hummingbird
 import SealCore
+import SealWire
 import SealStore
 
 /// `/v1/staff`: writes need `admin`; any role reads.
 struct StaffRoutes {
     let register: Register
-
-    struct NewStaff: Decodable {
-        var id: String
-        var name: String
-        var roles: [Role]
-        var unixUser: String?
-    }
 
     func register(on router: Router<SealRequestContext>) {
         router.post("/v1/staff") { request, context in
@@ -22,12 +16,12 @@ struct StaffRoutes {
         }
         router.get("/v1/staff") { _, context in
             _ = try context.requireCaller()
-            return ListResponse(key: "staff", items: try await register.allStaff())
+            return StaffListView(try await register.allStaff())
         }
         router.get("/v1/staff/:id") { _, context in
             _ = try context.requireCaller()
             let id = try context.path("id")
-            guard let staff = try await register.staff(id: id) else { throw SealError(.unknownStaff, .notFound, "no staff member \(id)") }
+            guard let staff = try await register.staff(id: id) else { throw SealError(.unknownStaff, "no staff member \(id)") }
             return staff
         }
         router.post("/v1/staff/:id/disable") { _, context in

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SealWire
 import SealStore
 
 /// `/v1/status` and `/v1/whoami`: open to every caller with a role.
@@ -10,7 +11,7 @@ struct StatusRoutes {
         router.get("/v1/status") { _, context in
             let caller = try context.requireCaller()
             let db = environment.database
-            return StatusDTO(
+            return StatusView(
                 version: SealkeeperVersion.current,
                 uptimeSeconds: (Date().timeIntervalSince(environment.startedAt) * 10).rounded() / 10,
                 stateDirectory: environment.stateDirectory,
@@ -28,11 +29,11 @@ struct StatusRoutes {
                     integrity: await environment.register.writer.tamper.map { "tampered: \($0)" } ?? "verified"
                 ),
                 pcsc: await environment.cards.health(),
-                whoami: WhoAmIDTO(caller)
+                whoami: WhoAmIView(caller)
             )
         }
         router.get("/v1/whoami") { _, context in
-            WhoAmIDTO(try context.requireCaller())
+            WhoAmIView(try context.requireCaller())
         }
     }
 }

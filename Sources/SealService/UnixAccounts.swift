@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import SealCore
+import SealWire
 
 /// Looks users and groups up in the system account databases (NSS), the way `id(1)` does.
 public enum UnixAccounts {

@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import NIOCore
 import SealCore
+import SealWire
 
 /// The daemon's listening socket: adopted from systemd socket activation, or bound here with its mode and group
 /// applied before `listen`, so no client can ever reach it with looser permissions.
@@ -25,13 +26,13 @@ public struct UnixSocketListener: Sendable {
         guard let pid = Int32(pidText), pid == getpid() else { return nil }
         guard let count = Int(fdsText), count >= 1 else { return nil }
         guard count == 1 else {
-            throw SealError(.socketUnusable, .internal, "systemd passed \(count) sockets; expected exactly one")
+            throw SealError(.socketUnusable, "systemd passed \(count) sockets; expected exactly one")
         }
         let fd: CInt = 3
         var type: CInt = 0
         var length = socklen_t(MemoryLayout<CInt>.size)
         guard getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) == 0, type == CInt(SOCK_STREAM.rawValue) else {
-            throw SealError(.socketUnusable, .internal, "the socket systemd passed (fd 3) is not a stream socket")
+            throw SealError(.socketUnusable, "the socket systemd passed (fd 3) is not a stream socket")
         }
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         var address = sockaddr_un()
@@ -49,7 +50,7 @@ public struct UnixSocketListener: Sendable {
     /// or a file that is not a socket is refused.
     public static func bind(path: String, mode: UInt16, group: String?) throws -> UnixSocketListener {
         guard path.utf8.count < MemoryLayout.size(ofValue: sockaddr_un().sun_path) else {
-            throw SealError(.socketUnusable, .internal, "socket path is too long: \(path)")
+            throw SealError(.socketUnusable, "socket path is too long: \(path)")
         }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -74,7 +75,7 @@ public struct UnixSocketListener: Sendable {
         do {
             if let group {
                 guard let gid = UnixAccounts.groupID(name: group) else {
-                    throw SealError(.socketUnusable, .internal, "socket group \"\(group)\" does not exist")
+                    throw SealError(.socketUnusable, "socket group \"\(group)\" does not exist")
                 }
                 guard chown(path, uid_t(bitPattern: -1), gid) == 0 else { throw posixError("chown", path) }
             }
@@ -97,7 +98,7 @@ public struct UnixSocketListener: Sendable {
         var info = stat()
         guard lstat(path, &info) == 0 else { return }
         guard (info.st_mode & S_IFMT) == S_IFSOCK else {
-            throw SealError(.socketUnusable, .internal, "\(path) exists and is not a socket; refusing to replace it")
+            throw SealError(.socketUnusable, "\(path) exists and is not a socket; refusing to replace it")
         }
         let probe = socket(AF_UNIX, CInt(SOCK_STREAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard probe >= 0 else { throw posixError("socket", path) }
@@ -110,7 +111,7 @@ public struct UnixSocketListener: Sendable {
         }
         if connected == 0 {
             throw SealError(
-                .socketInUse, .conflict, "another daemon is already serving on \(path); stop it first"
+                .socketInUse, "another daemon is already serving on \(path); stop it first"
             )
         }
         // ECONNREFUSED: nobody listens, the file is left over from a daemon that died.
@@ -129,11 +130,7 @@ public struct UnixSocketListener: Sendable {
     }
 
     static func posixError(_ operation: String, _ path: String) -> SealError {
-        SealError(.socketUnusable, .internal, "\(operation) \(path): \(String(cString: strerror(errno)))")
+        SealError(.socketUnusable, "\(operation) \(path): \(String(cString: strerror(errno)))")
     }
 }
 
-extension SealError.Code {
-    public static let socketUnusable = Self("socket-unusable")
-    public static let socketInUse = Self("socket-in-use")
-}

@@ -2,26 +2,16 @@ import Foundation
 import Hummingbird
 import SealBook
 import SealCore
+import SealWire
 import SealStore
 
 /// Uses of seals (the 印章使用登记本): recording a physical use, corrections, and reading the book.
 struct UseRoutes {
     let register: Register
 
-    struct Record: Decodable {
-        var request: String
-        var count: Int
-        var note: String?
-    }
-
-    struct Correct: Decodable {
-        var count: Int
-        var reason: String
-    }
-
     func register(on router: Router<SealRequestContext>) {
         router.post("/v1/uses") { request, context in
-            let body = try await request.decode(as: Record.self, context: context)
+            let body = try await request.decode(as: UseRecord.self, context: context)
             return try await context.journalingRefusals(
                 register, action: "use.record", subject: body.request,
                 details: ["request": .string(body.request), "count": .int(Int64(body.count))]
@@ -36,7 +26,7 @@ struct UseRoutes {
             let id = try context.path("id")
             return try await context.journalingRefusals(register, action: "use.correct", subject: id, details: ["use": .string(id)]) {
                 let caller = try context.caller(requiring: .admin)
-                let body = try await request.decode(as: Correct.self, context: context)
+                let body = try await request.decode(as: UseCorrection.self, context: context)
                 return created(try await register.correctUse(id: id, count: body.count, reason: body.reason, actor: caller.journalActor))
             }
         }
@@ -47,20 +37,13 @@ struct UseRoutes {
                 request: request.query("request"), from: try request.queryDate("from"), to: try request.queryDate("to")
             )
             if let from = filter.from, let to = filter.to, from > to {
-                throw SealError(.invalidField, .badRequest, "from \(from) is after to \(to)")
+                throw SealError(.invalidField, "from \(from) is after to \(to)")
             }
             try await register.checkFilter(BookFilter(seal: filter.seal, matter: filter.matter, user: filter.user), request: filter.request)
             let limit = try request.queryInt("limit", default: 1000, in: 1...10_000)!
             let uses = try await register.uses(filter, limit: limit, after: request.query("after"))
-            return UsePage(uses: uses, next: uses.count == limit ? uses.last?.id : nil)
+            return UsePageView(uses: uses, next: uses.count == limit ? uses.last?.id : nil)
         }
     }
 }
 
-/// One page of the book; `next` is the `after` value for the following page.
-struct UsePage: ResponseEncodable, Sendable {
-    var uses: [UseLine]
-    var next: String?
-}
-
-extension UseLine: ResponseEncodable {}

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
+import SealWire
 
 /// One change to be journaled: what happened, to what, and its payload.
 public struct JournalRecord: Sendable {
@@ -68,9 +69,4 @@ enum JournalAppender {
         )
         return checkpoint
     }
-}
-
-/// UTC RFC 3339 with second precision.
-public enum JournalClock {
-    public static func timestamp(_ date: Date = Date()) -> String { ISO8601DateFormatterCache.string(from: date) }
 }

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SealBook
 import SealCore
+import SealWire
 
 /// The single writer of the register. Concurrent writes queue here and are committed together, one transaction
 /// per batch (group commit), each in its own savepoint so one refusal does not undo the others. Nothing is
@@ -181,7 +182,7 @@ public actor JournalWriter {
             faulted = true
             logger.error("journal commit failed; the batch was not written", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
             let refusal = SealError(
-                .storageUnavailable, .unavailable,
+                .storageUnavailable,
                 "the register cannot be written (\(Self.describe(error))); nothing was recorded, reads still work"
             )
             for pending in batch { pending.finish(.failure(refusal)) }
@@ -195,7 +196,7 @@ public actor JournalWriter {
 
     static func tamperedRefusal(_ report: TamperReport) -> SealError {
         SealError(
-            .journalTampered, .unavailable,
+            .journalTampered,
             "the journal does not match its signed checkpoint (first bad entry: \(report.firstBadSequence)); writes are refused until an operator restores the register"
         )
     }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
+import SealWire
 
 /// A checked copy of the register, made online.
 public struct RegisterBackup: Sendable {
@@ -26,7 +27,7 @@ extension Register {
         let pool = database.pool
         let verifier = self.verifier
         let origin = self.origin
-        return try await RegistryDatabase.offCooperativePool {
+        return try await BlockingWork.run {
             do {
                 let destination = try DatabaseQueue(path: url.path)
                 try pool.backup(to: destination)
@@ -40,10 +41,10 @@ extension Register {
                 return try copy.read { db in
                     let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
                     guard integrity == ["ok"] else {
-                        throw SealError(.backupFailed, .unavailable, "the copy fails PRAGMA integrity_check: \(integrity.prefix(3).joined(separator: "; "))")
+                        throw SealError(.backupFailed, "the copy fails PRAGMA integrity_check: \(integrity.prefix(3).joined(separator: "; "))")
                     }
                     if let report = try JournalVerifier.verify(db, verifier: verifier) {
-                        throw SealError(.backupFailed, .unavailable, "the copy's journal does not verify: \(report)")
+                        throw SealError(.backupFailed, "the copy's journal does not verify: \(report)")
                     }
                     let size = try JournalAppender.size(db)
                     let row = try Row.fetchOne(db, sql: "SELECT root, time FROM checkpoint WHERE size = ?", arguments: [size])
@@ -58,19 +59,9 @@ extension Register {
             } catch {
                 try? FileManager.default.removeItem(at: url)
                 if let error = error as? SealError { throw error }
-                throw SealError(.backupFailed, .unavailable, "the copy could not be made: \(JournalWriter.describe(error))")
+                throw SealError(.backupFailed, "the copy could not be made: \(JournalWriter.describe(error))")
             }
         }
     }
 }
 
-extension SealError.Code {
-    public static let backupFailed = Self("backup-failed")
-}
-
-/// Runs blocking work (file I/O, packing an archive) off Swift concurrency's threads.
-public enum BlockingWork {
-    public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await RegistryDatabase.offCooperativePool(work)
-    }
-}

@@ -2,22 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
-
-/// What a self-contained, offline-verifiable export needs besides the entries themselves.
-public struct BundleHead: Sendable {
-    public var origin: String
-    public var verifierKey: String
-    public var checkpointNote: String
-    public var size: Int
-    /// Leaf indices `[begin, end)` of the exported entries (sequence numbers begin+1 … end).
-    public var begin: Int
-    public var end: Int
-    /// Roots of the aligned subtrees covering `[0, begin)` and `[end, size)`.
-    public var left: [TreeHash]
-    public var right: [TreeHash]
-    /// Every card certificate bound up to the checkpoint: (seal, fingerprint, DER base64).
-    public var certificates: [(seal: String, fingerprint: String, der: String)]
-}
+import SealWire
 
 extension Register {
     /// The latest signed checkpoint, the entry range that falls in the filter's dates (all entries without dates),
@@ -28,7 +13,7 @@ extension Register {
         let vkey = verifier.vkey
         return try await pool.read { db in
             guard let checkpoint = try Row.fetchOne(db, sql: "SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1") else {
-                throw SealError(.invalidField, .conflict, "the register has no signed checkpoint yet")
+                throw SealError(.noCheckpoint, "the register has no signed checkpoint yet")
             }
             let size: Int = checkpoint["size"]
             let (lower, upper) = Self.bounds(filter, zone: zone)

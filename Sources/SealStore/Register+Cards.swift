@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
+import SealWire
 
 /// A key card bound to an electronic seal.
 public struct CardBinding: Sendable, Codable, Equatable {
@@ -30,20 +31,20 @@ extension Register {
     /// `card.bound`: the certificate read from the card in `reader` becomes the electronic seal's key.
     public func bindCard(seal id: String, certificate: Data, fingerprint: String, subject: String, reader: String, actor: JournalActor) async throws -> CardBinding {
         try await writer.write(actor: actor) { db, now in
-            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             guard seal.medium == .electronic else {
-                throw SealError(.wrongMedium, .conflict, "seal \(id) is physical; only an electronic seal takes a key card")
+                throw SealError(.wrongMedium, "seal \(id) is physical; only an electronic seal takes a key card")
             }
             if let existing = try Self.cardBinding(db, seal: id) {
                 throw SealError(
-                    .cardAlreadyBound, .conflict,
+                    .cardAlreadyBound,
                     existing.fingerprint == fingerprint
                         ? "this card is already bound to \(id)"
                         : "seal \(id) already has card \(existing.fingerprint.prefix(16))…; unbind it first"
                 )
             }
             if let other = try String.fetchOne(db, sql: "SELECT seal_id FROM seal_card WHERE fingerprint = ?", arguments: [fingerprint]) {
-                throw SealError(.cardBoundElsewhere, .conflict, "this card is bound to seal \(other)")
+                throw SealError(.cardBoundElsewhere, "this card is bound to seal \(other)")
             }
             let at = JournalClock.timestamp(now)
             try db.execute(
@@ -62,8 +63,8 @@ extension Register {
     /// `card.unbound`: the seal no longer has a key card; its past signatures keep their certificate in the journal.
     public func unbindCard(seal id: String, actor: JournalActor) async throws -> CardBinding {
         try await writer.write(actor: actor) { db, _ in
-            guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
-            guard let binding = try Self.cardBinding(db, seal: id) else { throw SealError(.cardNotBound, .conflict, "seal \(id) has no key card") }
+            guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
+            guard let binding = try Self.cardBinding(db, seal: id) else { throw SealError(.cardNotBound, "seal \(id) has no key card") }
             try db.execute(sql: "DELETE FROM seal_card WHERE seal_id = ?", arguments: [id])
             return (binding, [JournalRecord(kind: "card.unbound", subject: id, payload: [
                 "seal": .string(id), "fingerprint": .string(binding.fingerprint), "reader": .string(binding.reader),

@@ -2,33 +2,18 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
-
-/// A seal's custody now: its custodian and, when it is out of the office, the open carry-out.
-public struct CustodyState: Sendable, Codable {
-    public struct CarryOut: Sendable, Codable {
-        public var carrier: String
-        public var reason: String
-        public var approver: String
-        public var due: String
-        public var outAt: String
-        public var overdue: Bool
-    }
-    public var seal: String
-    public var sealName: String
-    public var custodian: String
-    public var carriedOut: CarryOut?
-}
+import SealWire
 
 extension Register {
     /// `custody.handover`: from the current custodian to `to`, before `witness`.
-    public func handover(seal id: String, to next: String, witness: String, actor: JournalActor) async throws -> CustodyState {
+    public func handover(seal id: String, to next: String, witness: String, actor: JournalActor) async throws -> CustodyView {
         try await writer.write(actor: actor) { db, now in
-            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             try CustodyRules.checkHandover(from: seal.custodian, to: next, witness: witness)
             _ = try Self.activeStaff(db, id: next, as: "new custodian")
             _ = try Self.activeStaff(db, id: witness, as: "witness")
             if try Self.openCarryOut(db, seal: id) != nil {
-                throw SealError(.alreadyCarriedOut, .conflict, "seal \(id) is carried out; record its return before handing it over")
+                throw SealError(.alreadyCarriedOut, "seal \(id) is carried out; record its return before handing it over")
             }
             try db.execute(sql: "UPDATE seal SET custodian = ? WHERE id = ?", arguments: [next, id])
             var updated = seal
@@ -43,13 +28,13 @@ extension Register {
     /// `custody.carried-out`: the seal leaves the office with `carrier` until `due`.
     public func carryOut(
         seal id: String, carrier: String, reason: String, due: Date, approver: String, actor: JournalActor
-    ) async throws -> CustodyState {
+    ) async throws -> CustodyView {
         try await writer.write(actor: actor) { db, now in
-            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             try CustodyRules.checkCarryOut(status: seal.status, alreadyOut: try Self.openCarryOut(db, seal: id) != nil, reason: reason)
-            guard due > now else { throw SealError(.invalidField, .badRequest, "the due-back time must be in the future") }
+            guard due > now else { throw SealError(.invalidField, "the due-back time must be in the future") }
             guard approver != carrier else {
-                throw SealError(.selfApproval, .forbidden, "the carrier cannot approve their own carry-out")
+                throw SealError(.selfApproval, "the carrier cannot approve their own carry-out")
             }
             _ = try Self.activeStaff(db, id: carrier, as: "carrier")
             _ = try Self.activeStaff(db, id: approver, as: "approver")
@@ -66,11 +51,11 @@ extension Register {
     }
 
     /// `custody.returned`: the open carry-out ends.
-    public func returnSeal(_ id: String, actor: JournalActor) async throws -> CustodyState {
+    public func returnSeal(_ id: String, actor: JournalActor) async throws -> CustodyView {
         try await writer.write(actor: actor) { db, now in
-            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             guard let open = try Self.openCarryOut(db, seal: id) else {
-                throw SealError(.notCarriedOut, .conflict, "seal \(id) is not carried out")
+                throw SealError(.notCarriedOut, "seal \(id) is not carried out")
             }
             let at = JournalClock.timestamp(now)
             try db.execute(sql: "UPDATE carry_out SET returned_at = ? WHERE id = ?", arguments: [at, open["id"] as Int64])
@@ -83,7 +68,7 @@ extension Register {
     }
 
     /// Every seal's custody, or only seals whose carry-out is overdue.
-    public func custody(overdueOnly: Bool) async throws -> [CustodyState] {
+    public func custody(overdueOnly: Bool) async throws -> [CustodyView] {
         try await pool.read { db in
             let now = Date()
             return try Row.fetchAll(db, sql: "SELECT * FROM seal ORDER BY id").map(Seal.init(row:))
@@ -95,7 +80,7 @@ extension Register {
     /// The custody events of one seal, oldest first.
     public func custodyHistory(seal id: String) async throws -> [JournalEntryView] {
         try await pool.read { db in
-            guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
             return try Row.fetchAll(
                 db,
                 sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? AND (kind LIKE 'custody.%' OR kind = 'seal.added') ORDER BY seq",
@@ -108,8 +93,8 @@ extension Register {
         try Row.fetchOne(db, sql: "SELECT * FROM carry_out WHERE seal_id = ? AND returned_at IS NULL", arguments: [seal])
     }
 
-    static func custodyState(_ db: Database, seal: Seal, now: Date) throws -> CustodyState {
-        var state = CustodyState(seal: seal.id, sealName: seal.name, custodian: seal.custodian, carriedOut: nil)
+    static func custodyState(_ db: Database, seal: Seal, now: Date) throws -> CustodyView {
+        var state = CustodyView(seal: seal.id, sealName: seal.name, custodian: seal.custodian, carriedOut: nil)
         if let open = try openCarryOut(db, seal: seal.id) {
             let due: String = open["due"]
             state.carriedOut = .init(

@@ -2,23 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
-
-/// A delegation with the township's list of delegated matters (赋权事项清单).
-public struct DelegationDetail: Sendable, Codable {
-    public struct ListedMatter: Sendable, Codable {
-        public var code: String
-        public var name: String
-        public var method: Delegation.Method
-        public var category: Matter.Category
-        public var powerType: Matter.PowerType?
-        public var delegatingDepartment: String
-        public var supervisingDepartment: String
-    }
-    public var delegation: Delegation
-    public var filed: Bool
-    public var inForceToday: Bool
-    public var matters: [ListedMatter]
-}
+import SealWire
 
 extension Register {
     /// `delegation.added`, after every rule in `DelegationRules` passed against the current registry.
@@ -61,14 +45,14 @@ extension Register {
     /// `delegation.revoked`: from now on it covers nothing.
     public func revokeDelegation(id: String, reason: String, actor: JournalActor) async throws -> Delegation {
         guard ReasonText.isMeaningful(reason) else {
-            throw SealError(.invalidField, .badRequest, "revoking a delegation needs a reason")
+            throw SealError(.invalidField, "revoking a delegation needs a reason")
         }
         return try await writer.write(actor: actor) { db, now in
             guard var delegation = try Self.delegation(db, id: id) else {
-                throw SealError(.unknownDelegation, .notFound, "no delegation \(id)")
+                throw SealError(.unknownDelegation, "no delegation \(id)")
             }
             guard delegation.revokedAt == nil else {
-                throw SealError(.alreadyRevoked, .conflict, "delegation \(id) was already revoked at \(delegation.revokedAt!)")
+                throw SealError(.alreadyRevoked, "delegation \(id) was already revoked at \(delegation.revokedAt!)")
             }
             let at = JournalClock.timestamp(now)
             try db.execute(sql: "UPDATE delegation SET revoked_at = ?, revocation_reason = ? WHERE id = ?", arguments: [at, reason, id])
@@ -79,11 +63,11 @@ extension Register {
     }
 
     /// Delegations, optionally those in force on `date`, or of one township.
-    public func delegations(inForceOn date: LocalDate?, township: String?) async throws -> [DelegationDetail] {
+    public func delegations(inForceOn date: LocalDate?, township: String?) async throws -> [DelegationView] {
         let zone = policy.zone
         return try await pool.read { db in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM delegation ORDER BY id")
-            return try ids.compactMap { id -> DelegationDetail? in
+            return try ids.compactMap { id -> DelegationView? in
                 guard let delegation = try Self.delegation(db, id: id) else { return nil }
                 if let township, delegation.township != township { return nil }
                 if let date, !delegation.isInForce(on: date) { return nil }
@@ -92,16 +76,16 @@ extension Register {
         }
     }
 
-    public func delegationDetail(id: String) async throws -> DelegationDetail {
+    public func delegationDetail(id: String) async throws -> DelegationView {
         let zone = policy.zone
         return try await pool.read { db in
-            guard let delegation = try Self.delegation(db, id: id) else { throw SealError(.unknownDelegation, .notFound, "no delegation \(id)") }
+            guard let delegation = try Self.delegation(db, id: id) else { throw SealError(.unknownDelegation, "no delegation \(id)") }
             return try Self.detail(db, delegation, zone: zone)
         }
     }
 
-    static func detail(_ db: Database, _ delegation: Delegation, zone: TimeZone) throws -> DelegationDetail {
-        let listed = try delegation.matters.map { item -> DelegationDetail.ListedMatter in
+    static func detail(_ db: Database, _ delegation: Delegation, zone: TimeZone) throws -> DelegationView {
+        let listed = try delegation.matters.map { item -> DelegationView.ListedMatter in
             let matter = try Self.matter(db, code: item.code)
             return .init(
                 code: item.code, name: matter?.name ?? "", method: item.method, category: matter?.category ?? .administrative,
@@ -109,7 +93,7 @@ extension Register {
                 supervisingDepartment: matter?.supervisingDepartment ?? ""
             )
         }
-        return DelegationDetail(
+        return DelegationView(
             delegation: delegation, filed: delegation.isFiled, inForceToday: delegation.isInForce(on: LocalDate.today(timeZone: zone)),
             matters: listed
         )

@@ -1,52 +1,7 @@
 import Foundation
 import GRDB
 import SealCore
-
-/// Which part of the book an inspector exports.
-public struct BookFilter: Sendable, Equatable {
-    public var seal: String?
-    /// Seals held under a delegation to this township, or whose holder names it.
-    public var township: String?
-    public var from: LocalDate?
-    public var to: LocalDate?
-    public var matter: String?
-    public var user: String?
-
-    public init(seal: String? = nil, township: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil, matter: String? = nil, user: String? = nil) {
-        self.seal = seal
-        self.township = township
-        self.from = from
-        self.to = to
-        self.matter = matter
-        self.user = user
-    }
-}
-
-/// One seal's part of an export: the seal, who keeps it, the delegations it is used under, and where its book
-/// numbering (序号) starts inside the exported window.
-public struct ExportSeal: Sendable {
-    public var seal: Seal
-    public var custodianName: String
-    public var delegations: [Delegation]
-    /// Uses of this seal before the window: the first exported line is numbered this plus one.
-    public var usesBefore: Int
-}
-
-/// Where a seal's export continues: after this use (time, id).
-public struct ExportCursor: Sendable, Equatable {
-    public var time: String
-    public var id: String
-    /// The 序号 of that use.
-    public var serial: Int
-}
-
-/// One exported line with the time as a date value for spreadsheets.
-public struct ExportLine: Sendable {
-    public var line: BookTable.Line
-    public var timestamp: Date
-    public var id: String
-    public var cursor: ExportCursor
-}
+import SealWire
 
 extension Register {
     /// The seals that have lines in the export, in id order.
@@ -179,7 +134,7 @@ extension Register {
                 guard let value, try Bool.fetchOne(db, sql: exists, arguments: [value, value]) != true else { return }
                 let values = try String.fetchAll(db, sql: known)
                 let list = values.isEmpty ? "none are registered" : "known: " + values.prefix(30).joined(separator: ", ") + (values.count > 30 ? ", …" : "")
-                throw SealError(.invalidField, .badRequest, "\(flag) \"\(value)\": no such \(noun); \(list)")
+                throw SealError(.invalidField, "\(flag) \"\(value)\": no such \(noun); \(list)")
             }
             try check("seal", filter.seal, exists: "SELECT EXISTS (SELECT 1 FROM seal WHERE id = ? OR id = ?)", known: "SELECT id FROM seal ORDER BY id", noun: "seal")
             try check(

@@ -2,38 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
-
-/// A journal entry as readers see it.
-public struct JournalEntryView: Sendable, Codable, Equatable {
-    public var seq: Int64
-    public var time: String
-    public var kind: String
-    public var subject: String?
-    public var actor: JournalActor
-    public var payload: JSONValue
-    public var leafHash: String
-}
-
-/// The latest signed checkpoint.
-public struct CheckpointView: Sendable, Codable, Equatable {
-    public var origin: String
-    public var size: Int
-    public var root: String
-    public var rootHex: String
-    public var time: String
-    /// The C2SP signed note, as printed by `sealctl book checkpoint`.
-    public var note: String
-}
-
-public struct ProofView: Sendable, Codable, Equatable {
-    public var kind: String
-    public var index: Int?
-    public var size: Int?
-    public var from: Int?
-    public var to: Int?
-    public var leafHash: String?
-    public var hashes: [String]
-}
+import SealWire
 
 extension Register {
     public func journalSize() async throws -> Int {
@@ -68,7 +37,7 @@ extension Register {
         let entryText: String = row["entry"]
         let json = try JSONValue(parsing: entryText)
         guard let entry = JournalEntry(json: json) else {
-            throw SealError(.internalError, .internal, "stored entry \(row["seq"] as Int) is not a journal entry")
+            throw SealError(.internalError, "stored entry \(row["seq"] as Int) is not a journal entry")
         }
         let leaf: Data = row["leaf_hash"]
         return JournalEntryView(
@@ -90,10 +59,10 @@ extension Register {
         try await pool.read { db in
             let current = try JournalAppender.size(db)
             guard size >= 1, size <= current else {
-                throw SealError(.invalidField, .badRequest, "size must be between 1 and the journal size \(current)")
+                throw SealError(.invalidField, "size must be between 1 and the journal size \(current)")
             }
             guard index >= 0, index < size else {
-                throw SealError(.invalidField, .badRequest, "index must be between 0 and size-1 (leaf index = sequence number - 1)")
+                throw SealError(.invalidField, "index must be between 0 and size-1 (leaf index = sequence number - 1)")
             }
             let tree = MerkleTree(source: DatabaseMerkleNodes(db: db))
             let leaf = try DatabaseMerkleNodes(db: db).node(level: 0, index: index)
@@ -108,7 +77,7 @@ extension Register {
         try await pool.read { db in
             let current = try JournalAppender.size(db)
             guard from >= 0, from <= to, to <= current else {
-                throw SealError(.invalidField, .badRequest, "need 0 ≤ from ≤ to ≤ journal size \(current)")
+                throw SealError(.invalidField, "need 0 ≤ from ≤ to ≤ journal size \(current)")
             }
             let tree = MerkleTree(source: DatabaseMerkleNodes(db: db))
             return ProofView(kind: "consistency", from: from, to: to, hashes: try tree.consistencyProof(from: from, to: to).map(\.hex))

@@ -2,18 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
-
-/// What an import did.
-public struct MatterImportResult: Sendable, Codable, Equatable {
-    public var imported: Int
-    public var updated: Int
-    public var unchanged: Int
-    public var skipped: Int
-    public var errors: [MatterCatalogue.RowError]
-    /// How the file was read: `utf-8` or `gb18030`, and whether that was detected or declared.
-    public var encoding: String
-    public var encodingDetected: Bool
-}
+import SealWire
 
 extension Matter {
     init(row: Row) {
@@ -27,20 +16,19 @@ extension Matter {
 }
 
 extension Register {
-    /// Imports a catalogue, upserting by code: `matter.added` / `matter.updated` per changed row. Any bad row
-    /// refuses the whole file (`invalid-catalogue`, with every bad line) unless `skipInvalid`.
-    public func importMatters(csv: CatalogueText.Decoded, skipInvalid: Bool, actor: JournalActor) async throws -> MatterImportResult {
-        let parsed = MatterCatalogue.parse(csv.text)
-        if !parsed.errors.isEmpty && (!skipInvalid || parsed.matters.isEmpty) {
-            throw CatalogueRefusal(errors: parsed.errors, encoding: csv.encoding.rawValue, encodingDetected: csv.detected)
-        }
-        return try await writer.write(actor: actor) { db, _ in
-            var result = MatterImportResult(
-                imported: 0, updated: 0, unchanged: 0, skipped: parsed.errors.count, errors: parsed.errors, encoding: csv.encoding.rawValue,
-                encodingDetected: csv.detected
-            )
+    /// What an import changed: new, updated and unchanged matters.
+    public struct MatterUpsert: Sendable, Equatable {
+        public var imported = 0
+        public var updated = 0
+        public var unchanged = 0
+    }
+
+    /// Imports parsed catalogue rows, upserting by code: `matter.added` / `matter.updated` per changed row.
+    public func importMatters(_ matters: [Matter], actor: JournalActor) async throws -> MatterUpsert {
+        try await writer.write(actor: actor) { db, _ in
+            var result = MatterUpsert()
             var records: [JournalRecord] = []
-            for matter in parsed.matters {
+            for matter in matters {
                 let existing = try Row.fetchOne(db, sql: "SELECT * FROM matter WHERE code = ?", arguments: [matter.code]).map(Matter.init(row:))
                 if existing == matter {
                     result.unchanged += 1
@@ -84,12 +72,4 @@ extension Register {
     static func matter(_ db: Database, code: String) throws -> Matter? {
         try Row.fetchOne(db, sql: "SELECT * FROM matter WHERE code = ?", arguments: [code]).map(Matter.init(row:))
     }
-}
-
-/// A catalogue refused as a whole: every bad line with its reason.
-public struct CatalogueRefusal: Error, Sendable {
-    public var errors: [MatterCatalogue.RowError]
-    /// How the file was read: `utf-8` or `gb18030`, and whether that was detected or declared.
-    public var encoding: String
-    public var encodingDetected: Bool
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SealCore
+import SealWire
 
 /// One use as the statistics count it.
 struct StatisticsRow: Sendable {

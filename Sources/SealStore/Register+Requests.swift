@@ -2,28 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
-
-/// A new request as the clerk submitted it.
-public struct NewUseRequest: Sendable, Codable {
-    public var seal: String
-    public var matter: String
-    public var caseNumber: String
-    public var purpose: UseRequest.Purpose
-    public var reason: String
-    public var count: Int
-    public var documentDigest: String?
-    public var urgent: Bool?
-}
-
-/// A request with its uses, as `request show` prints it.
-public struct UseRequestView: Sendable, Codable {
-    public var request: UseRequest
-    /// `pending`, `approved`, `denied`, `cancelled`, `exhausted` or `expired`, as of now.
-    public var state: UseRequest.Status
-    public var remaining: Int
-    public var urgentUnresolved: Bool
-    public var uses: [UseLine]
-}
+import SealWire
 
 extension UseRequest {
     init(row: Row) {
@@ -50,7 +29,7 @@ extension Register {
     static func actingStaff(_ db: Database, _ actor: JournalActor) throws -> Staff {
         guard let id = actor.staff else {
             throw SealError(
-                .staffRequired, .forbidden,
+                .staffRequired,
                 "this must be done as a registered staff member: link your Unix user to a staff record, or use a trusted tool with --as"
             )
         }
@@ -59,8 +38,8 @@ extension Register {
 
     /// The facts the use rules need for this seal and matter, loaded in the caller's transaction.
     static func policyFacts(_ db: Database, seal sealID: String, matter code: String, purpose: UseRequest.Purpose, now: Date, settings: UsePolicySettings) throws -> UsePolicy.Facts {
-        guard let seal = try Self.seal(db, id: sealID) else { throw SealError(.unknownSeal, .notFound, "no seal \(sealID)") }
-        guard let matter = try Self.matter(db, code: code) else { throw SealError(.unknownMatter, .notFound, "no matter \(code)") }
+        guard let seal = try Self.seal(db, id: sealID) else { throw SealError(.unknownSeal, "no seal \(sealID)") }
+        guard let matter = try Self.matter(db, code: code) else { throw SealError(.unknownMatter, "no matter \(code)") }
         let ids = try String.fetchAll(
             db,
             sql: """
@@ -84,7 +63,7 @@ extension Register {
             try UsePolicy.checkReason(new.reason)
             try UsePolicy.checkCount(new.count, max: settings.maxCount)
             guard !new.caseNumber.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw SealError(.invalidField, .badRequest, "a request needs the case number (办件编号)")
+                throw SealError(.invalidField, "a request needs the case number (办件编号)")
             }
             let digest = try UsePolicy.checkDigest(new.documentDigest)
             let facts = try Self.policyFacts(db, seal: new.seal, matter: new.matter, purpose: new.purpose, now: now, settings: settings)
@@ -115,23 +94,23 @@ extension Register {
         let settings = self.policy
         return try await writer.write(actor: actor) { db, now in
             let approver = try Self.actingStaff(db, actor)
-            guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+            guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
             guard approver.id != request.requester else {
-                throw SealError(.selfApproval, .forbidden, "\(approver.id) requested \(id) and cannot approve it")
+                throw SealError(.selfApproval, "\(approver.id) requested \(id) and cannot approve it")
             }
             guard request.status == .pending else {
-                throw SealError(.illegalRequestState, .conflict, "request \(id) is \(request.effectiveStatus(now: JournalClock.timestamp(now)).rawValue), not pending")
+                throw SealError(.illegalRequestState, "request \(id) is \(request.effectiveStatus(now: JournalClock.timestamp(now)).rawValue), not pending")
             }
             let approved = count ?? request.count
             guard approved >= 1, approved <= request.count else {
-                throw SealError(.invalidField, .badRequest, "the approved count must be between 1 and the \(request.count) requested")
+                throw SealError(.invalidField, "the approved count must be between 1 and the \(request.count) requested")
             }
             guard approved >= request.made else {
-                throw SealError(.invalidField, .badRequest, "\(request.made) impressions were already made urgently; approve at least that many")
+                throw SealError(.invalidField, "\(request.made) impressions were already made urgently; approve at least that many")
             }
             // Default: the last second of today in the register's time zone.
             let deadline = until ?? LocalDate.today(now, timeZone: settings.zone).end(in: settings.zone).addingTimeInterval(-1)
-            guard deadline > now else { throw SealError(.invalidField, .badRequest, "the approval must be valid until a time in the future") }
+            guard deadline > now else { throw SealError(.invalidField, "the approval must be valid until a time in the future") }
             // Rules are checked again: the seal or delegation may have changed since the request.
             try UsePolicy.checkDelegation(try Self.policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
             request.approval = .init(approver: approver.id, count: approved, until: JournalClock.timestamp(deadline), at: JournalClock.timestamp(now))
@@ -151,14 +130,14 @@ extension Register {
     public func denyRequest(id: String, reason: String, actor: JournalActor) async throws -> UseRequest {
         try await writer.write(actor: actor) { db, now in
             let approver = try Self.actingStaff(db, actor)
-            guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+            guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
             guard approver.id != request.requester else {
-                throw SealError(.selfApproval, .forbidden, "\(approver.id) requested \(id) and cannot decide on it; cancel it instead")
+                throw SealError(.selfApproval, "\(approver.id) requested \(id) and cannot decide on it; cancel it instead")
             }
             guard request.status == .pending else {
-                throw SealError(.illegalRequestState, .conflict, "request \(id) is \(request.status.rawValue), not pending")
+                throw SealError(.illegalRequestState, "request \(id) is \(request.status.rawValue), not pending")
             }
-            guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, .badRequest, "a denial needs a reason") }
+            guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, "a denial needs a reason") }
             request.status = .denied
             request.denial = .init(by: approver.id, reason: reason, at: JournalClock.timestamp(now))
             try db.execute(
@@ -173,12 +152,12 @@ extension Register {
     public func cancelRequest(id: String, actor: JournalActor) async throws -> UseRequest {
         try await writer.write(actor: actor) { db, _ in
             let staff = try Self.actingStaff(db, actor)
-            guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+            guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
             guard staff.id == request.requester else {
-                throw SealError(.notRequester, .forbidden, "only the requester (\(request.requester)) can cancel \(id)")
+                throw SealError(.notRequester, "only the requester (\(request.requester)) can cancel \(id)")
             }
             guard request.status == .pending || request.status == .approved, request.made == 0 else {
-                throw SealError(.illegalRequestState, .conflict, "request \(id) is \(request.status.rawValue)\(request.made > 0 ? " and has uses" : ""); it cannot be cancelled")
+                throw SealError(.illegalRequestState, "request \(id) is \(request.status.rawValue)\(request.made > 0 ? " and has uses" : ""); it cannot be cancelled")
             }
             request.status = .cancelled
             try db.execute(sql: "UPDATE use_request SET status = 'cancelled' WHERE id = ?", arguments: [id])
@@ -216,7 +195,7 @@ extension Register {
     public func requestView(id: String) async throws -> UseRequestView {
         let settings = self.policy
         return try await pool.read { db in
-            guard let request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
+            guard let request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
             let now = Date()
             let state = request.effectiveStatus(now: JournalClock.timestamp(now))
             return UseRequestView(

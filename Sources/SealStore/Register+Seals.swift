@@ -2,24 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
-
-/// What `seal show` prints: the seal, the delegations that cover it, its custody and its history.
-public struct SealDetail: Sendable, Codable {
-    public var seal: Seal
-    public var delegations: [Delegation]
-    public var custody: CustodyState
-    public var history: [JournalEntryView]
-}
-
-/// A new seal as the administrator describes it.
-public struct NewSeal: Sendable, Codable {
-    public var name: String
-    public var kind: Seal.Kind
-    public var medium: Seal.Medium
-    public var owner: String
-    public var holder: String
-    public var custodian: String
-}
+import SealWire
 
 extension Seal {
     init(row: Row) {
@@ -36,7 +19,7 @@ extension Register {
     public func addSeal(_ new: NewSeal, actor: JournalActor) async throws -> Seal {
         for (field, value) in [("name", new.name), ("owner", new.owner), ("holder", new.holder)]
         where value.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw SealError(.invalidField, .badRequest, "the seal's \(field) must not be empty")
+            throw SealError(.invalidField, "the seal's \(field) must not be empty")
         }
         return try await writer.write(actor: actor) { db, _ in
             _ = try Self.activeStaff(db, id: new.custodian, as: "custodian")
@@ -57,7 +40,7 @@ extension Register {
     ) async throws -> Seal {
         if action == .destroy { try SealLifecycle.checkDestroyWitness(actor: actor.staff, witness: witness) }
         return try await writer.write(actor: actor) { db, _ in
-            guard var seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard var seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             let from = seal.status
             seal.status = try SealLifecycle.transition(from: from, action)
             if action == .destroy, let witness { _ = try Self.activeStaff(db, id: witness, as: "witness") }
@@ -87,15 +70,15 @@ extension Register {
         }
     }
 
-    public func sealDetail(id: String) async throws -> SealDetail {
+    public func sealDetail(id: String) async throws -> SealView {
         try await pool.read { db in
-            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, .notFound, "no seal \(id)") }
+            guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             let delegationIDs = try String.fetchAll(db, sql: "SELECT delegation_id FROM delegation_seal WHERE seal_id = ? ORDER BY delegation_id", arguments: [id])
             let delegations = try delegationIDs.compactMap { try Self.delegation(db, id: $0) }
             let history = try Row.fetchAll(
                 db, sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? ORDER BY seq", arguments: [id]
             ).map(Self.entryView)
-            return SealDetail(seal: seal, delegations: delegations, custody: try Self.custodyState(db, seal: seal, now: Date()), history: history)
+            return SealView(seal: seal, delegations: delegations, custody: try Self.custodyState(db, seal: seal, now: Date()), history: history)
         }
     }
 

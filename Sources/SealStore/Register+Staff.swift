@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
+import SealWire
 
 extension Staff {
     init(row: Row) {
@@ -19,10 +20,10 @@ extension Register {
         try Staff.validateNew(id: staff.id, name: staff.name, roles: staff.roles)
         return try await writer.write(actor: actor) { db, _ in
             if try Self.staff(db, id: staff.id) != nil {
-                throw SealError(.staffExists, .conflict, "staff \(staff.id) already exists")
+                throw SealError(.staffExists, "staff \(staff.id) already exists")
             }
             if let user = staff.unixUser, let other = try String.fetchOne(db, sql: "SELECT id FROM staff WHERE unix_user = ?", arguments: [user]) {
-                throw SealError(.staffExists, .conflict, "Unix user \(user) is already linked to staff \(other)")
+                throw SealError(.staffExists, "Unix user \(user) is already linked to staff \(other)")
             }
             var stored = staff
             stored.disabled = false
@@ -37,8 +38,8 @@ extension Register {
     /// `staff.disabled`: the staff member can no longer act or be named in new records.
     public func disableStaff(id: String, actor: JournalActor) async throws -> Staff {
         try await writer.write(actor: actor) { db, _ in
-            guard var staff = try Self.staff(db, id: id) else { throw SealError(.unknownStaff, .notFound, "no staff member \(id)") }
-            guard !staff.disabled else { throw SealError(.staffDisabled, .conflict, "staff \(id) is already disabled") }
+            guard var staff = try Self.staff(db, id: id) else { throw SealError(.unknownStaff, "no staff member \(id)") }
+            guard !staff.disabled else { throw SealError(.staffDisabled, "staff \(id) is already disabled") }
             try db.execute(sql: "UPDATE staff SET disabled = 1 WHERE id = ?", arguments: [id])
             staff.disabled = true
             return (staff, [JournalRecord(kind: "staff.disabled", subject: id, payload: ["id": .string(id)])])
@@ -65,8 +66,8 @@ extension Register {
 
     /// The staff member, who must exist and be enabled, for naming in a new record.
     static func activeStaff(_ db: Database, id: String, as what: String) throws -> Staff {
-        guard let staff = try staff(db, id: id) else { throw SealError(.unknownStaff, .notFound, "no staff member \(id) (\(what))") }
-        guard !staff.disabled else { throw SealError(.staffDisabled, .conflict, "staff \(id) (\(what)) is disabled") }
+        guard let staff = try staff(db, id: id) else { throw SealError(.unknownStaff, "no staff member \(id) (\(what))") }
+        guard !staff.disabled else { throw SealError(.staffDisabled, "staff \(id) (\(what)) is disabled") }
         return staff
     }
 }

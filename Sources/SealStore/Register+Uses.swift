@@ -2,55 +2,7 @@ import Foundation
 import GRDB
 import SealBook
 import SealCore
-
-/// One line of the 印章使用登记本.
-public struct UseLine: Sendable, Codable, Equatable {
-    public var id: String
-    /// 序号: the use's number in this seal's book.
-    public var serial: Int
-    public var seal: String
-    public var sealName: String
-    public var time: String
-    /// Local date and time in the register's time zone, as the paper book writes them.
-    public var localDate: String
-    public var localTime: String
-    /// 事由
-    public var reason: String
-    /// 批准人 (staff id and name); empty for an urgent use not yet approved, or whose request was denied.
-    public var approver: String?
-    public var approverName: String?
-    /// For an urgent use whose request was then denied (驳回): who denied it, their name, when and why.
-    public var denial: UseRequest.Denial?
-    public var deniedByName: String?
-    /// 用印人
-    public var user: String
-    public var userName: String
-    /// 用印数 after corrections.
-    public var count: Int
-    public var recordedCount: Int
-    public var matter: String
-    public var matterName: String
-    public var caseNumber: String
-    public var request: String
-    public var urgent: Bool
-    public var recorder: String?
-    public var note: String?
-    public var documentDigest: String?
-    public var medium: String
-    /// For an electronic use: the card certificate's SHA-256, the signed statement and its DER signature (base64).
-    public var certificateFingerprint: String?
-    public var statement: String?
-    public var signature: String?
-    public var corrections: [Correction]
-
-    public struct Correction: Sendable, Codable, Equatable {
-        public var count: Int
-        public var reason: String
-        public var by: String?
-        public var byName: String?
-        public var at: String
-    }
-}
+import SealWire
 
 /// Which lines of the book to read.
 public struct UseFilter: Sendable {
@@ -80,7 +32,7 @@ public struct UseFilter: Sendable {
 
 extension Register {
     /// `use.recorded` for a physical seal: by its custodian (or an admin), or by the carrier while it is out.
-    public func recordUse(request id: String, count: Int, note: String?, actor: JournalActor, actorIsAdmin: Bool) async throws -> UseLine {
+    public func recordUse(request id: String, count: Int, note: String?, actor: JournalActor, actorIsAdmin: Bool) async throws -> UseView {
         let settings = self.policy
         return try await writer.write(actor: actor) { db, now in
             let checked = try Self.checkUse(db, request: id, count: count, actor: actor, actorIsAdmin: actorIsAdmin, medium: .physical, now: now, settings: settings)
@@ -106,13 +58,13 @@ extension Register {
             let request = checked.request
             let document = try UsePolicy.checkDigest(digest)
             if let expected = request.documentDigest, let document, expected != document {
-                throw SealError(.digestMismatch, .conflict, "the document's SHA-256 is not the one request \(id) was approved for (\(expected.prefix(16))…)")
+                throw SealError(.digestMismatch, "the document's SHA-256 is not the one request \(id) was approved for (\(expected.prefix(16))…)")
             }
             guard let documentSHA256 = document ?? request.documentDigest else {
-                throw SealError(.invalidField, .badRequest, "a signature needs the document's SHA-256 (--document FILE or --digest)")
+                throw SealError(.invalidField, "a signature needs the document's SHA-256 (--document FILE or --digest)")
             }
             guard let binding = try Self.cardBinding(db, seal: checked.seal.id) else {
-                throw SealError(.cardNotBound, .conflict, "seal \(checked.seal.id) has no key card bound (seal bind-card)")
+                throw SealError(.cardNotBound, "seal \(checked.seal.id) has no key card bound (seal bind-card)")
             }
             let statement = UseStatement(
                 register: origin, seal: checked.seal.id, sealName: checked.seal.name, certificateSHA256: binding.fingerprint,
@@ -125,13 +77,13 @@ extension Register {
 
     /// `use.recorded` for an electronic seal: the rules are checked again (another use may have taken the last
     /// impression while the card signed), then the statement, signature and certificate fingerprint are stored.
-    public func recordSignedUse(_ plan: SignedUsePlan, signature: [UInt8], actor: JournalActor) async throws -> UseLine {
+    public func recordSignedUse(_ plan: SignedUsePlan, signature: [UInt8], actor: JournalActor) async throws -> UseView {
         let settings = self.policy
         return try await writer.write(actor: actor) { db, now in
             let statement = plan.statement
             let checked = try Self.checkUse(db, request: statement.request, count: statement.count, actor: actor, actorIsAdmin: false, medium: .electronic, now: now, settings: settings)
             guard try Self.cardBinding(db, seal: statement.seal)?.fingerprint == plan.binding.fingerprint else {
-                throw SealError(.cardMismatch, .conflict, "seal \(statement.seal)'s key card changed while signing")
+                throw SealError(.cardMismatch, "seal \(statement.seal)'s key card changed while signing")
             }
             let signed = SignedParts(fingerprint: plan.binding.fingerprint, statement: String(decoding: statement.bytes, as: UTF8.self), signature: Data(signature).base64EncodedString())
             return try Self.insertUse(db, checked, count: statement.count, note: plan.note, time: statement.time, digest: statement.documentSHA256, signed: signed, zone: settings.zone)
@@ -157,12 +109,12 @@ extension Register {
         settings: UsePolicySettings
     ) throws -> CheckedUse {
         let recorder = try actingStaff(db, actor)
-        guard let request = try request(db, id: id) else { throw SealError(.unknownRequest, .notFound, "no request \(id)") }
-        guard let seal = try seal(db, id: request.seal) else { throw SealError(.unknownSeal, .notFound, "no seal \(request.seal)") }
+        guard let request = try request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
+        guard let seal = try seal(db, id: request.seal) else { throw SealError(.unknownSeal, "no seal \(request.seal)") }
         guard seal.medium == medium else {
             throw medium == .physical
-                ? SealError(.wrongMedium, .conflict, "seal \(seal.id) is electronic: its uses are signed by its card (use sign)")
-                : SealError(.wrongMedium, .conflict, "seal \(seal.id) is physical: its uses are recorded by its custodian (use record)")
+                ? SealError(.wrongMedium, "seal \(seal.id) is electronic: its uses are signed by its card (use sign)")
+                : SealError(.wrongMedium, "seal \(seal.id) is physical: its uses are recorded by its custodian (use record)")
         }
         let carrier: String? = medium == .physical ? try openCarryOut(db, seal: seal.id).map { $0["carrier"] } : nil
         let urgentBeforeApproval = try UsePolicy.checkUse(.init(
@@ -176,7 +128,7 @@ extension Register {
     /// Writes one line of the book and its journal records (`use.recorded`, and `request.exhausted` when it used the last impression).
     static func insertUse(
         _ db: Database, _ checked: CheckedUse, count: Int, note: String?, time: String, digest: String?, signed: SignedParts?, zone: TimeZone
-    ) throws -> (UseLine, [JournalRecord]) {
+    ) throws -> (UseView, [JournalRecord]) {
         let request = checked.request
         let urgent = checked.urgentBeforeApproval || request.urgent
         let medium = signed == nil ? "physical" : "electronic"
@@ -219,11 +171,11 @@ extension Register {
     }
 
     /// `use.corrected`: a new entry referencing the use; the original line is never edited in the journal.
-    public func correctUse(id: String, count: Int, reason: String, actor: JournalActor) async throws -> UseLine {
+    public func correctUse(id: String, count: Int, reason: String, actor: JournalActor) async throws -> UseView {
         let settings = self.policy
         return try await writer.write(actor: actor) { db, now in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM use_record WHERE id = ?", arguments: [id]) else {
-                throw SealError(.unknownUse, .notFound, "no use \(id)")
+                throw SealError(.unknownUse, "no use \(id)")
             }
             let old: Int = row["effective_count"]
             let recorded: Int = row["count"]
@@ -244,12 +196,12 @@ extension Register {
     }
 
     /// Lines of the usage book in order, each with its per-seal serial number.
-    public func uses(_ filter: UseFilter, limit: Int, after: String?) async throws -> [UseLine] {
+    public func uses(_ filter: UseFilter, limit: Int, after: String?) async throws -> [UseView] {
         let zone = policy.zone
         return try await pool.read { db in try Self.useLines(db, filter, limit: limit, after: after, zone: zone) }
     }
 
-    static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone) throws -> [UseLine] {
+    static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone) throws -> [UseView] {
         // Serial numbers count every use of the seal, so only the seal filter may narrow the numbered set (it is
         // the partition); the other filters apply after numbering and never renumber the book.
         var arguments: StatementArguments = []
@@ -295,7 +247,7 @@ extension Register {
         add("time < ?", upper)
         sql += " ORDER BY time, id LIMIT ?"
         _ = arguments.append(contentsOf: [limit])
-        var lines: [UseLine] = []
+        var lines: [UseView] = []
         for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
             let time: String = row["time"]
             let date = (try? Date(time, strategy: .iso8601)) ?? Date()
@@ -305,10 +257,10 @@ extension Register {
                 db, sql: "SELECT c.*, st.name AS by_name FROM use_correction c LEFT JOIN staff st ON st.id = c.corrected_by WHERE c.use_id = ? ORDER BY c.id",
                 arguments: [id]
             ).map {
-                UseLine.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], byName: $0["by_name"], at: $0["at"])
+                UseView.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], byName: $0["by_name"], at: $0["at"])
             }
             let c = Calendar(identifier: .gregorian).dateComponents(in: zone, from: date)
-            lines.append(UseLine(
+            lines.append(UseView(
                 id: id, serial: row["serial"], seal: row["seal_id"], sealName: row["seal_name"], time: time,
                 localDate: local.description, localTime: String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!),
                 reason: row["reason"], approver: row["book_approver"], approverName: row["approver_name"],

@@ -3,6 +3,7 @@ import GRDB
 import Logging
 import SealBook
 import SealCore
+import SealWire
 
 /// The township's register: the database, its journal writer and the checkpoint key, opened and checked.
 ///

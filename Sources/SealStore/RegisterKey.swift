@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import SealBook
 import SealCore
+import SealWire
 
 /// The register's Ed25519 checkpoint-signing key, kept in the state directory (`register.key`, mode 0600) in the
 /// note package's private-key text form. Created at first start; never logged.
@@ -15,13 +16,13 @@ public enum RegisterKey {
             let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
             if let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0 {
                 throw SealError(
-                    .storageMisconfigured, .internal,
+                    .storageMisconfigured,
                     "\(url.path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 it"
                 )
             }
             let text = try String(contentsOf: url, encoding: .utf8)
             guard let signer = NoteSigner(encoded: text) else {
-                throw SealError(.storageMisconfigured, .internal, "\(url.path) does not hold a register key")
+                throw SealError(.storageMisconfigured, "\(url.path) does not hold a register key")
             }
             return signer
         }
@@ -30,11 +31,11 @@ public enum RegisterKey {
         guard FileManager.default.createFile(
             atPath: temporary.path, contents: Data((signer.encoded + "\n").utf8), attributes: [.posixPermissions: 0o600])
         else {
-            throw SealError(.storageUnavailable, .unavailable, "cannot write \(temporary.path)")
+            throw SealError(.storageUnavailable, "cannot write \(temporary.path)")
         }
         // Rename is atomic: a crash leaves either no key or the whole key, never half of one.
         guard rename(temporary.path, url.path) == 0 else {
-            throw SealError(.storageUnavailable, .unavailable, "cannot create \(url.path)")
+            throw SealError(.storageUnavailable, "cannot create \(url.path)")
         }
         return signer
     }

@@ -13,7 +13,7 @@ extension RegistryDatabase {
             }
             try db.execute(
                 sql: "INSERT INTO daemon_metadata(key, value) VALUES ('created_at', ?)",
-                arguments: [ISO8601DateFormatterCache.now()]
+                arguments: [JournalClock.timestamp()]
             )
         }
         migrator.registerMigration("v2-journal-and-registry") { db in

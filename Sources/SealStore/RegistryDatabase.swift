@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import GRDB
 import SealCore
+import SealWire
 import Synchronization
 
 /// The daemon's SQLite database (`registry.sqlite` in the state directory), opened through GRDB in WAL mode with
@@ -38,7 +39,7 @@ public final class RegistryDatabase: Sendable {
         }
         guard synchronous == 2 else {
             throw SealError(
-                .storageMisconfigured, .internal,
+                .storageMisconfigured,
                 "PRAGMA synchronous reads back \(synchronous), expected 2 (FULL); refusing to run without durable commits"
             )
         }
@@ -54,7 +55,7 @@ public final class RegistryDatabase: Sendable {
     /// Blocking file I/O: runs on a dispatch queue, off Swift concurrency's threads.
     func reopen() async throws -> DatabasePool {
         let url = self.url
-        let fresh = try await Self.offCooperativePool { try Self.open(url) }
+        let fresh = try await BlockingWork.run { try Self.open(url) }
         // Reads still running on the old pool keep it alive; it closes when the last of them ends.
         current.withLock { $0 = fresh }
         return fresh
@@ -81,15 +82,5 @@ public final class RegistryDatabase: Sendable {
     /// Closes every connection; later calls fail.
     public func close() throws {
         try pool.close()
-    }
-
-    private static let blockingQueue = DispatchQueue(label: "sealkeeper.database.blocking", attributes: .concurrent)
-
-    /// Runs blocking work (opening files, SQLite calls without GRDB's async wrappers) on a dispatch queue, so a
-    /// slow disk never occupies one of Swift concurrency's few threads.
-    static func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            blockingQueue.async { continuation.resume(with: Result { try work() }) }
-        }
     }
 }

@@ -1,6 +1,3 @@
 import SealCore
+import SealWire
 
-extension SealError.Code {
-    public static let storageUnavailable = Self("storage-unavailable")
-    public static let storageMisconfigured = Self("storage-misconfigured")
-}

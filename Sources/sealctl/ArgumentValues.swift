@@ -1,5 +1,6 @@
 import ArgumentParser
 import SealCore
+import SealInterchange
 
 // Values a person types, checked here with the flag's name and the valid choices before anything reaches the
 // daemon: `--role boss` must say which roles exist, not what the JSON decoder thought of `roles.0`.

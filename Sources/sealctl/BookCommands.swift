@@ -4,11 +4,13 @@ import Foundation
 import X509
 import SealBook
 import SealCore
+import SealInterchange
+import SealWire
 
 struct BookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "book", abstract: "The usage book: list, export for inspectors, signed checkpoint, register key, proofs.",
-        subcommands: [List.self, Export.self, Verify.self, Checkpoint_.self, Key.self, Proof.self]
+        subcommands: [List.self, Export.self, Verify.self, CheckpointCommand.self, Key.self, Proof.self]
     )
 
     struct Verify: AsyncParsableCommand {
@@ -148,19 +150,17 @@ struct BookCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 var after: String?
-                var lines: [JSON] = []
-                var pages: [Any] = []
+                var lines: [UseView] = []
                 repeat {
-                    let (page, _) = try await global.client().call(.GET, "/v1/uses" + query(filter.query + [("after", after), ("limit", "1000")]))
-                    lines += page["uses"].array
-                    pages += (page["uses"].value as? [Any]) ?? []
-                    after = page["next"].isNull ? nil : page["next"].text
+                    let (page, _) = try await global.client().get("/v1/uses" + query(filter.query + [("after", after), ("limit", "1000")]), as: UsePageView.self)
+                    lines += page.uses
+                    after = page.next
                 } while after != nil
-                if global.json { return Output.printJSONLine(["uses": pages]) }
-                let bySeal = Dictionary(grouping: lines, by: { $0["seal"].text })
+                if global.json { return Output.printJSONLine(UsePageView(uses: lines)) }
+                let bySeal = Dictionary(grouping: lines, by: \.seal)
                 for sealID in bySeal.keys.sorted() {
                     let group = bySeal[sealID]!
-                    print("\(group[0]["seal_name"].text) (\(sealID))")
+                    print("\(group[0].sealName) (\(sealID))")
                     Self.printLines(group)
                     print("")
                 }
@@ -168,29 +168,27 @@ struct BookCommand: AsyncParsableCommand {
             }
         }
 
-        static func printLines(_ lines: [JSON]) {
+        static func printLines(_ lines: [UseView]) {
             Output.printTable(
                 ["序号", "日期", "时间", "事由", "批准人", "用印人", "用印数", "事项", "办件编号", "紧急", "更正", "备注"],
                 lines.map { u in
                     let approver = BookTable.approver(
-                        BookTable.person(name: u["approver_name"].text, id: u["approver"].text),
-                        denied: BookTable.person(name: u["denied_by_name"].text, id: u["denial"]["by"].text), urgent: u["urgent"].bool == true, .chinese
+                        BookTable.person(name: u.approverName ?? "", id: u.approver ?? ""),
+                        denied: BookTable.person(name: u.deniedByName ?? "", id: u.denial?.by ?? ""), urgent: u.urgent, .chinese
                     )
-                    let corrections = BookTable.corrections(recorded: u["recorded_count"].int ?? 0, u["corrections"].array.map {
+                    let corrections = BookTable.corrections(recorded: u.recordedCount, u.corrections.map {
                         BookTable.Correction(
-                            count: $0["count"].int ?? 0, reason: $0["reason"].text, by: BookTable.person(name: $0["by_name"].text, id: $0["by"].text),
-                            day: String($0["at"].text.prefix(10))
+                            count: $0.count, reason: $0.reason, by: BookTable.person(name: $0.byName ?? "", id: $0.by ?? ""), day: String($0.at.prefix(10))
                         )
                     })
-                    return [u["serial"].text, u["local_date"].text, u["local_time"].text, u["reason"].text, approver,
-                            BookTable.person(name: u["user_name"].text, id: u["user"].text), u["count"].text, u["matter"].text, u["case_number"].text,
-                            u["urgent"].bool == true ? "是" : "", corrections, u["note"].text]
+                    return [String(u.serial), u.localDate, u.localTime, u.reason, approver, BookTable.person(name: u.userName, id: u.user),
+                            String(u.count), u.matter, u.caseNumber, u.urgent ? "是" : "", corrections, u.note ?? ""]
                 }
             )
         }
     }
 
-    struct Checkpoint_: AsyncParsableCommand {
+    struct CheckpointCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "checkpoint",
             abstract: "Print the latest signed checkpoint (C2SP signed note: origin, size, root, time).",
@@ -201,13 +199,13 @@ struct BookCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let client = global.client()
-                let (c, raw) = try await client.call(.GET, "/v1/book/checkpoint")
-                let (k, _) = try await client.call(.GET, "/v1/book/key")
-                guard let verifier = NoteVerifier(vkey: k["vkey"].text), Checkpoint.open(c["note"].text, verifier: verifier) != nil else {
+                let (c, raw) = try await client.get("/v1/book/checkpoint", as: CheckpointView.self)
+                let (k, _) = try await client.get("/v1/book/key", as: KeyView.self)
+                guard let verifier = NoteVerifier(vkey: k.vkey), Checkpoint.open(c.note, verifier: verifier) != nil else {
                     throw ClientError(code: "bad-checkpoint-signature", message: "the daemon's checkpoint does not verify with its own key", exitCode: 1)
                 }
                 if global.json { return Output.printJSON(raw) }
-                print(c["note"].text, terminator: "")
+                print(c.note, terminator: "")
             }
         }
     }
@@ -221,10 +219,10 @@ struct BookCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (k, raw) = try await global.client().call(.GET, "/v1/book/key")
+                let (k, raw) = try await global.client().get("/v1/book/key", as: KeyView.self)
                 if global.json { return Output.printJSON(raw) }
-                print(k["vkey"].text)
-                FileHandle.standardError.write(Data("fingerprint (SHA-256 of the public key): \(k["fingerprint"].text)\n".utf8))
+                print(k.vkey)
+                FileHandle.standardError.write(Data("fingerprint (SHA-256 of the public key): \(k.fingerprint)\n".utf8))
             }
         }
     }
@@ -244,22 +242,22 @@ struct BookCommand: AsyncParsableCommand {
             try await runReporting {
                 let client = global.client()
                 if let seq {
-                    let (p, raw) = try await client.call(.GET, "/v1/book/proof" + query([("index", String(seq - 1)), ("size", size.map(String.init))]))
-                    let treeSize = p["size"].int ?? 0
-                    let (c, _) = try await client.call(.GET, "/v1/book/checkpoint")
+                    let (p, raw) = try await client.get("/v1/book/proof" + query([("index", String(seq - 1)), ("size", size.map(String.init))]), as: ProofView.self)
+                    let treeSize = p.size ?? 0
+                    let (c, _) = try await client.get("/v1/book/checkpoint", as: CheckpointView.self)
                     if global.json { return Output.printJSON(raw) }
                     print("inclusion of entry \(seq) in tree of size \(treeSize):")
-                    for h in p["hashes"].array { print("  \(h.text)") }
-                    if treeSize == c["size"].int, let root = TreeHash(hex: c["root_hex"].text), let leaf = TreeHash(hex: p["leaf_hash"].text) {
-                        let ok = MerkleProof.verifyInclusion(leaf: leaf, index: seq - 1, size: treeSize, proof: p["hashes"].array.compactMap { TreeHash(hex: $0.text) }, root: root)
+                    for h in p.hashes { print("  \(h)") }
+                    if treeSize == c.size, let root = TreeHash(hex: c.rootHex), let leaf = p.leafHash.flatMap(TreeHash.init(hex:)) {
+                        let ok = MerkleProof.verifyInclusion(leaf: leaf, index: seq - 1, size: treeSize, proof: p.hashes.compactMap { TreeHash(hex: $0) }, root: root)
                         guard ok else { throw ClientError(code: "proof-invalid", message: "the proof does not lead to the signed root", exitCode: 1) }
                         print("verified against the signed checkpoint root \(root.hex)")
                     }
                 } else if let from, let to {
-                    let (p, raw) = try await client.call(.GET, "/v1/book/proof" + query([("from", String(from)), ("to", String(to))]))
+                    let (p, raw) = try await client.get("/v1/book/proof" + query([("from", String(from)), ("to", String(to))]), as: ProofView.self)
                     if global.json { return Output.printJSON(raw) }
                     print("consistency of size \(from) with size \(to):")
-                    for h in p["hashes"].array { print("  \(h.text)") }
+                    for h in p.hashes { print("  \(h)") }
                 } else {
                     throw ClientError(code: "bad-argument", message: "give --seq [--size], or --from and --to", exitCode: 64)
                 }

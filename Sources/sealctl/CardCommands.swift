@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SealWire
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,29 +17,28 @@ struct CardCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/cards")
+                let (answer, raw) = try await global.client().get("/v1/cards", as: CardListView.self)
                 if global.json { return Output.printJSON(raw) }
-                if answer["available"].bool != true { print("PC/SC unavailable: \(answer["message"].text)\n") }
+                if !answer.available { print("PC/SC unavailable: \(answer.message ?? "")\n") }
                 Output.printTable(
                     ["READER", "CARD", "SUBJECT", "SHA-256", "SEAL", "STATE"],
-                    answer["readers"].array.map {
-                        [$0["reader"].text, $0["present"].bool == true ? "present" : "-", $0["subject"].text,
-                         short($0["fingerprint"].text), $0["seal"].text, state($0)]
+                    answer.readers.map {
+                        [$0.reader, $0.present ? "present" : "-", $0.subject ?? "", short($0.fingerprint ?? ""), $0.seal ?? "",
+                         state(unlocked: $0.unlocked, until: $0.unlockedUntil, bound: $0.seal != nil)]
                     }
                 )
-                let seals = answer["seals"].array
-                if !seals.isEmpty {
+                if !answer.seals.isEmpty {
                     print("\nbound seals:")
-                    Output.printTable(["SEAL", "SHA-256", "IN READER", "STATE"], seals.map {
-                        [$0["seal"].text, short($0["fingerprint"].text), $0["reader"].isNull ? "(absent)" : $0["reader"].text, state($0)]
+                    Output.printTable(["SEAL", "SHA-256", "IN READER", "STATE"], answer.seals.map {
+                        [$0.seal, short($0.fingerprint), $0.reader ?? "(absent)", state(unlocked: $0.unlocked, until: $0.unlockedUntil, bound: true)]
                     })
                 }
             }
         }
 
-        func state(_ row: JSON) -> String {
-            guard row["unlocked"].bool == true else { return row["seal"].isNull ? "" : "locked" }
-            return "unlocked until \(row["unlocked_until"].text)"
+        func state(unlocked: Bool, until: String?, bound: Bool) -> String {
+            guard unlocked else { return bound ? "locked" : "" }
+            return "unlocked until \(until ?? "")"
         }
 
         func short(_ fingerprint: String) -> String { fingerprint.isEmpty ? "" : String(fingerprint.prefix(16)) + "…" }
@@ -62,10 +62,9 @@ struct CardCommand: AsyncParsableCommand {
                 var pin = try pinStdin ? readLine(strippingNewline: true) ?? "" : readPINFromTerminal(prompt: "PIN for \(seal)'s card: ")
                 defer { pin = "" }
                 guard !pin.isEmpty else { throw ClientError(code: "bad-argument", message: "no PIN given", exitCode: 64) }
-                let body = try JSONSerialization.data(withJSONObject: ["seal": seal, "pin": pin])
-                let (u, raw) = try await global.client().call(.POST, "/v1/cards/unlock", raw: body)
+                let (u, raw) = try await global.client().call(.POST, "/v1/cards/unlock", body: CardUnlock(seal: seal, pin: pin), as: CardListView.BoundSeal.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(seal): card unlocked in \(u["reader"].text) until \(u["unlocked_until"].text)")
+                print("\(seal): card unlocked in \(u.reader ?? "") until \(u.unlockedUntil ?? "")")
             }
         }
     }
@@ -77,9 +76,9 @@ struct CardCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.POST, "/v1/cards/lock", json: ["seal": seal])
+                let (answer, raw) = try await global.client().call(.POST, "/v1/cards/lock", body: CardLock(seal: seal), as: CardLockView.self)
                 if global.json { return Output.printJSON(raw) }
-                print(answer["was_unlocked"].bool == true ? "\(seal): card locked" : "\(seal): card was not unlocked")
+                print(answer.wasUnlocked ? "\(seal): card locked" : "\(seal): card was not unlocked")
             }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SealWire
 
 struct CustodyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,9 +17,10 @@ struct CustodyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/handover", json: ["to": to, "witness": witness])
+                let body = CustodyHandover(to: to, witness: witness)
+                let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/handover", body: body, as: CustodyView.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(c["seal"].text): custodian now \(c["custodian"].text)")
+                print("\(c.seal): custodian now \(c.custodian)")
             }
         }
     }
@@ -38,11 +40,10 @@ struct CustodyCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let dueTime = try checkedTime(due, flag: "--due")
-                let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/carry-out", json: [
-                    "carrier": carrier, "reason": reason, "due": dueTime, "approver": approver,
-                ])
+                let body = CarryOutRequest(carrier: carrier, reason: reason, due: dueTime, approver: approver)
+                let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/carry-out", body: body, as: CustodyView.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(c["seal"].text): carried out by \(c["carried_out"]["carrier"].text), due \(c["carried_out"]["due"].text)")
+                print("\(c.seal): carried out by \(c.carriedOut?.carrier ?? ""), due \(c.carriedOut?.due ?? "")")
             }
         }
     }
@@ -54,9 +55,9 @@ struct CustodyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/return")
+                let (c, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/custody/return", as: CustodyView.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(c["seal"].text): returned; custodian \(c["custodian"].text)")
+                print("\(c.seal): returned; custodian \(c.custodian)")
             }
         }
     }
@@ -68,11 +69,11 @@ struct CustodyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/custody" + query([("overdue", overdue ? "true" : nil)]))
+                let (answer, raw) = try await global.client().get("/v1/custody" + query([("overdue", overdue ? "true" : nil)]), as: CustodyListView.self)
                 if global.json { return Output.printJSON(raw) }
-                Output.printTable(["SEAL", "NAME", "CUSTODIAN", "CARRIED OUT BY", "DUE", ""], answer["custody"].array.map { c in
-                    let out = c["carried_out"]
-                    return [c["seal"].text, c["seal_name"].text, c["custodian"].text, out["carrier"].text, out["due"].text, out["overdue"].bool == true ? "OVERDUE" : ""]
+                Output.printTable(["SEAL", "NAME", "CUSTODIAN", "CARRIED OUT BY", "DUE", ""], answer.items.map { c in
+                    let out = c.carriedOut
+                    return [c.seal, c.sealName, c.custodian, out?.carrier ?? "", out?.due ?? "", out?.overdue == true ? "OVERDUE" : ""]
                 })
             }
         }
@@ -85,9 +86,9 @@ struct CustodyCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/seals/\(escape(seal))/custody")
+                let (answer, raw) = try await global.client().get("/v1/seals/\(escape(seal))/custody", as: EventListView.self)
                 if global.json { return Output.printJSON(raw) }
-                EventsCommand.printEvents(answer["events"].array)
+                EventsCommand.printEvents(answer.items)
             }
         }
     }

@@ -5,6 +5,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SealWire
 
 /// Why a call failed, in the form sealctl prints: `error: CODE: message`.
 struct ClientError: Error, CustomStringConvertible {
@@ -82,7 +83,7 @@ struct DaemonClient {
         }
         guard (200..<300).contains(Int(response.status.code)) else {
             let data = Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
-            if let decoded = try? JSONDecoder().decode(ErrorEnvelope.self, from: data) {
+            if let decoded = try? WireJSON.decoder.decode(ErrorBody.self, from: data) {
                 let details = (decoded.error.lines ?? []).map { "line \($0.line): \($0.reason)" }
                 throw ClientError(code: decoded.error.code, message: decoded.error.message, exitCode: 1, details: details)
             }
@@ -91,19 +92,32 @@ struct DaemonClient {
         return response
     }
 
-    /// Sends a JSON object (or nothing) and returns the answer as a JSON object with its raw bytes.
-    func call(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil, contentType: String? = nil, raw: Data? = nil)
-        async throws -> (JSON, Data)
+    /// Sends a typed body (or none) and decodes the typed answer; the raw bytes come along for `--json`.
+    func call<Answer: Decodable>(_ method: HTTPMethod, _ path: String, body: some Encodable, as answer: Answer.Type) async throws
+        -> (Answer, Data)
     {
-        var body = raw
-        if let json { body = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]) }
-        let data = try await send(method, path, body: body, contentType: contentType)
-        return (JSON(try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])), data)
+        try await decode(Answer.self, send(method, path, body: try WireJSON.encoder.encode(body)))
     }
 
-    func get<T: Decodable>(_ path: String, as type: T.Type) async throws -> (T, Data) {
-        let data = try await send(.GET, path)
-        return (try JSONCoding.decoder.decode(T.self, from: data), data)
+    func call<Answer: Decodable>(_ method: HTTPMethod, _ path: String, as answer: Answer.Type) async throws -> (Answer, Data) {
+        try await decode(Answer.self, send(method, path))
+    }
+
+    /// Uploads a file as it is (a catalogue CSV) and decodes the typed answer.
+    func upload<Answer: Decodable>(_ path: String, _ data: Data, contentType: String, as answer: Answer.Type) async throws -> (Answer, Data) {
+        try await decode(Answer.self, send(.POST, path, body: data, contentType: contentType))
+    }
+
+    func get<Answer: Decodable>(_ path: String, as answer: Answer.Type) async throws -> (Answer, Data) {
+        try await call(.GET, path, as: answer)
+    }
+
+    private func decode<Answer: Decodable>(_ type: Answer.Type, _ data: Data) throws -> (Answer, Data) {
+        do {
+            return (try WireJSON.decoder.decode(Answer.self, from: data), data)
+        } catch {
+            throw ClientError(code: "bad-answer", message: "the daemon's answer is not what this sealctl expects (\(error)); are both the same version?", exitCode: 76)
+        }
     }
 
     /// Tells "not running" and "no permission" apart before HTTP gets involved, so each has a plain message.
@@ -128,25 +142,4 @@ struct DaemonClient {
         if code == EACCES || code == EPERM { throw ClientError.permissionDenied(socketPath) }
         throw ClientError.daemonNotRunning(socketPath, String(cString: strerror(code)))
     }
-}
-
-struct ErrorEnvelope: Decodable {
-    struct Line: Decodable {
-        var line: Int
-        var reason: String
-    }
-    struct Detail: Decodable {
-        var code: String
-        var message: String
-        var lines: [Line]?
-    }
-    var error: Detail
-}
-
-enum JSONCoding {
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return decoder
-    }()
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SealCore
+import SealWire
 
 struct DelegationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,25 +34,22 @@ struct DelegationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                var covered: [[String: Any]] = []
+                var covered: [Delegation.CoveredMatter] = []
                 for item in matters {
                     let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                    guard parts.count == 2 else {
+                    guard parts.count == 2, let method = Delegation.Method(rawValue: parts[1]) else {
                         throw ClientError(code: "bad-argument", message: "--matter \(item): expected CODE=handling or CODE=acceptance", exitCode: 64)
                     }
-                    covered.append(["code": parts[0], "method": parts[1]])
+                    covered.append(Delegation.CoveredMatter(code: parts[0], method: method))
                 }
-                var body: [String: Any] = [
-                    "agreement_number": agreement, "delegating_department": from, "township": township,
-                    "supervising_department": supervisor, "valid_from": validFrom.description, "valid_to": validTo.description,
-                    "seals": seals, "matters": covered,
-                ]
-                if let filing { body["filing_number"] = filing }
-                if let filedOn { body["filed_on"] = filedOn.description }
-                let (d, raw) = try await global.client().call(.POST, "/v1/delegations", json: body)
+                let body = NewDelegation(
+                    agreementNumber: agreement, delegatingDepartment: from, township: township, supervisingDepartment: supervisor,
+                    validFrom: validFrom.date, validTo: validTo.date, filingNumber: filing, filedOn: filedOn?.date, seals: seals, matters: covered
+                )
+                let (d, raw) = try await global.client().call(.POST, "/v1/delegations", body: body, as: Delegation.self)
                 if global.json { return Output.printJSON(raw) }
-                print(d["id"].text)
-                if d["filing"].isNull { FileHandle.standardError.write(Data("note: \(d["id"].text) has no filing record (unfiled)\n".utf8)) }
+                print(d.id)
+                if d.filing == nil { FileHandle.standardError.write(Data("note: \(d.id) has no filing record (unfiled)\n".utf8)) }
             }
         }
     }
@@ -63,16 +62,15 @@ struct DelegationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/delegations" + query([("at", at?.description), ("township", township)]))
+                let (answer, raw) = try await global.client().get("/v1/delegations" + query([("at", at?.description), ("township", township)]), as: DelegationListView.self)
                 if global.json { return Output.printJSON(raw) }
                 Output.printTable(
                     ["ID", "AGREEMENT", "FROM", "TO", "VALID", "SEALS", "MATTERS", "FILED", "STATUS"],
-                    answer["delegations"].array.map { x in
-                        let d = x["delegation"]
-                        return [d["id"].text, d["agreement_number"].text, d["delegating_department"].text, d["township"].text,
-                                "\(d["valid_from"].text)…\(d["valid_to"].text)", d["seals"].text, "\(d["matters"].array.count)",
-                                x["filed"].bool == true ? "yes" : "UNFILED",
-                                !d["revoked_at"].isNull ? "revoked" : (x["in_force_today"].bool == true ? "in force" : "not in force")]
+                    answer.items.map { x in
+                        let d = x.delegation
+                        return [d.id, d.agreementNumber, d.delegatingDepartment, d.township, "\(d.validFrom)…\(d.validTo)",
+                                d.seals.joined(separator: ", "), "\(d.matters.count)", x.filed ? "yes" : "UNFILED",
+                                d.revokedAt != nil ? "revoked" : (x.inForceToday ? "in force" : "not in force")]
                     }
                 )
             }
@@ -86,24 +84,22 @@ struct DelegationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (x, raw) = try await global.client().call(.GET, "/v1/delegations/\(escape(id))")
+                let (x, raw) = try await global.client().get("/v1/delegations/\(escape(id))", as: DelegationView.self)
                 if global.json { return Output.printJSON(raw) }
-                let d = x["delegation"]
+                let d = x.delegation
                 var rows = [
-                    ("id", d["id"].text), ("agreement", d["agreement_number"].text),
-                    ("delegating department", d["delegating_department"].text), ("township", d["township"].text),
-                    ("supervising department", d["supervising_department"].text),
-                    ("valid", "\(d["valid_from"].text) … \(d["valid_to"].text)"),
-                    ("filing", d["filing"].isNull ? "UNFILED" : "\(d["filing"]["number"].text) (\(d["filing"]["filed_on"].text))"),
-                    ("seals", d["seals"].text),
-                    ("status", !d["revoked_at"].isNull ? "revoked \(d["revoked_at"].text): \(d["revocation_reason"].text)" : (x["in_force_today"].bool == true ? "in force" : "not in force today")),
+                    ("id", d.id), ("agreement", d.agreementNumber), ("delegating department", d.delegatingDepartment), ("township", d.township),
+                    ("supervising department", d.supervisingDepartment), ("valid", "\(d.validFrom) … \(d.validTo)"),
+                    ("filing", d.filing.map { "\($0.number) (\($0.filedOn))" } ?? "UNFILED"),
+                    ("seals", d.seals.joined(separator: ", ")),
+                    ("status", d.revokedAt.map { "revoked \($0): \(d.revocationReason ?? "")" } ?? (x.inForceToday ? "in force" : "not in force today")),
                 ]
                 rows = rows.filter { !$0.1.isEmpty }
                 Output.printFields(rows)
                 print("\n赋权事项清单:")
                 Output.printTable(
                     ["CODE", "MATTER", "METHOD", "POWER TYPE", "DELEGATING DEPT", "SUPERVISING DEPT"],
-                    x["matters"].array.map { [$0["code"].text, $0["name"].text, $0["method"].text == "handling" ? "handling 委托办理" : "acceptance 委托受理", $0["power_type"].text, $0["delegating_department"].text, $0["supervising_department"].text] }
+                    x.matters.map { [$0.code, $0.name, $0.method == .handling ? "handling 委托办理" : "acceptance 委托受理", $0.powerType?.rawValue ?? "", $0.delegatingDepartment, $0.supervisingDepartment] }
                 )
             }
         }
@@ -117,9 +113,9 @@ struct DelegationCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (d, raw) = try await global.client().call(.POST, "/v1/delegations/\(escape(id))/revoke", json: ["reason": reason])
+                let (d, raw) = try await global.client().call(.POST, "/v1/delegations/\(escape(id))/revoke", body: DelegationRevocation(reason: reason), as: Delegation.self)
                 if global.json { return Output.printJSON(raw) }
-                print("revoked \(d["id"].text) at \(d["revoked_at"].text)")
+                print("revoked \(d.id) at \(d.revokedAt ?? "")")
             }
         }
     }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import SealBook
+import SealWire
 
 struct EventsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,29 +22,29 @@ struct EventsCommand: AsyncParsableCommand {
                 let path = "/v1/events" + query([
                     ("since", String(after)), ("kind", kind), ("limit", String(limit)), ("wait", follow ? "30" : nil),
                 ])
-                let (answer, raw) = try await client.call(.GET, path)
-                let events = answer["events"].array
+                let (answer, raw) = try await client.get(path, as: EventListView.self)
+                let events = answer.items
                 if global.json {
                     if follow {
-                        for e in events { Output.printJSONLine(e.value) }
+                        for e in events { Output.printJSONLine(e) }
                     } else {
                         Output.printJSON(raw)
                     }
                 } else {
                     Self.printEvents(events, header: !follow || after == since)
                 }
-                after = events.last?["seq"].int ?? after
+                after = events.last.map { Int($0.seq) } ?? after
                 if !follow && events.count < limit { break }
             } while true
         }
     }
 
-    static func printEvents(_ events: [JSON], header: Bool = true) {
+    static func printEvents(_ events: [JournalEntryView], header: Bool = true) {
         let rows = events.map { e -> [String] in
-            let actor = e["actor"]
-            var who = actor["staff"].text.isEmpty ? (actor["user"].text.isEmpty ? "uid \(actor["uid"].text)" : actor["user"].text) : actor["staff"].text
-            if !actor["tool_uid"].isNull { who += " via uid \(actor["tool_uid"].text)" }
-            return [e["seq"].text, e["time"].text, e["kind"].text, e["subject"].text, who, summary(e["payload"])]
+            let actor = e.actor
+            var who = actor.staff ?? actor.user ?? "uid \(actor.uid)"
+            if let tool = actor.toolUID { who += " via uid \(tool)" }
+            return [String(e.seq), e.time, e.kind, e.subject ?? "", who, summary(e.payload)]
         }
         if header {
             Output.printTable(["SEQ", "TIME", "KIND", "SUBJECT", "ACTOR", "DETAILS"], rows)
@@ -52,8 +54,8 @@ struct EventsCommand: AsyncParsableCommand {
         }
     }
 
-    static func summary(_ payload: JSON) -> String {
-        let text = payload.text
+    static func summary(_ payload: JSONValue) -> String {
+        let text = Output.text(payload)
         return text.count > 80 ? String(text.prefix(77)) + "…" : text
     }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SealCore
+import SealInterchange
+import SealWire
 
 struct MatterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,18 +33,18 @@ struct MatterCommand: AsyncParsableCommand {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw ClientError(code: "file-unreadable", message: "cannot read \(file)", exitCode: 66)
                 }
-                let (r, raw) = try await global.client().call(
-                    .POST, "/v1/matters/import" + query([("skip_invalid", skipInvalid ? "true" : nil)]),
-                    contentType: "text/csv" + (encoding.map { "; charset=\($0.rawValue)" } ?? ""), raw: data
+                let (r, raw) = try await global.client().upload(
+                    "/v1/matters/import" + query([("skip_invalid", skipInvalid ? "true" : nil)]), data,
+                    contentType: "text/csv" + (encoding.map { "; charset=\($0.rawValue)" } ?? ""), as: MatterImportView.self
                 )
                 if global.json { return Output.printJSON(raw) }
-                if r["encoding"].text == "gb18030" {
-                    let how = r["encoding_detected"].bool == true ? "the file is not UTF-8; read as GB18030 (GBK), as Excel and WPS save CSV on Chinese Windows" : "read as GB18030"
+                if r.encoding == "gb18030" {
+                    let how = r.encodingDetected ? "the file is not UTF-8; read as GB18030 (GBK), as Excel and WPS save CSV on Chinese Windows" : "read as GB18030"
                     FileHandle.standardError.write(Data("encoding: \(how)\n".utf8))
                 }
-                print("imported \(r["imported"].text) new, updated \(r["updated"].text), unchanged \(r["unchanged"].text), skipped \(r["skipped"].text)")
-                for line in r["errors"].array {
-                    FileHandle.standardError.write(Data("skipped line \(line["line"].text): \(line["reason"].text)\n".utf8))
+                print("imported \(r.imported) new, updated \(r.updated), unchanged \(r.unchanged), skipped \(r.skipped)")
+                for line in r.errors {
+                    FileHandle.standardError.write(Data("skipped line \(line.line): \(line.reason)\n".utf8))
                 }
             }
         }
@@ -55,13 +57,13 @@ struct MatterCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/matters" + query([("category", category?.rawValue)]))
+                let (answer, raw) = try await global.client().get("/v1/matters" + query([("category", category?.rawValue)]), as: MatterListView.self)
                 if global.json { return Output.printJSON(raw) }
                 Output.printTable(
                     ["CODE", "NAME", "CATEGORY", "POWER TYPE", "DELEGATING DEPT", "FLAGS"],
-                    answer["matters"].array.map { m in
-                        let flags = [m["cross_township"].bool == true ? "cross-township" : nil, m["non_delegable"].bool == true ? "non-delegable" : nil]
-                        return [m["code"].text, m["name"].text, m["category"].text, m["power_type"].text, m["delegating_department"].text, flags.compactMap { $0 }.joined(separator: ",")]
+                    answer.items.map { m in
+                        let flags = [m.crossTownship ? "cross-township" : nil, m.nonDelegable ? "non-delegable" : nil]
+                        return [m.code, m.name, m.category.rawValue, m.powerType?.rawValue ?? "", m.delegatingDepartment, flags.compactMap { $0 }.joined(separator: ",")]
                     }
                 )
             }
@@ -75,13 +77,12 @@ struct MatterCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (m, raw) = try await global.client().call(.GET, "/v1/matters/\(escape(code))")
+                let (m, raw) = try await global.client().get("/v1/matters/\(escape(code))", as: Matter.self)
                 if global.json { return Output.printJSON(raw) }
                 Output.printFields([
-                    ("code", m["code"].text), ("name", m["name"].text), ("category", m["category"].text),
-                    ("power type", m["power_type"].text), ("delegating department", m["delegating_department"].text),
-                    ("supervising department", m["supervising_department"].text),
-                    ("cross-township", m["cross_township"].text), ("non-delegable", m["non_delegable"].text),
+                    ("code", m.code), ("name", m.name), ("category", m.category.rawValue), ("power type", m.powerType?.rawValue ?? ""),
+                    ("delegating department", m.delegatingDepartment), ("supervising department", m.supervisingDepartment),
+                    ("cross-township", m.crossTownship ? "yes" : "no"), ("non-delegable", m.nonDelegable ? "yes" : "no"),
                 ])
             }
         }

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import Glibc
+import SealBook
 import SealCore
+import SealWire
 
 /// Printing for people and for scripts.
 enum Output {
@@ -18,10 +20,9 @@ enum Output {
         }
     }
 
-    /// One compact JSON value per line (JSON Lines), for streaming.
-    static func printJSONLine(_ value: Any?) {
-        guard let value, let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])
-        else { return }
+    /// One compact JSON value per line (JSON Lines), for streaming, in the API's own encoding.
+    static func printJSONLine(_ value: some Encodable) {
+        guard let data = try? WireJSON.encoder.encode(value) else { return }
         // Written unbuffered so a pipe reader sees each entry as it arrives.
         write(data + Data("\n".utf8))
     }
@@ -93,6 +94,23 @@ enum Output {
                 || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
                 || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
             return width + (wide ? 2 : 1)
+        }
+    }
+
+    /// Values as a table cell lists them: `admin, clerk`.
+    static func list<Value: RawRepresentable<String>>(_ values: [Value]) -> String {
+        values.map(\.rawValue).joined(separator: ", ")
+    }
+
+    /// A journal payload as one cell: `key=value` pairs in key order, lists comma-joined, booleans as yes/no.
+    static func text(_ value: JSONValue?) -> String {
+        switch value {
+        case nil, .null: ""
+        case .string(let s): s
+        case .int(let n): String(n)
+        case .bool(let b): b ? "yes" : "no"
+        case .array(let items): items.map { text($0) }.joined(separator: ", ")
+        case .object(let members): members.keys.sorted().map { "\($0)=\(text(members[$0]))" }.joined(separator: " ")
         }
     }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SealCore
+import SealInterchange
+import SealWire
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,37 +30,33 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (report, raw) = try await global.client().call(.GET, "/v1/reports/stats" + query(filter.query + [("township", township)]))
+                let path = "/v1/reports/stats" + query(filter.query + [("township", township)])
+                let (report, raw) = try await global.client().get(path, as: StatisticsView.self)
                 if global.json { return Output.printJSON(raw) }
-                let s = report["statistics"]
-                let dimensions: [(String, String)] = [
-                    ("seal", "by_seal"), ("matter", "by_matter"), ("user", "by_user"), ("approver", "by_approver"), ("month", "by_month"),
-                ]
+                let s = report.statistics
                 switch format {
                 case .csv:
                     var out = CSVFormat.byteOrderMark + CSVFormat.line(["dimension", "key", "name", "uses", "impressions"])
-                    out += CSVFormat.line(["total", "", "", s["uses"].text, s["impressions"].text])
-                    for (dimension, key) in dimensions {
-                        for row in s[key].array {
-                            out += CSVFormat.line([dimension, row["key"].text, row["name"].text, row["uses"].text, row["impressions"].text])
+                    out += CSVFormat.line(["total", "", "", String(s.uses), String(s.impressions)])
+                    for dimension in UsageStatistics.Dimension.allCases {
+                        for row in s.rows(dimension) {
+                            out += CSVFormat.line([dimension.rawValue, row.key, row.name, String(row.uses), String(row.impressions)])
                         }
                     }
-                    for row in s["refusals"].array { out += CSVFormat.line(["refusal", row["code"].text, "", row["count"].text, ""]) }
+                    for row in s.refusals { out += CSVFormat.line(["refusal", row.code, "", String(row.count), ""]) }
                     Output.write(Data(out.utf8))
                 case .table:
-                    print("期间 period  \(periodText(report["period"]))")
-                    print("用印 uses \(s["uses"].text) · 用印数 impressions \(s["impressions"].text)\n")
+                    print("期间 period  \(periodText(report.period))")
+                    print("用印 uses \(s.uses) · 用印数 impressions \(s.impressions)\n")
                     for dimension in UsageStatistics.Dimension.allCases {
-                        let rows = s[dimensions.first { $0.0 == dimension.rawValue }!.1].array
                         print(dimension.heading)
-                        Output.printTable(["", "名称 name", "用印 uses", "用印数 impressions"], rows.map {
-                            [$0["key"].text, $0["name"].text, $0["uses"].text, $0["impressions"].text]
+                        Output.printTable(["", "名称 name", "用印 uses", "用印数 impressions"], s.rows(dimension).map {
+                            [$0.key, $0.name, String($0.uses), String($0.impressions)]
                         })
                         print("")
                     }
                     print("拒绝 · refusals by code")
-                    let refusals = s["refusals"].array
-                    if refusals.isEmpty { print("none") } else { Output.printTable(["code", "count"], refusals.map { [$0["code"].text, $0["count"].text] }) }
+                    if s.refusals.isEmpty { print("none") } else { Output.printTable(["code", "count"], s.refusals.map { [$0.code, String($0.count)] }) }
                 }
             }
         }
@@ -83,29 +81,29 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (report, raw) = try await global.client().call(.GET, "/v1/reports/anomalies" + query(filter.query + [("township", township)]))
+                let path = "/v1/reports/anomalies" + query(filter.query + [("township", township)])
+                let (report, raw) = try await global.client().get(path, as: AnomalyReportView.self)
                 if global.json { return Output.printJSON(raw) }
-                let anomalies = report["anomalies"].array
+                let anomalies = report.anomalies
                 switch format {
                 case .csv:
                     var out = CSVFormat.byteOrderMark + CSVFormat.line(["kind", "title", "subject", "ref", "time", "staff", "seal", "detail"])
                     for a in anomalies {
-                        for e in a["evidence"].array {
-                            out += CSVFormat.line([a["kind"].text, a["title"].text, a["subject"].text, e["ref"].text, e["time"].text, e["staff"].text,
-                                                   e["seal"].text, e["detail"].text])
+                        for e in a.evidence {
+                            out += CSVFormat.line([a.kind, a.title, a.subject ?? "", e.ref, e.time, e.staff ?? "", e.seal ?? "", e.detail])
                         }
                     }
                     Output.write(Data(out.utf8))
                 case .table:
-                    let settings = report["settings"]
-                    print("期间 period  \(periodText(report["period"]))")
-                    print("office hours \(settings["office_hours"].array.map(\.text).joined(separator: ", ")) on \(settings["office_days"].array.map(\.text).joined(separator: " ")) (\(settings["timezone"].text))")
+                    let settings = report.settings
+                    print("期间 period  \(periodText(report.period))")
+                    print("office hours \(settings.officeHours.joined(separator: ", ")) on \(settings.officeDays.joined(separator: " ")) (\(settings.timezone))")
                     guard !anomalies.isEmpty else { return print("\n无异常 · no anomalies found") }
                     for a in anomalies {
-                        let subject = a["subject"].isNull ? "" : " — \(a["subject"].text)"
-                        print("\n\(a["title"].text)\(subject) [\(a["kind"].text)] ×\(a["count"].text)")
-                        Output.printTable(["ref", "time", "staff", "seal", "detail"], a["evidence"].array.map {
-                            [$0["ref"].text, $0["time"].text, $0["staff"].text, $0["seal"].text, $0["detail"].text]
+                        let subject = a.subject.map { " — \($0)" } ?? ""
+                        print("\n\(a.title)\(subject) [\(a.kind)] ×\(a.count)")
+                        Output.printTable(["ref", "time", "staff", "seal", "detail"], a.evidence.map {
+                            [$0.ref, $0.time, $0.staff ?? "", $0.seal ?? "", $0.detail]
                         })
                     }
                 }
@@ -114,6 +112,6 @@ struct ReportCommand: AsyncParsableCommand {
     }
 }
 
-private func periodText(_ period: JSON) -> String {
-    "\(period["from"].isNull ? "…" : period["from"].text) – \(period["to"].isNull ? "…" : period["to"].text)"
+private func periodText(_ period: ReportPeriod) -> String {
+    "\(period.from ?? "…") – \(period.to ?? "…")"
 }

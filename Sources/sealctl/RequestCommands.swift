@@ -2,6 +2,7 @@ import ArgumentParser
 import Crypto
 import Foundation
 import SealCore
+import SealWire
 
 struct RequestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,21 +36,13 @@ struct RequestCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                var body: [String: Any] = [
-                    "seal": seal, "matter": matter, "case_number": caseNumber, "purpose": purpose.rawValue, "reason": reason,
-                    "count": count, "urgent": urgent,
-                ]
-                if let document {
-                    guard let data = FileManager.default.contents(atPath: document) else {
-                        throw ClientError(code: "file-unreadable", message: "cannot read \(document)", exitCode: 66)
-                    }
-                    body["document_digest"] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-                } else if let digest {
-                    body["document_digest"] = digest
-                }
-                let (r, raw) = try await global.client().call(.POST, "/v1/requests", json: body)
+                let body = NewUseRequest(
+                    seal: seal, matter: matter, caseNumber: caseNumber, purpose: purpose, reason: reason, count: count,
+                    documentDigest: try documentDigest(file: document, hex: digest), urgent: urgent
+                )
+                let (r, raw) = try await global.client().call(.POST, "/v1/requests", body: body, as: UseRequest.self)
                 if global.json { return Output.printJSON(raw) }
-                print(r["id"].text)
+                print(r.id)
             }
         }
     }
@@ -68,14 +61,10 @@ struct RequestCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                var body: [String: Any] = [:]
-                if let count { body["count"] = count }
-                if let until {
-                    body["until"] = try checkedTime(until, flag: "--until")
-                }
-                let (r, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(id))/approve", json: body)
+                let body = RequestApproval(count: count, until: try until.map { try checkedTime($0, flag: "--until") })
+                let (r, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(id))/approve", body: body, as: UseRequest.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(r["id"].text): approved \(r["approval"]["count"].text) impression(s) until \(r["approval"]["until"].text)")
+                print("\(r.id): approved \(r.approval.map { String($0.count) } ?? "") impression(s) until \(r.approval?.until ?? "")")
             }
         }
     }
@@ -88,9 +77,9 @@ struct RequestCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (r, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(id))/deny", json: ["reason": reason])
+                let (r, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(id))/deny", body: RequestDenial(reason: reason), as: UseRequest.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(r["id"].text): denied")
+                print("\(r.id): denied")
             }
         }
     }
@@ -102,9 +91,9 @@ struct RequestCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (r, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(id))/cancel")
+                let (r, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(id))/cancel", as: UseRequest.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(r["id"].text): cancelled")
+                print("\(r.id): cancelled")
             }
         }
     }
@@ -117,12 +106,13 @@ struct RequestCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/requests" + query([("status", status?.rawValue), ("mine", mine ? "true" : nil)]))
+                let path = "/v1/requests" + query([("status", status?.rawValue), ("mine", mine ? "true" : nil)])
+                let (answer, raw) = try await global.client().get(path, as: RequestListView.self)
                 if global.json { return Output.printJSON(raw) }
-                Output.printTable(["ID", "SEAL", "MATTER", "CASE", "REQUESTER", "COUNT", "USED", "STATE", "URGENT"], answer["requests"].array.map { v in
-                    let r = v["request"]
-                    return [r["id"].text, r["seal"].text, r["matter"].text, r["case_number"].text, r["requester"].text, r["count"].text,
-                            r["used"].text, v["state"].text, r["urgent"].bool == true ? (v["urgent_unresolved"].bool == true ? "UNRESOLVED" : "yes") : ""]
+                Output.printTable(["ID", "SEAL", "MATTER", "CASE", "REQUESTER", "COUNT", "USED", "STATE", "URGENT"], answer.items.map { v in
+                    let r = v.request
+                    return [r.id, r.seal, r.matter, r.caseNumber, r.requester, String(r.count), String(r.used), v.state.rawValue,
+                            r.urgent ? (v.urgentUnresolved ? "UNRESOLVED" : "yes") : ""]
                 })
             }
         }
@@ -135,24 +125,25 @@ struct RequestCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (v, raw) = try await global.client().call(.GET, "/v1/requests/\(escape(id))")
+                let (v, raw) = try await global.client().get("/v1/requests/\(escape(id))", as: UseRequestView.self)
                 if global.json { return Output.printJSON(raw) }
-                let r = v["request"]
+                let r = v.request
                 var rows = [
-                    ("id", r["id"].text), ("seal", r["seal"].text), ("matter", r["matter"].text), ("case", r["case_number"].text),
-                    ("purpose", r["purpose"].text), ("reason 事由", r["reason"].text), ("requested", r["count"].text),
-                    ("requester", r["requester"].text), ("state", v["state"].text), ("in the book", r["used"].text), ("made", "\(r["made"].text) (what the approval counts; a correction never lowers it)"), ("remaining", v["remaining"].text),
+                    ("id", r.id), ("seal", r.seal), ("matter", r.matter), ("case", r.caseNumber), ("purpose", r.purpose.rawValue),
+                    ("reason 事由", r.reason), ("requested", String(r.count)), ("requester", r.requester), ("state", v.state.rawValue),
+                    ("in the book", String(r.used)), ("made", "\(r.made) (what the approval counts; a correction never lowers it)"),
+                    ("remaining", String(v.remaining)),
                 ]
-                if r["urgent"].bool == true { rows.append(("urgent", v["urgent_unresolved"].bool == true ? "yes — UNRESOLVED" : "yes")) }
-                if !r["approval"].isNull {
-                    rows.append(("approved", "\(r["approval"]["count"].text) by \(r["approval"]["approver"].text) until \(r["approval"]["until"].text)"))
+                if r.urgent { rows.append(("urgent", v.urgentUnresolved ? "yes — UNRESOLVED" : "yes")) }
+                if let approval = r.approval {
+                    rows.append(("approved", "\(approval.count) by \(approval.approver) until \(approval.until)"))
                 }
-                if !r["denial"].isNull { rows.append(("denied", "by \(r["denial"]["by"].text): \(r["denial"]["reason"].text)")) }
-                if !r["document_digest"].isNull { rows.append(("document", r["document_digest"].text)) }
+                if let denial = r.denial { rows.append(("denied", "by \(denial.by): \(denial.reason)")) }
+                if let digest = r.documentDigest { rows.append(("document", digest)) }
                 Output.printFields(rows)
-                if !v["uses"].array.isEmpty {
+                if !v.uses.isEmpty {
                     print("\nuses:")
-                    BookCommand.List.printLines(v["uses"].array)
+                    BookCommand.List.printLines(v.uses)
                 }
             }
         }
@@ -179,11 +170,9 @@ struct UseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                var body: [String: Any] = ["request": request, "count": count]
-                if let note { body["note"] = note }
-                let (u, raw) = try await global.client().call(.POST, "/v1/uses", json: body)
+                let (u, raw) = try await global.client().call(.POST, "/v1/uses", body: UseRecord(request: request, count: count, note: note), as: UseView.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(u["id"].text): \(u["seal"].text) №\(u["serial"].text), \(u["count"].text) impression(s)\(u["urgent"].bool == true ? " (urgent)" : "")")
+                print("\(u.id): \(u.seal) №\(u.serial), \(u.count) impression(s)\(u.urgent ? " (urgent)" : "")")
             }
         }
     }
@@ -211,27 +200,18 @@ struct UseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                var body: [String: Any] = ["count": count]
-                if let document {
-                    guard let data = FileManager.default.contents(atPath: document) else {
-                        throw ClientError(code: "file-unreadable", message: "cannot read \(document)", exitCode: 66)
-                    }
-                    body["digest"] = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-                } else if let digest {
-                    body["digest"] = digest
-                }
-                if let note { body["note"] = note }
-                let (answer, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(request))/sign", json: body)
+                let body = SignRequest(digest: try documentDigest(file: document, hex: digest), count: count, note: note)
+                let (answer, raw) = try await global.client().call(.POST, "/v1/requests/\(escape(request))/sign", body: body, as: SignedUseView.self)
                 if let saveDir {
                     let directory = URL(fileURLWithPath: saveDir, isDirectory: true)
                     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-                    try Data(base64Encoded: answer["statement"].text)?.write(to: directory.appendingPathComponent("statement.json"))
-                    try Data(base64Encoded: answer["signature"].text)?.write(to: directory.appendingPathComponent("signature.der"))
-                    try Data(answer["certificate"].text.utf8).write(to: directory.appendingPathComponent("certificate.pem"))
+                    try Data(base64Encoded: answer.statement)?.write(to: directory.appendingPathComponent("statement.json"))
+                    try Data(base64Encoded: answer.signature)?.write(to: directory.appendingPathComponent("signature.der"))
+                    try Data(answer.certificate.utf8).write(to: directory.appendingPathComponent("certificate.pem"))
                 }
                 if global.json { return Output.printJSON(raw) }
-                let u = answer["use"]
-                print("\(u["id"].text): \(u["seal"].text) №\(u["serial"].text), \(u["count"].text) impression(s), signed by card \(answer["certificate_fingerprint"].text.prefix(16))…")
+                let u = answer.use
+                print("\(u.id): \(u.seal) №\(u.serial), \(u.count) impression(s), signed by card \(answer.certificateFingerprint.prefix(16))…")
                 if let saveDir { print("saved statement.json, signature.der, certificate.pem in \(saveDir)") }
             }
         }
@@ -250,10 +230,19 @@ struct UseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (u, raw) = try await global.client().call(.POST, "/v1/uses/\(escape(id))/correct", json: ["count": count, "reason": reason])
+                let (u, raw) = try await global.client().call(.POST, "/v1/uses/\(escape(id))/correct", body: UseCorrection(count: count, reason: reason), as: UseView.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(u["id"].text): corrected from \(u["recorded_count"].text) to \(u["count"].text)")
+                print("\(u.id): corrected from \(u.recordedCount) to \(u.count)")
             }
         }
     }
+}
+
+/// The SHA-256 (hex) of the document file, or the digest given as is, or none.
+private func documentDigest(file: String?, hex: String?) throws -> String? {
+    guard let file else { return hex }
+    guard let data = FileManager.default.contents(atPath: file) else {
+        throw ClientError(code: "file-unreadable", message: "cannot read \(file)", exitCode: 66)
+    }
+    return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
 }

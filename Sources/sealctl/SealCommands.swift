@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SealCore
+import SealWire
 
 struct SealCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,11 +25,10 @@ struct SealCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (seal, raw) = try await global.client().call(.POST, "/v1/seals", json: [
-                    "name": name, "kind": kind.rawValue, "medium": medium.rawValue, "owner": owner, "holder": holder, "custodian": custodian,
-                ])
+                let body = NewSeal(name: name, kind: kind, medium: medium, owner: owner, holder: holder, custodian: custodian)
+                let (seal, raw) = try await global.client().call(.POST, "/v1/seals", body: body, as: Seal.self)
                 if global.json { return Output.printJSON(raw) }
-                print(seal["id"].text)
+                print(seal.id)
             }
         }
     }
@@ -44,9 +44,9 @@ struct SealCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (b, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/card", json: ["reader": reader])
+                let (b, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(seal))/card", body: CardBind(reader: reader), as: CardBindingView.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(seal): bound card \(b["fingerprint"].text) (\(b["subject"].text))")
+                print("\(seal): bound card \(b.fingerprint) (\(b.subject))")
             }
         }
     }
@@ -58,9 +58,9 @@ struct SealCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (b, raw) = try await global.client().call(.DELETE, "/v1/seals/\(escape(seal))/card")
+                let (b, raw) = try await global.client().call(.DELETE, "/v1/seals/\(escape(seal))/card", as: CardBindingView.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(seal): unbound card \(b["fingerprint"].text)")
+                print("\(seal): unbound card \(b.fingerprint)")
             }
         }
     }
@@ -72,11 +72,11 @@ struct SealCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/seals" + query([("status", status?.rawValue)]))
+                let (answer, raw) = try await global.client().get("/v1/seals" + query([("status", status?.rawValue)]), as: SealListView.self)
                 if global.json { return Output.printJSON(raw) }
                 Output.printTable(
                     ["ID", "NAME", "KIND", "MEDIUM", "STATUS", "CUSTODIAN"],
-                    answer["seals"].array.map { [$0["id"].text, $0["name"].text, $0["kind"].text, $0["medium"].text, $0["status"].text, $0["custodian"].text] }
+                    answer.items.map { [$0.id, $0.name, $0.kind.rawValue, $0.medium.rawValue, $0.status.rawValue, $0.custodian] }
                 )
             }
         }
@@ -89,25 +89,23 @@ struct SealCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (d, raw) = try await global.client().call(.GET, "/v1/seals/\(escape(id))")
+                let (d, raw) = try await global.client().get("/v1/seals/\(escape(id))", as: SealView.self)
                 if global.json { return Output.printJSON(raw) }
-                let s = d["seal"]
+                let s = d.seal
                 var rows = [
-                    ("id", s["id"].text), ("name", s["name"].text), ("kind", s["kind"].text), ("medium", s["medium"].text),
-                    ("status", s["status"].text), ("owner", s["owner"].text), ("holder", s["holder"].text),
-                    ("custodian", d["custody"]["custodian"].text),
+                    ("id", s.id), ("name", s.name), ("kind", s.kind.rawValue), ("medium", s.medium.rawValue),
+                    ("status", s.status.rawValue), ("owner", s.owner), ("holder", s.holder), ("custodian", d.custody.custodian),
                 ]
-                let out = d["custody"]["carried_out"]
-                if !out.isNull {
-                    rows.append(("carried out", "by \(out["carrier"].text), due \(out["due"].text)\(out["overdue"].bool == true ? " (OVERDUE)" : "")"))
+                if let out = d.custody.carriedOut {
+                    rows.append(("carried out", "by \(out.carrier), due \(out.due)\(out.overdue ? " (OVERDUE)" : "")"))
                 }
                 Output.printFields(rows)
                 print("\ndelegations:")
-                Output.printTable(["ID", "AGREEMENT", "FROM", "VALID", "STATUS"], d["delegations"].array.map {
-                    [$0["id"].text, $0["agreement_number"].text, $0["delegating_department"].text, "\($0["valid_from"].text)…\($0["valid_to"].text)", $0["revoked_at"].isNull ? "" : "revoked"]
+                Output.printTable(["ID", "AGREEMENT", "FROM", "VALID", "STATUS"], d.delegations.map {
+                    [$0.id, $0.agreementNumber, $0.delegatingDepartment, "\($0.validFrom)…\($0.validTo)", $0.revokedAt == nil ? "" : "revoked"]
                 })
                 print("\nhistory:")
-                EventsCommand.printEvents(d["history"].array)
+                EventsCommand.printEvents(d.history)
             }
         }
     }
@@ -121,12 +119,10 @@ struct SealCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                var body: [String: Any] = [:]
-                if let witness { body["witness"] = witness }
-                if let reason { body["reason"] = reason }
-                let (seal, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(id))/destroy", json: body)
+                let body = SealTransition(reason: reason, witness: witness)
+                let (seal, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(id))/destroy", body: body, as: Seal.self)
                 if global.json { return Output.printJSON(raw) }
-                print("\(seal["id"].text): \(seal["status"].text)")
+                print("\(seal.id): \(seal.status.rawValue)")
             }
         }
     }
@@ -151,11 +147,9 @@ struct Verb<V: LifecycleVerb>: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let (seal, raw) = try await global.client().call(
-                .POST, "/v1/seals/\(escape(id))/\(V.name)", json: reason.map { ["reason": $0] } ?? [:]
-            )
+            let (seal, raw) = try await global.client().call(.POST, "/v1/seals/\(escape(id))/\(V.name)", body: SealTransition(reason: reason), as: Seal.self)
             if global.json { return Output.printJSON(raw) }
-            print("\(seal["id"].text): \(seal["status"].text)")
+            print("\(seal.id): \(seal.status.rawValue)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SealCore
+import SealWire
 
 struct StaffCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,11 +22,10 @@ struct StaffCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                var body: [String: Any] = ["id": id, "name": name, "roles": roles.map(\.rawValue)]
-                if let unixUser { body["unix_user"] = unixUser }
-                let (staff, raw) = try await global.client().call(.POST, "/v1/staff", json: body)
+                let body = NewStaff(id: id, name: name, roles: roles, unixUser: unixUser)
+                let (staff, raw) = try await global.client().call(.POST, "/v1/staff", body: body, as: Staff.self)
                 if global.json { return Output.printJSON(raw) }
-                print("added staff \(staff["id"].text) (\(staff["name"].text)), roles \(staff["roles"].text)")
+                print("added staff \(staff.id) (\(staff.name)), roles \(Output.list(staff.roles))")
             }
         }
     }
@@ -36,11 +36,11 @@ struct StaffCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (answer, raw) = try await global.client().call(.GET, "/v1/staff")
+                let (answer, raw) = try await global.client().get("/v1/staff", as: StaffListView.self)
                 if global.json { return Output.printJSON(raw) }
                 Output.printTable(
                     ["ID", "NAME", "ROLES", "UNIX USER", "STATUS"],
-                    answer["staff"].array.map { [$0["id"].text, $0["name"].text, $0["roles"].text, $0["unix_user"].text, $0["disabled"].bool == true ? "disabled" : "active"] }
+                    answer.items.map { [$0.id, $0.name, Output.list($0.roles), $0.unixUser ?? "", $0.disabled ? "disabled" : "active"] }
                 )
             }
         }
@@ -53,11 +53,11 @@ struct StaffCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (s, raw) = try await global.client().call(.GET, "/v1/staff/\(escape(id))")
+                let (s, raw) = try await global.client().get("/v1/staff/\(escape(id))", as: Staff.self)
                 if global.json { return Output.printJSON(raw) }
                 Output.printFields([
-                    ("id", s["id"].text), ("name", s["name"].text), ("roles", s["roles"].text),
-                    ("unix user", s["unix_user"].text), ("status", s["disabled"].bool == true ? "disabled" : "active"),
+                    ("id", s.id), ("name", s.name), ("roles", Output.list(s.roles)),
+                    ("unix user", s.unixUser ?? ""), ("status", s.disabled ? "disabled" : "active"),
                 ])
             }
         }
@@ -70,9 +70,9 @@ struct StaffCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let (s, raw) = try await global.client().call(.POST, "/v1/staff/\(escape(id))/disable")
+                let (s, raw) = try await global.client().call(.POST, "/v1/staff/\(escape(id))/disable", as: Staff.self)
                 if global.json { return Output.printJSON(raw) }
-                print("disabled staff \(s["id"].text)")
+                print("disabled staff \(s.id)")
             }
         }
     }

@@ -1,51 +1,10 @@
 import ArgumentParser
 import Foundation
+import SealWire
 
-struct StatusDTO: Decodable {
-    struct Database: Decodable {
-        var path: String
-        var sizeBytes: Int64
-        var journalMode: String
-        var synchronous: String
-        var writable: String?
-    }
-    struct Journal: Decodable {
-        var entries: Int
-        var checkpointSize: Int
-        var origin: String
-        var integrity: String
-    }
-    var version: String
-    var uptimeSeconds: Double
-    var stateDirectory: String
-    var database: Database
-    var journal: Journal
-    struct PCSC: Decodable {
-        var enabled: Bool
-        var available: Bool
-        var message: String?
-        var readers: Int
-        var cards: Int
-    }
-    var pcsc: PCSC?
-    var whoami: WhoAmIDTO
-}
-
-struct WhoAmIDTO: Decodable {
-    struct Group: Decodable {
-        var gid: UInt32
-        var name: String?
-    }
-    var uid: UInt32
-    var gid: UInt32
-    var user: String?
-    var groups: [Group]
-    var roles: [String]
-    var trustedTool: Bool
-    var onBehalfOf: String?
-
+extension WhoAmIView {
     var userDescription: String { "uid \(uid)" + (user.map { " (\($0))" } ?? "") }
-    var rolesDescription: String { roles.isEmpty ? "none" : roles.joined(separator: ", ") }
+    var rolesDescription: String { roles.isEmpty ? "none" : Output.list(roles) }
     var groupsDescription: String {
         groups.map { group in group.name.map { "\($0)(\(group.gid))" } ?? "\(group.gid)" }.joined(separator: ", ")
     }
@@ -60,7 +19,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let (status, raw) = try await global.client().get("/v1/status", as: StatusDTO.self)
+            let (status, raw) = try await global.client().get("/v1/status", as: StatusView.self)
             if global.json { return Output.printJSON(raw) }
             Output.printFields([
                 ("version", status.version),
@@ -70,11 +29,12 @@ struct StatusCommand: AsyncParsableCommand {
                 ("durability", "journal_mode=\(status.database.journalMode), synchronous=\(status.database.synchronous)"),
                 ("journal", "\(status.journal.entries) entries, signed checkpoint at \(status.journal.checkpointSize)"),
                 ("integrity", status.journal.integrity),
-                ("writes", status.database.writable ?? "ok"),
+                ("writes", status.database.writable),
                 ("register", status.journal.origin),
-                ("pc/sc", status.pcsc.map { p in
-                    !p.enabled ? "disabled" : p.available ? "\(p.readers) reader(s), \(p.cards) card(s)" : "unavailable: \(p.message ?? "")"
-                } ?? "-"),
+                ("pc/sc", {
+                    let p = status.pcsc
+                    return !p.enabled ? "disabled" : p.available ? "\(p.readers) reader(s), \(p.cards) card(s)" : "unavailable: \(p.message ?? "")"
+                }()),
                 ("you", status.whoami.userDescription),
                 ("your roles", status.whoami.rolesDescription),
             ])
@@ -91,7 +51,7 @@ struct WhoAmICommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runReporting {
-            let (me, raw) = try await global.client().get("/v1/whoami", as: WhoAmIDTO.self)
+            let (me, raw) = try await global.client().get("/v1/whoami", as: WhoAmIView.self)
             if global.json { return Output.printJSON(raw) }
             var rows = [
                 ("user", me.userDescription),

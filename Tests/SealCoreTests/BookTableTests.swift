@@ -1,27 +1,10 @@
 import Testing
 @testable import SealCore
 
-@Suite("Book table and CSV cells")
+@Suite("Book table cells")
 struct BookTableTests {
-    @Test("CSV fields: quoting, doubled quotes, line breaks, formula injection", arguments: [
-        ("个体工商户设立登记决定书", "个体工商户设立登记决定书"),
-        ("a,b", "\"a,b\""),
-        ("说\"明\"", "\"说\"\"明\"\"\""),
-        ("第一行\n第二行", "\"第一行\n第二行\""),
-        ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
-        ("+86 123", "'+86 123"),
-        ("-1", "'-1"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=1", "'\t=1"),
-        ("", ""),
-    ])
-    func fields(raw: String, expected: String) {
-        #expect(CSVFormat.field(raw) == expected)
-    }
-
-    @Test("a line ends with CRLF; every column has a header in both languages")
+    @Test("every column has a header in both languages")
     func lines() {
-        #expect(CSVFormat.line(["1", "a,b"]) == "1,\"a,b\"\r\n")
         #expect(BookTable.columns(.chinese).count == 16 && BookTable.columns(.english).count == 16)
         #expect(BookTable.widths.count == 16)
         let line = BookTable.Line(serial: 3, date: "2026-11-21", time: "14:39:57", sealName: "章", reason: "事由", approver: "李四(S002)",

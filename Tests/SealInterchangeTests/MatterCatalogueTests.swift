@@ -1,5 +1,6 @@
 import Foundation
 import SealCore
+@testable import SealInterchange
 import Testing
 
 @Suite("Matter catalogue CSV")

@@ -1,3 +1,4 @@
+import SealCore
 /// The XML parts of an Office Open XML workbook (ECMA-376, SpreadsheetML) for the usage book: one worksheet per
 /// seal with the paper book's columns, a frozen header row, widths that fit Chinese text, and the date and time as
 /// spreadsheet date values. Strings are written inline (`t="inlineStr"`), not in a shared-string table, so a sheet

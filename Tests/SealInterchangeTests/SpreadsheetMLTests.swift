@@ -1,5 +1,6 @@
 import Testing
-@testable import SealCore
+import SealCore
+@testable import SealInterchange
 
 @Suite("SpreadsheetML parts of the XLSX book")
 struct SpreadsheetMLTests {

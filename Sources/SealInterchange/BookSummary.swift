@@ -1,3 +1,4 @@
+import SealCore
 import Foundation
 
 /// The first page of an exported book, what an inspector reads before the lines: totals (合计) per seal and per

@@ -1,3 +1,4 @@
+import SealCore
 /// RFC 4180 records with the physical line each starts on, so catalogue errors can name lines as an editor
 /// shows them. Accepts a UTF-8 BOM, CRLF or LF line ends, quoted fields with commas, quotes and line breaks.
 ///

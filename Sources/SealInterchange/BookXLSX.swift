@@ -1,6 +1,6 @@
 import Foundation
 import SealCore
-import SealStore
+import SealWire
 import ZIPFoundation
 
 /// The usage book as an Excel/WPS workbook: a summary sheet (totals per seal and per matter, a native column chart
@@ -9,12 +9,12 @@ import ZIPFoundation
 /// and its entries need their sizes, so the sheets are first written row by row to scratch files under the state
 /// directory, packed by ZIPFoundation (deflate, read back in chunks), and the archive is streamed out and deleted:
 /// memory stays flat whatever the book's size; disk holds one copy while the export runs.
-enum BookXLSX {
-    static let maxRowsPerSheet = 1_048_576
+public enum BookXLSX {
+    public static let maxRowsPerSheet = 1_048_576
 
-    static func write(
-        register: Register, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, checkpoint: CheckpointView?,
-        summary: BookSummary, zone: TimeZone, scratch: URL, to out: inout ChunkedWriter
+    public static func write(
+        pages: BookPages, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, checkpoint: CheckpointView?,
+        summary: BookSummary, zone: TimeZone, scratch: URL, to out: inout some ExportSink
     ) async throws {
         let directory = scratch.appendingPathComponent(UUID().uuidString, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -24,7 +24,7 @@ enum BookXLSX {
         let chart = try sheets.addSummarySheet(summary, checkpoint: checkpoint, filter: filter, zone: zone)
         try sheets.addAnomalySheet(summary.anomalies, zone: zone)
         try await forEachExportLine(
-            register: register, seals: seals, filter: filter, headers: headers,
+            pages: pages, seals: seals,
             seal: { try sheets.begin("\($0.seal.id) \($0.seal.name)") },
             seal: { _ in try sheets.end() },
             line: { _, exported in try sheets.add(exported.line.spreadsheetCells(headers)) }
@@ -244,7 +244,7 @@ enum BookXLSX {
 }
 
 /// Appends text to a new 0600 file through a 64 KiB buffer.
-struct BufferedFile {
+public struct BufferedFile {
     private let handle: FileHandle
     private var buffer: [UInt8] = []
 

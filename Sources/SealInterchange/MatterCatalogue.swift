@@ -1,14 +1,10 @@
+import SealCore
+import SealWire
+
 /// The county's matter catalogue (赋权事项清单 / 事项目录) as CSV, with Chinese or English headers in any order.
 public enum MatterCatalogue {
-    /// A row that cannot be imported, by its line in the file.
-    public struct RowError: Sendable, Equatable, Codable {
-        public var line: Int
-        public var reason: String
-        public init(line: Int, reason: String) {
-            self.line = line
-            self.reason = reason
-        }
-    }
+    /// A row that cannot be imported, by its line in the file (as the error answer lists it).
+    public typealias RowError = ErrorBody.LineError
 
     public struct Parsed: Sendable, Equatable {
         public var matters: [Matter]
@@ -188,5 +184,19 @@ public enum MatterCatalogue {
         case "否", "no", "false": false
         default: nil
         }
+    }
+}
+
+/// A catalogue refused as a whole: every bad line with its reason, and how the file was read.
+public struct CatalogueRefusal: Error, Sendable {
+    public var errors: [MatterCatalogue.RowError]
+    /// `utf-8` or `gb18030`, and whether that was detected or declared.
+    public var encoding: String
+    public var encodingDetected: Bool
+
+    public init(errors: [MatterCatalogue.RowError], encoding: String, encodingDetected: Bool) {
+        self.errors = errors
+        self.encoding = encoding
+        self.encodingDetected = encodingDetected
     }
 }

@@ -1,3 +1,4 @@
+import SealCore
 import Foundation
 
 /// The text of an uploaded CSV. Excel and WPS on Chinese Windows save CSV in the local code page (GBK, which

@@ -1,5 +1,7 @@
+import SealCore
 import Crypto
 import Foundation
+import SealBook
 
 /// Checks an exported bundle line by line, offline, trusting nothing in it but what the checkpoint signature and
 /// the hashes prove. Feed it every line in order, then call `finish()`.
@@ -63,7 +65,7 @@ public struct BundleVerifier {
     let previous: Checkpoint?
     let checkCard: CardSignatureCheck
     private var stage = 0
-    private var header: [String: JSONValue] = [:]
+    private var header: BundleLine.Header?
     private var verifier: NoteVerifier?
     private var checkpoint: Checkpoint?
     private var certificates: [String: [UInt8]] = [:]
@@ -83,42 +85,45 @@ public struct BundleVerifier {
         self.checkCard = checkCard
     }
 
-    public mutating func consume(_ line: String) throws(Failure) {
+    public mutating func consume(_ text: String) throws(Failure) {
         guard !done else { throw .malformed("lines after the right boundary") }
-        guard let value = try? JSONValue(parsing: line), let object = value.objectValue, let type = object["type"]?.stringValue else {
+        let line: BundleLine
+        switch BundleLine.parse(text) {
+        case .line(let parsed): line = parsed
+        case .notJSON:
             if stage == 5 { throw .entryAltered(seq: expected, "the line after entry \(expected - 1) is not a JSON entry") }
             throw .malformed("a line is not a JSON object with a type")
+        case .invalid(let type):
+            throw .malformed([
+                "bundle": "not a \(BundleLine.format) header", "key": "bad register key line", "checkpoint": "bad checkpoint line",
+                "certificate": "bad certificate line", "left": "bad left boundary", "right": "bad right boundary",
+                "entry": "bad entry line after entry \(expected - 1)",
+            ][type] ?? "bad \(type) line")
+        case .unknown(let type):
+            throw .malformed("unexpected \(type) line (the order is bundle, key, checkpoint, certificates, left, entries, right)")
         }
-        switch (stage, type) {
-        case (0, "bundle"):
-            guard object["format"]?.stringValue == "sealkeeper-bundle/1", let first = object["first"]?.intValue, let last = object["last"]?.intValue,
-                  object["size"]?.intValue != nil, first >= 1, last >= first - 1
-            else { throw .malformed("not a sealkeeper-bundle/1 header") }
-            header = object
-            self.first = Int(first)
-            expected = Int(first)
+        switch (stage, line) {
+        case (0, .header(let header)):
+            self.header = header
+            first = header.first
+            expected = header.first
             stage = 1
-        case (1, "key"):
-            guard let vkey = object["vkey"]?.stringValue, let key = NoteVerifier(vkey: vkey) else { throw .malformed("bad register key line") }
-            if let trustedKey, trustedKey != key {
-                // The county's key decides; the bundle's own key is only a hint.
-                verifier = trustedKey
-            } else {
-                verifier = key
-            }
+        case (1, .key(let vkey)):
+            guard let key = NoteVerifier(vkey: vkey) else { throw .malformed("bad register key line") }
+            // The county's key decides; the bundle's own key is only a hint.
+            verifier = trustedKey ?? key
             stage = 2
-        case (2, "checkpoint"):
-            guard let note = object["note"]?.stringValue else { throw .malformed("bad checkpoint line") }
+        case (2, .checkpoint(let note)):
             guard let signed = SignedNote(parsing: note), let checkpoint = Checkpoint(noteText: signed.text) else {
                 throw .malformed("the checkpoint is not a signed note")
             }
             guard let verifier, verifier.verify(signed) else {
                 throw .badSignature("the checkpoint is not signed by the register key \(verifier?.fingerprint ?? "")")
             }
-            guard checkpoint.size == Int(header["size"]?.intValue ?? -1), checkpoint.origin == header["origin"]?.stringValue else {
+            guard let header, checkpoint.size == header.size, checkpoint.origin == header.origin else {
                 throw .proofInvalid("the checkpoint (size \(checkpoint.size)) is not the one this bundle was cut from")
             }
-            guard Int(header["last"]!.intValue!) <= checkpoint.size else { throw .proofInvalid("entries beyond the checkpoint") }
+            guard header.last <= checkpoint.size else { throw .proofInvalid("entries beyond the checkpoint") }
             self.checkpoint = checkpoint
             if let previous {
                 guard previous.origin == checkpoint.origin else { throw .inconsistentHistory("the older bundle is from another register (\(previous.origin))") }
@@ -130,16 +135,11 @@ public struct BundleVerifier {
                 }
             }
             stage = 3
-        case (3, "certificate"):
-            guard let fingerprint = object["fingerprint"]?.stringValue, let der = object["der"]?.stringValue.flatMap({ Data(base64Encoded: $0) }) else {
-                throw .malformed("bad certificate line")
-            }
+        case (3, .certificate(_, let fingerprint, let derBase64)):
+            guard let der = Data(base64Encoded: derBase64) else { throw .malformed("bad certificate line") }
             guard SHA256Hex.of(Array(der)) == fingerprint else { throw .cardSignature(seq: 0, "a certificate does not match its fingerprint \(fingerprint)") }
             certificates[fingerprint] = Array(der)
-        case (3, "left"):
-            guard let hashes = object["hashes"]?.arrayValue?.compactMap({ $0.stringValue.flatMap(TreeHash.init(hex:)) }),
-                  hashes.count == object["hashes"]?.arrayValue?.count
-            else { throw .malformed("bad left boundary") }
+        case (3, .left(let hashes)):
             do {
                 range = try CompactRange(prefix: first - 1, hashes: hashes)
             } catch {
@@ -147,16 +147,15 @@ public struct BundleVerifier {
             }
             try checkPrevious()
             stage = 5
-        case (5, "entry"):
-            try entry(object)
-        case (5, "right"):
-            guard let hashes = object["hashes"]?.arrayValue?.compactMap({ $0.stringValue.flatMap(TreeHash.init(hex:)) }),
-                  hashes.count == object["hashes"]?.arrayValue?.count, let checkpoint, var range
-            else { throw .malformed("bad right boundary") }
-            let last = Int(header["last"]!.intValue!)
-            guard range.end == last else { throw .entryMissing("the bundle ends at entry \(range.end) but says it holds entries up to \(last)") }
+        case (5, .entry(let seq, let text, let leaf)):
+            try entry(seq: seq, text: text, leaf: leaf)
+        case (5, .right(let hashes)):
+            guard let checkpoint, let header, var range else { throw .malformed("bad right boundary") }
+            guard range.end == header.last else {
+                throw .entryMissing("the bundle ends at entry \(range.end) but says it holds entries up to \(header.last)")
+            }
             let pieces = CompactRange.decomposition(range.end, checkpoint.size)
-            guard pieces.count == hashes.count else { throw .proofInvalid("the right boundary does not cover entries \(last + 1)…\(checkpoint.size)") }
+            guard pieces.count == hashes.count else { throw .proofInvalid("the right boundary does not cover entries \(header.last + 1)…\(checkpoint.size)") }
             do {
                 for (piece, hash) in zip(pieces, hashes) { try range.append(level: piece.level, hash: hash) }
             } catch {
@@ -168,16 +167,13 @@ public struct BundleVerifier {
             self.range = range
             done = true
         case (5, _):
-            throw .malformed("unexpected \(type) line among the entries")
+            throw .malformed("unexpected \(line.type) line among the entries")
         default:
-            throw .malformed("unexpected \(type) line (the order is bundle, key, checkpoint, certificates, left, entries, right)")
+            throw .malformed("unexpected \(line.type) line (the order is bundle, key, checkpoint, certificates, left, entries, right)")
         }
     }
 
-    private mutating func entry(_ object: [String: JSONValue]) throws(Failure) {
-        guard let seq = object["seq"]?.intValue.map(Int.init), let text = object["entry"]?.stringValue,
-              let leaf = object["leaf"]?.stringValue.flatMap(TreeHash.init(hex:))
-        else { throw .malformed("bad entry line after entry \(expected - 1)") }
+    private mutating func entry(seq: Int, text: String, leaf: TreeHash) throws(Failure) {
         guard seq == expected else {
             throw .entryMissing(seq > expected ? "entry \(expected) is missing (next is \(seq))" : "entry \(seq) is out of order (expected \(expected))")
         }
@@ -230,8 +226,7 @@ public struct BundleVerifier {
     /// Call after the last line.
     public func finish() throws(Failure) -> Summary {
         guard done, let checkpoint, let verifier else {
-            let promised = Int(header["entries"]?.intValue ?? 0)
-            if stage == 5, entries < promised { throw .entryMissing("the bundle stops after entry \(expected - 1) of \(header["last"]?.intValue ?? 0)") }
+            if stage == 5, let header, entries < header.entries { throw .entryMissing("the bundle stops after entry \(expected - 1) of \(header.last)") }
             throw .malformed("the bundle ends before its right boundary")
         }
         if previous != nil, !previousChecked { throw .inconsistentHistory("the older checkpoint's size was never reached") }

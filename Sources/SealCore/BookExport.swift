@@ -1,0 +1,67 @@
+import Foundation
+
+/// Which part of the book an inspector exports.
+public struct BookFilter: Sendable, Equatable {
+    public var seal: String?
+    /// Seals held under a delegation to this township, or whose holder names it.
+    public var township: String?
+    public var from: LocalDate?
+    public var to: LocalDate?
+    public var matter: String?
+    public var user: String?
+
+    public init(seal: String? = nil, township: String? = nil, from: LocalDate? = nil, to: LocalDate? = nil, matter: String? = nil, user: String? = nil) {
+        self.seal = seal
+        self.township = township
+        self.from = from
+        self.to = to
+        self.matter = matter
+        self.user = user
+    }
+}
+
+/// One seal's part of an export: the seal, who keeps it, the delegations it is used under, and where its book
+/// numbering (序号) starts inside the exported window.
+public struct ExportSeal: Sendable {
+    public var seal: Seal
+    public var custodianName: String
+    public var delegations: [Delegation]
+    /// Uses of this seal before the window: the first exported line is numbered this plus one.
+    public var usesBefore: Int
+
+    public init(seal: Seal, custodianName: String, delegations: [Delegation], usesBefore: Int) {
+        self.seal = seal
+        self.custodianName = custodianName
+        self.delegations = delegations
+        self.usesBefore = usesBefore
+    }
+}
+
+/// Where a seal's export continues: after this use (time, id).
+public struct ExportCursor: Sendable, Equatable {
+    public var time: String
+    public var id: String
+    /// The 序号 of that use.
+    public var serial: Int
+
+    public init(time: String, id: String, serial: Int) {
+        self.time = time
+        self.id = id
+        self.serial = serial
+    }
+}
+
+/// One exported line with the time as a date value for spreadsheets.
+public struct ExportLine: Sendable {
+    public var line: BookTable.Line
+    public var timestamp: Date
+    public var id: String
+    public var cursor: ExportCursor
+
+    public init(line: BookTable.Line, timestamp: Date, id: String, cursor: ExportCursor) {
+        self.line = line
+        self.timestamp = timestamp
+        self.id = id
+        self.cursor = cursor
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import SealBook
+import SealCore
+
+public struct ReportPeriod: Sendable, Codable {
+    public var from: String?
+    public var to: String?
+
+    public init(from: String? = nil, to: String? = nil) {
+        self.from = from
+        self.to = to
+    }
+}
+
+public struct StatisticsView: Sendable, Codable {
+    public var period: ReportPeriod
+    public var statistics: UsageStatistics
+
+    public init(period: ReportPeriod, statistics: UsageStatistics) {
+        self.period = period
+        self.statistics = statistics
+    }
+}
+
+/// The settings the report applied, so a reader knows what "outside office hours" meant.
+public struct AnomalySettingsView: Sendable, Codable {
+    public var timezone: String
+    public var officeHours: [String]
+    public var officeDays: [String]
+    public var holidays: [String]
+    public var workdays: [String]
+    public var urgentWindowSeconds: Int
+    public var refusalsPerClerk: Int
+    public var quickUseSeconds: Int
+    public var quickUseRepeats: Int
+    public var fullUseStreak: Int
+    public var repeatedReasonCases: Int
+
+    public init(
+        timezone: String,
+        officeHours: [String],
+        officeDays: [String],
+        holidays: [String],
+        workdays: [String],
+        urgentWindowSeconds: Int,
+        refusalsPerClerk: Int,
+        quickUseSeconds: Int,
+        quickUseRepeats: Int,
+        fullUseStreak: Int,
+        repeatedReasonCases: Int
+    ) {
+        self.timezone = timezone
+        self.officeHours = officeHours
+        self.officeDays = officeDays
+        self.holidays = holidays
+        self.workdays = workdays
+        self.urgentWindowSeconds = urgentWindowSeconds
+        self.refusalsPerClerk = refusalsPerClerk
+        self.quickUseSeconds = quickUseSeconds
+        self.quickUseRepeats = quickUseRepeats
+        self.fullUseStreak = fullUseStreak
+        self.repeatedReasonCases = repeatedReasonCases
+    }
+}
+
+public struct AnomalyFinding: Sendable, Codable {
+    public var kind: String
+    public var title: String
+    public var subject: String?
+    public var count: Int
+    public var evidence: [Anomaly.Evidence]
+
+    public init(kind: String, title: String, subject: String? = nil, count: Int, evidence: [Anomaly.Evidence]) {
+        self.kind = kind
+        self.title = title
+        self.subject = subject
+        self.count = count
+        self.evidence = evidence
+    }
+}
+
+public struct AnomalyReportView: Sendable, Codable {
+    public var period: ReportPeriod
+    public var settings: AnomalySettingsView
+    public var anomalies: [AnomalyFinding]
+
+    public init(period: ReportPeriod, settings: AnomalySettingsView, anomalies: [AnomalyFinding]) {
+        self.period = period
+        self.settings = settings
+        self.anomalies = anomalies
+    }
+}
