@@ -90,6 +90,7 @@ let package = Package(
                 "SealCore", "SealBook", "SealWire",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The daemon's application: config, identity, routes, services.

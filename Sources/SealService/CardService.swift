@@ -26,7 +26,6 @@ public actor CardService: Service {
 
     /// A card whose PIN the daemon holds, for one seal, until `until` (or lock, removal, shutdown).
     struct Unlock {
-        let id = UUID()
         let secret: LockedSecret
         let fingerprint: String
         let reader: String
@@ -50,12 +49,15 @@ public actor CardService: Service {
             try? await gracefulShutdown()
             return
         }
-        // The monitor ends its update stream at graceful shutdown, which ends this loop.
+        // The monitor ends its update stream at graceful shutdown, which ends this loop; the unlock timer is a child
+        // task, ended with it.
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await monitor.run() }
+            group.addTask { await self.expireUnlocks() }
             for await update in monitor.updates {
                 await apply(update)
             }
+            group.cancelAll()
         }
         for seal in unlocks.keys.sorted() {
             await lock(seal: seal, reason: "shutdown", actor: Self.daemonActor)
@@ -202,10 +204,6 @@ public actor CardService: Service {
         let until = Date().addingTimeInterval(settings.unlockTimeout)
         let unlock = Unlock(secret: pin, fingerprint: binding.fingerprint, reader: reader, by: actor.staff, until: until)
         unlocks[seal.id] = unlock
-        Task { [weak self, settings] in
-            try? await Task.sleep(for: .seconds(settings.unlockTimeout))
-            await self?.expire(seal: seal.id, unlock: unlock.id)
-        }
         await journal("card.unlocked", subject: seal.id, [
             "seal": .string(seal.id), "reader": .string(reader), "fingerprint": .string(binding.fingerprint),
             "until": .string(JournalClock.timestamp(until)),
@@ -216,9 +214,15 @@ public actor CardService: Service {
         )
     }
 
-    private func expire(seal: String, unlock id: UUID) async {
-        guard unlocks[seal]?.id == id else { return }
-        await lock(seal: seal, reason: "timeout", actor: Self.daemonActor)
+    /// Locks every card whose unlock has lapsed (`[pcsc] unlock_timeout`), checking each second until cancelled.
+    private func expireUnlocks() async {
+        while !Task.isCancelled {
+            let now = Date()
+            for (seal, unlock) in unlocks.sorted(by: { $0.key < $1.key }) where unlock.until <= now {
+                await lock(seal: seal, reason: "timeout", actor: Self.daemonActor)
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
     }
 
     /// Forgets the seal's PIN (wiped at once) and journals why. Returns whether it was unlocked.

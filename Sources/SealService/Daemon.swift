@@ -73,8 +73,8 @@ public struct Daemon {
             }
         )
         // Services stop in reverse order: the card service (which wipes unlocked PINs and journals the locks) after
-        // the server has drained.
-        var services: [any Service] = [cards, server, ShutdownAnnouncer(notifier: notifier, logger: logger, register: register)]
+        // the server has drained, and the register's writer last, once nothing can write any more.
+        var services: [any Service] = [register.writer, cards, server, ShutdownAnnouncer(notifier: notifier, logger: logger, register: register)]
         if let endpoint = configuration.metricsListen {
             services.append(MetricsRoutes.scrapeApplication(environment, endpoint: endpoint))
             logger.info("serving /metrics", metadata: ["address": "\(endpoint.host):\(endpoint.port)"])
@@ -90,7 +90,13 @@ public struct Daemon {
                 logger: logger
             )
         )
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // A service failed: the group has stopped the others; the database is closed all the same.
+            try? register.close()
+            throw error
+        }
         try register.close()
         logger.info("stopped")
     }

@@ -4,12 +4,16 @@ import Logging
 import SealBook
 import SealCore
 import SealWire
+import ServiceLifecycle
 
 /// The single writer of the register. Concurrent writes queue here and are committed together, one transaction
 /// per batch (group commit), each in its own savepoint so one refusal does not undo the others. Nothing is
 /// acknowledged before the batch's transaction has committed with `synchronous=FULL`; a failed commit fails
 /// every write in the batch and leaves nothing behind.
-public actor JournalWriter {
+///
+/// Batches are committed by `run()`, a service in the daemon's `ServiceGroup` (started first, stopped last, after
+/// the server has drained): at graceful shutdown it commits what is queued and refuses what comes later.
+public actor JournalWriter: Service {
     /// What a write does inside the transaction: check, change the tables, and say what to journal.
     public typealias Operation<T> = @Sendable (Database, Date) throws -> (T, [JournalRecord])
 
@@ -29,7 +33,11 @@ public actor JournalWriter {
     private let signer: NoteSigner
     private let logger: Logger
     private var queue: [Pending] = []
-    private var draining = false
+    /// Wakes `run()` when writes are queued; one buffered wake-up covers any number of writes.
+    private let wakeups: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    /// Set once `run()` has ended: later writes are refused instead of waiting for a batch that never comes.
+    private var closed = false
     /// Set at start-up when the stored journal does not match its signed checkpoints; then every write is refused.
     public private(set) var tamper: TamperReport?
     private var sizeWatchers: [(Int, CheckedContinuation<Void, Never>)] = []
@@ -58,11 +66,22 @@ public actor JournalWriter {
         self.logger = logger
         self.tamper = tamper
         self.committedSize = size
+        (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Commits queued writes batch by batch until graceful shutdown (or cancellation), then the last of them.
+    public func run() async {
+        for await _ in wakeups.cancelOnGracefulShutdown() {
+            await drain()
+        }
+        closed = true
+        await drain()
     }
 
     /// Runs `operation` in the next batch and returns its result once the batch is durable.
     public func write<T: Sendable>(actor: JournalActor, _ operation: @escaping Operation<T>) async throws -> T {
         if let tamper { throw Self.tamperedRefusal(tamper) }
+        if closed { throw SealError(.storageUnavailable, "the register is closing: nothing was recorded") }
         return try await withCheckedThrowingContinuation { continuation in
             nonisolated(unsafe) var result: T?
             let pending = Pending(
@@ -82,10 +101,7 @@ public actor JournalWriter {
                 }
             )
             queue.append(pending)
-            if !draining {
-                draining = true
-                Task { await self.drain() }
-            }
+            wake.yield()
         }
     }
 
@@ -129,7 +145,6 @@ public actor JournalWriter {
             queue.removeAll()
             await commit(batch)
         }
-        draining = false
     }
 
     /// Sets the observer told of every batch.
@@ -267,5 +282,17 @@ public actor JournalWriter {
             }
         }
         return "\(error)"
+    }
+}
+
+extension Register {
+    /// Runs `body` with the writer committing batches meanwhile, for a register used outside the daemon's
+    /// `ServiceGroup` (tests, tools); the writer stops when `body` returns.
+    public func withWriter<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.writer.run() }
+            defer { group.cancelAll() }
+            return try await body()
+        }
     }
 }

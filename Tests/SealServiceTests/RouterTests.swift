@@ -31,6 +31,12 @@ struct RouterTests {
         return configuration
     }
 
+    /// Runs `test` against a fresh fixture whose register's writer runs meanwhile.
+    static func withFixture(_ test: (Fixture) async throws -> Void) async throws {
+        let f = try Fixture()
+        try await f.environment.register.withWriter { try await test(f) }
+    }
+
     /// A fresh register and a way to call the router as any of the principals above.
     final class Fixture: Sendable {
         let directory: URL
@@ -68,89 +74,93 @@ struct RouterTests {
 
     @Test("each role reaches what it may and is refused the rest with forbidden (403)")
     func roles() async throws {
-        let f = try Fixture()
-        let newStaff = #"{"id":"S001","name":"张三","roles":["admin"],"unix_user":"alice"}"#
-        let asClerk = try await f.call("carol", .post, "/v1/staff", body: newStaff)
-        #expect(asClerk.status == 403 && f.code(asClerk) == "forbidden")
-        let asAdmin = try await f.call("alice", .post, "/v1/staff", body: newStaff)
-        #expect(asAdmin.status == 201)
-        let staff = try WireJSON.decoder.decode(Staff.self, from: asAdmin.body)
-        #expect(staff.id == "S001" && staff.roles == [.admin])
-        let nobody = try await f.call("mallory", .get, "/v1/seals")
-        #expect(nobody.status == 403 && f.code(nobody) == "forbidden")
-        let list = try await f.call("carol", .get, "/v1/staff")
-        #expect(list.status == 200)
-        #expect(try WireJSON.decoder.decode(StaffListView.self, from: list.body).items.map(\.id) == ["S001"])
-        #expect(try await f.call("carol", .get, "/v1/book").status == 403)
-        #expect(try await f.call("ivy", .get, "/v1/reports/stats").status == 200)
-        #expect(try await f.call("bob", .get, "/v1/events").status == 403)
+        try await Self.withFixture { f in
+            let newStaff = #"{"id":"S001","name":"张三","roles":["admin"],"unix_user":"alice"}"#
+            let asClerk = try await f.call("carol", .post, "/v1/staff", body: newStaff)
+            #expect(asClerk.status == 403 && f.code(asClerk) == "forbidden")
+            let asAdmin = try await f.call("alice", .post, "/v1/staff", body: newStaff)
+            #expect(asAdmin.status == 201)
+            let staff = try WireJSON.decoder.decode(Staff.self, from: asAdmin.body)
+            #expect(staff.id == "S001" && staff.roles == [.admin])
+            let nobody = try await f.call("mallory", .get, "/v1/seals")
+            #expect(nobody.status == 403 && f.code(nobody) == "forbidden")
+            let list = try await f.call("carol", .get, "/v1/staff")
+            #expect(list.status == 200)
+            #expect(try WireJSON.decoder.decode(StaffListView.self, from: list.body).items.map(\.id) == ["S001"])
+            #expect(try await f.call("carol", .get, "/v1/book").status == 403)
+            #expect(try await f.call("ivy", .get, "/v1/reports/stats").status == 200)
+            #expect(try await f.call("bob", .get, "/v1/events").status == 403)
+        }
     }
 
     @Test("acting for staff: only trusted tools, only for a registered and enabled member")
     func onBehalfOf() async throws {
-        let f = try Fixture()
-        _ = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S002","name":"李四","roles":["approver"]}"#)
-        let notTrusted = try await f.call("carol", .get, "/v1/seals", headers: [.onBehalfOf: "S002"])
-        #expect(notTrusted.status == 403 && f.code(notTrusted) == "on-behalf-of-not-allowed")
-        let nobody = try await f.call("tool", .get, "/v1/seals", headers: [.onBehalfOf: "S404"])
-        #expect(nobody.status == 404 && f.code(nobody) == "unknown-staff")
-        let acting = try await f.call("tool", .get, "/v1/whoami", headers: [.onBehalfOf: "S002"])
-        let whoami = try WireJSON.decoder.decode(WhoAmIView.self, from: acting.body)
-        #expect(acting.status == 200 && whoami.onBehalfOf == "S002" && whoami.roles == [.approver] && whoami.trustedTool)
-        _ = try await f.call("alice", .post, "/v1/staff/S002/disable")
-        let disabled = try await f.call("tool", .get, "/v1/seals", headers: [.onBehalfOf: "S002"])
-        #expect(disabled.status == 403 && f.code(disabled) == "caller-disabled")
-        let again = try await f.call("alice", .post, "/v1/staff/S002/disable")
-        #expect(again.status == 409 && f.code(again) == "staff-disabled")
+        try await Self.withFixture { f in
+            _ = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S002","name":"李四","roles":["approver"]}"#)
+            let notTrusted = try await f.call("carol", .get, "/v1/seals", headers: [.onBehalfOf: "S002"])
+            #expect(notTrusted.status == 403 && f.code(notTrusted) == "on-behalf-of-not-allowed")
+            let nobody = try await f.call("tool", .get, "/v1/seals", headers: [.onBehalfOf: "S404"])
+            #expect(nobody.status == 404 && f.code(nobody) == "unknown-staff")
+            let acting = try await f.call("tool", .get, "/v1/whoami", headers: [.onBehalfOf: "S002"])
+            let whoami = try WireJSON.decoder.decode(WhoAmIView.self, from: acting.body)
+            #expect(acting.status == 200 && whoami.onBehalfOf == "S002" && whoami.roles == [.approver] && whoami.trustedTool)
+            _ = try await f.call("alice", .post, "/v1/staff/S002/disable")
+            let disabled = try await f.call("tool", .get, "/v1/seals", headers: [.onBehalfOf: "S002"])
+            #expect(disabled.status == 403 && f.code(disabled) == "caller-disabled")
+            let again = try await f.call("alice", .post, "/v1/staff/S002/disable")
+            #expect(again.status == 409 && f.code(again) == "staff-disabled")
+        }
     }
 
     @Test("bodies: over the limit 413, malformed 400, a field over its length 400, unknown routes 404, wrong methods 405")
     func bodiesAndRoutes() async throws {
-        let f = try Fixture()
-        let big = #"{"id":"S003","name":""# + String(repeating: "x", count: 5000) + #"","roles":["clerk"]}"#
-        let tooLarge = try await f.call("alice", .post, "/v1/staff", body: big)
-        #expect(tooLarge.status == 413 && f.code(tooLarge) == "payload-too-large")
-        let malformed = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S003","#)
-        #expect(malformed.status == 400 && f.code(malformed) == "bad-request")
-        let missing = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S003"}"#)
-        #expect(missing.status == 400 && f.code(missing) == "bad-request")
-        let long = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S003","name":""# + String(repeating: "名", count: 101) + #"","roles":["clerk"]}"#)
-        #expect(long.status == 400 && f.code(long) == "invalid-field")
-        let control = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S003","name":"a\u001b[2Jb","roles":["clerk"]}"#)
-        #expect(control.status == 400 && f.code(control) == "invalid-field")
-        let route = try await f.call("alice", .get, "/v1/nonsense")
-        #expect(route.status == 404 && f.code(route) == "not-found")
-        let method = try await f.call("alice", .delete, "/v1/staff")
-        #expect(method.status == 405 && f.code(method) == "method-not-allowed")
+        try await Self.withFixture { f in
+            let big = #"{"id":"S003","name":""# + String(repeating: "x", count: 5000) + #"","roles":["clerk"]}"#
+            let tooLarge = try await f.call("alice", .post, "/v1/staff", body: big)
+            #expect(tooLarge.status == 413 && f.code(tooLarge) == "payload-too-large")
+            let malformed = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S003","#)
+            #expect(malformed.status == 400 && f.code(malformed) == "bad-request")
+            let missing = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S003"}"#)
+            #expect(missing.status == 400 && f.code(missing) == "bad-request")
+            let long = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S003","name":""# + String(repeating: "名", count: 101) + #"","roles":["clerk"]}"#)
+            #expect(long.status == 400 && f.code(long) == "invalid-field")
+            let control = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S003","name":"a\u001b[2Jb","roles":["clerk"]}"#)
+            #expect(control.status == 400 && f.code(control) == "invalid-field")
+            let route = try await f.call("alice", .get, "/v1/nonsense")
+            #expect(route.status == 404 && f.code(route) == "not-found")
+            let method = try await f.call("alice", .delete, "/v1/staff")
+            #expect(method.status == 405 && f.code(method) == "method-not-allowed")
+        }
     }
 
     @Test("the daemon's refusals carry the status the document gives their code")
     func refusalsUseDocumentedStatuses() async throws {
-        let f = try Fixture()
-        let statuses = ErrorStatusTests.documented.statuses
-        var seen: [(String, Int)] = []
-        func check(_ answer: (status: Int, body: Data), _ expected: String) {
-            #expect(f.code(answer) == expected, "expected \(expected)")
-            seen.append((expected, answer.status))
-        }
-        check(try await f.call("alice", .get, "/v1/seals/SEAL-9999"), "unknown-seal")
-        check(try await f.call("alice", .get, "/v1/seals/SEAL-9999/card"), "unknown-seal")
-        check(try await f.call("alice", .get, "/v1/matters/XK-404"), "unknown-matter")
-        check(try await f.call("alice", .get, "/v1/requests/REQ-404"), "unknown-request")
-        check(try await f.call("alice", .get, "/v1/delegations/DLG-404"), "unknown-delegation")
-        check(try await f.call("alice", .get, "/v1/book?format=bundle"), "no-checkpoint")
-        check(try await f.call("alice", .get, "/v1/book?format=pdf"), "invalid-field")
-        check(try await f.call("alice", .post, "/v1/matters/import", body: "code\n", headers: [.contentType: "text/csv; charset=latin1"]), "invalid-catalogue")
-        _ = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S001","name":"张三","roles":["admin"]}"#)
-        check(try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S001","name":"张三","roles":["admin"]}"#), "staff-exists")
-        let seal = try await f.call("alice", .post, "/v1/seals", body: #"{"name":"XX镇业务专用章","kind":"business","medium":"physical","owner":"县局","holder":"XX镇","custodian":"S001"}"#)
-        #expect(seal.status == 201)
-        let id = try WireJSON.decoder.decode(Seal.self, from: seal.body).id
-        check(try await f.call("alice", .get, "/v1/seals/\(id)/card"), "card-not-bound")
-        check(try await f.call("alice", .post, "/v1/seals/\(id)/suspend"), "illegal-transition")
-        check(try await f.call("alice", .post, "/v1/seals/\(id)/destroy"), "witness-required")
-        for (code, status) in seen {
-            #expect(statuses[code] == status, "\(code) answered \(status), the document says \(statuses[code] ?? 0)")
+        try await Self.withFixture { f in
+            let statuses = ErrorStatusTests.documented.statuses
+            var seen: [(String, Int)] = []
+            func check(_ answer: (status: Int, body: Data), _ expected: String) {
+                #expect(f.code(answer) == expected, "expected \(expected)")
+                seen.append((expected, answer.status))
+            }
+            check(try await f.call("alice", .get, "/v1/seals/SEAL-9999"), "unknown-seal")
+            check(try await f.call("alice", .get, "/v1/seals/SEAL-9999/card"), "unknown-seal")
+            check(try await f.call("alice", .get, "/v1/matters/XK-404"), "unknown-matter")
+            check(try await f.call("alice", .get, "/v1/requests/REQ-404"), "unknown-request")
+            check(try await f.call("alice", .get, "/v1/delegations/DLG-404"), "unknown-delegation")
+            check(try await f.call("alice", .get, "/v1/book?format=bundle"), "no-checkpoint")
+            check(try await f.call("alice", .get, "/v1/book?format=pdf"), "invalid-field")
+            check(try await f.call("alice", .post, "/v1/matters/import", body: "code\n", headers: [.contentType: "text/csv; charset=latin1"]), "invalid-catalogue")
+            _ = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S001","name":"张三","roles":["admin"]}"#)
+            check(try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S001","name":"张三","roles":["admin"]}"#), "staff-exists")
+            let seal = try await f.call("alice", .post, "/v1/seals", body: #"{"name":"XX镇业务专用章","kind":"business","medium":"physical","owner":"县局","holder":"XX镇","custodian":"S001"}"#)
+            #expect(seal.status == 201)
+            let id = try WireJSON.decoder.decode(Seal.self, from: seal.body).id
+            check(try await f.call("alice", .get, "/v1/seals/\(id)/card"), "card-not-bound")
+            check(try await f.call("alice", .post, "/v1/seals/\(id)/suspend"), "illegal-transition")
+            check(try await f.call("alice", .post, "/v1/seals/\(id)/destroy"), "witness-required")
+            for (code, status) in seen {
+                #expect(statuses[code] == status, "\(code) answered \(status), the document says \(statuses[code] ?? 0)")
+            }
         }
     }
 }

@@ -22,80 +22,86 @@ struct JournalWriterTests {
     func groupCommit() async throws {
         let (register, directory) = try makeRegister("group")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let writes = 200
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for i in 0..<writes {
-                group.addTask {
-                    _ = try await register.addStaff(Staff(id: "S\(i)", name: "员工\(i)", roles: [.clerk]), actor: admin)
+        try await register.withWriter { () async throws in
+            let writes = 200
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<writes {
+                    group.addTask {
+                        _ = try await register.addStaff(Staff(id: "S\(i)", name: "员工\(i)", roles: [.clerk]), actor: admin)
+                    }
                 }
+                try await group.waitForAll()
             }
-            try await group.waitForAll()
+            #expect(try await register.journalSize() == writes)
+            #expect(try await register.allStaff().count == writes)
+            let batches = await register.writer.batches
+            #expect(batches < writes, "200 concurrent writes took \(batches) transactions")
+            // The signed checkpoint covers them all and the tree is sound.
+            let checkpoint = try #require(try await register.latestCheckpoint())
+            #expect(checkpoint.size == writes)
+            #expect(Checkpoint.open(checkpoint.note, verifier: register.verifier)?.size == writes)
+            let check = try await register.database.pool.read { db in try JournalVerifier.verify(db, verifier: register.verifier) }
+            #expect(check == nil)
         }
-        #expect(try await register.journalSize() == writes)
-        #expect(try await register.allStaff().count == writes)
-        let batches = await register.writer.batches
-        #expect(batches < writes, "200 concurrent writes took \(batches) transactions")
-        // The signed checkpoint covers them all and the tree is sound.
-        let checkpoint = try #require(try await register.latestCheckpoint())
-        #expect(checkpoint.size == writes)
-        #expect(Checkpoint.open(checkpoint.note, verifier: register.verifier)?.size == writes)
-        let check = try await register.database.pool.read { db in try JournalVerifier.verify(db, verifier: register.verifier) }
-        #expect(check == nil)
     }
 
     @Test("a refusal inside a batch undoes only that write")
     func refusalIsolated() async throws {
         let (register, directory) = try makeRegister("isolated")
         defer { try? FileManager.default.removeItem(at: directory) }
-        // Same id twice in one burst: one succeeds, one is refused with staff-exists; others are untouched.
-        let results = await withTaskGroup(of: Result<Staff, any Error>.self) { group in
-            for id in ["A", "B", "A", "C"] {
-                group.addTask {
-                    do { return .success(try await register.addStaff(Staff(id: id, name: id, roles: [.clerk]), actor: admin)) } catch { return .failure(error) }
+        try await register.withWriter { () async throws in
+            // Same id twice in one burst: one succeeds, one is refused with staff-exists; others are untouched.
+            let results = await withTaskGroup(of: Result<Staff, any Error>.self) { group in
+                for id in ["A", "B", "A", "C"] {
+                    group.addTask {
+                        do { return .success(try await register.addStaff(Staff(id: id, name: id, roles: [.clerk]), actor: admin)) } catch { return .failure(error) }
+                    }
                 }
+                var all: [Result<Staff, any Error>] = []
+                for await r in group { all.append(r) }
+                return all
             }
-            var all: [Result<Staff, any Error>] = []
-            for await r in group { all.append(r) }
-            return all
+            #expect(results.filter { if case .success = $0 { true } else { false } }.count == 3)
+            let refusals = results.compactMap { if case .failure(let e) = $0 { e as? SealError } else { nil } }
+            #expect(refusals.map(\.code) == [.staffExists])
+            #expect(try await register.journalSize() == 3)
+            #expect(try await register.allStaff().map(\.id) == ["A", "B", "C"])
         }
-        #expect(results.filter { if case .success = $0 { true } else { false } }.count == 3)
-        let refusals = results.compactMap { if case .failure(let e) = $0 { e as? SealError } else { nil } }
-        #expect(refusals.map(\.code) == [.staffExists])
-        #expect(try await register.journalSize() == 3)
-        #expect(try await register.allStaff().map(\.id) == ["A", "B", "C"])
     }
 
     @Test("when the disk is full, writes fail closed with storage-unavailable, reads go on, nothing is half-written")
     func diskFull() async throws {
         let (register, directory) = try makeRegister("full")
         defer { try? FileManager.default.removeItem(at: directory) }
-        _ = try await register.addStaff(Staff(id: "S1", name: "一", roles: [.clerk]), actor: admin)
-        // Cap the database at its current size: SQLite then fails the next write with SQLITE_FULL, as a full disk does.
-        try await register.database.pool.barrierWriteWithoutTransaction { db in
-            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
-            try db.execute(sql: "PRAGMA max_page_count = \(pages)")
-        }
-        var refused = 0
-        for i in 0..<20 {
-            do {
-                _ = try await register.addStaff(Staff(id: "X\(i)", name: String(repeating: "长", count: 2000), roles: [.clerk]), actor: admin)
-            } catch let error as SealError {
-                #expect(error.code == .storageUnavailable)
-                #expect(error.message.contains("disk full"))
-                refused += 1
+        try await register.withWriter { () async throws in
+            _ = try await register.addStaff(Staff(id: "S1", name: "一", roles: [.clerk]), actor: admin)
+            // Cap the database at its current size: SQLite then fails the next write with SQLITE_FULL, as a full disk does.
+            try await register.database.pool.barrierWriteWithoutTransaction { db in
+                let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
+                try db.execute(sql: "PRAGMA max_page_count = \(pages)")
             }
+            var refused = 0
+            for i in 0..<20 {
+                do {
+                    _ = try await register.addStaff(Staff(id: "X\(i)", name: String(repeating: "长", count: 2000), roles: [.clerk]), actor: admin)
+                } catch let error as SealError {
+                    #expect(error.code == .storageUnavailable)
+                    #expect(error.message.contains("disk full"))
+                    refused += 1
+                }
+            }
+            #expect(refused > 0)
+            // Reads still work and show no trace of the refused writes.
+            let staff = try await register.allStaff()
+            let size = try await register.journalSize()
+            #expect(staff.count == size)
+            #expect(try await register.latestCheckpoint()?.size == size)
+            // Space comes back: writes resume and the journal still verifies.
+            try await register.database.pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
+            _ = try await register.addStaff(Staff(id: "S2", name: "二", roles: [.clerk]), actor: admin)
+            let check = try await register.database.pool.read { db in try JournalVerifier.verify(db, verifier: register.verifier) }
+            #expect(check == nil)
         }
-        #expect(refused > 0)
-        // Reads still work and show no trace of the refused writes.
-        let staff = try await register.allStaff()
-        let size = try await register.journalSize()
-        #expect(staff.count == size)
-        #expect(try await register.latestCheckpoint()?.size == size)
-        // Space comes back: writes resume and the journal still verifies.
-        try await register.database.pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA max_page_count = 1073741823") }
-        _ = try await register.addStaff(Staff(id: "S2", name: "二", roles: [.clerk]), actor: admin)
-        let check = try await register.database.pool.read { db in try JournalVerifier.verify(db, verifier: register.verifier) }
-        #expect(check == nil)
     }
 }
 
@@ -104,7 +110,9 @@ struct TamperCheckTests {
     /// Writes five entries, closes, alters the file with `edit`, reopens and returns what the check found.
     func tamper(_ edit: @escaping @Sendable (Database) throws -> Void) async throws -> (TamperReport?, Register) {
         let (register, directory) = try makeRegister("tamper")
-        for i in 1...5 { _ = try await register.addStaff(Staff(id: "S\(i)", name: "员工\(i)", roles: [.clerk]), actor: admin) }
+        try await register.withWriter { () async throws in
+            for i in 1...5 { _ = try await register.addStaff(Staff(id: "S\(i)", name: "员工\(i)", roles: [.clerk]), actor: admin) }
+        }
         try register.close()
         let queue = try DatabaseQueue(path: directory.appendingPathComponent("registry.sqlite").path)
         try await queue.write(edit)
