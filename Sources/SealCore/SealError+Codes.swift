@@ -24,6 +24,8 @@ extension SealError.Code {
     public static let noCheckpoint = Self("no-checkpoint", .conflict)
     /// The caller is a disabled staff member (or a trusted tool acting for one).
     public static let callerDisabled = Self("caller-disabled", .forbidden)
+    /// A trusted tool acts for a staff id nobody holds: no identity, so 403 like every identity refusal.
+    public static let unknownCaller = Self("unknown-caller", .forbidden)
     // Start-up failures: logged with a non-zero exit, never an HTTP answer.
     public static let storageMisconfigured = Self("storage-misconfigured", .internal)
     public static let stateDirectoryUnusable = Self("state-directory-unusable", .internal)
@@ -90,6 +92,7 @@ extension SealError.Code {
         .tooManyConnections,
         .noCheckpoint,
         .callerDisabled,
+        .unknownCaller,
         .storageMisconfigured,
         .stateDirectoryUnusable,
         .socketUnusable,

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules a use must pass, as one pure function: the store loads the facts, this decides. Each failure is its
 /// own code; the first rule that fails is reported.
 public enum UsePolicy {
@@ -79,7 +81,7 @@ public enum UsePolicy {
         public var request: UseRequest
         public var count: Int
         /// RFC 3339 UTC now.
-        public var now: String
+        public var now: Date
         /// Staff id of the person recording the use.
         public var recorder: String?
         public var recorderIsAdmin: Bool
@@ -89,7 +91,7 @@ public enum UsePolicy {
         /// An electronic seal's use is signed by its card at the requester's (用印人's) hand, not recorded by a custodian.
         public var electronic: Bool
 
-        public init(request: UseRequest, count: Int, now: String, recorder: String?, recorderIsAdmin: Bool, custodian: String, carrier: String?, electronic: Bool = false) {
+        public init(request: UseRequest, count: Int, now: Date, recorder: String?, recorderIsAdmin: Bool, custodian: String, carrier: String?, electronic: Bool = false) {
             self.electronic = electronic
             self.request = request
             self.count = count
@@ -124,7 +126,7 @@ public enum UsePolicy {
             if approval.approver == r.requester {
                 throw SealError(.selfApproval, "request \(r.id) was approved by its own requester")
             }
-            guard approval.until >= u.now else {
+            guard !approval.lapsed(at: u.now) else {
                 throw SealError(.approvalExpired, "the approval of \(r.id) expired at \(approval.until)")
             }
             guard r.made + u.count <= approval.count else {

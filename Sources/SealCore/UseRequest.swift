@@ -89,8 +89,8 @@ public struct UseRequest: Sendable, Equatable, Codable {
     }
 
     /// The status people see at `now`: an approval past its time with impressions left reads `expired`.
-    public func effectiveStatus(now: String) -> Status {
-        if status == .approved, let approval, approval.until < now { return .expired }
+    public func effectiveStatus(now: Date) -> Status {
+        if status == .approved, let approval, approval.lapsed(at: now) { return .expired }
         return status
     }
 
@@ -128,4 +128,12 @@ public struct UsePolicySettings: Sendable, Equatable {
 
     /// The configured time zone (validated when the configuration was read).
     public var zone: TimeZone { TimeZone(identifier: timeZone) ?? .current }
+}
+
+extension UseRequest.Approval {
+    /// Whether the approval's validity ended before `now`, compared as instants (the stored text is only its form).
+    public func lapsed(at now: Date) -> Bool {
+        guard let end = LocalTime.parseStored(until) else { return true }
+        return end < now
+    }
 }

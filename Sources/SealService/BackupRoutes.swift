@@ -21,7 +21,7 @@ struct BackupRoutes {
     let register: Register
     let scratch: URL
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.get("/v1/backup") { _, context in
             _ = try context.caller(requiring: .admin)
             let backup = try await register.backup(into: scratch)

@@ -20,7 +20,7 @@ struct BookExportRoutes {
         case csv, xlsx, html, bundle
     }
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.get("/v1/book") { request, context in
             _ = try context.caller(requiring: .inspector, .admin)
             let format = try request.queryEnum("format", Format.self) ?? .csv

@@ -12,7 +12,7 @@ struct CardRoutes {
     let register: Register
     let cards: CardService
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.get("/v1/cards") { _, context in
             _ = try context.requireCaller()
             return try await cards.listing()

@@ -49,15 +49,18 @@ public actor CardService: Service {
             try? await gracefulShutdown()
             return
         }
-        // The monitor ends its update stream at graceful shutdown, which ends this loop; the unlock timer is a child
-        // task, ended with it.
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await monitor.run() }
-            group.addTask { await self.expireUnlocks() }
-            for await update in monitor.updates {
-                await apply(update)
+        // The monitor ends its update stream at graceful shutdown, which ends this loop. The unlock timer is a child
+        // task beside it, outside the monitor's group so that a monitor failure never stops unlocks from lapsing,
+        // and it is ended once the monitor is done.
+        try await withThrowingTaskGroup(of: Void.self) { timers in
+            timers.addTask { await self.expireUnlocks() }
+            defer { timers.cancelAll() }
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await monitor.run() }
+                for await update in monitor.updates {
+                    await apply(update)
+                }
             }
-            group.cancelAll()
         }
         for seal in unlocks.keys.sorted() {
             await lock(seal: seal, reason: "shutdown", actor: Self.daemonActor)

@@ -7,7 +7,7 @@ import SealStore
 struct CustodyRoutes {
     let register: Register
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.post("/v1/seals/:id/custody/handover") { request, context in
             let caller = try context.caller(requiring: .admin)
             let body = try await request.decode(as: CustodyHandover.self, context: context)

@@ -46,7 +46,7 @@ public struct Daemon {
         // The socket is claimed first, so a second daemon stops before it touches the database.
         defer { listener.removeFileIfOwned() }
         let stateDirectory = try Self.prepareStateDirectory(configuration.stateDirectory)
-        let register = try Register(stateDirectory: stateDirectory, logger: logger, policy: configuration.policy)
+        let register = try Register(stateDirectory: stateDirectory, logger: logger, useSettings: configuration.useSettings)
         logger.info(
             "database open",
             metadata: ["path": "\(register.database.url.path)", "synchronous": "FULL", "journal_mode": "wal", "origin": "\(register.origin)"]

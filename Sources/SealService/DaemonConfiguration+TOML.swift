@@ -114,15 +114,15 @@ extension DaemonConfiguration {
                 guard TimeZone(identifier: v) != nil else {
                     throw reader.error("policy.timezone", "\"\(v)\" is not a time zone name such as \"Asia/Shanghai\"")
                 }
-                config.policy.timeZone = v
+                config.useSettings.timeZone = v
             }
             if let v = try reader.int(policy, "policy.max_count") {
                 guard (1...10_000).contains(v) else { throw reader.error("policy.max_count", "must be between 1 and 10000") }
-                config.policy.maxCount = v
+                config.useSettings.maxCount = v
             }
             if let v = try reader.int(policy, "policy.urgent_window_hours") {
                 guard (1...24 * 30).contains(v) else { throw reader.error("policy.urgent_window_hours", "must be between 1 and 720") }
-                config.policy.urgentWindow = TimeInterval(v * 3600)
+                config.useSettings.urgentWindow = TimeInterval(v * 3600)
             }
             if let v = try reader.string(policy, "policy.urgent_window") {
                 guard policy["urgent_window_hours"] == nil else {
@@ -131,9 +131,9 @@ extension DaemonConfiguration {
                 guard let seconds = Self.duration(v), (1...30 * 86_400).contains(seconds) else {
                     throw reader.error("policy.urgent_window", "\"\(v)\" is not a duration between 1s and 30d such as \"24h\"")
                 }
-                config.policy.urgentWindow = seconds
+                config.useSettings.urgentWindow = seconds
             }
-            if let v = try reader.bool(policy, "policy.require_filing") { config.policy.requireFiling = v }
+            if let v = try reader.bool(policy, "policy.require_filing") { config.useSettings.requireFiling = v }
             if let v = try reader.strings(policy, "policy.office_hours") {
                 var spans: [OfficeHours.Span] = []
                 for text in v {

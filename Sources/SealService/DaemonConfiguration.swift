@@ -25,7 +25,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Which Unix users and groups hold which roles, and who may act on behalf of staff.
     public var access = AccessPolicy()
     /// The use rules' settings (`[policy]`).
-    public var policy = UsePolicySettings()
+    public var useSettings = UsePolicySettings()
     /// Key cards through PC/SC (`[pcsc]`).
     public var pcsc = PCSCSettings()
     /// When the office is open (`[policy] office_hours`, `office_days`, `holidays`, `workdays`).
@@ -40,8 +40,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
         var settings = ReportSettings()
         settings.officeHours = officeHours
         settings.thresholds = anomalies
-        settings.urgentWindow = policy.urgentWindow
-        settings.timeZone = TimeZone(identifier: policy.timeZone) ?? settings.timeZone
+        settings.urgentWindow = useSettings.urgentWindow
+        settings.timeZone = TimeZone(identifier: useSettings.timeZone) ?? settings.timeZone
         return settings
     }
 }

@@ -7,7 +7,7 @@ import SealStore
 struct DelegationRoutes {
     let register: Register
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.post("/v1/delegations") { request, context in
             let caller = try context.caller(requiring: .admin)
             let draft = try await request.decode(as: NewDelegation.self, context: context)

@@ -15,7 +15,7 @@ extension HTTPField.Name {
 /// role are refused; `Sealkeeper-On-Behalf-Of` is honoured only from a trusted tool.
 struct IdentityMiddleware: RouterMiddleware {
     typealias Context = SealRequestContext
-    let policy: AccessPolicy
+    let access: AccessPolicy
     let credentials: PeerCredentialSource
     let register: Register
     let maxUploadSize: Int
@@ -28,8 +28,8 @@ struct IdentityMiddleware: RouterMiddleware {
         context.maxUploadSize = maxUploadSize
         context.timeZone = timeZone
         let principal = try await credentials.resolve(context.channel)
-        let roles = policy.roles(for: principal)
-        let trusted = policy.isTrustedTool(principal)
+        let roles = access.roles(for: principal)
+        let trusted = access.isTrustedTool(principal)
         let onBehalfOf = request.headers[.onBehalfOf]
         if onBehalfOf != nil && !trusted {
             throw SealError(
@@ -46,7 +46,7 @@ struct IdentityMiddleware: RouterMiddleware {
         if let staffID = onBehalfOf {
             // A trusted tool acting for a staff member takes that member's roles, not its own.
             guard let staff = try await register.staff(id: staffID) else {
-                throw SealError(.unknownStaff, "no staff member \"\(staffID)\" is registered")
+                throw SealError(.unknownCaller, "no staff member \"\(staffID)\" is registered")
             }
             guard !staff.disabled else {
                 throw SealError(.callerDisabled, "staff member \(staffID) is disabled")

@@ -8,7 +8,7 @@ import SealStore
 struct JournalRoutes {
     let register: Register
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.get("/v1/events") { request, context in
             _ = try context.caller(requiring: .inspector, .admin)
             let since = try request.queryInt("since", default: 0, in: 0...Int.max)!

@@ -9,7 +9,7 @@ import SealStore
 struct MatterRoutes {
     let register: Register
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         // The body is the catalogue CSV itself: text/csv in the declared charset (utf-8 or gb18030), or detected.
         router.post("/v1/matters/import") { request, context in
             let caller = try context.caller(requiring: .admin)

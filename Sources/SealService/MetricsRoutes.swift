@@ -6,7 +6,7 @@ import SealStore
 struct MetricsRoutes {
     let environment: ServiceEnvironment
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.get("/metrics") { _, context in
             _ = try context.requireCaller()
             return await Self.response(environment)

@@ -10,7 +10,7 @@ struct ReportRoutes {
     let register: Register
     let settings: ReportSettings
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.get("/v1/reports/stats") { request, context in
             _ = try context.caller(requiring: .inspector, .admin)
             let filter = try request.bookFilter()

@@ -10,7 +10,7 @@ import SealStore
 struct RequestRoutes {
     let register: Register
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.post("/v1/requests") { request, context in
             let body = try await request.decode(as: NewUseRequest.self, context: context)
             return try await context.journalingRefusals(

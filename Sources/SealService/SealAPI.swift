@@ -17,25 +17,25 @@ public enum SealAPI {
         router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
         router.add(
             middleware: IdentityMiddleware(
-                policy: environment.configuration.access, credentials: credentials, register: environment.register,
+                access: environment.configuration.access, credentials: credentials, register: environment.register,
                 maxUploadSize: environment.configuration.maxRequestBodyBytes,
-                timeZone: environment.configuration.policy.zone
+                timeZone: environment.configuration.useSettings.zone
             )
         )
-        StatusRoutes(environment: environment).register(on: router)
-        MetricsRoutes(environment: environment).register(on: router)
-        StaffRoutes(register: environment.register).register(on: router)
-        MatterRoutes(register: environment.register).register(on: router)
-        SealRoutes(register: environment.register).register(on: router)
-        DelegationRoutes(register: environment.register).register(on: router)
-        CustodyRoutes(register: environment.register).register(on: router)
-        JournalRoutes(register: environment.register).register(on: router)
-        RequestRoutes(register: environment.register).register(on: router)
-        UseRoutes(register: environment.register).register(on: router)
-        CardRoutes(register: environment.register, cards: environment.cards).register(on: router)
-        BookExportRoutes(register: environment.register, scratch: environment.exportScratch, settings: environment.configuration.reportSettings).register(on: router)
-        BackupRoutes(register: environment.register, scratch: environment.backupScratch).register(on: router)
-        ReportRoutes(register: environment.register, settings: environment.configuration.reportSettings).register(on: router)
+        StatusRoutes(environment: environment).addRoutes(to: router)
+        MetricsRoutes(environment: environment).addRoutes(to: router)
+        StaffRoutes(register: environment.register).addRoutes(to: router)
+        MatterRoutes(register: environment.register).addRoutes(to: router)
+        SealRoutes(register: environment.register).addRoutes(to: router)
+        DelegationRoutes(register: environment.register).addRoutes(to: router)
+        CustodyRoutes(register: environment.register).addRoutes(to: router)
+        JournalRoutes(register: environment.register).addRoutes(to: router)
+        RequestRoutes(register: environment.register).addRoutes(to: router)
+        UseRoutes(register: environment.register).addRoutes(to: router)
+        CardRoutes(register: environment.register, cards: environment.cards).addRoutes(to: router)
+        BookExportRoutes(register: environment.register, scratch: environment.exportScratch, settings: environment.configuration.reportSettings).addRoutes(to: router)
+        BackupRoutes(register: environment.register, scratch: environment.backupScratch).addRoutes(to: router)
+        ReportRoutes(register: environment.register, settings: environment.configuration.reportSettings).addRoutes(to: router)
         routeTable.learn(router.routes)
         return router
     }

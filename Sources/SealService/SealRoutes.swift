@@ -7,7 +7,7 @@ import SealStore
 struct SealRoutes {
     let register: Register
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.post("/v1/seals") { request, context in
             let caller = try context.caller(requiring: .admin)
             let body = try await request.decode(as: NewSeal.self, context: context)

@@ -7,7 +7,7 @@ import SealStore
 struct StaffRoutes {
     let register: Register
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.post("/v1/staff") { request, context in
             let caller = try context.caller(requiring: .admin)
             let body = try await request.decode(as: NewStaff.self, context: context)

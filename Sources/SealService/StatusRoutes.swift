@@ -7,7 +7,7 @@ import SealStore
 struct StatusRoutes {
     let environment: ServiceEnvironment
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.get("/v1/status") { _, context in
             let caller = try context.requireCaller()
             let db = environment.database

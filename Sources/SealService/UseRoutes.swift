@@ -9,7 +9,7 @@ import SealStore
 struct UseRoutes {
     let register: Register
 
-    func register(on router: Router<SealRequestContext>) {
+    func addRoutes(to router: Router<SealRequestContext>) {
         router.post("/v1/uses") { request, context in
             let body = try await request.decode(as: UseRecord.self, context: context)
             return try await context.journalingRefusals(

@@ -8,7 +8,7 @@ extension Register {
     /// The latest signed checkpoint, the entry range that falls in the filter's dates (all entries without dates),
     /// the boundary hashes that tie that range to the checkpoint's root, and the bound card certificates.
     public func bundleHead(_ filter: BookFilter) async throws -> BundleHead {
-        let zone = policy.zone
+        let zone = useSettings.zone
         let origin = self.origin
         let vkey = verifier.vkey
         return try await pool.read { db in

@@ -99,7 +99,7 @@ extension Register {
             let due: String = open["due"]
             state.carriedOut = .init(
                 carrier: open["carrier"], reason: open["reason"], approver: open["approver"], due: due,
-                outAt: open["out_at"], overdue: due < JournalClock.timestamp(now)
+                outAt: open["out_at"], overdue: (LocalTime.parseStored(due) ?? .distantFuture) < now
             )
         }
         return state

@@ -64,7 +64,7 @@ extension Register {
 
     /// Delegations, optionally those in force on `date`, or of one township.
     public func delegations(inForceOn date: LocalDate?, township: String?) async throws -> [DelegationView] {
-        let zone = policy.zone
+        let zone = useSettings.zone
         return try await pool.read { db in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM delegation ORDER BY id")
             return try ids.compactMap { id -> DelegationView? in
@@ -77,7 +77,7 @@ extension Register {
     }
 
     public func delegationDetail(id: String) async throws -> DelegationView {
-        let zone = policy.zone
+        let zone = useSettings.zone
         return try await pool.read { db in
             guard let delegation = try Self.delegation(db, id: id) else { throw SealError(.unknownDelegation, "no delegation \(id)") }
             return try Self.detail(db, delegation, zone: zone)

@@ -6,7 +6,7 @@ import SealWire
 extension Register {
     /// The seals that have lines in the export, in id order.
     public func exportSeals(_ filter: BookFilter) async throws -> [ExportSeal] {
-        let zone = policy.zone
+        let zone = useSettings.zone
         return try await pool.read { db in
             let (scope, arguments) = Self.sealScope(filter, column: "id")
             let sql = "SELECT * FROM seal WHERE \(scope) ORDER BY id"
@@ -37,7 +37,7 @@ extension Register {
     public func exportPage(_ export: ExportSeal, _ filter: BookFilter, after cursor: ExportCursor?, limit: Int, headers: BookTable.Headers)
         async throws -> (lines: [ExportLine], next: ExportCursor?)
     {
-        let zone = policy.zone
+        let zone = useSettings.zone
         return try await pool.read { db in
             let (lower, upper) = Self.bounds(filter, zone: zone)
             let rows = try Row.fetchAll(db, sql: """

@@ -28,7 +28,7 @@ struct StatisticsRow: Sendable {
 extension Register {
     /// The statistics report for the filter's period and seals, in one keyset-paged pass over the book.
     public func statistics(_ filter: BookFilter) async throws -> UsageStatistics {
-        let zone = policy.zone
+        let zone = useSettings.zone
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         var accumulator = UsageStatistics.Accumulator()
@@ -89,7 +89,7 @@ extension Register {
     /// What the anomaly rules look at for the filter's period and seals. The period's uses are held in memory
     /// (a few hundred bytes each): a quarter of a township's book is thousands, not millions.
     public func auditFacts(_ filter: BookFilter) async throws -> AuditFacts {
-        let zone = policy.zone
+        let zone = useSettings.zone
         let (lower, upper) = Self.bounds(filter, zone: zone)
         return try await pool.read { db in
             func date(_ text: String?) -> Date? { text.flatMap { try? Date($0, strategy: .iso8601) } }

@@ -57,7 +57,7 @@ extension Register {
 
     /// `request.created`: checked against every rule now, so a request that could never be used is refused at once.
     public func createRequest(_ new: NewUseRequest, actor: JournalActor) async throws -> UseRequest {
-        let settings = self.policy
+        let settings = self.useSettings
         return try await writer.write(actor: actor) { db, now in
             let requester = try Self.actingStaff(db, actor)
             try UsePolicy.checkReason(new.reason)
@@ -91,7 +91,7 @@ extension Register {
     /// `request.approved`: by someone other than the requester, for at most the requested count, until `until`
     /// (default: the end of the local day).
     public func approveRequest(id: String, count: Int?, until: Date?, actor: JournalActor) async throws -> UseRequest {
-        let settings = self.policy
+        let settings = self.useSettings
         return try await writer.write(actor: actor) { db, now in
             let approver = try Self.actingStaff(db, actor)
             guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
@@ -99,7 +99,7 @@ extension Register {
                 throw SealError(.selfApproval, "\(approver.id) requested \(id) and cannot approve it")
             }
             guard request.status == .pending else {
-                throw SealError(.illegalRequestState, "request \(id) is \(request.effectiveStatus(now: JournalClock.timestamp(now)).rawValue), not pending")
+                throw SealError(.illegalRequestState, "request \(id) is \(request.effectiveStatus(now: now).rawValue), not pending")
             }
             let approved = count ?? request.count
             guard approved >= 1, approved <= request.count else {
@@ -167,10 +167,9 @@ extension Register {
 
     /// Requests, newest first. `status` may also be `urgent-unresolved`.
     public func requests(status: String?, requester: String?) async throws -> [UseRequestView] {
-        let settings = self.policy
+        let settings = self.useSettings
         return try await pool.read { db in
             let now = Date()
-            let nowText = JournalClock.timestamp(now)
             var sql = "SELECT * FROM use_request"
             var arguments: StatementArguments = []
             if let requester {
@@ -180,7 +179,7 @@ extension Register {
             sql += " ORDER BY id DESC"
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map(UseRequest.init(row:)).compactMap { request in
                 let view = UseRequestView(
-                    request: request, state: request.effectiveStatus(now: nowText), remaining: request.effectiveStatus(now: nowText) == .approved ? request.remaining : 0,
+                    request: request, state: request.effectiveStatus(now: now), remaining: request.effectiveStatus(now: now) == .approved ? request.remaining : 0,
                     urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow), uses: []
                 )
                 switch status {
@@ -193,11 +192,11 @@ extension Register {
     }
 
     public func requestView(id: String) async throws -> UseRequestView {
-        let settings = self.policy
+        let settings = self.useSettings
         return try await pool.read { db in
             guard let request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
             let now = Date()
-            let state = request.effectiveStatus(now: JournalClock.timestamp(now))
+            let state = request.effectiveStatus(now: now)
             return UseRequestView(
                 request: request, state: state, remaining: state == .approved ? request.remaining : 0,
                 urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow),

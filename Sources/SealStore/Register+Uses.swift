@@ -33,7 +33,7 @@ public struct UseFilter: Sendable {
 extension Register {
     /// `use.recorded` for a physical seal: by its custodian (or an admin), or by the carrier while it is out.
     public func recordUse(request id: String, count: Int, note: String?, actor: JournalActor, actorIsAdmin: Bool) async throws -> UseView {
-        let settings = self.policy
+        let settings = self.useSettings
         return try await writer.write(actor: actor) { db, now in
             let checked = try Self.checkUse(db, request: id, count: count, actor: actor, actorIsAdmin: actorIsAdmin, medium: .physical, now: now, settings: settings)
             return try Self.insertUse(db, checked, count: count, note: note, time: JournalClock.timestamp(now), digest: checked.request.documentDigest, signed: nil, zone: settings.zone)
@@ -50,7 +50,7 @@ extension Register {
     /// Checks an electronic use (all the usage rules, the requester signing, the document digest) and builds the
     /// statement the card will sign. Nothing is written: the use is recorded by `recordSignedUse` once signed.
     public func prepareSignedUse(request id: String, count: Int, digest: String?, note: String?, actor: JournalActor) async throws -> SignedUsePlan {
-        let settings = self.policy
+        let settings = self.useSettings
         let origin = self.origin
         return try await pool.read { db in
             let now = Date()
@@ -78,7 +78,7 @@ extension Register {
     /// `use.recorded` for an electronic seal: the rules are checked again (another use may have taken the last
     /// impression while the card signed), then the statement, signature and certificate fingerprint are stored.
     public func recordSignedUse(_ plan: SignedUsePlan, signature: [UInt8], actor: JournalActor) async throws -> UseView {
-        let settings = self.policy
+        let settings = self.useSettings
         return try await writer.write(actor: actor) { db, now in
             let statement = plan.statement
             let checked = try Self.checkUse(db, request: statement.request, count: statement.count, actor: actor, actorIsAdmin: false, medium: .electronic, now: now, settings: settings)
@@ -118,7 +118,7 @@ extension Register {
         }
         let carrier: String? = medium == .physical ? try openCarryOut(db, seal: seal.id).map { $0["carrier"] } : nil
         let urgentBeforeApproval = try UsePolicy.checkUse(.init(
-            request: request, count: count, now: JournalClock.timestamp(now), recorder: recorder.id, recorderIsAdmin: actorIsAdmin,
+            request: request, count: count, now: now, recorder: recorder.id, recorderIsAdmin: actorIsAdmin,
             custodian: seal.custodian, carrier: carrier, electronic: medium == .electronic
         ))
         try UsePolicy.checkDelegation(try policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
@@ -172,7 +172,7 @@ extension Register {
 
     /// `use.corrected`: a new entry referencing the use; the original line is never edited in the journal.
     public func correctUse(id: String, count: Int, reason: String, actor: JournalActor) async throws -> UseView {
-        let settings = self.policy
+        let settings = self.useSettings
         return try await writer.write(actor: actor) { db, now in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM use_record WHERE id = ?", arguments: [id]) else {
                 throw SealError(.unknownUse, "no use \(id)")
@@ -197,7 +197,7 @@ extension Register {
 
     /// Lines of the usage book in order, each with its per-seal serial number.
     public func uses(_ filter: UseFilter, limit: Int, after: String?) async throws -> [UseView] {
-        let zone = policy.zone
+        let zone = useSettings.zone
         return try await pool.read { db in try Self.useLines(db, filter, limit: limit, after: after, zone: zone) }
     }
 

@@ -17,14 +17,14 @@ public final class Register: Sendable {
     /// Non-nil when the start-up check found the journal altered; writes are then refused.
     public let tamper: TamperReport?
     /// The use rules' settings (`[policy]`).
-    public let policy: UsePolicySettings
+    public let useSettings: UsePolicySettings
 
     var pool: DatabasePool { database.pool }
 
     /// Opens `registry.sqlite` and `register.key` in `stateDirectory`, creating both on first start, and checks the
     /// stored journal against its signed checkpoints.
-    public init(stateDirectory: URL, logger: Logger, policy: UsePolicySettings = UsePolicySettings()) throws {
-        self.policy = policy
+    public init(stateDirectory: URL, logger: Logger, useSettings: UsePolicySettings = UsePolicySettings()) throws {
+        self.useSettings = useSettings
         database = try RegistryDatabase(url: stateDirectory.appendingPathComponent("registry.sqlite"))
         let pool = database.pool
         origin = try pool.write { db -> String in

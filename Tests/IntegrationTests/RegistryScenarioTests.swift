@@ -46,7 +46,7 @@ struct RegistryScenarioTests {
 
         // Separation of roles: a clerk acting through the trusted tool cannot write the registry.
         try refused(daemon, ["--as", "S003", "staff", "add", "S011", "--name", "x", "--role", "clerk"], "forbidden")
-        try refused(daemon, ["--as", "S404", "staff", "list"], "unknown-staff")
+        try refused(daemon, ["--as", "S404", "staff", "list"], "unknown-caller")
         try refused(daemon, ["--as", "S009", "staff", "list"], "caller-disabled")
         #expect(try ok(daemon, ["--as", "S003", "staff", "list"]).contains("S001"))  // any role reads
 

@@ -113,7 +113,7 @@ struct UsePolicyTests {
 
     @Test("recording a use checks the approval, the count and who holds the seal", arguments: useCases)
     func useRules(_ c: UseCase) {
-        let facts = UsePolicy.UseFacts(request: c.request, count: c.count, now: c.now, recorder: c.recorder, recorderIsAdmin: c.admin, custodian: "S1", carrier: c.carrier)
+        let facts = UsePolicy.UseFacts(request: c.request, count: c.count, now: LocalTime.parseStored(c.now)!, recorder: c.recorder, recorderIsAdmin: c.admin, custodian: "S1", carrier: c.carrier)
         if let refusal = c.refusal {
             let error = #expect(throws: SealError.self) { try UsePolicy.checkUse(facts) }
             #expect(error?.code == refusal)
@@ -143,8 +143,8 @@ struct UsePolicyTests {
     @Test("expired and urgent-unresolved are read from the stored state and the clock")
     func derivedStates() {
         let r = Self.request(.approved)
-        #expect(r.effectiveStatus(now: "2026-06-15T09:59:59Z") == .approved)
-        #expect(r.effectiveStatus(now: "2026-06-15T10:00:01Z") == .expired)
+        #expect(r.effectiveStatus(now: LocalTime.parseStored("2026-06-15T09:59:59Z")!) == .approved)
+        #expect(r.effectiveStatus(now: LocalTime.parseStored("2026-06-15T10:00:01Z")!) == .expired)
         let urgent = Self.request(.pending, approved: nil, used: 1, urgent: true)
         let created = try! Date("2026-06-15T08:00:00Z", strategy: .iso8601)
         #expect(!urgent.isUrgentUnresolved(now: created.addingTimeInterval(3600), window: 24 * 3600))

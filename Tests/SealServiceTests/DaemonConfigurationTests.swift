@@ -16,7 +16,7 @@ struct DaemonConfigurationTests {
         #expect(config.access.grants[.admin] == [.group("sealkeeper-admin")])
         #expect(config.access.grants[.inspector] == [.group("sealkeeper-inspector")])
         #expect(config.access.trustedTools.isEmpty)
-        #expect(config.policy == UsePolicySettings())
+        #expect(config.useSettings == UsePolicySettings())
         #expect(config.officeHours == OfficeHours() && config.anomalies == AnomalyThresholds())
     }
 
@@ -24,10 +24,10 @@ struct DaemonConfigurationTests {
     func policySection() throws {
         let config = try DaemonConfiguration.parse(
             "[policy]\ntimezone = \"Asia/Urumqi\"\nmax_count = 10\nurgent_window_hours = 2\nrequire_filing = true\n", file: "t.toml")
-        #expect(config.policy.timeZone == "Asia/Urumqi")
-        #expect(config.policy.maxCount == 10)
-        #expect(config.policy.urgentWindow == 7200)
-        #expect(config.policy.requireFiling)
+        #expect(config.useSettings.timeZone == "Asia/Urumqi")
+        #expect(config.useSettings.maxCount == 10)
+        #expect(config.useSettings.urgentWindow == 7200)
+        #expect(config.useSettings.requireFiling)
     }
 
     @Test("office hours, holidays, make-up workdays, the urgent window and the anomaly thresholds are read")
@@ -51,7 +51,7 @@ struct DaemonConfigurationTests {
         #expect(s.officeHours.spans.map(\.description) == ["09:00-13:00", "15:30-19:00"])
         #expect(s.officeHours.days == [2, 3, 4, 5, 6, 7])
         #expect(s.officeHours.holidays == [LocalDate("2026-10-01")!, LocalDate("2026-10-02")!] && s.officeHours.workdays == [LocalDate("2026-10-11")!])
-        #expect(s.urgentWindow == 5400 && config.policy.urgentWindow == 5400)
+        #expect(s.urgentWindow == 5400 && config.useSettings.urgentWindow == 5400)
         #expect(s.timeZone.identifier == "Asia/Urumqi")
         #expect(s.thresholds.refusalsPerClerk == 9 && s.thresholds.quickUseSeconds == 30 && s.thresholds.quickUseRepeats == 4)
         #expect(s.thresholds.fullUseStreak == 8 && s.thresholds.repeatedReasonCases == 6)

@@ -100,7 +100,7 @@ struct RouterTests {
             let notTrusted = try await f.call("carol", .get, "/v1/seals", headers: [.onBehalfOf: "S002"])
             #expect(notTrusted.status == 403 && f.code(notTrusted) == "on-behalf-of-not-allowed")
             let nobody = try await f.call("tool", .get, "/v1/seals", headers: [.onBehalfOf: "S404"])
-            #expect(nobody.status == 404 && f.code(nobody) == "unknown-staff")
+            #expect(nobody.status == 403 && f.code(nobody) == "unknown-caller")
             let acting = try await f.call("tool", .get, "/v1/whoami", headers: [.onBehalfOf: "S002"])
             let whoami = try WireJSON.decoder.decode(WhoAmIView.self, from: acting.body)
             #expect(acting.status == 200 && whoami.onBehalfOf == "S002" && whoami.roles == [.approver] && whoami.trustedTool)
