@@ -20,33 +20,28 @@ public struct BookFilter: Sendable, Equatable {
     }
 }
 
-/// One seal's part of an export: the seal, who keeps it, the delegations it is used under, and where its book
-/// numbering (序号) starts inside the exported window.
+/// One seal's part of an export: the seal, who keeps it, the delegations it is used under, and which lines of its
+/// book (by 序号) the exported window spans.
 public struct ExportSeal: Sendable {
     public var seal: Seal
     public var custodianName: String
     public var delegations: [Delegation]
-    /// Uses of this seal before the window: the first exported line is numbered this plus one.
-    public var usesBefore: Int
+    /// The 序号 of the window's first and last lines (stored with each line, never recounted).
+    public var serials: ClosedRange<Int>
 
-    public init(seal: Seal, custodianName: String, delegations: [Delegation], usesBefore: Int) {
+    public init(seal: Seal, custodianName: String, delegations: [Delegation], serials: ClosedRange<Int>) {
         self.seal = seal
         self.custodianName = custodianName
         self.delegations = delegations
-        self.usesBefore = usesBefore
+        self.serials = serials
     }
 }
 
-/// Where a seal's export continues: after this use (time, id).
+/// Where a seal's export continues: after the line with this 序号.
 public struct ExportCursor: Sendable, Equatable {
-    public var time: String
-    public var id: String
-    /// The 序号 of that use.
     public var serial: Int
 
-    public init(time: String, id: String, serial: Int) {
-        self.time = time
-        self.id = id
+    public init(serial: Int) {
         self.serial = serial
     }
 }

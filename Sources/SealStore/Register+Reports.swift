@@ -6,12 +6,14 @@ import SealWire
 /// One use as the statistics count it.
 struct StatisticsRow: Sendable {
     var id, time, seal, sealName, matter, matterName, user, userName: String
+    var rowid: Int64
     var approver: String?
     var approverName: String
     var impressions: Int
 
     init(_ row: Row) {
         id = row["id"]
+        rowid = row["line_rowid"]
         time = row["time"]
         seal = row["seal_id"]
         sealName = row["seal_name"]
@@ -19,7 +21,7 @@ struct StatisticsRow: Sendable {
         matterName = row["matter_name"] ?? ""
         user = row["user"]
         userName = row["user_name"] ?? ""
-        approver = row["approver"]
+        approver = row["book_approver"]
         approverName = row["approver_name"] ?? ""
         impressions = row["effective_count"]
     }
@@ -34,26 +36,21 @@ extension Register {
         var accumulator = UsageStatistics.Accumulator()
         let (lower, upper) = Self.bounds(filter, zone: zone)
         let (scope, scopeArguments) = Self.sealScope(filter, column: "u.seal_id")
-        var after = ("", "")
+        var after: (String, Int64) = ("", 0)
         while true {
             let cursor = after
             let rows = try await pool.read { db in
                 var arguments: StatementArguments = [lower, upper, cursor.0, cursor.1]
-                var sql = """
-                    SELECT u.id, u.time, u.seal_id, s.name AS seal_name, u.matter_code, m.name AS matter_name, u.user, us.name AS user_name,
-                           \(Self.bookApprover) AS approver, ap.name AS approver_name, u.effective_count
-                    FROM use_record u JOIN seal s ON s.id = u.seal_id LEFT JOIN matter m ON m.code = u.matter_code
-                    LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = \(Self.bookApprover)
-                    WHERE u.time >= ? AND u.time < ? AND (u.time, u.id) > (?, ?) AND \(scope)
-                    """
+                // Keyset pages in time order on the time index: a quarter at the end of a long book starts there.
+                var sql = BookLineQuery.select + " WHERE u.time >= ? AND u.time < ? AND (u.time, u.rowid) > (?, ?) AND \(scope)"
                 _ = arguments.append(contentsOf: scopeArguments)
                 Self.narrowUses(filter, &sql, &arguments)
                 // Plain values, not GRDB rows: a non-Sendable result would silently select GRDB's blocking `read`.
-                return try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.id LIMIT 5000", arguments: arguments).map(StatisticsRow.init)
+                return try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.rowid LIMIT 5000", arguments: arguments).map(StatisticsRow.init)
             }
             guard let last = rows.last else { break }
             for row in rows {
-                let date = (try? Date(row.time, strategy: .iso8601)) ?? Date(timeIntervalSince1970: 0)
+                let date = LocalTime.parseStored(row.time) ?? Date(timeIntervalSince1970: 0)
                 let c = calendar.dateComponents([.year, .month], from: date)
                 accumulator.add(
                     seal: (row.seal, row.sealName), matter: (row.matter, row.matterName), user: (row.user, row.userName),
@@ -61,7 +58,7 @@ extension Register {
                     month: String(format: "%04d-%02d", c.year!, c.month!), impressions: row.impressions
                 )
             }
-            after = (last.time, last.id)
+            after = (last.time, last.rowid)
         }
         let refusals = try await pool.read { db in
             // Refusals and denials follow the same filters as the uses: a report for one seal, township, matter or

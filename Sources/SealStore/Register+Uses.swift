@@ -134,12 +134,14 @@ extension Register {
         let medium = signed == nil ? "physical" : "electronic"
         // Uses are never deleted, so the rowid counts them (in O(log n), where COUNT(*) walks the whole table).
         let useID = String(format: "USE-%06d", (try Int.fetchOne(db, sql: "SELECT MAX(rowid) FROM use_record") ?? 0) + 1)
+        // The 序号: one past the seal's highest, on the (seal, serial) index.
+        let serial = (try Int.fetchOne(db, sql: "SELECT MAX(serial) FROM use_record WHERE seal_id = ?", arguments: [request.seal]) ?? 0) + 1
         try db.execute(
             sql: """
-                INSERT INTO use_record(id, request_id, seal_id, matter_code, case_number, reason, count, effective_count, user, recorder, approver, urgent, note, document_digest, time, medium, certificate_fingerprint, statement, signature)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO use_record(id, serial, request_id, seal_id, matter_code, case_number, reason, count, effective_count, user, recorder, approver, urgent, note, document_digest, time, medium, certificate_fingerprint, statement, signature)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [useID, request.id, request.seal, request.matter, request.caseNumber, request.reason, count, count,
+            arguments: [useID, serial, request.id, request.seal, request.matter, request.caseNumber, request.reason, count, count,
                         request.requester, checked.recorder.id, request.approval?.approver, urgent,
                         note, digest, time, medium, signed?.fingerprint, signed?.statement, signed?.signature]
         )
@@ -166,7 +168,7 @@ extension Register {
         }
         var records = [JournalRecord(kind: "use.recorded", subject: request.seal, payload: .object(payload))]
         if exhausted { records.append(JournalRecord(kind: "request.exhausted", subject: request.id, payload: ["request": .string(request.id)])) }
-        let line = try useLines(db, UseFilter(seal: request.seal, id: useID), limit: 1, after: nil, zone: zone)[0]
+        let line = try useLines(db, UseFilter(id: useID), limit: 1, after: nil, zone: zone)[0]
         return (line, records)
     }
 
@@ -187,7 +189,7 @@ extension Register {
             try db.execute(sql: "INSERT INTO use_correction(use_id, new_count, reason, corrected_by, at) VALUES (?, ?, ?, ?, ?)", arguments: [id, count, reason, actor.staff ?? actor.user.map { "user:\($0)" }, at])
             try db.execute(sql: "UPDATE use_record SET effective_count = ? WHERE id = ?", arguments: [count, id])
             try db.execute(sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?", arguments: [after.used, after.made, after.status.rawValue, requestID])
-            let line = try Self.useLines(db, UseFilter(seal: row["seal_id"], id: id), limit: 1, after: nil, zone: settings.zone)[0]
+            let line = try Self.useLines(db, UseFilter(id: id), limit: 1, after: nil, zone: settings.zone)[0]
             return (line, [JournalRecord(
                 kind: "use.corrected", subject: row["seal_id"],
                 payload: ["use": .string(id), "request": .string(requestID), "from": .int(Int64(old)), "to": .int(Int64(count)), "reason": .string(reason)]
@@ -202,67 +204,51 @@ extension Register {
     }
 
     static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone) throws -> [UseView] {
-        // Serial numbers count every use of the seal, so only the seal filter may narrow the numbered set (it is
-        // the partition); the other filters apply after numbering and never renumber the book.
+        // 序号 are stored with the line, so no filter renumbers the book and no page counts what came before it.
+        // One seal's book is read in 序号 order on its (seal, serial) index; the whole book in time order.
+        var sql = BookLineQuery.select + " WHERE 1 = 1"
         var arguments: StatementArguments = []
-        var inner = ""
-        // One line by id (the answer to `use record`): its serial is counted on the (seal, time) index instead of
-        // numbering the seal's whole partition, so recording a use does not cost more as the book grows long.
-        var serial = "ROW_NUMBER() OVER (PARTITION BY u.seal_id ORDER BY u.time, u.id)"
-        if let id = filter.id {
-            inner = "WHERE u.id = ?"
-            _ = arguments.append(contentsOf: [id])
-            serial = """
-                (SELECT COUNT(*) FROM use_record x WHERE x.seal_id = u.seal_id AND x.time < u.time)
-                + (SELECT COUNT(*) FROM use_record x WHERE x.seal_id = u.seal_id AND x.time = u.time AND x.id <= u.id)
-                """
-        } else if let seal = filter.seal {
-            inner = "WHERE u.seal_id = ?"
-            _ = arguments.append(contentsOf: [seal])
-        }
-        var sql = """
-            SELECT * FROM (
-              SELECT u.*, \(serial) AS serial,
-                     s.name AS seal_name, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name,
-                     \(Self.bookApprover) AS book_approver, r.denied_by, r.denial_reason, r.denied_at, dn.name AS denied_by_name
-              FROM use_record u JOIN seal s ON s.id = u.seal_id LEFT JOIN matter m ON m.code = u.matter_code
-              JOIN use_request r ON r.id = u.request_id LEFT JOIN staff dn ON dn.id = r.denied_by
-              LEFT JOIN staff us ON us.id = u.user LEFT JOIN staff ap ON ap.id = \(Self.bookApprover)
-              \(inner)
-            ) WHERE 1 = 1
-            """
-        func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
-            guard let value else { return }
+        func add(_ clause: String, _ values: [(any DatabaseValueConvertible)?]) {
             sql += " AND \(clause)"
-            _ = arguments.append(contentsOf: [value])
+            _ = arguments.append(contentsOf: StatementArguments(values))
         }
-        add("matter_code = ?", filter.matter)
-        add("user = ?", filter.user)
-        add("request_id = ?", filter.request)
-        add("id = ?", filter.id)
-        add("id > ?", after)
-        // Local dates become UTC bounds, so the database filters and pages stay full.
         let (lower, upper) = bounds(BookFilter(from: filter.from, to: filter.to), zone: zone)
-        add("time >= ?", lower)
-        add("time < ?", upper)
-        sql += " ORDER BY time, id LIMIT ?"
-        _ = arguments.append(contentsOf: [limit])
-        var lines: [UseView] = []
-        for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-            let time: String = row["time"]
-            let date = (try? Date(time, strategy: .iso8601)) ?? Date()
-            let local = LocalDate.today(date, timeZone: zone)
-            let id: String = row["id"]
-            let corrections = try Row.fetchAll(
-                db, sql: "SELECT c.*, st.name AS by_name FROM use_correction c LEFT JOIN staff st ON st.id = c.corrected_by WHERE c.use_id = ? ORDER BY c.id",
-                arguments: [id]
-            ).map {
-                UseView.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], byName: $0["by_name"], at: $0["at"])
+        let cursor = try after.map { id -> Row in
+            guard let row = try Row.fetchOne(db, sql: "SELECT seal_id, serial, time, rowid FROM use_record WHERE id = ?", arguments: [id]) else {
+                throw SealError(.invalidField, "after \(id): no such use")
             }
-            let c = Calendar(identifier: .gregorian).dateComponents(in: zone, from: date)
-            lines.append(UseView(
+            return row
+        }
+        if let id = filter.id { add("u.id = ?", [id]) }
+        if let request = filter.request { add("u.request_id = ?", [request]) }
+        let order: String
+        if let seal = filter.seal {
+            add("u.seal_id = ?", [seal])
+            if filter.id == nil, filter.request == nil, filter.from != nil || filter.to != nil {
+                guard let window = try BookLineQuery.serials(db, seal: seal, lower: lower, upper: upper) else { return [] }
+                add("u.serial BETWEEN ? AND ?", [window.lowerBound, window.upperBound])
+            }
+            if let cursor { add("u.serial > ?", [cursor["serial"] as Int]) }
+            order = "u.serial"
+        } else {
+            if let cursor { add("(u.time, u.rowid) > (?, ?)", [cursor["time"] as String, cursor["rowid"] as Int64]) }
+            order = "u.time, u.rowid"
+        }
+        if filter.from != nil { add("u.time >= ?", [lower]) }
+        if filter.to != nil { add("u.time < ?", [upper]) }
+        if let matter = filter.matter { add("u.matter_code = ?", [matter]) }
+        if let user = filter.user { add("u.user = ?", [user]) }
+        sql += " ORDER BY \(order) LIMIT ?"
+        _ = arguments.append(contentsOf: [limit])
+        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        let corrections = try BookLineQuery.corrections(db, uses: rows.map { $0["id"] })
+        return rows.map { row in
+            let time: String = row["time"]
+            let local = BookLineQuery.local(time, zone: zone)
+            let id: String = row["id"]
+            return UseView(
                 id: id, serial: row["serial"], seal: row["seal_id"], sealName: row["seal_name"], time: time,
-                localDate: local.description, localTime: String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!),
+                localDate: local.date, localTime: local.time,
                 reason: row["reason"], approver: row["book_approver"], approverName: row["approver_name"],
                 denial: (row["denied_by"] as String?).map { UseRequest.Denial(by: $0, reason: row["denial_reason"], at: row["denied_at"]) },
                 deniedByName: row["denied_by_name"], user: row["user"],
@@ -270,17 +256,14 @@ extension Register {
                 matterName: row["matter_name"] ?? "", caseNumber: row["case_number"], request: row["request_id"], urgent: row["urgent"],
                 recorder: row["recorder"], note: row["note"], documentDigest: row["document_digest"], medium: row["medium"],
                 certificateFingerprint: row["certificate_fingerprint"], statement: row["statement"], signature: row["signature"],
-                corrections: corrections
-            ))
+                corrections: (corrections[id] ?? []).map {
+                    UseView.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], byName: $0["by_name"], at: $0["at"])
+                }
+            )
         }
-        return lines
     }
 
     /// Journals a refusal of a usage action with the caller and the code, before the caller hears it.
-    /// The 批准人 a book line shows: the approver at the time of use, or for an urgent use made before approval,
-    /// whoever approved its request afterwards (补批).
-    static let bookApprover = "COALESCE(u.approver, (SELECT r.approver FROM use_request r WHERE r.id = u.request_id))"
-
     public func journalRefusal(action: String, error: SealError, subject: String?, details: [String: JSONValue], actor: JournalActor) async {
         // A refusal that is itself about storage cannot be journaled; everything else must be.
         guard error.code != .storageUnavailable, error.code != .journalTampered else { return }

@@ -191,6 +191,18 @@ extension RegistryDatabase {
             // 权力类型 follows the national classification, whose last type is 其他行政权力.
             try db.execute(sql: "UPDATE matter SET power_type = '其他行政权力' WHERE power_type = '其他'")
         }
+        migrator.registerMigration("v6-stored-serial") { db in
+            // The 序号 is stored when a line is written (one past the seal's highest), never counted again: counting
+            // it on every write made recording slower as a seal's book grew, and a line's number can never change.
+            try db.alter(table: "use_record") { t in t.add(column: "serial", .integer) }
+            try db.execute(sql: """
+                WITH numbered AS (SELECT id, ROW_NUMBER() OVER (PARTITION BY seal_id ORDER BY time, id) AS n FROM use_record)
+                UPDATE use_record SET serial = numbered.n FROM numbered WHERE numbered.id = use_record.id;
+                CREATE UNIQUE INDEX use_record_by_seal_serial ON use_record(seal_id, serial);
+                CREATE INDEX use_record_by_time ON use_record(time);
+                CREATE INDEX use_request_by_approval ON use_request(approved_at);
+                """)
+        }
         return migrator
     }
 }
