@@ -45,6 +45,14 @@ public struct TreeHash: Sendable, Hashable, CustomStringConvertible {
         return TreeHash(digest: hasher.finalize())
     }
 
+    /// RFC 6962 leaf hash of bytes held elsewhere (a database page), without copying them.
+    public static func leaf(_ entry: Data) -> TreeHash {
+        var hasher = SHA256()
+        hasher.update(data: [0x00])
+        hasher.update(data: entry)
+        return TreeHash(digest: hasher.finalize())
+    }
+
     /// RFC 6962 interior node hash: SHA-256(0x01 ‖ left ‖ right).
     public static func node(_ left: TreeHash, _ right: TreeHash) -> TreeHash {
         var hasher = SHA256()

@@ -26,7 +26,7 @@ struct StatusRoutes {
                     entries: try await environment.register.journalSize(),
                     checkpointSize: try await environment.register.latestCheckpoint()?.size ?? 0,
                     origin: environment.register.origin,
-                    integrity: await environment.register.writer.tamper.map { "tampered: \($0)" } ?? "verified"
+                    integrity: await environment.register.writer.integrity
                 ),
                 pcsc: await environment.cards.health(),
                 whoami: WhoAmIView(caller)

@@ -3,9 +3,55 @@ import GRDB
 import SealBook
 
 /// The start-up check: every stored entry hashes to its stored leaf, sequence numbers have no gaps, and the tree
-/// they form matches every signed checkpoint (and the stored nodes match the last one). One pass over the journal.
+/// they form has the root of the latest signed checkpoint (and the stored nodes agree). One pass over the journal,
+/// in constant memory; the entries' bytes are hashed where SQLite holds them, never copied into strings.
+///
+/// The latest signed checkpoint covers every entry, so it alone decides; the older checkpoints (one per commit
+/// batch) are read only when the root does not match, to say from which entry on the journal was changed.
 enum JournalVerifier {
     static func verify(_ db: Database, verifier: NoteVerifier) throws -> TamperReport? {
+        var frontier = MerkleFrontier()
+        var expected: Int64 = 1
+        let cursor = try Row.fetchCursor(db, sql: "SELECT seq, entry, leaf_hash FROM journal ORDER BY seq")
+        while let row = try cursor.next() {
+            let sequence: Int64 = row[0]
+            guard sequence == expected else {
+                return TamperReport(firstBadSequence: Int(expected), reason: "entry \(expected) is missing")
+            }
+            let leaf = try row.withUnsafeData(atIndex: 1) { TreeHash.leaf($0 ?? Data()) }
+            guard try row.withUnsafeData(atIndex: 2, { $0.map { $0.elementsEqual(leaf.bytes) } ?? false }) else {
+                return TamperReport(firstBadSequence: Int(sequence), reason: "the entry does not hash to its stored leaf")
+            }
+            frontier.append(leaf)
+            expected += 1
+        }
+        let size = Int(expected - 1)
+        guard let latest = try Row.fetchOne(db, sql: "SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1") else {
+            return size == 0 ? nil : TamperReport(firstBadSequence: 1, reason: "entries exist but no signed checkpoint covers them")
+        }
+        let signedSize: Int = latest["size"]
+        if signedSize > size {
+            return TamperReport(firstBadSequence: size + 1, reason: "the signed checkpoint covers \(signedSize) entries but only \(size) are stored")
+        }
+        if size > signedSize {
+            return TamperReport(firstBadSequence: signedSize + 1, reason: "entries after the last signed checkpoint (size \(signedSize))")
+        }
+        guard let checkpoint = Checkpoint.open(latest["note"], verifier: verifier), checkpoint.size == size else {
+            return TamperReport(firstBadSequence: 1, reason: "the checkpoint for size \(size) is not signed by the register key")
+        }
+        guard checkpoint.root == frontier.root else {
+            return try locate(db, verifier: verifier)
+                ?? TamperReport(firstBadSequence: 1, reason: "the entries do not hash to the signed root for size \(size)")
+        }
+        if size > 0, (try? MerkleTree(source: DatabaseMerkleNodes(db: db)).root(size: size)) != frontier.root {
+            return TamperReport(firstBadSequence: 1, reason: "the stored Merkle nodes do not match the entries")
+        }
+        return nil
+    }
+
+    /// After a root mismatch: walks every signed checkpoint in step with the entries to find the first range that
+    /// no longer hashes to what was signed for it.
+    static func locate(_ db: Database, verifier: NoteVerifier) throws -> TamperReport? {
         // Walked in step with the entries (one checkpoint per commit batch: there are many), so start-up memory
         // does not grow with the register.
         let checkpoints = try Row.fetchCursor(db, sql: "SELECT size, note FROM checkpoint ORDER BY size")

@@ -38,8 +38,19 @@ public actor JournalWriter: Service {
     private let wake: AsyncStream<Void>.Continuation
     /// Set once `run()` has ended: later writes are refused instead of waiting for a batch that never comes.
     private var closed = false
-    /// Set at start-up when the stored journal does not match its signed checkpoints; then every write is refused.
+    /// Set by the start-up check when the stored journal does not match its signed checkpoint; then every write is
+    /// refused.
     public private(set) var tamper: TamperReport?
+    /// True once the start-up check has run. Until then the daemon serves reads and holds writes: start-up does not
+    /// wait for a pass over the whole journal.
+    public private(set) var isVerified = false
+    private let verifier: NoteVerifier
+
+    /// What `status` says of the journal: `verifying` until the start-up check ends, then `verified` or `tampered: …`.
+    public var integrity: String {
+        if let tamper { return "tampered: \(tamper)" }
+        return isVerified ? "verified" : "verifying"
+    }
     private var sizeWatchers: [(Int, CheckedContinuation<Void, Never>)] = []
     public private(set) var committedSize: Int
     /// Batches committed and the writes they held, for metrics and tests of group commit.
@@ -60,17 +71,19 @@ public actor JournalWriter: Service {
         public var journalSize: Int
     }
 
-    init(database: RegistryDatabase, signer: NoteSigner, logger: Logger, tamper: TamperReport?, size: Int) {
+    init(database: RegistryDatabase, signer: NoteSigner, logger: Logger, size: Int) {
         self.database = database
         self.signer = signer
+        self.verifier = signer.verifier
         self.logger = logger
-        self.tamper = tamper
         self.committedSize = size
         (wakeups, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Commits queued writes batch by batch until graceful shutdown (or cancellation), then the last of them.
     public func run() async {
+        // The journal is checked first; writes queued meanwhile wait for it (a failure is retried by the next batch).
+        _ = try? await verifyJournal()
         for await _ in wakeups.cancelOnGracefulShutdown() {
             await drain()
         }
@@ -139,6 +152,31 @@ public actor JournalWriter: Service {
         sizeWatchers = keep
     }
 
+    /// The start-up check (`JournalVerifier`), run once: every entry against its leaf and the latest signed
+    /// checkpoint. Returns what it found; later calls return the first answer.
+    @discardableResult
+    public func verifyJournal() async throws -> TamperReport? {
+        if isVerified { return tamper }
+        let verifier = self.verifier
+        let started = ContinuousClock.now
+        let (report, size) = try await database.pool.read { db in
+            (try JournalVerifier.verify(db, verifier: verifier), try JournalAppender.size(db))
+        }
+        if isVerified { return tamper }
+        isVerified = true
+        tamper = report
+        let seconds = String(format: "%.2f", Self.seconds(since: started))
+        if let report {
+            logger.critical(
+                "journal check failed: writes refused",
+                metadata: ["first_bad_sequence": "\(report.firstBadSequence)", "reason": "\(report.reason)", "seconds": "\(seconds)"]
+            )
+        } else {
+            logger.info("journal verified against its signed checkpoint", metadata: ["entries": "\(size)", "seconds": "\(seconds)"])
+        }
+        return report
+    }
+
     private func drain() async {
         while !queue.isEmpty {
             let batch = queue
@@ -162,6 +200,7 @@ public actor JournalWriter: Service {
         let started = ContinuousClock.now
         do {
             if faulted { try await recover() }
+            if !isVerified { try await verifyJournal() }
             if let tamper { throw TamperedAfterFault(report: tamper) }
             let (size, outcomes) = try await database.pool.write { db -> (Int, [Result<Void, any Error>]) in
                 var outcomes: [Result<Void, any Error>] = []

@@ -14,15 +14,14 @@ public final class Register: Sendable {
     public let writer: JournalWriter
     public let verifier: NoteVerifier
     public let origin: String
-    /// Non-nil when the start-up check found the journal altered; writes are then refused.
-    public let tamper: TamperReport?
     /// The use rules' settings (`[policy]`).
     public let useSettings: UsePolicySettings
 
     var pool: DatabasePool { database.pool }
 
-    /// Opens `registry.sqlite` and `register.key` in `stateDirectory`, creating both on first start, and checks the
-    /// stored journal against its signed checkpoints.
+    /// Opens `registry.sqlite` and `register.key` in `stateDirectory`, creating both on first start. The journal is
+    /// checked against its signed checkpoint by the writer when it starts (`JournalWriter.verifyJournal()`), so
+    /// reads are served at once whatever the register's size, and writes wait for the check.
     public init(stateDirectory: URL, logger: Logger, useSettings: UsePolicySettings = UsePolicySettings()) throws {
         self.useSettings = useSettings
         database = try RegistryDatabase(url: stateDirectory.appendingPathComponent("registry.sqlite"))
@@ -40,17 +39,8 @@ public final class Register: Sendable {
         }
         let signer = try RegisterKey.loadOrCreate(stateDirectory: stateDirectory, origin: origin)
         verifier = signer.verifier
-        let verifier = self.verifier
-        let (report, size) = try pool.read { db in
-            (try JournalVerifier.verify(db, verifier: verifier), try JournalAppender.size(db))
-        }
-        tamper = report
-        if let report {
-            logger.critical("journal check failed: writes refused", metadata: ["first_bad_sequence": "\(report.firstBadSequence)", "reason": "\(report.reason)"])
-        } else {
-            logger.info("journal verified against its signed checkpoint", metadata: ["entries": "\(size)"])
-        }
-        writer = JournalWriter(database: database, signer: signer, logger: logger, tamper: report, size: size)
+        let size = try pool.read { db in try JournalAppender.size(db) }
+        writer = JournalWriter(database: database, signer: signer, logger: logger, size: size)
     }
 
     public func close() throws { try database.close() }

@@ -118,7 +118,7 @@ struct TamperCheckTests {
         try await queue.write(edit)
         try queue.close()
         let reopened = try Register(stateDirectory: directory, logger: Logger(label: "test"))
-        return (reopened.tamper, reopened)
+        return (try await reopened.writer.verifyJournal(), reopened)
     }
 
     @Test("an untouched register verifies")
