@@ -23,7 +23,7 @@ struct DatabaseMerkleNodes: MerkleNodeSource {
     let db: Database
 
     func node(level: Int, index: Int) throws -> TreeHash {
-        guard let data = try Data.fetchOne(db, sql: "SELECT hash FROM merkle_node WHERE level = ? AND idx = ?", arguments: [level, index]),
+        guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM merkle_node WHERE level = ? AND idx = ?"), arguments: [level, index]),
             let hash = TreeHash(bytes: Array(data))
         else { throw MerkleError.missingNode(level: level, index: index) }
         return hash
@@ -34,7 +34,7 @@ struct DatabaseMerkleNodes: MerkleNodeSource {
 /// node it completes. Rolled back with the transaction, so an entry and its effect land together or not at all.
 enum JournalAppender {
     static func size(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM journal") ?? 0
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM journal")) ?? 0
     }
 
     @discardableResult
@@ -43,15 +43,11 @@ enum JournalAppender {
         let entry = JournalEntry(sequence: Int64(sequence), time: time, actor: actor, kind: record.kind, payload: record.payload)
         let bytes = entry.canonicalBytes
         let leaf = TreeHash.leaf(bytes)
-        try db.execute(
-            sql: "INSERT INTO journal(seq, time, kind, subject, actor_staff, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [sequence, time, record.kind, record.subject, actor.staff, String(decoding: bytes, as: UTF8.self), Data(leaf.bytes)]
+        try db.cachedStatement(sql: "INSERT INTO journal(seq, time, kind, subject, actor_staff, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [sequence, time, record.kind, record.subject, actor.staff, String(decoding: bytes, as: UTF8.self), Data(leaf.bytes)]
         )
         let nodes = DatabaseMerkleNodes(db: db)
         for node in try merkleNodesCompleted(byAppending: leaf, at: sequence - 1, leftSibling: nodes.node) {
-            try db.execute(
-                sql: "INSERT INTO merkle_node(level, idx, hash) VALUES (?, ?, ?)",
-                arguments: [node.level, node.index, Data(node.hash.bytes)]
+            try db.cachedStatement(sql: "INSERT INTO merkle_node(level, idx, hash) VALUES (?, ?, ?)").execute(arguments: [node.level, node.index, Data(node.hash.bytes)]
             )
         }
         return entry
@@ -63,9 +59,7 @@ enum JournalAppender {
         let root = try MerkleTree(source: DatabaseMerkleNodes(db: db)).root(size: size)
         let checkpoint = Checkpoint(origin: signer.name, size: size, root: root, time: time)
         let note = try checkpoint.signed(by: signer)
-        try db.execute(
-            sql: "INSERT OR REPLACE INTO checkpoint(size, root, time, note) VALUES (?, ?, ?, ?)",
-            arguments: [size, Data(root.bytes), time, note.serialized]
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO checkpoint(size, root, time, note) VALUES (?, ?, ?, ?)").execute(arguments: [size, Data(root.bytes), time, note.serialized]
         )
         return checkpoint
     }

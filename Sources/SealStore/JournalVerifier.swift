@@ -12,7 +12,7 @@ enum JournalVerifier {
     static func verify(_ db: Database, verifier: NoteVerifier) throws -> TamperReport? {
         var frontier = MerkleFrontier()
         var expected: Int64 = 1
-        let cursor = try Row.fetchCursor(db, sql: "SELECT seq, entry, leaf_hash FROM journal ORDER BY seq")
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT seq, entry, leaf_hash FROM journal ORDER BY seq"))
         while let row = try cursor.next() {
             let sequence: Int64 = row[0]
             guard sequence == expected else {
@@ -26,7 +26,7 @@ enum JournalVerifier {
             expected += 1
         }
         let size = Int(expected - 1)
-        guard let latest = try Row.fetchOne(db, sql: "SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1") else {
+        guard let latest = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1")) else {
             return size == 0 ? nil : TamperReport(firstBadSequence: 1, reason: "entries exist but no signed checkpoint covers them")
         }
         let signedSize: Int = latest["size"]
@@ -54,7 +54,7 @@ enum JournalVerifier {
     static func locate(_ db: Database, verifier: NoteVerifier) throws -> TamperReport? {
         // Walked in step with the entries (one checkpoint per commit batch: there are many), so start-up memory
         // does not grow with the register.
-        let checkpoints = try Row.fetchCursor(db, sql: "SELECT size, note FROM checkpoint ORDER BY size")
+        let checkpoints = try Row.fetchCursor(db.cachedStatement(sql: "SELECT size, note FROM checkpoint ORDER BY size"))
         var pending = try checkpoints.next()?.copy()
         var lastCheckpointSize: Int?
         var frontier = MerkleFrontier()
@@ -80,7 +80,7 @@ enum JournalVerifier {
             return nil
         }
 
-        let cursor = try Row.fetchCursor(db, sql: "SELECT seq, entry, leaf_hash FROM journal ORDER BY seq")
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: "SELECT seq, entry, leaf_hash FROM journal ORDER BY seq"))
         var expected = 1
         while let row = try cursor.next() {
             let sequence: Int = row["seq"]

@@ -278,13 +278,13 @@ public actor JournalWriter: Service {
                 )
             }
             guard size > 0 else { return nil }
-            let row = try Row.fetchOne(db, sql: "SELECT entry, leaf_hash FROM journal WHERE seq = ?", arguments: [size])
+            let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT entry, leaf_hash FROM journal WHERE seq = ?"), arguments: [size])
             let entry: String = row?["entry"] ?? ""
             let leaf: Data = row?["leaf_hash"] ?? Data()
             guard TreeHash.leaf(Array(entry.utf8)).bytes == Array(leaf) else {
                 return TamperReport(firstBadSequence: size, reason: "after an I/O error the last entry does not hash to its leaf")
             }
-            let note = try String.fetchOne(db, sql: "SELECT note FROM checkpoint WHERE size = ?", arguments: [size])
+            let note = try String.fetchOne(db.cachedStatement(sql: "SELECT note FROM checkpoint WHERE size = ?"), arguments: [size])
             let root = try MerkleTree(source: DatabaseMerkleNodes(db: db)).root(size: size)
             guard let note, let checkpoint = Checkpoint.open(note, verifier: verifier), checkpoint.root == root else {
                 return TamperReport(firstBadSequence: size, reason: "after an I/O error the tree does not match the signed checkpoint")
@@ -297,9 +297,7 @@ public actor JournalWriter: Service {
             throw TamperedAfterFault(report: found)
         }
         try await pool.write { db in
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO daemon_metadata(key, value) VALUES ('storage_recovered_at', ?)",
-                arguments: [JournalClock.timestamp()]
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO daemon_metadata(key, value) VALUES ('storage_recovered_at', ?)").execute(arguments: [JournalClock.timestamp()]
             )
         }
         faulted = false

@@ -32,14 +32,14 @@ extension Register {
                 let destination = try DatabaseQueue(path: url.path)
                 try pool.backup(to: destination)
                 // The pages carry the register's WAL mode; a copy to keep is one self-contained file.
-                try destination.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+                try destination.writeWithoutTransaction { db in try db.cachedStatement(sql: "PRAGMA journal_mode = DELETE").execute() }
                 try destination.close()
                 var configuration = Configuration()
                 configuration.readonly = true
                 let copy = try DatabaseQueue(path: url.path, configuration: configuration)
                 defer { try? copy.close() }
                 return try copy.read { db in
-                    let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+                    let integrity = try String.fetchAll(db.cachedStatement(sql: "PRAGMA integrity_check"))
                     guard integrity == ["ok"] else {
                         throw SealError(.backupFailed, "the copy fails PRAGMA integrity_check: \(integrity.prefix(3).joined(separator: "; "))")
                     }
@@ -47,7 +47,7 @@ extension Register {
                         throw SealError(.backupFailed, "the copy's journal does not verify: \(report)")
                     }
                     let size = try JournalAppender.size(db)
-                    let row = try Row.fetchOne(db, sql: "SELECT root, time FROM checkpoint WHERE size = ?", arguments: [size])
+                    let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT root, time FROM checkpoint WHERE size = ?"), arguments: [size])
                     let root: Data = row?["root"] ?? Data()
                     let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
                     return RegisterBackup(

@@ -28,9 +28,7 @@ enum BookLineQuery {
         for start in stride(from: 0, to: ids.count, by: 5000) {
             let chunk = Array(ids[start..<min(start + 5000, ids.count)])
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for row in try Row.fetchAll(
-                db,
-                sql: "SELECT c.*, st.name AS by_name FROM use_correction c LEFT JOIN staff st ON st.id = c.corrected_by WHERE c.use_id IN (\(marks)) ORDER BY c.id",
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT c.*, st.name AS by_name FROM use_correction c LEFT JOIN staff st ON st.id = c.corrected_by WHERE c.use_id IN (\(marks)) ORDER BY c.id"),
                 arguments: StatementArguments(chunk)
             ) {
                 found[row["use_id"], default: []].append(row)
@@ -50,8 +48,8 @@ enum BookLineQuery {
     /// index, so a window at the end of a long book does not walk its beginning. Nil when the window holds none.
     static func serials(_ db: Database, seal: String, lower: String, upper: String) throws -> ClosedRange<Int>? {
         guard
-            let first = try Int.fetchOne(db, sql: "SELECT serial FROM use_record WHERE seal_id = ? AND time >= ? AND time < ? ORDER BY time, serial LIMIT 1", arguments: [seal, lower, upper]),
-            let last = try Int.fetchOne(db, sql: "SELECT serial FROM use_record WHERE seal_id = ? AND time >= ? AND time < ? ORDER BY time DESC, serial DESC LIMIT 1", arguments: [seal, lower, upper])
+            let first = try Int.fetchOne(db.cachedStatement(sql: "SELECT serial FROM use_record WHERE seal_id = ? AND time >= ? AND time < ? ORDER BY time, serial LIMIT 1"), arguments: [seal, lower, upper]),
+            let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT serial FROM use_record WHERE seal_id = ? AND time >= ? AND time < ? ORDER BY time DESC, serial DESC LIMIT 1"), arguments: [seal, lower, upper])
         else { return nil }
         // Lines are numbered in the order they were written; a signed use's time is taken when its statement was
         // built, so times may step back a little against serials: cover both ends.

@@ -43,13 +43,11 @@ extension Register {
                         : "seal \(id) already has card \(existing.fingerprint.prefix(16))…; unbind it first"
                 )
             }
-            if let other = try String.fetchOne(db, sql: "SELECT seal_id FROM seal_card WHERE fingerprint = ?", arguments: [fingerprint]) {
+            if let other = try String.fetchOne(db.cachedStatement(sql: "SELECT seal_id FROM seal_card WHERE fingerprint = ?"), arguments: [fingerprint]) {
                 throw SealError(.cardBoundElsewhere, "this card is bound to seal \(other)")
             }
             let at = JournalClock.timestamp(now)
-            try db.execute(
-                sql: "INSERT INTO seal_card(seal_id, fingerprint, certificate, subject, reader, bound_at, bound_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [id, fingerprint, certificate, subject, reader, at, actor.staff]
+            try db.cachedStatement(sql: "INSERT INTO seal_card(seal_id, fingerprint, certificate, subject, reader, bound_at, bound_by) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [id, fingerprint, certificate, subject, reader, at, actor.staff]
             )
             let binding = try Self.cardBinding(db, seal: id)!
             return (binding, [JournalRecord(kind: "card.bound", subject: id, payload: [
@@ -65,7 +63,7 @@ extension Register {
         try await writer.write(actor: actor) { db, _ in
             guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
             guard let binding = try Self.cardBinding(db, seal: id) else { throw SealError(.cardNotBound, "seal \(id) has no key card") }
-            try db.execute(sql: "DELETE FROM seal_card WHERE seal_id = ?", arguments: [id])
+            try db.cachedStatement(sql: "DELETE FROM seal_card WHERE seal_id = ?").execute(arguments: [id])
             return (binding, [JournalRecord(kind: "card.unbound", subject: id, payload: [
                 "seal": .string(id), "fingerprint": .string(binding.fingerprint), "reader": .string(binding.reader),
             ])])
@@ -77,7 +75,7 @@ extension Register {
     }
 
     public func cardBindings() async throws -> [CardBinding] {
-        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM seal_card ORDER BY seal_id").map(CardBinding.init(row:)) }
+        try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal_card ORDER BY seal_id")).map(CardBinding.init(row:)) }
     }
 
     public func cardBinding(seal id: String) async throws -> CardBinding? {
@@ -85,7 +83,7 @@ extension Register {
     }
 
     static func cardBinding(_ db: Database, seal id: String) throws -> CardBinding? {
-        try Row.fetchOne(db, sql: "SELECT * FROM seal_card WHERE seal_id = ?", arguments: [id]).map(CardBinding.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM seal_card WHERE seal_id = ?"), arguments: [id]).map(CardBinding.init(row:))
     }
 
     /// A card custody event (`card.inserted`, `card.removed`, `card.unlocked`, `card.locked`), journaled as it happens.

@@ -15,7 +15,7 @@ extension Register {
             if try Self.openCarryOut(db, seal: id) != nil {
                 throw SealError(.alreadyCarriedOut, "seal \(id) is carried out; record its return before handing it over")
             }
-            try db.execute(sql: "UPDATE seal SET custodian = ? WHERE id = ?", arguments: [next, id])
+            try db.cachedStatement(sql: "UPDATE seal SET custodian = ? WHERE id = ?").execute(arguments: [next, id])
             var updated = seal
             updated.custodian = next
             return (try Self.custodyState(db, seal: updated, now: now), [JournalRecord(
@@ -39,9 +39,7 @@ extension Register {
             _ = try Self.activeStaff(db, id: carrier, as: "carrier")
             _ = try Self.activeStaff(db, id: approver, as: "approver")
             let dueText = JournalClock.timestamp(due)
-            try db.execute(
-                sql: "INSERT INTO carry_out(seal_id, carrier, reason, approver, due, out_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [id, carrier, reason, approver, dueText, JournalClock.timestamp(now)]
+            try db.cachedStatement(sql: "INSERT INTO carry_out(seal_id, carrier, reason, approver, due, out_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [id, carrier, reason, approver, dueText, JournalClock.timestamp(now)]
             )
             return (try Self.custodyState(db, seal: seal, now: now), [JournalRecord(
                 kind: "custody.carried-out", subject: id,
@@ -58,7 +56,7 @@ extension Register {
                 throw SealError(.notCarriedOut, "seal \(id) is not carried out")
             }
             let at = JournalClock.timestamp(now)
-            try db.execute(sql: "UPDATE carry_out SET returned_at = ? WHERE id = ?", arguments: [at, open["id"] as Int64])
+            try db.cachedStatement(sql: "UPDATE carry_out SET returned_at = ? WHERE id = ?").execute(arguments: [at, open["id"] as Int64])
             let overdue = (open["due"] as String) < at
             return (try Self.custodyState(db, seal: seal, now: now), [JournalRecord(
                 kind: "custody.returned", subject: id,
@@ -71,7 +69,7 @@ extension Register {
     public func custody(overdueOnly: Bool) async throws -> [CustodyView] {
         try await pool.read { db in
             let now = Date()
-            return try Row.fetchAll(db, sql: "SELECT * FROM seal ORDER BY id").map(Seal.init(row:))
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal ORDER BY id")).map(Seal.init(row:))
                 .map { try Self.custodyState(db, seal: $0, now: now) }
                 .filter { !overdueOnly || ($0.carriedOut?.overdue ?? false) }
         }
@@ -81,16 +79,14 @@ extension Register {
     public func custodyHistory(seal id: String) async throws -> [JournalEntryView] {
         try await pool.read { db in
             guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
-            return try Row.fetchAll(
-                db,
-                sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? AND (kind LIKE 'custody.%' OR kind = 'seal.added') ORDER BY seq",
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? AND (kind LIKE 'custody.%' OR kind = 'seal.added') ORDER BY seq"),
                 arguments: [id]
             ).map(Self.entryView)
         }
     }
 
     static func openCarryOut(_ db: Database, seal: String) throws -> Row? {
-        try Row.fetchOne(db, sql: "SELECT * FROM carry_out WHERE seal_id = ? AND returned_at IS NULL", arguments: [seal])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM carry_out WHERE seal_id = ? AND returned_at IS NULL"), arguments: [seal])
     }
 
     static func custodyState(_ db: Database, seal: Seal, now: Date) throws -> CustodyView {

@@ -13,29 +13,25 @@ extension Register {
             var matters: [String: Matter] = [:]
             for item in draft.matters { if let matter = try Self.matter(db, code: item.code) { matters[item.code] = matter } }
             let filing = try DelegationRules.validate(draft, seals: seals, matters: matters)
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delegation") ?? 0
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM delegation")) ?? 0
             let delegation = Delegation(
                 id: String(format: "DLG-%04d", count + 1), agreementNumber: draft.agreementNumber,
                 delegatingDepartment: draft.delegatingDepartment, township: draft.township,
                 supervisingDepartment: draft.supervisingDepartment, validFrom: draft.validFrom, validTo: draft.validTo,
                 filing: filing, seals: Array(Set(draft.seals)).sorted(), matters: draft.matters
             )
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO delegation(id, agreement_number, delegating_department, township, supervising_department, valid_from, valid_to, filing_number, filed_on)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [delegation.id, delegation.agreementNumber, delegation.delegatingDepartment, delegation.township,
+                    """).execute(arguments: [delegation.id, delegation.agreementNumber, delegation.delegatingDepartment, delegation.township,
                             delegation.supervisingDepartment, delegation.validFrom.description, delegation.validTo.description,
                             filing?.number, filing?.filedOn.description]
             )
             for seal in delegation.seals {
-                try db.execute(sql: "INSERT INTO delegation_seal(delegation_id, seal_id) VALUES (?, ?)", arguments: [delegation.id, seal])
+                try db.cachedStatement(sql: "INSERT INTO delegation_seal(delegation_id, seal_id) VALUES (?, ?)").execute(arguments: [delegation.id, seal])
             }
             for item in delegation.matters {
-                try db.execute(
-                    sql: "INSERT INTO delegation_matter(delegation_id, matter_code, method) VALUES (?, ?, ?)",
-                    arguments: [delegation.id, item.code, item.method.rawValue]
+                try db.cachedStatement(sql: "INSERT INTO delegation_matter(delegation_id, matter_code, method) VALUES (?, ?, ?)").execute(arguments: [delegation.id, item.code, item.method.rawValue]
                 )
             }
             return (delegation, [JournalRecord(kind: "delegation.added", subject: delegation.id, payload: try JSONValue(encoding: delegation))])
@@ -55,7 +51,7 @@ extension Register {
                 throw SealError(.alreadyRevoked, "delegation \(id) was already revoked at \(delegation.revokedAt!)")
             }
             let at = JournalClock.timestamp(now)
-            try db.execute(sql: "UPDATE delegation SET revoked_at = ?, revocation_reason = ? WHERE id = ?", arguments: [at, reason, id])
+            try db.cachedStatement(sql: "UPDATE delegation SET revoked_at = ?, revocation_reason = ? WHERE id = ?").execute(arguments: [at, reason, id])
             delegation.revokedAt = at
             delegation.revocationReason = reason
             return (delegation, [JournalRecord(kind: "delegation.revoked", subject: id, payload: ["delegation": .string(id), "reason": .string(reason)])])
@@ -66,7 +62,7 @@ extension Register {
     public func delegations(inForceOn date: LocalDate?, township: String?) async throws -> [DelegationView] {
         let zone = useSettings.zone
         return try await pool.read { db in
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM delegation ORDER BY id")
+            let ids = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM delegation ORDER BY id"))
             return try ids.compactMap { id -> DelegationView? in
                 guard let delegation = try Self.delegation(db, id: id) else { return nil }
                 if let township, delegation.township != township { return nil }
@@ -100,9 +96,9 @@ extension Register {
     }
 
     static func delegation(_ db: Database, id: String) throws -> Delegation? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM delegation WHERE id = ?", arguments: [id]) else { return nil }
-        let seals = try String.fetchAll(db, sql: "SELECT seal_id FROM delegation_seal WHERE delegation_id = ? ORDER BY seal_id", arguments: [id])
-        let matters = try Row.fetchAll(db, sql: "SELECT matter_code, method FROM delegation_matter WHERE delegation_id = ? ORDER BY matter_code", arguments: [id])
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM delegation WHERE id = ?"), arguments: [id]) else { return nil }
+        let seals = try String.fetchAll(db.cachedStatement(sql: "SELECT seal_id FROM delegation_seal WHERE delegation_id = ? ORDER BY seal_id"), arguments: [id])
+        let matters = try Row.fetchAll(db.cachedStatement(sql: "SELECT matter_code, method FROM delegation_matter WHERE delegation_id = ? ORDER BY matter_code"), arguments: [id])
             .map { Delegation.CoveredMatter(code: $0["matter_code"], method: Delegation.Method(rawValue: $0["method"]) ?? .acceptance) }
         var filing: Delegation.Filing?
         if let number: String = row["filing_number"], let date = (row["filed_on"] as String?).flatMap(LocalDate.init) {

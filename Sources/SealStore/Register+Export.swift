@@ -11,10 +11,10 @@ extension Register {
             let (scope, arguments) = Self.sealScope(filter, column: "seal.id")
             let (lower, upper) = Self.bounds(filter, zone: zone)
             var seals: [ExportSeal] = []
-            for row in try Row.fetchAll(db, sql: "SELECT seal.*, st.name AS custodian_name FROM seal LEFT JOIN staff st ON st.id = seal.custodian WHERE \(scope) ORDER BY seal.id", arguments: arguments) {
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT seal.*, st.name AS custodian_name FROM seal LEFT JOIN staff st ON st.id = seal.custodian WHERE \(scope) ORDER BY seal.id"), arguments: arguments) {
                 let seal = Seal(row: row)
                 guard let serials = try BookLineQuery.serials(db, seal: seal.id, lower: lower, upper: upper) else { continue }
-                let delegationIDs = try String.fetchAll(db, sql: "SELECT delegation_id FROM delegation_seal WHERE seal_id = ? ORDER BY delegation_id", arguments: [seal.id])
+                let delegationIDs = try String.fetchAll(db.cachedStatement(sql: "SELECT delegation_id FROM delegation_seal WHERE seal_id = ? ORDER BY delegation_id"), arguments: [seal.id])
                 seals.append(ExportSeal(
                     seal: seal, custodianName: row["custodian_name"] ?? "",
                     delegations: try delegationIDs.compactMap { try Self.delegation(db, id: $0) }, serials: serials
@@ -35,8 +35,7 @@ extension Register {
             let from = max(export.serials.lowerBound, (cursor?.serial ?? 0) + 1)
             let to = min(export.serials.upperBound, from + limit - 1)
             guard from <= to else { return ([], nil) }
-            let rows = try Row.fetchAll(
-                db, sql: BookLineQuery.select + " WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial",
+            let rows = try Row.fetchAll(db.cachedStatement(sql: BookLineQuery.select + " WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial"),
                 arguments: [export.seal.id, from, to]
             )
             let corrections = try BookLineQuery.corrections(db, uses: rows.map { $0["id"] })
@@ -108,8 +107,8 @@ extension Register {
     public func checkFilter(_ filter: BookFilter, request: String? = nil) async throws {
         try await pool.read { db in
             func check(_ flag: String, _ value: String?, exists: String, known: String, noun: String) throws {
-                guard let value, try Bool.fetchOne(db, sql: exists, arguments: [value, value]) != true else { return }
-                let values = try String.fetchAll(db, sql: known)
+                guard let value, try Bool.fetchOne(db.cachedStatement(sql: exists), arguments: [value, value]) != true else { return }
+                let values = try String.fetchAll(db.cachedStatement(sql: known))
                 let list = values.isEmpty ? "none are registered" : "known: " + values.prefix(30).joined(separator: ", ") + (values.count > 30 ? ", …" : "")
                 throw SealError(.invalidField, "\(flag) \"\(value)\": no such \(noun); \(list)")
             }

@@ -29,7 +29,7 @@ extension Register {
             }
             sql += " ORDER BY seq LIMIT ?"
             _ = arguments.append(contentsOf: [limit])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.entryView)
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.entryView)
         }
     }
 
@@ -48,7 +48,7 @@ extension Register {
 
     public func latestCheckpoint() async throws -> CheckpointView? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT size, root, time, note FROM checkpoint ORDER BY size DESC LIMIT 1")
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, root, time, note FROM checkpoint ORDER BY size DESC LIMIT 1"))
             else { return nil }
             let root = TreeHash(bytes: Array(row["root"] as Data))!
             return CheckpointView(origin: self.origin, size: row["size"], root: root.base64, rootHex: root.hex, time: row["time"], note: row["note"])

@@ -29,21 +29,19 @@ extension Register {
             var result = MatterUpsert()
             var records: [JournalRecord] = []
             for matter in matters {
-                let existing = try Row.fetchOne(db, sql: "SELECT * FROM matter WHERE code = ?", arguments: [matter.code]).map(Matter.init(row:))
+                let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM matter WHERE code = ?"), arguments: [matter.code]).map(Matter.init(row:))
                 if existing == matter {
                     result.unchanged += 1
                     continue
                 }
-                try db.execute(
-                    sql: """
+                try db.cachedStatement(sql: """
                         INSERT INTO matter(code, name, category, power_type, delegating_department, supervising_department, cross_township, non_delegable)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT(code) DO UPDATE SET name = excluded.name, category = excluded.category,
                           power_type = excluded.power_type, delegating_department = excluded.delegating_department,
                           supervising_department = excluded.supervising_department,
                           cross_township = excluded.cross_township, non_delegable = excluded.non_delegable
-                        """,
-                    arguments: [matter.code, matter.name, matter.category.rawValue, matter.powerType?.rawValue,
+                        """).execute(arguments: [matter.code, matter.name, matter.category.rawValue, matter.powerType?.rawValue,
                                 matter.delegatingDepartment, matter.supervisingDepartment, matter.crossTownship, matter.nonDelegable]
                 )
                 if existing == nil { result.imported += 1 } else { result.updated += 1 }
@@ -59,9 +57,9 @@ extension Register {
     public func matters(category: Matter.Category?) async throws -> [Matter] {
         try await pool.read { db in
             if let category {
-                return try Row.fetchAll(db, sql: "SELECT * FROM matter WHERE category = ? ORDER BY code", arguments: [category.rawValue]).map(Matter.init(row:))
+                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM matter WHERE category = ? ORDER BY code"), arguments: [category.rawValue]).map(Matter.init(row:))
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM matter ORDER BY code").map(Matter.init(row:))
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM matter ORDER BY code")).map(Matter.init(row:))
         }
     }
 
@@ -70,6 +68,6 @@ extension Register {
     }
 
     static func matter(_ db: Database, code: String) throws -> Matter? {
-        try Row.fetchOne(db, sql: "SELECT * FROM matter WHERE code = ?", arguments: [code]).map(Matter.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM matter WHERE code = ?"), arguments: [code]).map(Matter.init(row:))
     }
 }

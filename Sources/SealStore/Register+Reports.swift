@@ -46,7 +46,7 @@ extension Register {
                 _ = arguments.append(contentsOf: scopeArguments)
                 Self.narrowUses(filter, &sql, &arguments)
                 // Plain values, not GRDB rows: a non-Sendable result would silently select GRDB's blocking `read`.
-                return try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.rowid LIMIT 5000", arguments: arguments).map(StatisticsRow.init)
+                return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY u.time, u.rowid LIMIT 5000"), arguments: arguments).map(StatisticsRow.init)
             }
             guard let last = rows.last else { break }
             for row in rows {
@@ -72,10 +72,10 @@ extension Register {
             _ = arguments.append(contentsOf: [lower, upper])
             _ = arguments.append(contentsOf: scopeArguments)
             Self.narrow(filter, matter: "u.matter_code", user: "u.requester", &denied, &arguments)
-            return try Row.fetchAll(db, sql: """
+            return try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT code, COUNT(*) AS n FROM (\(refused)) GROUP BY code
                 UNION ALL \(denied)
-                """, arguments: arguments).map { row -> (code: String, count: Int) in (row["code"] ?? "unknown", row["n"]) }
+                """), arguments: arguments).map { row -> (code: String, count: Int) in (row["code"] ?? "unknown", row["n"]) }
         }
         for (code, n) in refusals where n > 0 {
             accumulator.addRefusals(code: code, count: n)
@@ -91,7 +91,7 @@ extension Register {
         return try await pool.read { db in
             func date(_ text: String?) -> Date? { text.flatMap { try? Date($0, strategy: .iso8601) } }
             var facts = AuditFacts()
-            let delegations = try String.fetchAll(db, sql: "SELECT id FROM delegation ORDER BY id").compactMap { try Self.delegation(db, id: $0) }
+            let delegations = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM delegation ORDER BY id")).compactMap { try Self.delegation(db, id: $0) }
 
             let (useScope, useArguments) = Self.sealScope(filter, column: "u.seal_id")
             var arguments: StatementArguments = [lower, upper]
@@ -103,7 +103,7 @@ extension Register {
                 WHERE u.time >= ? AND u.time < ? AND \(useScope)
                 """
             Self.narrowUses(filter, &sql, &arguments)
-            for row in try Row.fetchAll(db, sql: sql + " ORDER BY u.time, u.id", arguments: arguments) {
+            for row in try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY u.time, u.id"), arguments: arguments) {
                 let time: String = row["time"]
                 let at = date(time) ?? Date(timeIntervalSince1970: 0)
                 let seal: String = row["seal_id"]
@@ -120,10 +120,10 @@ extension Register {
             let (requestScope, requestArguments) = Self.sealScope(filter, column: "seal_id")
             arguments = [lower, upper]
             _ = arguments.append(contentsOf: requestArguments)
-            for row in try Row.fetchAll(db, sql: """
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, requester, approver, approved_at, approved_count, used FROM use_request
                 WHERE approved_at >= ? AND approved_at < ? AND approver IS NOT NULL AND \(requestScope) ORDER BY approved_at, id
-                """, arguments: arguments)
+                """), arguments: arguments)
             {
                 facts.approvals.append(AuditFacts.Approval(
                     request: row["id"], requester: row["requester"], approver: row["approver"], approvedAt: date(row["approved_at"])!,
@@ -136,24 +136,24 @@ extension Register {
                 let (scope, scopeArguments) = scoped ? Self.sealScope(filter, column: "subject") : ("1 = 1", [])
                 var arguments: StatementArguments = [kind, lower, upper]
                 _ = arguments.append(contentsOf: scopeArguments)
-                return try Row.fetchAll(db, sql: """
+                return try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT seq, time, actor_staff, subject, json_extract(entry, '$.payload.\(detail)') AS detail FROM journal
                     WHERE kind = ? AND time >= ? AND time < ? AND \(scope) ORDER BY seq
-                    """, arguments: arguments).map {
+                    """), arguments: arguments).map {
                     AuditFacts.Event(seq: $0["seq"], time: date($0["time"])!, staff: $0["actor_staff"], subject: $0["subject"], detail: $0["detail"] ?? "")
                 }
             }
             let (refused, refusedArguments) = Self.refusalScope(filter, lower: lower, upper: upper)
-            facts.refusals = try Row.fetchAll(db, sql: refused + " ORDER BY seq", arguments: refusedArguments).map {
+            facts.refusals = try Row.fetchAll(db.cachedStatement(sql: refused + " ORDER BY seq"), arguments: refusedArguments).map {
                 AuditFacts.Event(seq: $0["seq"], time: date($0["time"])!, staff: $0["actor_staff"], subject: $0["subject"], detail: $0["code"] ?? "")
             }
             facts.unlocks = try events("card.unlocked", detail: "reader", scoped: true)
 
             arguments = [upper, lower]
             _ = arguments.append(contentsOf: requestArguments)
-            facts.carryOuts = try Row.fetchAll(db, sql: """
+            facts.carryOuts = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM carry_out WHERE out_at < ? AND (returned_at IS NULL OR returned_at >= ?) AND \(requestScope) ORDER BY id
-                """, arguments: arguments).map {
+                """), arguments: arguments).map {
                 AuditFacts.CarryOut(
                     id: $0["id"], seal: $0["seal_id"], carrier: $0["carrier"], outAt: date($0["out_at"])!, due: date($0["due"])!,
                     returnedAt: date($0["returned_at"])

@@ -40,12 +40,10 @@ extension Register {
     static func policyFacts(_ db: Database, seal sealID: String, matter code: String, purpose: UseRequest.Purpose, now: Date, settings: UsePolicySettings) throws -> UsePolicy.Facts {
         guard let seal = try Self.seal(db, id: sealID) else { throw SealError(.unknownSeal, "no seal \(sealID)") }
         guard let matter = try Self.matter(db, code: code) else { throw SealError(.unknownMatter, "no matter \(code)") }
-        let ids = try String.fetchAll(
-            db,
-            sql: """
+        let ids = try String.fetchAll(db.cachedStatement(sql: """
                 SELECT ds.delegation_id FROM delegation_seal ds JOIN delegation_matter dm ON dm.delegation_id = ds.delegation_id
                 WHERE ds.seal_id = ? AND dm.matter_code = ? ORDER BY ds.delegation_id
-                """,
+                """),
             arguments: [sealID, code]
         )
         let covering = try ids.compactMap { try Self.delegation(db, id: $0) }
@@ -69,18 +67,16 @@ extension Register {
             let facts = try Self.policyFacts(db, seal: new.seal, matter: new.matter, purpose: new.purpose, now: now, settings: settings)
             let delegation = try UsePolicy.checkDelegation(facts)
             // Requests are never deleted, so the rowid counts them in O(log n) (COUNT(*) walks the table).
-            let count = try Int.fetchOne(db, sql: "SELECT MAX(rowid) FROM use_request") ?? 0
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM use_request")) ?? 0
             let request = UseRequest(
                 id: String(format: "REQ-%06d", count + 1), seal: new.seal, matter: new.matter, caseNumber: new.caseNumber,
                 purpose: new.purpose, reason: new.reason, count: new.count, documentDigest: digest, urgent: new.urgent ?? false,
                 requester: requester.id, createdAt: JournalClock.timestamp(now)
             )
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO use_request(id, seal_id, matter_code, case_number, purpose, reason, count, document_digest, urgent, requester, created_at, status)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
-                    """,
-                arguments: [request.id, request.seal, request.matter, request.caseNumber, request.purpose.rawValue, request.reason,
+                    """).execute(arguments: [request.id, request.seal, request.matter, request.caseNumber, request.purpose.rawValue, request.reason,
                             request.count, request.documentDigest, request.urgent, request.requester, request.createdAt]
             )
             var payload = try JSONValue(encoding: request).objectValue ?? [:]
@@ -116,9 +112,7 @@ extension Register {
             try UsePolicy.checkDelegation(try Self.policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
             request.approval = .init(approver: approver.id, count: approved, until: JournalClock.timestamp(deadline), at: JournalClock.timestamp(now))
             request.status = request.made >= approved ? .exhausted : .approved
-            try db.execute(
-                sql: "UPDATE use_request SET status = ?, approver = ?, approved_count = ?, approved_until = ?, approved_at = ? WHERE id = ?",
-                arguments: [request.status.rawValue, approver.id, approved, request.approval!.until, request.approval!.at, id]
+            try db.cachedStatement(sql: "UPDATE use_request SET status = ?, approver = ?, approved_count = ?, approved_until = ?, approved_at = ? WHERE id = ?").execute(arguments: [request.status.rawValue, approver.id, approved, request.approval!.until, request.approval!.at, id]
             )
             return (request, [JournalRecord(
                 kind: "request.approved", subject: id,
@@ -141,9 +135,7 @@ extension Register {
             guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, "a denial needs a reason") }
             request.status = .denied
             request.denial = .init(by: approver.id, reason: reason, at: JournalClock.timestamp(now))
-            try db.execute(
-                sql: "UPDATE use_request SET status = 'denied', denied_by = ?, denial_reason = ?, denied_at = ? WHERE id = ?",
-                arguments: [approver.id, reason, request.denial!.at, id]
+            try db.cachedStatement(sql: "UPDATE use_request SET status = 'denied', denied_by = ?, denial_reason = ?, denied_at = ? WHERE id = ?").execute(arguments: [approver.id, reason, request.denial!.at, id]
             )
             return (request, [JournalRecord(kind: "request.denied", subject: id, payload: ["request": .string(id), "by": .string(approver.id), "reason": .string(reason)])])
         }
@@ -161,7 +153,7 @@ extension Register {
                 throw SealError(.illegalRequestState, "request \(id) is \(request.status.rawValue)\(request.made > 0 ? " and has uses" : ""); it cannot be cancelled")
             }
             request.status = .cancelled
-            try db.execute(sql: "UPDATE use_request SET status = 'cancelled' WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "UPDATE use_request SET status = 'cancelled' WHERE id = ?").execute(arguments: [id])
             return (request, [JournalRecord(kind: "request.cancelled", subject: id, payload: ["request": .string(id)])])
         }
     }
@@ -178,7 +170,7 @@ extension Register {
                 _ = arguments.append(contentsOf: [requester])
             }
             sql += " ORDER BY id DESC"
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(UseRequest.init(row:)).compactMap { request in
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(UseRequest.init(row:)).compactMap { request in
                 let view = UseRequestView(
                     request: request, state: request.effectiveStatus(now: now), remaining: request.effectiveStatus(now: now) == .approved ? request.remaining : 0,
                     urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow), uses: []
@@ -207,6 +199,6 @@ extension Register {
     }
 
     static func request(_ db: Database, id: String) throws -> UseRequest? {
-        try Row.fetchOne(db, sql: "SELECT * FROM use_request WHERE id = ?", arguments: [id]).map(UseRequest.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM use_request WHERE id = ?"), arguments: [id]).map(UseRequest.init(row:))
     }
 }

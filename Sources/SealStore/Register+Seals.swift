@@ -23,12 +23,10 @@ extension Register {
         }
         return try await writer.write(actor: actor) { db, _ in
             _ = try Self.activeStaff(db, id: new.custodian, as: "custodian")
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM seal") ?? 0
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM seal")) ?? 0
             let id = String(format: "SEAL-%04d", count + 1)
             let seal = Seal(id: id, name: new.name, kind: new.kind, medium: new.medium, owner: new.owner, holder: new.holder, custodian: new.custodian)
-            try db.execute(
-                sql: "INSERT INTO seal(id, name, kind, medium, owner, holder, custodian, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                arguments: [seal.id, seal.name, seal.kind.rawValue, seal.medium.rawValue, seal.owner, seal.holder, seal.custodian, seal.status.rawValue]
+            try db.cachedStatement(sql: "INSERT INTO seal(id, name, kind, medium, owner, holder, custodian, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [seal.id, seal.name, seal.kind.rawValue, seal.medium.rawValue, seal.owner, seal.holder, seal.custodian, seal.status.rawValue]
             )
             return (seal, [JournalRecord(kind: "seal.added", subject: id, payload: try JSONValue(encoding: seal))])
         }
@@ -44,7 +42,7 @@ extension Register {
             let from = seal.status
             seal.status = try SealLifecycle.transition(from: from, action)
             if action == .destroy, let witness { _ = try Self.activeStaff(db, id: witness, as: "witness") }
-            try db.execute(sql: "UPDATE seal SET status = ? WHERE id = ?", arguments: [seal.status.rawValue, id])
+            try db.cachedStatement(sql: "UPDATE seal SET status = ? WHERE id = ?").execute(arguments: [seal.status.rawValue, id])
             var payload: [String: JSONValue] = [
                 "seal": .string(id), "from": .string(from.rawValue), "to": .string(seal.status.rawValue),
             ]
@@ -64,25 +62,24 @@ extension Register {
     public func seals(status: Seal.Status?) async throws -> [Seal] {
         try await pool.read { db in
             if let status {
-                return try Row.fetchAll(db, sql: "SELECT * FROM seal WHERE status = ? ORDER BY id", arguments: [status.rawValue]).map(Seal.init(row:))
+                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal WHERE status = ? ORDER BY id"), arguments: [status.rawValue]).map(Seal.init(row:))
             }
-            return try Row.fetchAll(db, sql: "SELECT * FROM seal ORDER BY id").map(Seal.init(row:))
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal ORDER BY id")).map(Seal.init(row:))
         }
     }
 
     public func sealDetail(id: String) async throws -> SealView {
         try await pool.read { db in
             guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
-            let delegationIDs = try String.fetchAll(db, sql: "SELECT delegation_id FROM delegation_seal WHERE seal_id = ? ORDER BY delegation_id", arguments: [id])
+            let delegationIDs = try String.fetchAll(db.cachedStatement(sql: "SELECT delegation_id FROM delegation_seal WHERE seal_id = ? ORDER BY delegation_id"), arguments: [id])
             let delegations = try delegationIDs.compactMap { try Self.delegation(db, id: $0) }
-            let history = try Row.fetchAll(
-                db, sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? ORDER BY seq", arguments: [id]
+            let history = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? ORDER BY seq"), arguments: [id]
             ).map(Self.entryView)
             return SealView(seal: seal, delegations: delegations, custody: try Self.custodyState(db, seal: seal, now: Date()), history: history)
         }
     }
 
     static func seal(_ db: Database, id: String) throws -> Seal? {
-        try Row.fetchOne(db, sql: "SELECT * FROM seal WHERE id = ?", arguments: [id]).map(Seal.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM seal WHERE id = ?"), arguments: [id]).map(Seal.init(row:))
     }
 }

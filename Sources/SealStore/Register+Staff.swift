@@ -22,14 +22,12 @@ extension Register {
             if try Self.staff(db, id: staff.id) != nil {
                 throw SealError(.staffExists, "staff \(staff.id) already exists")
             }
-            if let user = staff.unixUser, let other = try String.fetchOne(db, sql: "SELECT id FROM staff WHERE unix_user = ?", arguments: [user]) {
+            if let user = staff.unixUser, let other = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM staff WHERE unix_user = ?"), arguments: [user]) {
                 throw SealError(.staffExists, "Unix user \(user) is already linked to staff \(other)")
             }
             var stored = staff
             stored.disabled = false
-            try db.execute(
-                sql: "INSERT INTO staff(id, name, roles, unix_user, disabled) VALUES (?, ?, ?, ?, 0)",
-                arguments: [stored.id, stored.name, stored.roles.map(\.rawValue).joined(separator: ","), stored.unixUser]
+            try db.cachedStatement(sql: "INSERT INTO staff(id, name, roles, unix_user, disabled) VALUES (?, ?, ?, ?, 0)").execute(arguments: [stored.id, stored.name, stored.roles.map(\.rawValue).joined(separator: ","), stored.unixUser]
             )
             return (stored, [JournalRecord(kind: "staff.added", subject: stored.id, payload: try JSONValue(encoding: stored))])
         }
@@ -40,7 +38,7 @@ extension Register {
         try await writer.write(actor: actor) { db, _ in
             guard var staff = try Self.staff(db, id: id) else { throw SealError(.unknownStaff, "no staff member \(id)") }
             guard !staff.disabled else { throw SealError(.staffDisabled, "staff \(id) is already disabled") }
-            try db.execute(sql: "UPDATE staff SET disabled = 1 WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "UPDATE staff SET disabled = 1 WHERE id = ?").execute(arguments: [id])
             staff.disabled = true
             return (staff, [JournalRecord(kind: "staff.disabled", subject: id, payload: ["id": .string(id)])])
         }
@@ -52,16 +50,16 @@ extension Register {
 
     public func staff(unixUser: String) async throws -> Staff? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE unix_user = ?", arguments: [unixUser]).map(Staff.init(row:))
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM staff WHERE unix_user = ?"), arguments: [unixUser]).map(Staff.init(row:))
         }
     }
 
     public func allStaff() async throws -> [Staff] {
-        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM staff ORDER BY id").map(Staff.init(row:)) }
+        try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM staff ORDER BY id")).map(Staff.init(row:)) }
     }
 
     static func staff(_ db: Database, id: String) throws -> Staff? {
-        try Row.fetchOne(db, sql: "SELECT * FROM staff WHERE id = ?", arguments: [id]).map(Staff.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM staff WHERE id = ?"), arguments: [id]).map(Staff.init(row:))
     }
 
     /// The staff member, who must exist and be enabled, for naming in a new record.

@@ -133,24 +133,20 @@ extension Register {
         let urgent = checked.urgentBeforeApproval || request.urgent
         let medium = signed == nil ? "physical" : "electronic"
         // Uses are never deleted, so the rowid counts them (in O(log n), where COUNT(*) walks the whole table).
-        let useID = String(format: "USE-%06d", (try Int.fetchOne(db, sql: "SELECT MAX(rowid) FROM use_record") ?? 0) + 1)
+        let useID = String(format: "USE-%06d", (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM use_record")) ?? 0) + 1)
         // The 序号: one past the seal's highest, on the (seal, serial) index.
-        let serial = (try Int.fetchOne(db, sql: "SELECT MAX(serial) FROM use_record WHERE seal_id = ?", arguments: [request.seal]) ?? 0) + 1
-        try db.execute(
-            sql: """
+        let serial = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(serial) FROM use_record WHERE seal_id = ?"), arguments: [request.seal]) ?? 0) + 1
+        try db.cachedStatement(sql: """
                 INSERT INTO use_record(id, serial, request_id, seal_id, matter_code, case_number, reason, count, effective_count, user, recorder, approver, urgent, note, document_digest, time, medium, certificate_fingerprint, statement, signature)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [useID, serial, request.id, request.seal, request.matter, request.caseNumber, request.reason, count, count,
+                """).execute(arguments: [useID, serial, request.id, request.seal, request.matter, request.caseNumber, request.reason, count, count,
                         request.requester, checked.recorder.id, request.approval?.approver, urgent,
                         note, digest, time, medium, signed?.fingerprint, signed?.statement, signed?.signature]
         )
         let used = request.used + count
         let made = request.made + count
         let exhausted = request.status == .approved && made >= (request.approval?.count ?? 0)
-        try db.execute(
-            sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?",
-            arguments: [used, made, exhausted ? UseRequest.Status.exhausted.rawValue : request.status.rawValue, request.id]
+        try db.cachedStatement(sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?").execute(arguments: [used, made, exhausted ? UseRequest.Status.exhausted.rawValue : request.status.rawValue, request.id]
         )
         var payload: [String: JSONValue] = [
             "use": .string(useID), "request": .string(request.id), "seal": .string(request.seal), "matter": .string(request.matter),
@@ -176,19 +172,19 @@ extension Register {
     public func correctUse(id: String, count: Int, reason: String, actor: JournalActor) async throws -> UseView {
         let settings = self.useSettings
         return try await writer.write(actor: actor) { db, now in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM use_record WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM use_record WHERE id = ?"), arguments: [id]) else {
                 throw SealError(.unknownUse, "no use \(id)")
             }
             let old: Int = row["effective_count"]
             let recorded: Int = row["count"]
             let requestID: String = row["request_id"]
             let request = try Self.request(db, id: requestID)!
-            let raised = try Int.fetchOne(db, sql: "SELECT MAX(new_count) FROM use_correction WHERE use_id = ?", arguments: [id]) ?? 0
+            let raised = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(new_count) FROM use_correction WHERE use_id = ?"), arguments: [id]) ?? 0
             let after = try UsePolicy.correct(request, use: .init(current: old, highest: max(recorded, raised)), to: count, reason: reason)
             let at = JournalClock.timestamp(now)
-            try db.execute(sql: "INSERT INTO use_correction(use_id, new_count, reason, corrected_by, at) VALUES (?, ?, ?, ?, ?)", arguments: [id, count, reason, actor.staff ?? actor.user.map { "user:\($0)" }, at])
-            try db.execute(sql: "UPDATE use_record SET effective_count = ? WHERE id = ?", arguments: [count, id])
-            try db.execute(sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?", arguments: [after.used, after.made, after.status.rawValue, requestID])
+            try db.cachedStatement(sql: "INSERT INTO use_correction(use_id, new_count, reason, corrected_by, at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [id, count, reason, actor.staff ?? actor.user.map { "user:\($0)" }, at])
+            try db.cachedStatement(sql: "UPDATE use_record SET effective_count = ? WHERE id = ?").execute(arguments: [count, id])
+            try db.cachedStatement(sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?").execute(arguments: [after.used, after.made, after.status.rawValue, requestID])
             let line = try Self.useLines(db, UseFilter(id: id), limit: 1, after: nil, zone: settings.zone)[0]
             return (line, [JournalRecord(
                 kind: "use.corrected", subject: row["seal_id"],
@@ -214,7 +210,7 @@ extension Register {
         }
         let (lower, upper) = bounds(BookFilter(from: filter.from, to: filter.to), zone: zone)
         let cursor = try after.map { id -> Row in
-            guard let row = try Row.fetchOne(db, sql: "SELECT seal_id, serial, time, rowid FROM use_record WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seal_id, serial, time, rowid FROM use_record WHERE id = ?"), arguments: [id]) else {
                 throw SealError(.invalidField, "after \(id): no such use")
             }
             return row
@@ -240,7 +236,7 @@ extension Register {
         if let user = filter.user { add("u.user = ?", [user]) }
         sql += " ORDER BY \(order) LIMIT ?"
         _ = arguments.append(contentsOf: [limit])
-        let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
         let corrections = try BookLineQuery.corrections(db, uses: rows.map { $0["id"] })
         return rows.map { row in
             let time: String = row["time"]

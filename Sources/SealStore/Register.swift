@@ -27,14 +27,14 @@ public final class Register: Sendable {
         database = try RegistryDatabase(url: stateDirectory.appendingPathComponent("registry.sqlite"))
         let pool = database.pool
         origin = try pool.write { db -> String in
-            if let existing = try String.fetchOne(db, sql: "SELECT value FROM daemon_metadata WHERE key = 'origin'") {
+            if let existing = try String.fetchOne(db.cachedStatement(sql: "SELECT value FROM daemon_metadata WHERE key = 'origin'")) {
                 return existing
             }
             // A name unique to this register, used as the checkpoint origin and the key name.
             let host = ProcessInfo.processInfo.hostName.filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
             let random = (0..<4).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
             let origin = "sealkeeper/\(host.isEmpty ? "register" : host)/\(random)"
-            try db.execute(sql: "INSERT INTO daemon_metadata(key, value) VALUES ('origin', ?)", arguments: [origin])
+            try db.cachedStatement(sql: "INSERT INTO daemon_metadata(key, value) VALUES ('origin', ?)").execute(arguments: [origin])
             return origin
         }
         let signer = try RegisterKey.loadOrCreate(stateDirectory: stateDirectory, origin: origin)

@@ -34,8 +34,8 @@ public final class RegistryDatabase: Sendable {
         // DatabasePool resets synchronous to NORMAL while it enables WAL (after prepareDatabase runs), so the
         // durability setting is applied here, on the single writer connection, and read back.
         let synchronous = try pool.barrierWriteWithoutTransaction { db -> Int in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
+            return try Int.fetchOne(db.cachedStatement(sql: "PRAGMA synchronous")) ?? -1
         }
         guard synchronous == 2 else {
             throw SealError(
@@ -63,12 +63,12 @@ public final class RegistryDatabase: Sendable {
 
     /// `PRAGMA synchronous` as the writer connection sees it (2 = FULL).
     public func synchronousLevel() async throws -> Int {
-        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA synchronous")) ?? -1 }
     }
 
     /// `PRAGMA journal_mode` (expected `wal`).
     public func journalMode() async throws -> String {
-        try await pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+        try await pool.read { db in try String.fetchOne(db.cachedStatement(sql: "PRAGMA journal_mode")) ?? "" }
     }
 
     /// Bytes on disk of the database and its WAL.

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""`make bench`: the write path, exports, verification, reports, start-up and idle memory of a release build,
+each beside its baseline measured in the same run on the same disk (issue 14's targets).
+
+Starts its own sealkeeperd on a temporary state directory (one seal, one filed delegation), fills the book through
+the real API (requests of 50 impressions, approved, then used one impression at a time) up to each size in
+--sizes, and at each size measures:
+
+  uses/s   POST /v1/uses from --clients concurrent keep-alive clients (mean and p99 latency), against raw SQLite:
+           single-row INSERTs each committed durably (WAL, synchronous=FULL) in a file beside the register;
+  start    seconds from exec to the socket answering, and to `status` saying the journal is verified;
+  csv, xlsx, html   `sealctl book export` of the whole book, against `sqlite3 -csv` of the uses ⋈ requests join;
+  verify   `sealctl book verify` of the bundle, against `sha256sum` of it;
+  list, stats, anomalies   `sealctl book list`, `report stats`, `report anomalies` over the book;
+  idle RSS the daemon's VmRSS after the measurements, at rest.
+
+Peak memory is the daemon's VmHWM (reset before each step) and sealctl's ru_maxrss. The table is printed and
+appended, with the date, machine and build, to Benchmarks/RESULTS.md. A benchmark, not a test: CI does not run it.
+
+Usage: bench.py [--bin .build/release] [--sizes 10000,100000] [--clients 32] [--keep DIR] [--no-record]
+"""
+import argparse, datetime, json, multiprocessing, os, platform, shutil, sqlite3, subprocess, sys, tempfile, time
+
+from export_memory import fill, proc_status, sealctl, start_daemon, stop_daemon
+from unix_http import UnixConnection
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def write_config(root):
+    config = os.path.join(root, "sealkeeper.toml")
+    uid = os.getuid()
+    with open(config, "w") as f:
+        f.write(f"""[daemon]
+socket = "{root}/sealkeeper.sock"
+socket_mode = "0600"
+state_directory = "{root}/state"
+[pcsc]
+enabled = false
+[access]
+admin = ["uid:{uid}"]
+clerk = ["uid:{uid}"]
+approver = ["uid:{uid}"]
+inspector = ["uid:{uid}"]
+trusted_tools = ["uid:{uid}"]
+""")
+    return config
+
+
+def set_up(binary, sock):
+    for args in (["staff", "add", "S001", "--name", "张三", "--role", "admin"], ["staff", "add", "S002", "--name", "李四", "--role", "approver"],
+                 ["staff", "add", "S003", "--name", "王五", "--role", "clerk"], ["matter", "import", os.path.join(HERE, "..", "Config", "examples", "matters.csv")],
+                 ["seal", "add", "--name", "XX镇人民政府行政审批委托专用章", "--kind", "delegated-approval", "--medium", "physical", "--owner", "县行政审批服务局",
+                  "--holder", "XX镇人民政府", "--custodian", "S001"], ["seal", "activate", "SEAL-0001"],
+                 ["delegation", "add", "--agreement", "委托协议2026-01", "--from", "县行政审批服务局", "--to", "XX镇", "--supervisor", "县司法局",
+                  "--valid-from", "2026-01-01", "--valid-to", "2099-12-31", "--filing", "备2026-3", "--filed-on", "2026-01-05",
+                  "--seal", "SEAL-0001", "--matter", "XK-001=handling"]):
+        sealctl(binary, sock, args)
+
+
+def call(conn, method, path, body, staff):
+    conn.request(method, path, json.dumps(body), {"Content-Type": "application/json", "Sealkeeper-On-Behalf-Of": staff})
+    r = conn.getresponse()
+    data = r.read()
+    if r.status >= 300:
+        raise RuntimeError(f"{method} {path}: {r.status} {data[:200]!r}")
+    return json.loads(data)
+
+
+def use_client(args):
+    """One client process: `count` uses, 50 per approved request (the most one request may ask for); returns each
+    use's latency in seconds."""
+    sock, batch, count = args
+    conn = UnixConnection(sock)
+    latencies = []
+    for part in range(0, count, 50):
+        req = call(conn, "POST", "/v1/requests", {"seal": "SEAL-0001", "matter": "XK-001", "case_number": f"BENCH-{batch}-{part}",
+                                                   "purpose": "decision", "reason": f"压测批次{batch}", "count": 50}, "S003")
+        call(conn, "POST", f"/v1/requests/{req['id']}/approve", {}, "S002")
+        for _ in range(min(50, count - part)):
+            t = time.perf_counter()
+            call(conn, "POST", "/v1/uses", {"request": req["id"], "count": 1}, "S001")
+            latencies.append(time.perf_counter() - t)
+    return latencies
+
+
+def measure_uses(sock, clients, per_client, tag):
+    """POST /v1/uses from `clients` processes at once (each with its own connection): rate, mean, p99."""
+    with multiprocessing.Pool(clients) as pool:
+        t0 = time.perf_counter()
+        results = pool.map(use_client, [(sock, f"{tag}-{i}", per_client) for i in range(clients)])
+        elapsed = time.perf_counter() - t0
+    latencies = sorted(x for r in results for x in r)
+    return len(latencies) / elapsed, sum(latencies) / len(latencies), latencies[int(len(latencies) * 0.99) - 1]
+
+
+def raw_sqlite_rate(directory, seconds=3.0):
+    """Durable single-row commits on the register's disk: the floor any journaled write stands on."""
+    path = os.path.join(directory, "baseline.sqlite")
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        db.execute("BEGIN")
+        db.execute("INSERT INTO t(v) VALUES (?)", ("x" * 200,))
+        db.execute("COMMIT")
+        n += 1
+    rate = n / (time.perf_counter() - t0)
+    db.close()
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.remove(path + suffix)
+    return rate
+
+
+def timed(argv, stdout="/dev/null"):
+    """Runs argv; returns (seconds, max RSS MB)."""
+    t0 = time.perf_counter()
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)])
+    _, status, usage = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed")
+    return time.perf_counter() - t0, usage.ru_maxrss / 1024
+
+
+def reset_peak(pid):
+    with open(f"/proc/{pid}/clear_refs", "w") as f:
+        f.write("5")
+
+
+BOOK_JOIN = """SELECT u.serial, u.time, s.name, u.reason, COALESCE(u.approver, r.approver), u.user, u.effective_count, u.matter_code,
+u.case_number, u.urgent, u.note, u.document_digest FROM use_record u JOIN use_request r ON r.id = u.request_id JOIN seal s ON s.id = u.seal_id
+ORDER BY u.seal_id, u.serial"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bin", default=".build/release")
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--per-client", type=int, default=100)
+    parser.add_argument("--keep")
+    parser.add_argument("--no-record", action="store_true")
+    args = parser.parse_args()
+    binary = os.path.abspath(args.bin)
+    root = args.keep or tempfile.mkdtemp(prefix="sealkeeper-bench-")
+    os.makedirs(root, exist_ok=True)
+    config = write_config(root)
+    log = open(os.path.join(root, "daemon.log"), "ab")
+    proc, sock = start_daemon(binary, config, log)
+    set_up(binary, sock)
+    state = os.path.join(root, "state")
+    rows = []
+
+    def row(size, what, ours, baseline_name, baseline, unit, target, peak=""):
+        ratio = ours / baseline if baseline else None
+        rows.append((size, what, ours, unit, baseline_name, baseline, ratio, target, peak))
+        shown = f"{ratio:.2f}" if ratio is not None else ""
+        print(f"{size:>9,}  {what:<22} {ours:>10.2f} {unit:<6} {baseline_name:<26} {baseline or 0:>10.2f}  {shown:>6}  {target:<10} {peak}", flush=True)
+
+    print(f"{'uses':>9}  {'measure':<22} {'ours':>10} {'unit':<6} {'baseline':<26} {'baseline':>10}  {'ratio':>6}  {'target':<10} peak RSS MB")
+    have = 0
+    for size in [int(s) for s in args.sizes.split(",")]:
+        fill_to = max(have, size - args.clients * args.per_client)
+        if fill_to > have:
+            took = fill(sock, have, fill_to, threads=args.clients)
+            print(f"# filled {have:,}→{fill_to:,} uses in {took:.0f} s", file=sys.stderr)
+        raw = raw_sqlite_rate(state)
+        rate, mean, p99 = measure_uses(sock, args.clients, args.per_client, f"{size}")
+        have = fill_to + args.clients * args.per_client
+        row(size, f"uses/s ({args.clients} clients)", rate, "raw SQLite commits/s", raw, "/s", "≥2× raw")
+        row(size, "use p99 latency", p99 * 1000, "", 0, "ms", "≤20 ms")
+        row(size, "use mean latency", mean * 1000, "", 0, "ms", "")
+
+        stop_daemon(proc)
+        t0 = time.perf_counter()
+        proc, sock = start_daemon(binary, config, log)
+        ready = time.perf_counter() - t0
+        conn = UnixConnection(sock)
+        while True:
+            conn.request("GET", "/v1/status")
+            status = json.loads(conn.getresponse().read())
+            if status["journal"]["integrity"] != "verifying":
+                break
+            time.sleep(0.02)
+        verified = time.perf_counter() - t0
+        row(size, "start-up: reads served", ready, "", 0, "s", "≤1 s")
+        row(size, "start-up: journal verified", verified, "", 0, "s", "≤5 s at 1M")
+
+        db_copy = os.path.join(root, "copy.sqlite")
+        subprocess.run(["sqlite3", os.path.join(state, "registry.sqlite"), f".backup {db_copy}"], check=True)
+        baseline_csv, _ = timed(["/usr/bin/sqlite3", "-csv", db_copy, BOOK_JOIN], stdout=os.path.join(root, "baseline.csv"))
+        os.remove(db_copy)
+        for fmt, target in (("csv", "≤1.5×"), ("xlsx", "≤3×"), ("html", "≤3×"), ("bundle", "")):
+            out = os.path.join(root, f"book.{fmt}")
+            reset_peak(proc.pid)
+            seconds, rss = timed([f"{binary}/sealctl", "--socket", sock, "book", "export", "--format", fmt, "--out", out])
+            peak = f"daemon {proc_status(proc.pid, 'VmHWM') / 1024:.0f}, sealctl {rss:.0f}"
+            if fmt == "bundle":
+                row(size, "export bundle", seconds, "", 0, "s", "", peak)
+                base, _ = timed(["/usr/bin/sha256sum", out])
+                seconds, rss = timed([f"{binary}/sealctl", "book", "verify", out])
+                row(size, "book verify", seconds, "sha256sum of the bundle", base, "s", "≤3×", f"sealctl {rss:.0f}")
+            else:
+                row(size, f"export {fmt}", seconds, "sqlite3 -csv of the join", baseline_csv, "s", target, peak)
+            os.remove(out)
+        for name, argv in (("book list", ["book", "list"]), ("report stats", ["report", "stats"]),
+                           ("report anomalies", ["report", "anomalies"])):
+            reset_peak(proc.pid)
+            seconds, rss = timed([f"{binary}/sealctl", "--socket", sock] + argv)
+            row(size, name, seconds, "", 0, "s", "≤1 s", f"daemon {proc_status(proc.pid, 'VmHWM') / 1024:.0f}")
+        time.sleep(2)
+        row(size, "idle RSS", proc_status(proc.pid, "VmRSS") / 1024, "", 0, "MB", "≤30 MB")
+
+    stop_daemon(proc)
+    if not args.keep:
+        shutil.rmtree(root)
+    if args.no_record:
+        return
+    with open(os.path.join(HERE, "RESULTS.md"), "a") as f:
+        cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+        f.write(f"\n## `make bench`, {datetime.date.today().isoformat()}: release build, {os.cpu_count()} × {cpu}, {platform.system()} {platform.release()}\n\n")
+        f.write(f"{args.clients} clients; each size filled through the API (requests of 50 approved, then used one by one).\n\n")
+        f.write("| uses | measure | ours | baseline | baseline value | ratio | target | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n")
+        for size, what, ours, unit, bname, base, ratio, target, peak in rows:
+            f.write(f"| {size:,} | {what} | {ours:.2f} {unit} | {bname} | {f'{base:.2f}' if base else ''} | {f'{ratio:.2f}' if ratio is not None else ''} | {target} | {peak} |\n")
+
+
+if __name__ == "__main__":
+    main()
