@@ -59,8 +59,8 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 extension LocalDate {
     /// The calendar date of `date` in `zone`.
     public static func today(_ date: Date = Date(), timeZone zone: TimeZone = .current) -> LocalDate {
-        let c = calendar(zone).dateComponents([.year, .month, .day], from: date)
-        return LocalDate(year: c.year!, month: c.month!, day: c.day!)!
+        let c = CivilTime(date, zone: zone)
+        return LocalDate(year: c.year, month: c.month, day: c.day)!
     }
 
     /// The first instant of this day in `zone`.

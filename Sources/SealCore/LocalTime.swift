@@ -5,17 +5,16 @@ import Foundation
 public enum LocalTime {
     /// RFC 3339 in `zone` with its offset, `2026-11-22T23:59:59+08:00`: the same instant, as a person reads it.
     public static func rfc3339(_ date: Date, zone: TimeZone) -> String {
-        let c = components(date, zone)
         let offset = zone.secondsFromGMT(for: date)
-        let sign = offset < 0 ? "-" : "+"
+        let c = CivilTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offset))
         let minutes = abs(offset) / 60
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d%@%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!, sign, minutes / 60, minutes % 60)
+        return c.dateText + "T" + c.timeText + (offset < 0 ? "-" : "+") + CivilTime.pad(minutes / 60, 2) + ":" + CivilTime.pad(minutes % 60, 2)
     }
 
     /// `2026-11-22 23:59`, for tables and messages.
     public static func text(_ date: Date, zone: TimeZone) -> String {
-        let c = components(date, zone)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+        let c = CivilTime(date, zone: zone)
+        return c.dateText + " " + CivilTime.pad(c.hour, 2) + ":" + CivilTime.pad(c.minute, 2)
     }
 
     /// A stored UTC timestamp as `text(_:zone:)` shows it; the input unchanged when it is not a timestamp.
@@ -27,6 +26,7 @@ public enum LocalTime {
     /// A stored UTC timestamp (`2026-11-22T15:59:59Z`, fractions allowed).
     public static func parseStored(_ text: String) -> Date? {
         guard text.hasSuffix("Z") else { return nil }
+        if let civil = CivilTime.parseStored(Array(text.utf8)) { return Date(timeIntervalSince1970: TimeInterval(civil.secondsSince1970)) }
         return (try? Date(text, strategy: .iso8601)) ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
     }
 

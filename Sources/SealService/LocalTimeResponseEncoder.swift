@@ -21,26 +21,45 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
         )
     }
 
-    // A key is structural when its opening quote follows `{` or `,`: the encoder escapes every quote inside a string.
-    static let pattern = try! NSRegularExpression(
-        pattern: #"([{,]"(?:time|at|until|due|[a-z_]+_at|[a-z_]+_time|[a-z_]+_until)":")(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z)""#
-    )
-
+    /// Rewrites every stored time under a time key. One pass over the bytes: a value is a candidate when it follows
+    /// `":"`, is a stored timestamp (`JournalClock`'s 20-byte form) and closes with a quote; its key is the quoted text
+    /// before the colon, structural when its opening quote follows `{` or `,` (the encoder escapes every quote inside
+    /// a string, so text can never pose as a key).
     static func localize(_ data: Data, zone: TimeZone) -> Data {
-        let text = String(decoding: data, as: UTF8.self)
-        let whole = NSRange(text.startIndex..., in: text)
-        let matches = pattern.matches(in: text, range: whole)
-        guard !matches.isEmpty else { return data }
-        var out = ""
-        out.reserveCapacity(text.utf8.count + matches.count * 6)
-        var cursor = text.startIndex
-        for match in matches {
-            guard let stamp = Range(match.range(at: 2), in: text), let date = LocalTime.parseStored(String(text[stamp])) else { continue }
-            out += text[cursor..<stamp.lowerBound]
-            out += LocalTime.rfc3339(date, zone: zone)
-            cursor = stamp.upperBound
+        let bytes = [UInt8](data)
+        var out: [UInt8] = []
+        var copied = 0
+        var i = 1
+        while i + 24 <= bytes.count {
+            guard bytes[i] == UInt8(ascii: "\""), bytes[i + 1] == UInt8(ascii: ":"), bytes[i + 2] == UInt8(ascii: "\""),
+                bytes[i + 23] == UInt8(ascii: "\""), let stored = CivilTime.parseStored(bytes[(i + 3)..<(i + 23)]),
+                isTimeKey(bytes, endingBefore: i)
+            else {
+                i += 1
+                continue
+            }
+            if out.isEmpty { out.reserveCapacity(bytes.count + 256) }
+            out.append(contentsOf: bytes[copied..<(i + 3)])
+            let date = Date(timeIntervalSince1970: TimeInterval(stored.secondsSince1970))
+            out.append(contentsOf: LocalTime.rfc3339(date, zone: zone).utf8)
+            copied = i + 23
+            i += 24
         }
-        out += text[cursor...]
-        return Data(out.utf8)
+        guard copied > 0 else { return data }
+        out.append(contentsOf: bytes[copied...])
+        return Data(out)
+    }
+
+    /// Whether the key whose closing quote is at `end` is `time`, `at`, `until`, `due` or ends in `_at`, `_time`,
+    /// `_until`, and is a key (its opening quote follows `{` or `,`).
+    static func isTimeKey(_ bytes: [UInt8], endingBefore end: Int) -> Bool {
+        var start = end - 1
+        while start >= 0, bytes[start] != UInt8(ascii: "\"") {
+            guard (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[start]) || bytes[start] == UInt8(ascii: "_") else { return false }
+            start -= 1
+        }
+        guard start >= 1, bytes[start - 1] == UInt8(ascii: "{") || bytes[start - 1] == UInt8(ascii: ",") else { return false }
+        let key = String(decoding: bytes[(start + 1)..<end], as: UTF8.self)
+        return ["time", "at", "until", "due"].contains(key) || key.hasSuffix("_at") || key.hasSuffix("_time") || key.hasSuffix("_until")
     }
 }

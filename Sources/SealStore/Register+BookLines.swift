@@ -40,8 +40,8 @@ enum BookLineQuery {
     /// The local date and wall-clock time of a stored UTC time in `zone`.
     static func local(_ time: String, zone: TimeZone) -> (timestamp: Date, date: String, time: String) {
         let date = LocalTime.parseStored(time) ?? Date(timeIntervalSince1970: 0)
-        let c = Calendar(identifier: .gregorian).dateComponents(in: zone, from: date)
-        return (date, LocalDate.today(date, timeZone: zone).description, String(format: "%02d:%02d:%02d", c.hour!, c.minute!, c.second!))
+        let c = CivilTime(date, zone: zone)
+        return (date, c.dateText, c.timeText)
     }
 
     /// The 序号 range of a seal's uses inside the window: the first and last by time, looked up on the (seal, time)

@@ -1,0 +1,93 @@
+import Foundation
+
+/// A wall-clock reading (proleptic Gregorian, no zone) and the arithmetic between it and seconds since 1970.
+///
+/// Every answer, export line and report converts stored UTC times to the register's zone; Foundation's `Calendar`
+/// and ISO 8601 parser cost microseconds each, which a million-line export pays a million times. The day arithmetic
+/// here is Howard Hinnant's `days_from_civil` / `civil_from_days` (public domain), exact for every Gregorian date.
+public struct CivilTime: Sendable, Equatable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    public var hour: Int
+    public var minute: Int
+    public var second: Int
+
+    public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+        self.hour = hour
+        self.minute = minute
+        self.second = second
+    }
+
+    /// The reading `seconds` after 1970-01-01T00:00:00.
+    public init(secondsSince1970 seconds: Int64) {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let rest = Int(seconds - days * 86_400)
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = Int(doy - (153 * mp + 2) / 5 + 1)
+        let month = Int(mp < 10 ? mp + 3 : mp - 9)
+        self.init(year: Int(yoe + era * 400) + (month <= 2 ? 1 : 0), month: month, day: day, hour: rest / 3600, minute: rest / 60 % 60, second: rest % 60)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00 of this reading.
+    public var secondsSince1970: Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        return days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    }
+
+    /// The reading of `date` in `zone`.
+    public init(_ date: Date, zone: TimeZone) {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        self.init(secondsSince1970: seconds + Int64(zone.secondsFromGMT(for: date)))
+    }
+
+    /// A stored time exactly as `JournalClock` writes it, `2026-11-22T15:59:59Z` (20 ASCII bytes); nil for anything
+    /// else (other forms go through Foundation's parser).
+    public static func parseStored<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> CivilTime? where Bytes.Index == Int {
+        guard bytes.count == 20 else { return nil }
+        let b = bytes.startIndex
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            var value = 0
+            for i in at..<at + count {
+                let c = bytes[b + i]
+                guard c >= 0x30, c <= 0x39 else { return nil }
+                value = value * 10 + Int(c - 0x30)
+            }
+            return value
+        }
+        guard bytes[b + 4] == 0x2D, bytes[b + 7] == 0x2D, bytes[b + 10] == 0x54, bytes[b + 13] == 0x3A, bytes[b + 16] == 0x3A,
+            bytes[b + 19] == 0x5A,
+            let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
+            let minute = digits(14, 2), let second = digits(17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60
+        else { return nil }
+        let civil = CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        // Rejects 2026-02-30 and the like: a real date reads back the same.
+        guard CivilTime(secondsSince1970: civil.secondsSince1970) == civil else { return nil }
+        return civil
+    }
+
+    /// `2026-11-22`
+    public var dateText: String { Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) }
+    /// `23:59:59`
+    public var timeText: String { Self.pad(hour, 2) + ":" + Self.pad(minute, 2) + ":" + Self.pad(second, 2) }
+
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import SealCore
+
+@Suite("Civil time: stored UTC times read on the register's wall clock")
+struct CivilTimeTests {
+    static let zones = ["UTC", "Asia/Shanghai", "America/St_Johns", "Pacific/Kiritimati", "America/Los_Angeles"].map { TimeZone(identifier: $0)! }
+
+    @Test("every reading matches Foundation's calendar, across eras, leap days and zones", arguments: zones)
+    func matchesFoundation(zone: TimeZone) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        var generator = SystemRandomNumberGenerator()
+        let fixed: [Int64] = [0, -1, 951_782_400, 951_868_799, 4_107_542_399, -2_208_988_800, 1_795_190_399, 253_402_300_799]
+        for seconds in fixed + (0..<2000).map({ _ in Int64.random(in: -2_208_988_800...4_102_444_800, using: &generator) }) {
+            let date = Date(timeIntervalSince1970: TimeInterval(seconds))
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            let civil = CivilTime(date, zone: zone)
+            #expect(civil == CivilTime(year: c.year!, month: c.month!, day: c.day!, hour: c.hour!, minute: c.minute!, second: c.second!), "\(seconds) in \(zone.identifier)")
+            let utc = CivilTime(secondsSince1970: seconds)
+            #expect(utc.secondsSince1970 == seconds)
+        }
+    }
+
+    @Test(
+        "a stored time is read only in JournalClock's exact form",
+        arguments: [
+            ("2026-11-22T15:59:59Z", CivilTime(year: 2026, month: 11, day: 22, hour: 15, minute: 59, second: 59)),
+            ("2024-02-29T00:00:00Z", CivilTime(year: 2024, month: 2, day: 29, hour: 0, minute: 0, second: 0)),
+            ("2026-02-29T00:00:00Z", nil), ("2026-11-22T24:00:00Z", nil), ("2026-13-01T00:00:00Z", nil),
+            ("2026-11-22T15:59:59+08:00", nil), ("2026-11-22 15:59:59Z", nil), ("2026-11-22T15:59:5aZ", nil),
+            ("2026-11-22T15:59:59.5Z", nil), ("", nil),
+        ]
+    )
+    func parse(text: String, expected: CivilTime?) {
+        #expect(CivilTime.parseStored(Array(text.utf8)) == expected)
+    }
+
+    @Test("local times and dates are written as people read them")
+    func text() {
+        let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+        let date = LocalTime.parseStored("2026-11-22T15:59:59Z")!
+        #expect(LocalTime.rfc3339(date, zone: shanghai) == "2026-11-22T23:59:59+08:00")
+        #expect(LocalTime.rfc3339(date, zone: TimeZone(identifier: "America/St_Johns")!) == "2026-11-22T12:29:59-03:30")
+        #expect(LocalTime.text(date, zone: shanghai) == "2026-11-22 23:59")
+        #expect(LocalDate.today(LocalTime.parseStored("2026-11-22T16:00:00Z")!, timeZone: shanghai).description == "2026-11-23")
+        // Forms other than JournalClock's still parse, through Foundation.
+        #expect(LocalTime.parseStored("2026-11-22T15:59:59.250Z") != nil)
+    }
+}
