@@ -55,6 +55,12 @@ public struct NoteSigner: Sendable {
 
     public var verifier: NoteVerifier { NoteVerifier(name: name, publicKey: privateKey.publicKey) }
 
+    /// A symmetric key for another purpose, derived from this key (HKDF-SHA256 with `label` as its info): whoever
+    /// holds the signing key holds it, nobody else can compute it, and it is never stored.
+    public func derivedKey(_ label: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: privateKey.rawRepresentation), info: Array(label.utf8), outputByteCount: 32)
+    }
+
     /// Signs `text` (which must end in a newline) and returns the signed note.
     public func sign(_ text: String) throws -> SignedNote {
         let signature = try privateKey.signature(for: Array(text.utf8))

@@ -51,6 +51,7 @@ extension SealError.Code {
     public static let invalidCatalogue = Self("invalid-catalogue", .unprocessable)
     public static let alreadyRevoked = Self("already-revoked", .conflict)
     public static let journalTampered = Self("journal-tampered", .unavailable)
+    public static let registerTampered = Self("register-tampered", .unavailable)
     public static let selfApproval = Self("self-approval", .forbidden)
     public static let sealNotActive = Self("seal-not-active", .conflict)
     public static let matterNotDelegated = Self("matter-not-delegated", .conflict)
@@ -114,6 +115,7 @@ extension SealError.Code {
         .invalidCatalogue,
         .alreadyRevoked,
         .journalTampered,
+        .registerTampered,
         .selfApproval,
         .sealNotActive,
         .matterNotDelegated,

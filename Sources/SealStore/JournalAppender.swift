@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import SealBook
@@ -54,13 +55,15 @@ enum JournalAppender {
     }
 
     /// Signs and stores the checkpoint for the current tree.
-    static func checkpoint(signer: NoteSigner, time: String, db: Database) throws -> Checkpoint {
+    static func checkpoint(signer: NoteSigner, rowKey: SymmetricKey, time: String, db: Database) throws -> Checkpoint {
         let size = try size(db)
         let root = try MerkleTree(source: DatabaseMerkleNodes(db: db)).root(size: size)
         let checkpoint = Checkpoint(origin: signer.name, size: size, root: root, time: time)
         let note = try checkpoint.signed(by: signer)
-        try db.cachedStatement(sql: "INSERT OR REPLACE INTO checkpoint(size, root, time, note) VALUES (?, ?, ?, ?)").execute(arguments: [size, Data(root.bytes), time, note.serialized]
-        )
+        // The tables' digests as they stand with this checkpoint, bound to it (RowSeals).
+        let stateMAC = try RowSeals.stateMAC(db, size: size, root: root, key: rowKey)
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO checkpoint(size, root, time, note, state_mac) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [size, Data(root.bytes), time, note.serialized, stateMAC])
         return checkpoint
     }
 }

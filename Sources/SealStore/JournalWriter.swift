@@ -41,6 +41,9 @@ public actor JournalWriter: Service {
     /// Set by the start-up check when the stored journal does not match its signed checkpoint; then every write is
     /// refused.
     public private(set) var tamper: TamperReport?
+    /// Set by the start-up check when a registry table does not match what the daemon wrote (`RowSeals`); then
+    /// every write is refused with `register-tampered`.
+    public private(set) var tableTamper: TableTamper?
     /// True once the start-up check has run. Until then the daemon serves reads and holds writes: start-up does not
     /// wait for a pass over the whole journal.
     public private(set) var isVerified = false
@@ -49,6 +52,7 @@ public actor JournalWriter: Service {
     /// What `status` says of the journal: `verifying` until the start-up check ends, then `verified` or `tampered: …`.
     public var integrity: String {
         if let tamper { return "tampered: \(tamper)" }
+        if let tableTamper { return "tampered: \(tableTamper)" }
         return isVerified ? "verified" : "verifying"
     }
     private var sizeWatchers: [(Int, CheckedContinuation<Void, Never>)] = []
@@ -94,6 +98,7 @@ public actor JournalWriter: Service {
     /// Runs `operation` in the next batch and returns its result once the batch is durable.
     public func write<T: Sendable>(actor: JournalActor, _ operation: @escaping Operation<T>) async throws -> T {
         if let tamper { throw Self.tamperedRefusal(tamper) }
+        if let tableTamper { throw Self.tamperedRefusal(tableTamper) }
         if closed { throw SealError(.storageUnavailable, "the register is closing: nothing was recorded") }
         return try await withCheckedThrowingContinuation { continuation in
             nonisolated(unsafe) var result: T?
@@ -158,13 +163,22 @@ public actor JournalWriter: Service {
     public func verifyJournal() async throws -> TamperReport? {
         if isVerified { return tamper }
         let verifier = self.verifier
+        let rowKey = database.rowKey
         let started = ContinuousClock.now
-        let (report, size) = try await database.pool.read { db in
+        // The journal and the tables are checked side by side, on two read connections.
+        async let journalCheck = database.pool.read { db in
             (try JournalVerifier.verify(db, verifier: verifier), try JournalAppender.size(db))
         }
+        async let tableCheck = database.pool.read { db in try RowSeals.check(db, key: rowKey) }
+        let (report, size) = try await journalCheck
+        let tables = try await tableCheck
         if isVerified { return tamper }
         isVerified = true
         tamper = report
+        tableTamper = tables
+        if let tables {
+            logger.critical("register table check failed: writes refused", metadata: ["table": "\(tables.table)", "row": "\(tables.row ?? "")", "change": "\(tables.change)"])
+        }
         let seconds = String(format: "%.2f", Self.seconds(since: started))
         if let report {
             logger.critical(
@@ -195,13 +209,15 @@ public actor JournalWriter: Service {
 
     private func commit(_ batch: [Pending]) async {
         let signer = self.signer
+        let rowKey = database.rowKey
         let now = Date()
         let time = JournalClock.timestamp(now)
         let started = ContinuousClock.now
         do {
             if faulted { try await recover() }
             if !isVerified { try await verifyJournal() }
-            if let tamper { throw TamperedAfterFault(report: tamper) }
+            if let tamper { throw TamperedAfterFault(refusal: Self.tamperedRefusal(tamper)) }
+            if let tableTamper { throw TamperedAfterFault(refusal: Self.tamperedRefusal(tableTamper)) }
             let (size, outcomes) = try await database.pool.write { db -> (Int, [Result<Void, any Error>]) in
                 var outcomes: [Result<Void, any Error>] = []
                 let before = try JournalAppender.size(db)
@@ -221,7 +237,7 @@ public actor JournalWriter: Service {
                     }
                 }
                 let after = try JournalAppender.size(db)
-                if after > before { _ = try JournalAppender.checkpoint(signer: signer, time: time, db: db) }
+                if after > before { _ = try JournalAppender.checkpoint(signer: signer, rowKey: rowKey, time: time, db: db) }
                 return (after, outcomes)
             }
             committedSize = size
@@ -231,7 +247,7 @@ public actor JournalWriter: Service {
             releaseWatchers(force: false)
             observer?(BatchOutcome(writes: batch.count, seconds: Self.seconds(since: started), storageFailed: false, journalSize: size))
         } catch let error as TamperedAfterFault {
-            for pending in batch { pending.finish(.failure(Self.tamperedRefusal(error.report))) }
+            for pending in batch { pending.finish(.failure(error.refusal)) }
         } catch {
             faulted = true
             logger.error("journal commit failed; the batch was not written", metadata: ["error": "\(error)", "writes": "\(batch.count)"])
@@ -245,7 +261,14 @@ public actor JournalWriter: Service {
     }
 
     private struct TamperedAfterFault: Error {
-        let report: TamperReport
+        let refusal: SealError
+    }
+
+    static func tamperedRefusal(_ report: TableTamper) -> SealError {
+        SealError(
+            .registerTampered,
+            "the register's \(report); it was changed behind the daemon's back, so writes are refused until an operator restores the register"
+        )
     }
 
     static func tamperedRefusal(_ report: TamperReport) -> SealError {
@@ -294,7 +317,7 @@ public actor JournalWriter: Service {
         if let found {
             logger.critical("journal changed under an I/O error: writes refused", metadata: ["report": "\(found)"])
             tamper = found
-            throw TamperedAfterFault(report: found)
+            throw TamperedAfterFault(refusal: Self.tamperedRefusal(found))
         }
         try await pool.write { db in
             try db.cachedStatement(sql: "INSERT OR REPLACE INTO daemon_metadata(key, value) VALUES ('storage_recovered_at', ?)").execute(arguments: [JournalClock.timestamp()]

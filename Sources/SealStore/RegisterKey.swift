@@ -9,8 +9,8 @@ import SealWire
 public enum RegisterKey {
     public static let fileName = "register.key"
 
-    /// Loads the key, creating it (and the register's origin name) on first start.
-    public static func loadOrCreate(stateDirectory: URL, origin: String) throws -> NoteSigner {
+    /// Loads the key, creating it on first start with the name `origin()` gives (the register's origin).
+    public static func loadOrCreate(stateDirectory: URL, origin: () throws -> String) throws -> NoteSigner {
         let url = stateDirectory.appendingPathComponent(fileName)
         if FileManager.default.fileExists(atPath: url.path) {
             let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
@@ -26,7 +26,7 @@ public enum RegisterKey {
             }
             return signer
         }
-        let signer = NoteSigner(name: origin, privateKey: Curve25519.Signing.PrivateKey())
+        let signer = NoteSigner(name: try origin(), privateKey: Curve25519.Signing.PrivateKey())
         let temporary = stateDirectory.appendingPathComponent(fileName + ".new")
         guard FileManager.default.createFile(
             atPath: temporary.path, contents: Data((signer.encoded + "\n").utf8), attributes: [.posixPermissions: 0o600])

@@ -203,6 +203,11 @@ extension RegistryDatabase {
                 CREATE INDEX use_request_by_approval ON use_request(approved_at);
                 """)
         }
+        migrator.registerMigration("v7-row-seals") { db in
+            // Every registry row sealed with a MAC, each table's digest bound to the checkpoints (see RowSeals).
+            try db.alter(table: "checkpoint") { t in t.add(column: "state_mac", .blob) }
+            try RowSeals.install(db)
+        }
         return migrator
     }
 }

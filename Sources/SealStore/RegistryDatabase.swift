@@ -1,4 +1,5 @@
 import Dispatch
+import Crypto
 import Foundation
 import GRDB
 import SealCore
@@ -17,16 +18,24 @@ public final class RegistryDatabase: Sendable {
     /// The connections in use now. A read that started on a replaced pool finishes on it.
     var pool: DatabasePool { current.withLock { $0 } }
 
+    /// The key of the rows' seals (`RowSeals`), for the SQL functions every connection registers.
+    let rowKey: SymmetricKey
+
     /// Opens (creating if needed) the database at `url` and migrates it to the current schema.
-    public init(url: URL) throws {
+    public init(url: URL, rowKey: SymmetricKey) throws {
         self.url = url
-        let pool = try Self.open(url)
+        self.rowKey = rowKey
+        let pool = try Self.open(url, rowKey: rowKey)
         try Self.migrator.migrate(pool)
         current = Mutex(pool)
     }
 
-    static func open(_ url: URL) throws -> DatabasePool {
+    static func open(_ url: URL, rowKey: SymmetricKey) throws -> DatabasePool {
         var configuration = Configuration()
+        let functions = RowSeals.functions(key: rowKey)
+        configuration.prepareDatabase { db in
+            for function in functions { db.add(function: function) }
+        }
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
         configuration.label = "registry"
@@ -55,7 +64,8 @@ public final class RegistryDatabase: Sendable {
     /// Blocking file I/O: runs on a dispatch queue, off Swift concurrency's threads.
     func reopen() async throws -> DatabasePool {
         let url = self.url
-        let fresh = try await BlockingWork.run { try Self.open(url) }
+        let rowKey = self.rowKey
+        let fresh = try await BlockingWork.run { try Self.open(url, rowKey: rowKey) }
         // Reads still running on the old pool keep it alive; it closes when the last of them ends.
         current.withLock { $0 = fresh }
         return fresh

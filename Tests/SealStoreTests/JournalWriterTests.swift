@@ -173,3 +173,119 @@ struct TamperCheckTests {
         #expect(report != nil)
     }
 }
+
+@Suite("Start-up check of the registry tables (row seals)")
+struct TableTamperTests {
+    /// Writes five staff, closes, alters the file with `edit` (as someone with the sqlite3 shell would, without the
+    /// daemon's functions), reopens and returns what the check found.
+    func tamper(_ edit: @escaping @Sendable (Database) throws -> Void) async throws -> (TableTamper?, Register) {
+        let (register, directory) = try makeRegister("table-tamper")
+        try await register.withWriter { () async throws in
+            for i in 1...5 { _ = try await register.addStaff(Staff(id: "S\(i)", name: "员工\(i)", roles: [.clerk]), actor: admin) }
+        }
+        try register.close()
+        let queue = try DatabaseQueue(path: directory.appendingPathComponent("registry.sqlite").path)
+        try await queue.write(edit)
+        try queue.close()
+        let reopened = try Register(stateDirectory: directory, logger: Logger(label: "test"))
+        #expect(try await reopened.writer.verifyJournal() == nil)  // the journal itself is untouched
+        return (await reopened.writer.tableTamper, reopened)
+    }
+
+    @Test("an untouched register's tables verify, and keep verifying as it is written")
+    func clean() async throws {
+        let (report, register) = try await tamper { _ in }
+        #expect(report == nil)
+        try await register.withWriter { () async throws in
+            _ = try await register.addStaff(Staff(id: "S6", name: "六", roles: [.clerk]), actor: admin)
+            _ = try await register.disableStaff(id: "S2", actor: admin)
+        }
+        let check = try await register.database.pool.read { db in try RowSeals.check(db, key: register.database.rowKey) }
+        #expect(check == nil)
+    }
+
+    @Test("a row cannot be written from outside: the triggers need the daemon's functions")
+    func outsideWriteFails() async throws {
+        let (register, directory) = try makeRegister("table-outside")
+        try await register.withWriter { () async throws in
+            _ = try await register.addStaff(Staff(id: "S1", name: "一", roles: [.clerk]), actor: admin)
+        }
+        try register.close()
+        let queue = try DatabaseQueue(path: directory.appendingPathComponent("registry.sqlite").path)
+        #expect(throws: DatabaseError.self) { try queue.write { db in try db.execute(sql: "UPDATE staff SET name = 'X' WHERE id = 'S1'") } }
+    }
+
+    @Test("an edited row is named, and writes are refused with register-tampered")
+    func editedRow() async throws {
+        let (report, register) = try await tamper { db in
+            try db.execute(sql: "DROP TRIGGER row_seal_update_staff")
+            try db.execute(sql: "UPDATE staff SET roles = 'admin' WHERE id = 'S3'")
+        }
+        #expect(report == TableTamper(table: "staff", row: "S3", change: "edited"))
+        let error = await #expect(throws: SealError.self) {
+            _ = try await register.addStaff(Staff(id: "S9", name: "九", roles: [.clerk]), actor: admin)
+        }
+        #expect(error?.code == .registerTampered)
+        #expect(error?.message.contains("table staff, row S3: edited") == true)
+        #expect(await register.writer.integrity == "tampered: table staff, row S3: edited")
+        #expect(try await register.allStaff().count == 5)  // reads still served
+    }
+
+    @Test("a row sealed by a look-alike function with another key is found")
+    func forgedSeal() async throws {
+        let (report, _) = try await tamper { db in
+            db.add(function: DatabaseFunction("row_mac", argumentCount: nil, pure: true) { _ in Data(repeating: 7, count: 32) })
+            db.add(function: DatabaseFunction("digest_add", argumentCount: 2, pure: true) { $0[0].storage.value as? Data })
+            db.add(function: DatabaseFunction("digest_sub", argumentCount: 2, pure: true) { $0[0].storage.value as? Data })
+            try db.execute(sql: "UPDATE staff SET disabled = 1 WHERE id = 'S4'")
+        }
+        #expect(report?.table == "staff")
+        #expect(report?.row == "S4")
+    }
+
+    @Test("an added row is named as added")
+    func addedRow() async throws {
+        let (report, _) = try await tamper { db in
+            try db.execute(sql: "DROP TRIGGER row_seal_insert_staff")
+            try db.execute(sql: "INSERT INTO staff(id, name, roles) VALUES ('S66', '冒名', 'admin')")
+        }
+        #expect(report == TableTamper(table: "staff", row: "S66", change: "added"))
+    }
+
+    @Test("a deleted row is named as deleted")
+    func deletedRow() async throws {
+        let (report, _) = try await tamper { db in
+            try db.execute(sql: "DROP TRIGGER row_seal_delete_staff")
+            try db.execute(sql: "DELETE FROM staff WHERE id = 'S2'")
+        }
+        #expect(report == TableTamper(table: "staff", row: "S2", change: "deleted"))
+    }
+
+    @Test("a row deleted with its seal leaves the table's digest off")
+    func deletedWithSeal() async throws {
+        let (report, _) = try await tamper { db in
+            try db.execute(sql: "DROP TRIGGER row_seal_delete_staff; DROP TRIGGER row_seal_digest_delete")
+            try db.execute(sql: "DELETE FROM staff WHERE id = 'S2'; DELETE FROM row_seal WHERE tbl = 'staff' AND key = 'S2'")
+        }
+        #expect(report?.table == "staff")
+        #expect(report?.change.contains("digest") == true)
+    }
+
+    @Test("digests recomputed to match the remaining rows are not those bound to the checkpoint")
+    func digestRewritten() async throws {
+        let (report, _) = try await tamper { db in
+            let mac = try Data.fetchOne(db, sql: "SELECT mac FROM row_seal WHERE tbl = 'staff' AND key = 'S2'")!
+            let sum = try Data.fetchOne(db, sql: "SELECT sum FROM table_digest WHERE tbl = 'staff'")!
+            try db.execute(sql: "DROP TRIGGER row_seal_delete_staff; DROP TRIGGER row_seal_digest_delete")
+            try db.execute(sql: "DELETE FROM staff WHERE id = 'S2'; DELETE FROM row_seal WHERE tbl = 'staff' AND key = 'S2'")
+            try db.execute(sql: "UPDATE table_digest SET rows = rows - 1, sum = ? WHERE tbl = 'staff'", arguments: [RowSeals.add(sum, mac, negate: true)])
+        }
+        #expect(report?.table == "table_digest")
+    }
+
+    @Test("a removed trigger is found even when no row was touched")
+    func triggerRemoved() async throws {
+        let (report, _) = try await tamper { db in try db.execute(sql: "DROP TRIGGER row_seal_update_use_record") }
+        #expect(report == TableTamper(table: "row_seal_update_use_record", row: nil, change: "trigger removed or rewritten"))
+    }
+}
