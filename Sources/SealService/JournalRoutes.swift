@@ -3,8 +3,8 @@ import SealCore
 import SealWire
 import SealStore
 
-/// The journal and its proofs: `/v1/events` (inspector or admin), `/v1/book/checkpoint`, `/v1/book/key` and
-/// `/v1/book/proof` (any role).
+/// The journal and its proofs: `/v1/events` and `/v1/book/check` (inspector or admin), `/v1/book/checkpoint`,
+/// `/v1/book/key` and `/v1/book/proof` (any role).
 struct JournalRoutes {
     let register: Register
 
@@ -33,6 +33,10 @@ struct JournalRoutes {
                 throw SealError(.notFound, "the journal is empty: no checkpoint yet")
             }
             return checkpoint
+        }
+        router.get("/v1/book/check") { _, context in
+            _ = try context.caller(requiring: .inspector, .admin)
+            return try await register.writer.recheck()
         }
         router.get("/v1/book/key") { _, context in
             _ = try context.requireCaller()

@@ -29,6 +29,7 @@ extension WhoAmIView {
 
 // The wire's answers, returned by routes as they are (encoded by `LocalTimeResponseEncoder`).
 extension ListView: ResponseEncodable {}
+extension RegisterCheckView: ResponseEncodable {}
 extension Staff: ResponseEncodable {}
 extension Matter: ResponseEncodable {}
 extension Seal: ResponseEncodable {}

@@ -191,6 +191,31 @@ public actor JournalWriter: Service {
         return report
     }
 
+    /// Runs both checks again now (`sealctl book check`). What they find refuses writes from then on, as at start-up.
+    public func recheck() async throws -> RegisterCheckView {
+        let verifier = self.verifier
+        let rowKey = database.rowKey
+        let started = ContinuousClock.now
+        async let journalCheck = database.pool.read { db in
+            (try JournalVerifier.verify(db, verifier: verifier), try JournalAppender.size(db))
+        }
+        async let tableCheck = database.pool.read { db in try RowSeals.check(db, key: rowKey) }
+        let (report, size) = try await journalCheck
+        let tables = try await tableCheck
+        if let report, tamper == nil {
+            tamper = report
+            logger.critical("journal check failed: writes refused", metadata: ["first_bad_sequence": "\(report.firstBadSequence)", "reason": "\(report.reason)"])
+        }
+        if let tables, tableTamper == nil {
+            tableTamper = tables
+            logger.critical("register table check failed: writes refused", metadata: ["table": "\(tables.table)", "row": "\(tables.row ?? "")", "change": "\(tables.change)"])
+        }
+        return RegisterCheckView(
+            entries: size, journal: report.map { "tampered: \($0)" } ?? "verified", tables: tables.map { "tampered: \($0)" } ?? "verified",
+            checkedTables: RowSeals.tables, seconds: Self.seconds(since: started)
+        )
+    }
+
     private func drain() async {
         while !queue.isEmpty {
             let batch = queue

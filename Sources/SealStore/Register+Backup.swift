@@ -18,8 +18,8 @@ public struct RegisterBackup: Sendable {
 
 extension Register {
     /// Copies the register into a new file in `directory` while it keeps serving, then checks the copy as start-up
-    /// would check a register: `PRAGMA integrity_check`, every entry against its leaf, the tree against every
-    /// signed checkpoint. The copy is one read transaction's snapshot (SQLite's online backup API), so writes go on
+    /// would check a register: `PRAGMA integrity_check`, every entry against its leaf, the tree against the signed
+    /// checkpoint, every table against its row seals. The copy is one read transaction's snapshot (SQLite's online backup API), so writes go on
     /// while it is made and it holds exactly the entries committed when it began.
     public func backup(into directory: URL) async throws -> RegisterBackup {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -27,6 +27,7 @@ extension Register {
         let pool = database.pool
         let verifier = self.verifier
         let origin = self.origin
+        let rowKey = database.rowKey
         return try await BlockingWork.run {
             do {
                 let destination = try DatabaseQueue(path: url.path)
@@ -36,6 +37,8 @@ extension Register {
                 try destination.close()
                 var configuration = Configuration()
                 configuration.readonly = true
+                let functions = RowSeals.functions(key: rowKey)
+                configuration.prepareDatabase { db in for function in functions { db.add(function: function) } }
                 let copy = try DatabaseQueue(path: url.path, configuration: configuration)
                 defer { try? copy.close() }
                 return try copy.read { db in
@@ -45,6 +48,9 @@ extension Register {
                     }
                     if let report = try JournalVerifier.verify(db, verifier: verifier) {
                         throw SealError(.backupFailed, "the copy's journal does not verify: \(report)")
+                    }
+                    if let report = try RowSeals.check(db, key: rowKey) {
+                        throw SealError(.backupFailed, "the copy's tables do not verify: \(report)")
                     }
                     let size = try JournalAppender.size(db)
                     let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT root, time FROM checkpoint WHERE size = ?"), arguments: [size])

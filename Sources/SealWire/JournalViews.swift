@@ -94,3 +94,27 @@ public struct KeyView: Sendable, Codable {
         self.fingerprint = fingerprint
     }
 }
+
+/// `sealctl book check`: the register checked now as at start-up — every journal entry against the signed
+/// checkpoint, every registry table against its row seals and the digests bound to the checkpoint.
+public struct RegisterCheckView: Sendable, Codable, Equatable {
+    /// Journal entries checked.
+    public var entries: Int
+    /// `verified`, or what was found (`entry N: …`).
+    public var journal: String
+    /// `verified`, or what was found (`table T, row K: edited`).
+    public var tables: String
+    /// The registry tables checked.
+    public var checkedTables: [String]
+    public var seconds: Double
+
+    public var verified: Bool { journal == "verified" && tables == "verified" }
+
+    public init(entries: Int, journal: String, tables: String, checkedTables: [String], seconds: Double) {
+        self.entries = entries
+        self.journal = journal
+        self.tables = tables
+        self.checkedTables = checkedTables
+        self.seconds = seconds
+    }
+}

@@ -215,6 +215,37 @@ struct RegistryScenarioTests {
         #expect(((status["journal"] as? [String: Any])?["integrity"] as? String)?.hasPrefix("tampered: entry 2") == true)
         #expect(await daemon.stop() == 0)
     }
+
+    @Test("a registry table edited behind the daemon's back (not the journal) is named at start-up and by book check")
+    func tableTamperDetected() async throws {
+        let daemon = try RunningDaemon(name: "table-tamper")
+        try daemon.start()
+        for i in 1...4 { try ok(daemon, ["staff", "add", "T\(i)", "--name", "员工\(i)", "--role", "clerk"]) }
+        let clean = try daemon.sealctl(["book", "check"])
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(clean.stdout.contains("journal: verified") && clean.stdout.contains("tables:  verified"))
+        #expect(await daemon.stop() == 0)
+        // The sqlite3 shell cannot write a registry row (the sealing triggers call the daemon's own functions)...
+        let plain = try runCommand("/usr/bin/sqlite3", [daemon.stateDirectory + "/registry.sqlite", "UPDATE staff SET roles = 'admin' WHERE id = 'T2';"])
+        #expect(plain.status != 0)
+        #expect(plain.stderr.contains("no such function"))
+        // ...so a tamperer drops the trigger first: the row is found all the same.
+        let edit = try runCommand(
+            "/usr/bin/sqlite3",
+            [daemon.stateDirectory + "/registry.sqlite", "DROP TRIGGER row_seal_update_staff; UPDATE staff SET roles = 'admin' WHERE id = 'T2';"]
+        )
+        #expect(edit.status == 0, "\(edit.stderr)")
+        try daemon.start()
+        try refused(daemon, ["staff", "add", "T9", "--name", "九", "--role", "clerk"], "register-tampered")
+        #expect(daemon.log.contains("table=staff") && daemon.log.contains("row=T2"))
+        let status = try jsonObject(try ok(daemon, ["--json", "status"]))
+        #expect(((status["journal"] as? [String: Any])?["integrity"] as? String) == "tampered: table staff, row T2: edited")
+        let check = try daemon.sealctl(["book", "check"])
+        #expect(check.status == 21)
+        #expect(check.stdout.contains("tables:  tampered: table staff, row T2: edited"))
+        #expect(try ok(daemon, ["staff", "list"]).contains("T4"))  // reads go on
+        #expect(await daemon.stop() == 0)
+    }
 }
 
 /// Reads one line from a pipe, blocking until it arrives (the pipe closes when the writer dies).

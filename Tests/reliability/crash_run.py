@@ -96,7 +96,7 @@ def run(cycles, log=print):
         for cycle in range(1, cycles + 1):
             if cycle > 1:
                 d.start()
-            status = d.call("GET", "/v1/status").json
+            status = d.checked_status()
             assert status["journal"]["integrity"] == "verified", status["journal"]
             assert status["journal"]["entries"] == status["journal"]["checkpoint_size"], status["journal"]
             ledger.check(d)
@@ -113,7 +113,7 @@ def run(cycles, log=print):
                 log(f"cycle {cycle}: {len(ledger.staff)} staff and {len(ledger.uses)} uses acknowledged so far, "
                     f"journal {status['journal']['entries']} entries, all present once, verified")
         d.start()
-        status = d.call("GET", "/v1/status").json
+        status = d.checked_status()
         assert status["journal"]["integrity"] == "verified", status["journal"]
         ledger.check(d)
         d.stop()

@@ -140,6 +140,16 @@ class Daemon:
         finally:
             conn.close()
 
+    def checked_status(self, timeout=30):
+        """`status` once the start-up check has ended: the daemon serves reads at once and checks the journal and
+        tables meanwhile (integrity `verifying`), so what a restart found is read after that."""
+        deadline = time.monotonic() + timeout
+        while True:
+            status = self.call("GET", "/v1/status").json
+            if status["journal"]["integrity"] != "verifying" or time.monotonic() > deadline:
+                return status
+            time.sleep(0.02)
+
     def sealctl(self, *args, stdin=None, user=None):
         cmd = [SEALCTL, "--socket", self.socket, *args]
         if user is not None:

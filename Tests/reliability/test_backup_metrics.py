@@ -57,7 +57,7 @@ def test_backup_under_write_load_is_checked_and_restores_to_a_verified_register(
         shutil.copy(out, os.path.join(restored.state, "registry.sqlite"))
         shutil.copy(os.path.join(d.state, "register.key"), os.path.join(restored.state, "register.key"))
         restored.start()
-        status = restored.call("GET", "/v1/status").json
+        status = restored.checked_status()
         assert status["journal"]["integrity"] == "verified"
         assert status["journal"]["entries"] == entries
         assert status["journal"]["origin"] == report["origin"]

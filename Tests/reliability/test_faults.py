@@ -84,7 +84,7 @@ def test_eio_from_the_disk_refuses_writes_keeps_reads_and_recovers_without_resta
         # A restart verifies the whole journal; what was refused does not come back from the WAL.
         assert d.stop() == 0
         d.start()
-        status = d.call("GET", "/v1/status").json
+        status = d.checked_status()
         assert status["journal"]["integrity"] == "verified"
         assert d.call("GET", f"/v1/staff/F0-{failpoint[-6:]}").status == 404
         db = os.path.join(d.state, "registry.sqlite")
@@ -143,6 +143,6 @@ def test_a_full_filesystem_refuses_writes_keeps_reads_and_recovers_when_space_re
         assert status["journal"]["entries"] == entries + 1 == status["journal"]["checkpoint_size"]
         assert d.stop() == 0
         d.start()
-        assert d.call("GET", "/v1/status").json["journal"]["integrity"] == "verified"
+        assert d.checked_status()["journal"]["integrity"] == "verified"
     finally:
         d.cleanup()
