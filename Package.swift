@@ -88,7 +88,7 @@ let package = Package(
             name: "SealStore",
             dependencies: [
                 "SealCore", "SealBook", "SealWire",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -11,3 +11,9 @@ _Static_assert(SEAL_SO_PEERCRED == SO_PEERCRED, "SEAL_SO_PEERCRED must match SO_
 int seal_disable_dumps(void) {
     return prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
+
+#include <malloc.h>
+
+int seal_limit_malloc_arenas(int arenas) {
+    return mallopt(M_ARENA_MAX, arenas);
+}

@@ -46,7 +46,7 @@ public struct TreeHash: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// RFC 6962 leaf hash of bytes held elsewhere (a database page), without copying them.
-    public static func leaf(_ entry: Data) -> TreeHash {
+    public static func leaf(_ entry: some DataProtocol) -> TreeHash {
         var hasher = SHA256()
         hasher.update(data: [0x00])
         hasher.update(data: entry)

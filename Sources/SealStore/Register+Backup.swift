@@ -37,8 +37,7 @@ extension Register {
                 try destination.close()
                 var configuration = Configuration()
                 configuration.readonly = true
-                let functions = RowSeals.functions(key: rowKey)
-                configuration.prepareDatabase { db in for function in functions { db.add(function: function) } }
+                configuration.prepareDatabase { db in RowSeals.register(db, key: rowKey) }
                 let copy = try DatabaseQueue(path: url.path, configuration: configuration)
                 defer { try? copy.close() }
                 return try copy.read { db in

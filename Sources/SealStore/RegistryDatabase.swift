@@ -32,10 +32,7 @@ public final class RegistryDatabase: Sendable {
 
     static func open(_ url: URL, rowKey: SymmetricKey) throws -> DatabasePool {
         var configuration = Configuration()
-        let functions = RowSeals.functions(key: rowKey)
-        configuration.prepareDatabase { db in
-            for function in functions { db.add(function: function) }
-        }
+        configuration.prepareDatabase { db in RowSeals.register(db, key: rowKey) }
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
         configuration.label = "registry"

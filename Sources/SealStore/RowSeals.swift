@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 import SealBook
 
 /// Every row of every registry table carries a seal: an HMAC-SHA256 of its values under a key derived from the
@@ -111,28 +112,22 @@ enum RowSeals {
 
     // MARK: - The functions the triggers and the check call (registered on every connection)
 
-    static func functions(key: SymmetricKey) -> [DatabaseFunction] {
-        [
-            DatabaseFunction("row_mac", argumentCount: nil, pure: true) { values in
-                var hmac = HMAC<SHA256>(key: key)
-                for value in values { feed(&hmac, value) }
-                return Data(hmac.finalize())
-            },
-            DatabaseFunction("digest_add", argumentCount: 2, pure: true) { values in
-                add(Data.fromDatabaseValue(values[0]) ?? Data(), Data.fromDatabaseValue(values[1]) ?? Data(), negate: false)
-            },
-            DatabaseFunction("digest_sub", argumentCount: 2, pure: true) { values in
-                add(Data.fromDatabaseValue(values[0]) ?? Data(), Data.fromDatabaseValue(values[1]) ?? Data(), negate: true)
-            },
-        ]
+    /// Registers the functions the triggers and the check call on a connection: `row_mac` (`RowMAC`) and the
+    /// digests' `digest_add` / `digest_sub`.
+    static func register(_ db: Database, key: SymmetricKey) {
+        RowMAC.register(db, key: key)
+        db.add(function: DatabaseFunction("digest_add", argumentCount: 2, pure: true) { values in
+            add(Data.fromDatabaseValue(values[0]) ?? Data(), Data.fromDatabaseValue(values[1]) ?? Data(), negate: false)
+        })
+        db.add(function: DatabaseFunction("digest_sub", argumentCount: 2, pure: true) { values in
+            add(Data.fromDatabaseValue(values[0]) ?? Data(), Data.fromDatabaseValue(values[1]) ?? Data(), negate: true)
+        })
     }
 
     /// Each value as a type tag, its length and its bytes, so no two rows encode alike.
     static func feed(_ hmac: inout HMAC<SHA256>, _ value: DatabaseValue) {
         func put(_ tag: UInt8, _ bytes: some DataProtocol) {
-            var header = [tag]
-            withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { header.append(contentsOf: $0) }
-            hmac.update(data: header)
+            hmac.update(data: RowMAC.header(tag: tag, count: bytes.count))
             hmac.update(data: bytes)
         }
         switch value.storage {
@@ -182,38 +177,47 @@ enum RowSeals {
 
     // MARK: - The check
 
+    /// A table whose rows do not add up to its digest: the first row without a matching seal (edited or added), or
+    /// the first seal without its row (deleted); nil when the seals match the rows (then the digest itself is off).
+    static func locate(_ db: Database, _ shape: Shape) throws -> TableTamper? {
+        if let row = try Row.fetchOne(db, sql: """
+            SELECT k, (SELECT mac FROM row_seal WHERE tbl = '\(shape.table)' AND key = k) IS NULL AS added FROM (
+              SELECT \(shape.keyExpression("t")) AS k, \(shape.macExpression("t")) AS mac FROM \(shape.table) t
+            ) WHERE mac IS NOT (SELECT mac FROM row_seal WHERE tbl = '\(shape.table)' AND key = k) LIMIT 1
+            """)
+        {
+            return TableTamper(table: shape.table, row: row["k"], change: (row["added"] as Bool) ? "added" : "edited")
+        }
+        if let key = try String.fetchOne(db, sql: """
+            SELECT key FROM row_seal WHERE tbl = '\(shape.table)' EXCEPT SELECT \(shape.keyExpression("t")) FROM \(shape.table) t LIMIT 1
+            """)
+        {
+            return TableTamper(table: shape.table, row: key, change: "deleted")
+        }
+        return nil
+    }
+
     /// Every table against its seals and digest, and the digests against the latest checkpoint. Nil when all match.
     static func check(_ db: Database, key: SymmetricKey) throws -> TableTamper? {
         for shape in try shapes(db) {
-            // A row whose values have no matching seal: edited (its seal is another) or added (it has none).
-            if let row = try Row.fetchOne(db, sql: """
-                SELECT k, (SELECT mac FROM row_seal WHERE tbl = '\(shape.table)' AND key = k) IS NULL AS added FROM (
-                  SELECT \(shape.keyExpression("t")) AS k, \(shape.macExpression("t")) AS mac FROM \(shape.table) t
-                ) WHERE mac IS NOT (SELECT mac FROM row_seal WHERE tbl = '\(shape.table)' AND key = k) LIMIT 1
-                """)
-            {
-                return TableTamper(table: shape.table, row: row["k"], change: (row["added"] as Bool) ? "added" : "edited")
+            // The fast path, one pass: the MACs of the table's rows as they are now must add up to the table's
+            // digest (which the checkpoint's state MAC binds). Only when they do not is the table searched for the
+            // row to blame.
+            let statement = try db.makeStatement(sql: "SELECT \(shape.macExpression("t")) FROM \(shape.table) t")
+            var sum = DigestSum()
+            var rows = 0
+            while true {
+                let step = sqlite3_step(statement.sqliteStatement)
+                if step == SQLITE_DONE { break }
+                guard step == SQLITE_ROW, let mac = sqlite3_column_blob(statement.sqliteStatement, 0) else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "checking \(shape.table)")
+                }
+                sum.add(DigestSum(bytes: UnsafeRawBufferPointer(start: mac, count: 32)))
+                rows += 1
             }
-            // Every row has its seal now; more seals than rows means rows were deleted.
-            let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(shape.table)") ?? 0
-            var sum = Data(count: 32)
-            var seals = 0
-            let macs = try Data.fetchCursor(db, sql: "SELECT mac FROM row_seal WHERE tbl = ?", arguments: [shape.table])
-            while let mac = try macs.next() {
-                sum = add(sum, mac, negate: false)
-                seals += 1
-            }
-            if seals > rows {
-                let key = try String.fetchOne(db, sql: """
-                    SELECT key FROM row_seal WHERE tbl = '\(shape.table)' EXCEPT SELECT \(shape.keyExpression("t")) FROM \(shape.table) t LIMIT 1
-                    """)
-                return TableTamper(table: shape.table, row: key, change: "deleted")
-            }
-            // Rows removed with their seals: the table's digest no longer sums its seals.
             let digest = try Row.fetchOne(db, sql: "SELECT rows, sum FROM table_digest WHERE tbl = ?", arguments: [shape.table])
-            guard let digest, digest["rows"] == seals, (digest["sum"] as Data) == sum else {
-                return TableTamper(table: shape.table, row: nil, change: "rows deleted with their seals (the table's digest is off)")
-            }
+            if let digest, digest["rows"] == rows, DigestSum(digest["sum"] as Data) == sum { continue }
+            return try locate(db, shape) ?? TableTamper(table: shape.table, row: nil, change: "rows deleted with their seals (the table's digest is off)")
         }
         // The digests as the latest checkpoint bound them.
         if let checkpoint = try Row.fetchOne(db, sql: "SELECT size, root, state_mac FROM checkpoint ORDER BY size DESC LIMIT 1"),

@@ -17,4 +17,7 @@ struct seal_ucred {
 /// prctl(PR_SET_DUMPABLE, 0): no core dumps, no same-user ptrace. <sys/prctl.h> is not in Swift's Glibc module.
 int seal_disable_dumps(void);
 
+/// mallopt(M_ARENA_MAX, n): <malloc.h> is not in Swift's Glibc module.
+int seal_limit_malloc_arenas(int arenas);
+
 #endif
