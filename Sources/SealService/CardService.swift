@@ -80,16 +80,15 @@ public actor CardService: Service {
         readers = now
         unavailable = nil
         let bindings = (try? await register.cardBindings()) ?? []
-        func seal(_ fingerprint: String?) -> JSONValue {
-            .optional(bindings.first { $0.fingerprint == fingerprint }?.seal)
+        func seal(_ fingerprint: String?) -> String? {
+            bindings.first { $0.fingerprint == fingerprint }?.seal
         }
         for old in before where old.present {
             let new = now.first { $0.reader == old.reader }
             if let new, new.present, new.atr == old.atr, new.certificate == old.certificate { continue }
             let fingerprint = old.certificate?.fingerprint
-            await journal("card.removed", subject: bindings.first { $0.fingerprint == fingerprint }?.seal ?? old.reader, [
-                "reader": .string(old.reader), "fingerprint": .optional(fingerprint), "seal": seal(fingerprint),
-            ])
+            await journal(.init(what: .removed, reader: old.reader, fingerprint: .some(fingerprint), seal: .some(seal(fingerprint))),
+                          subject: bindings.first { $0.fingerprint == fingerprint }?.seal ?? old.reader)
             for (sealID, unlock) in unlocks where unlock.fingerprint == fingerprint {
                 await lock(seal: sealID, reason: "card-removed", actor: Self.daemonActor)
             }
@@ -98,18 +97,19 @@ public actor CardService: Service {
             let old = before.first { $0.reader == new.reader }
             if let old, old.present, old.atr == new.atr, old.certificate == new.certificate { continue }
             let fingerprint = new.certificate?.fingerprint
-            await journal("card.inserted", subject: bindings.first { $0.fingerprint == fingerprint }?.seal ?? new.reader, [
-                "reader": .string(new.reader), "atr": .string(hex(new.atr)), "fingerprint": .optional(fingerprint),
-                "subject": .optional(new.certificate?.subject), "seal": seal(fingerprint),
-            ])
+            await journal(
+                .init(what: .inserted, reader: new.reader, atr: hex(new.atr), fingerprint: .some(fingerprint),
+                      subject: .some(new.certificate?.subject), seal: .some(seal(fingerprint))),
+                subject: bindings.first { $0.fingerprint == fingerprint }?.seal ?? new.reader
+            )
         }
     }
 
-    private func journal(_ kind: String, subject: String?, _ payload: [String: JSONValue], actor: JournalActor = CardService.daemonActor) async {
+    private func journal(_ event: JournalEvent.CardObserved, subject: String?, actor: JournalActor = CardService.daemonActor) async {
         do {
-            try await register.journalCardEvent(kind, subject: subject, payload: payload, actor: actor)
+            try await register.journalCardEvent(event, subject: subject, actor: actor)
         } catch {
-            logger.error("cannot journal card event", metadata: ["kind": "\(kind)", "error": "\(error)"])
+            logger.error("cannot journal card event", metadata: ["kind": "\(event.what.rawValue)", "error": "\(error)"])
         }
     }
 
@@ -207,10 +207,10 @@ public actor CardService: Service {
         let until = Date().addingTimeInterval(settings.unlockTimeout)
         let unlock = Unlock(secret: pin, fingerprint: binding.fingerprint, reader: reader, by: actor.staff, until: until)
         unlocks[seal.id] = unlock
-        await journal("card.unlocked", subject: seal.id, [
-            "seal": .string(seal.id), "reader": .string(reader), "fingerprint": .string(binding.fingerprint),
-            "until": .string(JournalClock.timestamp(until)),
-        ], actor: actor)
+        await journal(
+            .init(what: .unlocked, reader: reader, fingerprint: .some(binding.fingerprint), seal: .some(seal.id), until: JournalClock.timestamp(until)),
+            subject: seal.id, actor: actor
+        )
         return CardListView.BoundSeal(
             seal: seal.id, fingerprint: binding.fingerprint, subject: binding.subject, present: true, reader: reader, unlocked: true,
             unlockedUntil: JournalClock.timestamp(until), unlockedBy: actor.staff
@@ -233,9 +233,10 @@ public actor CardService: Service {
     public func lock(seal: String, reason: String, actor: JournalActor) async -> Bool {
         guard let unlock = unlocks.removeValue(forKey: seal) else { return false }
         unlock.secret.wipe()
-        await journal("card.locked", subject: seal, [
-            "seal": .string(seal), "reader": .string(unlock.reader), "fingerprint": .string(unlock.fingerprint), "reason": .string(reason),
-        ], actor: actor)
+        await journal(
+            .init(what: .locked, reader: unlock.reader, fingerprint: .some(unlock.fingerprint), seal: .some(seal), reason: reason),
+            subject: seal, actor: actor
+        )
         return true
     }
 

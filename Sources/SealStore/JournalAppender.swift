@@ -17,6 +17,11 @@ public struct JournalRecord: Sendable {
         self.subject = subject
         self.payload = payload
     }
+
+    /// The record of a typed event (every change the register makes is one).
+    public init(_ event: JournalEvent, subject: String?) throws {
+        self.init(kind: event.kind, subject: subject, payload: try event.payload())
+    }
 }
 
 /// Merkle nodes as stored in `merkle_node`.

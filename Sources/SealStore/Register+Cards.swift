@@ -50,11 +50,10 @@ extension Register {
             try db.cachedStatement(sql: "INSERT INTO seal_card(seal_id, fingerprint, certificate, subject, reader, bound_at, bound_by) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [id, fingerprint, certificate, subject, reader, at, actor.staff]
             )
             let binding = try Self.cardBinding(db, seal: id)!
-            return (binding, [JournalRecord(kind: "card.bound", subject: id, payload: [
-                "seal": .string(id), "reader": .string(reader), "fingerprint": .string(fingerprint), "subject": .string(subject),
-                // The certificate itself, so an exported book can check every signature offline.
-                "certificate": .string(certificate.base64EncodedString()),
-            ])])
+            return (binding, [try JournalRecord(
+                .cardBound(.init(seal: id, reader: reader, fingerprint: fingerprint, subject: subject, certificate: certificate.base64EncodedString())),
+                subject: id
+            )])
         }
     }
 
@@ -64,9 +63,7 @@ extension Register {
             guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
             guard let binding = try Self.cardBinding(db, seal: id) else { throw SealError(.cardNotBound, "seal \(id) has no key card") }
             try db.cachedStatement(sql: "DELETE FROM seal_card WHERE seal_id = ?").execute(arguments: [id])
-            return (binding, [JournalRecord(kind: "card.unbound", subject: id, payload: [
-                "seal": .string(id), "fingerprint": .string(binding.fingerprint), "reader": .string(binding.reader),
-            ])])
+            return (binding, [try JournalRecord(.cardUnbound(.init(seal: id, fingerprint: binding.fingerprint, reader: binding.reader)), subject: id)])
         }
     }
 
@@ -87,7 +84,8 @@ extension Register {
     }
 
     /// A card custody event (`card.inserted`, `card.removed`, `card.unlocked`, `card.locked`), journaled as it happens.
-    public func journalCardEvent(_ kind: String, subject: String?, payload: [String: JSONValue], actor: JournalActor) async throws {
-        try await writer.write(actor: actor) { _, _ in ((), [JournalRecord(kind: kind, subject: subject, payload: .object(payload))]) }
+    public func journalCardEvent(_ event: JournalEvent.CardObserved, subject: String?, actor: JournalActor) async throws {
+        let record = try JournalRecord(.cardObserved(event), subject: subject)
+        try await writer.write(actor: actor) { _, _ in ((), [record]) }
     }
 }

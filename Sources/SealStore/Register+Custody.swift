@@ -18,10 +18,7 @@ extension Register {
             try db.cachedStatement(sql: "UPDATE seal SET custodian = ? WHERE id = ?").execute(arguments: [next, id])
             var updated = seal
             updated.custodian = next
-            return (try Self.custodyState(db, seal: updated, now: now), [JournalRecord(
-                kind: "custody.handover", subject: id,
-                payload: ["seal": .string(id), "from": .string(seal.custodian), "to": .string(next), "witness": .string(witness)]
-            )])
+            return (try Self.custodyState(db, seal: updated, now: now), [try JournalRecord(.custodyHandover(.init(seal: id, from: seal.custodian, to: next, witness: witness)), subject: id)])
         }
     }
 
@@ -41,10 +38,7 @@ extension Register {
             let dueText = JournalClock.timestamp(due)
             try db.cachedStatement(sql: "INSERT INTO carry_out(seal_id, carrier, reason, approver, due, out_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [id, carrier, reason, approver, dueText, JournalClock.timestamp(now)]
             )
-            return (try Self.custodyState(db, seal: seal, now: now), [JournalRecord(
-                kind: "custody.carried-out", subject: id,
-                payload: ["seal": .string(id), "carrier": .string(carrier), "reason": .string(reason), "approver": .string(approver), "due": .string(dueText)]
-            )])
+            return (try Self.custodyState(db, seal: seal, now: now), [try JournalRecord(.custodyCarriedOut(.init(seal: id, carrier: carrier, reason: reason, approver: approver, due: dueText)), subject: id)])
         }
     }
 
@@ -58,10 +52,7 @@ extension Register {
             let at = JournalClock.timestamp(now)
             try db.cachedStatement(sql: "UPDATE carry_out SET returned_at = ? WHERE id = ?").execute(arguments: [at, open["id"] as Int64])
             let overdue = (open["due"] as String) < at
-            return (try Self.custodyState(db, seal: seal, now: now), [JournalRecord(
-                kind: "custody.returned", subject: id,
-                payload: ["seal": .string(id), "carrier": .string(open["carrier"]), "late": .bool(overdue)]
-            )])
+            return (try Self.custodyState(db, seal: seal, now: now), [try JournalRecord(.custodyReturned(.init(seal: id, carrier: open["carrier"], late: overdue)), subject: id)])
         }
     }
 

@@ -34,7 +34,7 @@ extension Register {
                 try db.cachedStatement(sql: "INSERT INTO delegation_matter(delegation_id, matter_code, method) VALUES (?, ?, ?)").execute(arguments: [delegation.id, item.code, item.method.rawValue]
                 )
             }
-            return (delegation, [JournalRecord(kind: "delegation.added", subject: delegation.id, payload: try JSONValue(encoding: delegation))])
+            return (delegation, [try JournalRecord(.delegationAdded(delegation), subject: delegation.id)])
         }
     }
 
@@ -54,7 +54,7 @@ extension Register {
             try db.cachedStatement(sql: "UPDATE delegation SET revoked_at = ?, revocation_reason = ? WHERE id = ?").execute(arguments: [at, reason, id])
             delegation.revokedAt = at
             delegation.revocationReason = reason
-            return (delegation, [JournalRecord(kind: "delegation.revoked", subject: id, payload: ["delegation": .string(id), "reason": .string(reason)])])
+            return (delegation, [try JournalRecord(.delegationRevoked(.init(delegation: id, reason: reason)), subject: id)])
         }
     }
 

@@ -45,10 +45,7 @@ extension Register {
                                 matter.delegatingDepartment, matter.supervisingDepartment, matter.crossTownship, matter.nonDelegable]
                 )
                 if existing == nil { result.imported += 1 } else { result.updated += 1 }
-                records.append(JournalRecord(
-                    kind: existing == nil ? "matter.added" : "matter.updated", subject: matter.code,
-                    payload: try JSONValue(encoding: matter)
-                ))
+                records.append(try JournalRecord(existing == nil ? .matterAdded(matter) : .matterUpdated(matter), subject: matter.code))
             }
             return (result, records)
         }

@@ -79,9 +79,7 @@ extension Register {
                     """).execute(arguments: [request.id, request.seal, request.matter, request.caseNumber, request.purpose.rawValue, request.reason,
                             request.count, request.documentDigest, request.urgent, request.requester, request.createdAt]
             )
-            var payload = try JSONValue(encoding: request).objectValue ?? [:]
-            payload["delegation"] = .string(delegation.id)
-            return (request, [JournalRecord(kind: "request.created", subject: request.id, payload: .object(payload))])
+            return (request, [try JournalRecord(.requestCreated(.init(request: request, delegation: delegation.id)), subject: request.id)])
         }
     }
 
@@ -114,9 +112,8 @@ extension Register {
             request.status = request.made >= approved ? .exhausted : .approved
             try db.cachedStatement(sql: "UPDATE use_request SET status = ?, approver = ?, approved_count = ?, approved_until = ?, approved_at = ? WHERE id = ?").execute(arguments: [request.status.rawValue, approver.id, approved, request.approval!.until, request.approval!.at, id]
             )
-            return (request, [JournalRecord(
-                kind: "request.approved", subject: id,
-                payload: ["request": .string(id), "approver": .string(approver.id), "count": .int(Int64(approved)), "until": .string(request.approval!.until)]
+            return (request, [try JournalRecord(
+                .requestApproved(.init(request: id, approver: approver.id, count: approved, until: request.approval!.until)), subject: id
             )])
         }
     }
@@ -137,7 +134,7 @@ extension Register {
             request.denial = .init(by: approver.id, reason: reason, at: JournalClock.timestamp(now))
             try db.cachedStatement(sql: "UPDATE use_request SET status = 'denied', denied_by = ?, denial_reason = ?, denied_at = ? WHERE id = ?").execute(arguments: [approver.id, reason, request.denial!.at, id]
             )
-            return (request, [JournalRecord(kind: "request.denied", subject: id, payload: ["request": .string(id), "by": .string(approver.id), "reason": .string(reason)])])
+            return (request, [try JournalRecord(.requestDenied(.init(request: id, by: approver.id, reason: reason)), subject: id)])
         }
     }
 
@@ -154,7 +151,7 @@ extension Register {
             }
             request.status = .cancelled
             try db.cachedStatement(sql: "UPDATE use_request SET status = 'cancelled' WHERE id = ?").execute(arguments: [id])
-            return (request, [JournalRecord(kind: "request.cancelled", subject: id, payload: ["request": .string(id)])])
+            return (request, [try JournalRecord(.requestCancelled(.init(request: id)), subject: id)])
         }
     }
 

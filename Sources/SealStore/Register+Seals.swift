@@ -28,7 +28,7 @@ extension Register {
             let seal = Seal(id: id, name: new.name, kind: new.kind, medium: new.medium, owner: new.owner, holder: new.holder, custodian: new.custodian)
             try db.cachedStatement(sql: "INSERT INTO seal(id, name, kind, medium, owner, holder, custodian, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [seal.id, seal.name, seal.kind.rawValue, seal.medium.rawValue, seal.owner, seal.holder, seal.custodian, seal.status.rawValue]
             )
-            return (seal, [JournalRecord(kind: "seal.added", subject: id, payload: try JSONValue(encoding: seal))])
+            return (seal, [try JournalRecord(.sealAdded(seal), subject: id)])
         }
     }
 
@@ -43,19 +43,10 @@ extension Register {
             seal.status = try SealLifecycle.transition(from: from, action)
             if action == .destroy, let witness { _ = try Self.activeStaff(db, id: witness, as: "witness") }
             try db.cachedStatement(sql: "UPDATE seal SET status = ? WHERE id = ?").execute(arguments: [seal.status.rawValue, id])
-            var payload: [String: JSONValue] = [
-                "seal": .string(id), "from": .string(from.rawValue), "to": .string(seal.status.rawValue),
-            ]
-            if let reason, !reason.isEmpty { payload["reason"] = .string(reason) }
-            if let witness { payload["witness"] = .string(witness) }
-            let kind = switch action {
-            case .activate: "seal.activated"
-            case .suspend: "seal.suspended"
-            case .revoke: "seal.revoked"
-            case .reportLost: "seal.reported-lost"
-            case .destroy: "seal.destroyed"
-            }
-            return (seal, [JournalRecord(kind: kind, subject: id, payload: .object(payload))])
+            let event = JournalEvent.SealTransitioned(
+                action: action, seal: id, from: from, to: seal.status, reason: reason?.isEmpty == false ? reason : nil, witness: witness
+            )
+            return (seal, [try JournalRecord(.sealTransitioned(event), subject: id)])
         }
     }
 

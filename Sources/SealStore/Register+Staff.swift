@@ -29,7 +29,7 @@ extension Register {
             stored.disabled = false
             try db.cachedStatement(sql: "INSERT INTO staff(id, name, roles, unix_user, disabled) VALUES (?, ?, ?, ?, 0)").execute(arguments: [stored.id, stored.name, stored.roles.map(\.rawValue).joined(separator: ","), stored.unixUser]
             )
-            return (stored, [JournalRecord(kind: "staff.added", subject: stored.id, payload: try JSONValue(encoding: stored))])
+            return (stored, [try JournalRecord(.staffAdded(stored), subject: stored.id)])
         }
     }
 
@@ -40,7 +40,7 @@ extension Register {
             guard !staff.disabled else { throw SealError(.staffDisabled, "staff \(id) is already disabled") }
             try db.cachedStatement(sql: "UPDATE staff SET disabled = 1 WHERE id = ?").execute(arguments: [id])
             staff.disabled = true
-            return (staff, [JournalRecord(kind: "staff.disabled", subject: id, payload: ["id": .string(id)])])
+            return (staff, [try JournalRecord(.staffDisabled(.init(id: id)), subject: id)])
         }
     }
 

@@ -148,22 +148,14 @@ extension Register {
         let exhausted = request.status == .approved && made >= (request.approval?.count ?? 0)
         try db.cachedStatement(sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?").execute(arguments: [used, made, exhausted ? UseRequest.Status.exhausted.rawValue : request.status.rawValue, request.id]
         )
-        var payload: [String: JSONValue] = [
-            "use": .string(useID), "request": .string(request.id), "seal": .string(request.seal), "matter": .string(request.matter),
-            "case_number": .string(request.caseNumber), "reason": .string(request.reason), "count": .int(Int64(count)),
-            "user": .string(request.requester), "recorder": .string(checked.recorder.id), "approver": .optional(request.approval?.approver),
-            "urgent": .bool(urgent), "medium": .string(medium), "document_digest": .optional(digest),
-        ]
-        if let note, !note.isEmpty { payload["note"] = .string(note) }
-        if let signed {
-            // The signed statement's exact bytes, the DER signature and the card: checkable offline against the
-            // certificate journaled by `card.bound`.
-            payload["statement"] = .string(signed.statement)
-            payload["signature"] = .string(signed.signature)
-            payload["certificate_fingerprint"] = .string(signed.fingerprint)
-        }
-        var records = [JournalRecord(kind: "use.recorded", subject: request.seal, payload: .object(payload))]
-        if exhausted { records.append(JournalRecord(kind: "request.exhausted", subject: request.id, payload: ["request": .string(request.id)])) }
+        let event = JournalEvent.UseRecorded(
+            use: useID, request: request.id, seal: request.seal, matter: request.matter, caseNumber: request.caseNumber,
+            reason: request.reason, count: count, user: request.requester, recorder: checked.recorder.id, approver: request.approval?.approver,
+            urgent: urgent, medium: signed == nil ? .physical : .electronic, documentDigest: digest, note: note,
+            statement: signed?.statement, signature: signed?.signature, certificateFingerprint: signed?.fingerprint
+        )
+        var records = [try JournalRecord(.useRecorded(event), subject: request.seal)]
+        if exhausted { records.append(try JournalRecord(.requestExhausted(.init(request: request.id)), subject: request.id)) }
         let line = try useLines(db, UseFilter(id: useID), limit: 1, after: nil, zone: zone)[0]
         return (line, records)
     }
@@ -186,10 +178,7 @@ extension Register {
             try db.cachedStatement(sql: "UPDATE use_record SET effective_count = ? WHERE id = ?").execute(arguments: [count, id])
             try db.cachedStatement(sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?").execute(arguments: [after.used, after.made, after.status.rawValue, requestID])
             let line = try Self.useLines(db, UseFilter(id: id), limit: 1, after: nil, zone: settings.zone)[0]
-            return (line, [JournalRecord(
-                kind: "use.corrected", subject: row["seal_id"],
-                payload: ["use": .string(id), "request": .string(requestID), "from": .int(Int64(old)), "to": .int(Int64(count)), "reason": .string(reason)]
-            )])
+            return (line, [try JournalRecord(.useCorrected(.init(use: id, request: requestID, from: old, to: count, reason: reason)), subject: row["seal_id"])])
         }
     }
 
@@ -262,12 +251,13 @@ extension Register {
     /// Journals a refusal of a usage action with the caller and the code, before the caller hears it.
     public func journalRefusal(action: String, error: SealError, subject: String?, details: [String: JSONValue], actor: JournalActor) async {
         // A refusal that is itself about storage cannot be journaled; everything else must be.
-        guard error.code != .storageUnavailable, error.code != .journalTampered else { return }
-        var payload = details
-        payload["action"] = .string(action)
-        payload["code"] = .string(error.code.rawValue)
-        payload["message"] = .string(error.message)
-        let entry = JournalRecord(kind: "refused", subject: subject, payload: .object(payload))
+        guard error.code != .storageUnavailable, error.code != .journalTampered, error.code != .registerTampered else { return }
+        let refusal = JournalEvent.Refusal(
+            action: action, code: error.code.rawValue, message: error.message, seal: details["seal"]?.stringValue,
+            matter: details["matter"]?.stringValue, request: details["request"]?.stringValue, use: details["use"]?.stringValue,
+            count: details["count"]?.intValue.map { Int($0) }, caseNumber: details["case_number"]?.stringValue
+        )
+        guard let entry = try? JournalRecord(.refused(refusal), subject: subject) else { return }
         _ = try? await writer.write(actor: actor) { _, _ in ((), [entry]) }
     }
 }
