@@ -14,8 +14,9 @@ import ServiceLifecycle
 /// Batches are committed by `run()`, a service in the daemon's `ServiceGroup` (started first, stopped last, after
 /// the server has drained): at graceful shutdown it commits what is queued and refuses what comes later.
 public actor JournalWriter: Service {
-    /// What a write does inside the transaction: check, change the tables, and say what to journal.
-    public typealias Operation<T> = @Sendable (Database, Date) throws -> (T, [JournalRecord])
+    /// What a write does inside the batch's transaction: read the facts, check the rules, record its events (each
+    /// journaled and projected onto the tables at once, `JournalTransaction.record`) and answer.
+    public typealias Operation<T> = @Sendable (JournalTransaction) throws -> T
 
     private final class Pending: @unchecked Sendable {
         let actor: JournalActor
@@ -105,11 +106,7 @@ public actor JournalWriter: Service {
             let pending = Pending(
                 actor: actor,
                 apply: { db, now, actor, time in
-                    let (value, records) = try operation(db, now)
-                    for record in records {
-                        try JournalAppender.append(record, actor: actor, time: time, db: db)
-                    }
-                    result = value
+                    result = try operation(JournalTransaction(db: db, now: now, time: time, actor: actor))
                 },
                 finish: { outcome in
                     switch outcome {
@@ -379,5 +376,30 @@ extension Register {
             defer { group.cancelAll() }
             return try await body()
         }
+    }
+}
+
+/// One write inside a batch's transaction. The tables change only through `record`: the event is appended to the
+/// journal and `RegisterProjection` applies it to the tables in the same transaction, so the tables are, by
+/// construction, what the journal says.
+public final class JournalTransaction {
+    /// For the write's reads (facts for the rules, the answer after recording). Never written directly.
+    public let db: Database
+    /// The batch's time: every entry of the batch carries it.
+    public let now: Date
+    let time: String
+    let actor: JournalActor
+
+    init(db: Database, now: Date, time: String, actor: JournalActor) {
+        self.db = db
+        self.now = now
+        self.time = time
+        self.actor = actor
+    }
+
+    /// Journals `event` and applies it to the tables.
+    public func record(_ event: JournalEvent, subject: String?) throws {
+        try JournalAppender.append(try JournalRecord(event, subject: subject), actor: actor, time: time, db: db)
+        try SQLiteProjection.apply(event, time: time, actor: actor, db: db)
     }
 }

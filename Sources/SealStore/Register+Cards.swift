@@ -30,7 +30,8 @@ public struct CardBinding: Sendable, Codable, Equatable {
 extension Register {
     /// `card.bound`: the certificate read from the card in `reader` becomes the electronic seal's key.
     public func bindCard(seal id: String, certificate: Data, fingerprint: String, subject: String, reader: String, actor: JournalActor) async throws -> CardBinding {
-        try await writer.write(actor: actor) { db, now in
+        try await writer.write(actor: actor) { w in
+            let db = w.db
             guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             guard seal.medium == .electronic else {
                 throw SealError(.wrongMedium, "seal \(id) is physical; only an electronic seal takes a key card")
@@ -46,24 +47,21 @@ extension Register {
             if let other = try String.fetchOne(db.cachedStatement(sql: "SELECT seal_id FROM seal_card WHERE fingerprint = ?"), arguments: [fingerprint]) {
                 throw SealError(.cardBoundElsewhere, "this card is bound to seal \(other)")
             }
-            let at = JournalClock.timestamp(now)
-            try db.cachedStatement(sql: "INSERT INTO seal_card(seal_id, fingerprint, certificate, subject, reader, bound_at, bound_by) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [id, fingerprint, certificate, subject, reader, at, actor.staff]
-            )
-            let binding = try Self.cardBinding(db, seal: id)!
-            return (binding, [try JournalRecord(
+            try w.record(
                 .cardBound(.init(seal: id, reader: reader, fingerprint: fingerprint, subject: subject, certificate: certificate.base64EncodedString())),
                 subject: id
-            )])
+            )
+            return try Self.cardBinding(db, seal: id)!
         }
     }
 
     /// `card.unbound`: the seal no longer has a key card; its past signatures keep their certificate in the journal.
     public func unbindCard(seal id: String, actor: JournalActor) async throws -> CardBinding {
-        try await writer.write(actor: actor) { db, _ in
-            guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
-            guard let binding = try Self.cardBinding(db, seal: id) else { throw SealError(.cardNotBound, "seal \(id) has no key card") }
-            try db.cachedStatement(sql: "DELETE FROM seal_card WHERE seal_id = ?").execute(arguments: [id])
-            return (binding, [try JournalRecord(.cardUnbound(.init(seal: id, fingerprint: binding.fingerprint, reader: binding.reader)), subject: id)])
+        try await writer.write(actor: actor) { w in
+            guard try Self.seal(w.db, id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
+            guard let binding = try Self.cardBinding(w.db, seal: id) else { throw SealError(.cardNotBound, "seal \(id) has no key card") }
+            try w.record(.cardUnbound(.init(seal: id, fingerprint: binding.fingerprint, reader: binding.reader)), subject: id)
+            return binding
         }
     }
 
@@ -85,7 +83,6 @@ extension Register {
 
     /// A card custody event (`card.inserted`, `card.removed`, `card.unlocked`, `card.locked`), journaled as it happens.
     public func journalCardEvent(_ event: JournalEvent.CardObserved, subject: String?, actor: JournalActor) async throws {
-        let record = try JournalRecord(.cardObserved(event), subject: subject)
-        try await writer.write(actor: actor) { _, _ in ((), [record]) }
+        try await writer.write(actor: actor) { w in try w.record(.cardObserved(event), subject: subject) }
     }
 }

@@ -7,7 +7,8 @@ import SealWire
 extension Register {
     /// `custody.handover`: from the current custodian to `to`, before `witness`.
     public func handover(seal id: String, to next: String, witness: String, actor: JournalActor) async throws -> CustodyView {
-        try await writer.write(actor: actor) { db, now in
+        try await writer.write(actor: actor) { w in
+            let db = w.db
             guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             try CustodyRules.checkHandover(from: seal.custodian, to: next, witness: witness)
             _ = try Self.activeStaff(db, id: next, as: "new custodian")
@@ -15,10 +16,10 @@ extension Register {
             if try Self.openCarryOut(db, seal: id) != nil {
                 throw SealError(.alreadyCarriedOut, "seal \(id) is carried out; record its return before handing it over")
             }
-            try db.cachedStatement(sql: "UPDATE seal SET custodian = ? WHERE id = ?").execute(arguments: [next, id])
+            try w.record(.custodyHandover(.init(seal: id, from: seal.custodian, to: next, witness: witness)), subject: id)
             var updated = seal
             updated.custodian = next
-            return (try Self.custodyState(db, seal: updated, now: now), [try JournalRecord(.custodyHandover(.init(seal: id, from: seal.custodian, to: next, witness: witness)), subject: id)])
+            return try Self.custodyState(db, seal: updated, now: w.now)
         }
     }
 
@@ -26,7 +27,8 @@ extension Register {
     public func carryOut(
         seal id: String, carrier: String, reason: String, due: Date, approver: String, actor: JournalActor
     ) async throws -> CustodyView {
-        try await writer.write(actor: actor) { db, now in
+        try await writer.write(actor: actor) { w in
+            let (db, now) = (w.db, w.now)
             guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             try CustodyRules.checkCarryOut(status: seal.status, alreadyOut: try Self.openCarryOut(db, seal: id) != nil, reason: reason)
             guard due > now else { throw SealError(.invalidField, "the due-back time must be in the future") }
@@ -36,23 +38,22 @@ extension Register {
             _ = try Self.activeStaff(db, id: carrier, as: "carrier")
             _ = try Self.activeStaff(db, id: approver, as: "approver")
             let dueText = JournalClock.timestamp(due)
-            try db.cachedStatement(sql: "INSERT INTO carry_out(seal_id, carrier, reason, approver, due, out_at) VALUES (?, ?, ?, ?, ?, ?)").execute(arguments: [id, carrier, reason, approver, dueText, JournalClock.timestamp(now)]
-            )
-            return (try Self.custodyState(db, seal: seal, now: now), [try JournalRecord(.custodyCarriedOut(.init(seal: id, carrier: carrier, reason: reason, approver: approver, due: dueText)), subject: id)])
+            try w.record(.custodyCarriedOut(.init(seal: id, carrier: carrier, reason: reason, approver: approver, due: dueText)), subject: id)
+            return try Self.custodyState(db, seal: seal, now: now)
         }
     }
 
     /// `custody.returned`: the open carry-out ends.
     public func returnSeal(_ id: String, actor: JournalActor) async throws -> CustodyView {
-        try await writer.write(actor: actor) { db, now in
+        try await writer.write(actor: actor) { w in
+            let (db, now) = (w.db, w.now)
             guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             guard let open = try Self.openCarryOut(db, seal: id) else {
                 throw SealError(.notCarriedOut, "seal \(id) is not carried out")
             }
-            let at = JournalClock.timestamp(now)
-            try db.cachedStatement(sql: "UPDATE carry_out SET returned_at = ? WHERE id = ?").execute(arguments: [at, open["id"] as Int64])
-            let overdue = (open["due"] as String) < at
-            return (try Self.custodyState(db, seal: seal, now: now), [try JournalRecord(.custodyReturned(.init(seal: id, carrier: open["carrier"], late: overdue)), subject: id)])
+            let overdue = (open["due"] as String) < JournalClock.timestamp(now)
+            try w.record(.custodyReturned(.init(seal: id, carrier: open["carrier"], late: overdue)), subject: id)
+            return try Self.custodyState(db, seal: seal, now: now)
         }
     }
 

@@ -7,34 +7,22 @@ import SealWire
 extension Register {
     /// `delegation.added`, after every rule in `DelegationRules` passed against the current registry.
     public func addDelegation(_ draft: DelegationRules.Draft, actor: JournalActor) async throws -> Delegation {
-        try await writer.write(actor: actor) { db, _ in
+        try await writer.write(actor: actor) { w in
             var seals: [String: Seal] = [:]
-            for id in draft.seals { if let seal = try Self.seal(db, id: id) { seals[id] = seal } }
+            for id in draft.seals { if let seal = try Self.seal(w.db, id: id) { seals[id] = seal } }
             var matters: [String: Matter] = [:]
-            for item in draft.matters { if let matter = try Self.matter(db, code: item.code) { matters[item.code] = matter } }
+            for item in draft.matters { if let matter = try Self.matter(w.db, code: item.code) { matters[item.code] = matter } }
             let filing = try DelegationRules.validate(draft, seals: seals, matters: matters)
-            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM delegation")) ?? 0
+            // Delegations are never deleted, so the rowid counts them.
+            let count = try Int.fetchOne(w.db.cachedStatement(sql: "SELECT MAX(rowid) FROM delegation")) ?? 0
             let delegation = Delegation(
                 id: String(format: "DLG-%04d", count + 1), agreementNumber: draft.agreementNumber,
                 delegatingDepartment: draft.delegatingDepartment, township: draft.township,
                 supervisingDepartment: draft.supervisingDepartment, validFrom: draft.validFrom, validTo: draft.validTo,
                 filing: filing, seals: Array(Set(draft.seals)).sorted(), matters: draft.matters
             )
-            try db.cachedStatement(sql: """
-                    INSERT INTO delegation(id, agreement_number, delegating_department, township, supervising_department, valid_from, valid_to, filing_number, filed_on)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [delegation.id, delegation.agreementNumber, delegation.delegatingDepartment, delegation.township,
-                            delegation.supervisingDepartment, delegation.validFrom.description, delegation.validTo.description,
-                            filing?.number, filing?.filedOn.description]
-            )
-            for seal in delegation.seals {
-                try db.cachedStatement(sql: "INSERT INTO delegation_seal(delegation_id, seal_id) VALUES (?, ?)").execute(arguments: [delegation.id, seal])
-            }
-            for item in delegation.matters {
-                try db.cachedStatement(sql: "INSERT INTO delegation_matter(delegation_id, matter_code, method) VALUES (?, ?, ?)").execute(arguments: [delegation.id, item.code, item.method.rawValue]
-                )
-            }
-            return (delegation, [try JournalRecord(.delegationAdded(delegation), subject: delegation.id)])
+            try w.record(.delegationAdded(delegation), subject: delegation.id)
+            return delegation
         }
     }
 
@@ -43,18 +31,17 @@ extension Register {
         guard ReasonText.isMeaningful(reason) else {
             throw SealError(.invalidField, "revoking a delegation needs a reason")
         }
-        return try await writer.write(actor: actor) { db, now in
-            guard var delegation = try Self.delegation(db, id: id) else {
+        return try await writer.write(actor: actor) { w in
+            guard var delegation = try Self.delegation(w.db, id: id) else {
                 throw SealError(.unknownDelegation, "no delegation \(id)")
             }
             guard delegation.revokedAt == nil else {
                 throw SealError(.alreadyRevoked, "delegation \(id) was already revoked at \(delegation.revokedAt!)")
             }
-            let at = JournalClock.timestamp(now)
-            try db.cachedStatement(sql: "UPDATE delegation SET revoked_at = ?, revocation_reason = ? WHERE id = ?").execute(arguments: [at, reason, id])
-            delegation.revokedAt = at
+            try w.record(.delegationRevoked(.init(delegation: id, reason: reason)), subject: id)
+            delegation.revokedAt = JournalClock.timestamp(w.now)
             delegation.revocationReason = reason
-            return (delegation, [try JournalRecord(.delegationRevoked(.init(delegation: id, reason: reason)), subject: id)])
+            return delegation
         }
     }
 

@@ -25,29 +25,18 @@ extension Register {
 
     /// Imports parsed catalogue rows, upserting by code: `matter.added` / `matter.updated` per changed row.
     public func importMatters(_ matters: [Matter], actor: JournalActor) async throws -> MatterUpsert {
-        try await writer.write(actor: actor) { db, _ in
+        try await writer.write(actor: actor) { w in
             var result = MatterUpsert()
-            var records: [JournalRecord] = []
             for matter in matters {
-                let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM matter WHERE code = ?"), arguments: [matter.code]).map(Matter.init(row:))
+                let existing = try Row.fetchOne(w.db.cachedStatement(sql: "SELECT * FROM matter WHERE code = ?"), arguments: [matter.code]).map(Matter.init(row:))
                 if existing == matter {
                     result.unchanged += 1
                     continue
                 }
-                try db.cachedStatement(sql: """
-                        INSERT INTO matter(code, name, category, power_type, delegating_department, supervising_department, cross_township, non_delegable)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        ON CONFLICT(code) DO UPDATE SET name = excluded.name, category = excluded.category,
-                          power_type = excluded.power_type, delegating_department = excluded.delegating_department,
-                          supervising_department = excluded.supervising_department,
-                          cross_township = excluded.cross_township, non_delegable = excluded.non_delegable
-                        """).execute(arguments: [matter.code, matter.name, matter.category.rawValue, matter.powerType?.rawValue,
-                                matter.delegatingDepartment, matter.supervisingDepartment, matter.crossTownship, matter.nonDelegable]
-                )
                 if existing == nil { result.imported += 1 } else { result.updated += 1 }
-                records.append(try JournalRecord(existing == nil ? .matterAdded(matter) : .matterUpdated(matter), subject: matter.code))
+                try w.record(existing == nil ? .matterAdded(matter) : .matterUpdated(matter), subject: matter.code)
             }
-            return (result, records)
+            return result
         }
     }
 

@@ -56,7 +56,8 @@ extension Register {
     /// `request.created`: checked against every rule now, so a request that could never be used is refused at once.
     public func createRequest(_ new: NewUseRequest, actor: JournalActor) async throws -> UseRequest {
         let settings = self.useSettings
-        return try await writer.write(actor: actor) { db, now in
+        return try await writer.write(actor: actor) { w in
+            let (db, now) = (w.db, w.now)
             let requester = try Self.actingStaff(db, actor)
             try UsePolicy.checkReason(new.reason)
             try UsePolicy.checkCount(new.count, max: settings.maxCount)
@@ -73,13 +74,8 @@ extension Register {
                 purpose: new.purpose, reason: new.reason, count: new.count, documentDigest: digest, urgent: new.urgent ?? false,
                 requester: requester.id, createdAt: JournalClock.timestamp(now)
             )
-            try db.cachedStatement(sql: """
-                    INSERT INTO use_request(id, seal_id, matter_code, case_number, purpose, reason, count, document_digest, urgent, requester, created_at, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending')
-                    """).execute(arguments: [request.id, request.seal, request.matter, request.caseNumber, request.purpose.rawValue, request.reason,
-                            request.count, request.documentDigest, request.urgent, request.requester, request.createdAt]
-            )
-            return (request, [try JournalRecord(.requestCreated(.init(request: request, delegation: delegation.id)), subject: request.id)])
+            try w.record(.requestCreated(.init(request: request, delegation: delegation.id)), subject: request.id)
+            return request
         }
     }
 
@@ -87,7 +83,8 @@ extension Register {
     /// (default: the end of the local day).
     public func approveRequest(id: String, count: Int?, until: Date?, actor: JournalActor) async throws -> UseRequest {
         let settings = self.useSettings
-        return try await writer.write(actor: actor) { db, now in
+        return try await writer.write(actor: actor) { w in
+            let (db, now) = (w.db, w.now)
             let approver = try Self.actingStaff(db, actor)
             guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
             guard approver.id != request.requester else {
@@ -110,17 +107,15 @@ extension Register {
             try UsePolicy.checkDelegation(try Self.policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
             request.approval = .init(approver: approver.id, count: approved, until: JournalClock.timestamp(deadline), at: JournalClock.timestamp(now))
             request.status = request.made >= approved ? .exhausted : .approved
-            try db.cachedStatement(sql: "UPDATE use_request SET status = ?, approver = ?, approved_count = ?, approved_until = ?, approved_at = ? WHERE id = ?").execute(arguments: [request.status.rawValue, approver.id, approved, request.approval!.until, request.approval!.at, id]
-            )
-            return (request, [try JournalRecord(
-                .requestApproved(.init(request: id, approver: approver.id, count: approved, until: request.approval!.until)), subject: id
-            )])
+            try w.record(.requestApproved(.init(request: id, approver: approver.id, count: approved, until: request.approval!.until)), subject: id)
+            return request
         }
     }
 
     /// `request.denied`, with a reason.
     public func denyRequest(id: String, reason: String, actor: JournalActor) async throws -> UseRequest {
-        try await writer.write(actor: actor) { db, now in
+        try await writer.write(actor: actor) { w in
+            let (db, now) = (w.db, w.now)
             let approver = try Self.actingStaff(db, actor)
             guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
             guard approver.id != request.requester else {
@@ -132,15 +127,15 @@ extension Register {
             guard ReasonText.isMeaningful(reason) else { throw SealError(.invalidField, "a denial needs a reason") }
             request.status = .denied
             request.denial = .init(by: approver.id, reason: reason, at: JournalClock.timestamp(now))
-            try db.cachedStatement(sql: "UPDATE use_request SET status = 'denied', denied_by = ?, denial_reason = ?, denied_at = ? WHERE id = ?").execute(arguments: [approver.id, reason, request.denial!.at, id]
-            )
-            return (request, [try JournalRecord(.requestDenied(.init(request: id, by: approver.id, reason: reason)), subject: id)])
+            try w.record(.requestDenied(.init(request: id, by: approver.id, reason: reason)), subject: id)
+            return request
         }
     }
 
     /// `request.cancelled`, by the requester, before any use.
     public func cancelRequest(id: String, actor: JournalActor) async throws -> UseRequest {
-        try await writer.write(actor: actor) { db, _ in
+        try await writer.write(actor: actor) { w in
+            let db = w.db
             let staff = try Self.actingStaff(db, actor)
             guard var request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
             guard staff.id == request.requester else {
@@ -150,8 +145,8 @@ extension Register {
                 throw SealError(.illegalRequestState, "request \(id) is \(request.status.rawValue)\(request.made > 0 ? " and has uses" : ""); it cannot be cancelled")
             }
             request.status = .cancelled
-            try db.cachedStatement(sql: "UPDATE use_request SET status = 'cancelled' WHERE id = ?").execute(arguments: [id])
-            return (request, [try JournalRecord(.requestCancelled(.init(request: id)), subject: id)])
+            try w.record(.requestCancelled(.init(request: id)), subject: id)
+            return request
         }
     }
 

@@ -21,14 +21,14 @@ extension Register {
         where value.trimmingCharacters(in: .whitespaces).isEmpty {
             throw SealError(.invalidField, "the seal's \(field) must not be empty")
         }
-        return try await writer.write(actor: actor) { db, _ in
-            _ = try Self.activeStaff(db, id: new.custodian, as: "custodian")
-            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM seal")) ?? 0
+        return try await writer.write(actor: actor) { w in
+            _ = try Self.activeStaff(w.db, id: new.custodian, as: "custodian")
+            // Seals are never deleted, so the rowid counts them.
+            let count = try Int.fetchOne(w.db.cachedStatement(sql: "SELECT MAX(rowid) FROM seal")) ?? 0
             let id = String(format: "SEAL-%04d", count + 1)
             let seal = Seal(id: id, name: new.name, kind: new.kind, medium: new.medium, owner: new.owner, holder: new.holder, custodian: new.custodian)
-            try db.cachedStatement(sql: "INSERT INTO seal(id, name, kind, medium, owner, holder, custodian, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(arguments: [seal.id, seal.name, seal.kind.rawValue, seal.medium.rawValue, seal.owner, seal.holder, seal.custodian, seal.status.rawValue]
-            )
-            return (seal, [try JournalRecord(.sealAdded(seal), subject: id)])
+            try w.record(.sealAdded(seal), subject: id)
+            return seal
         }
     }
 
@@ -37,16 +37,15 @@ extension Register {
         id: String, action: SealLifecycle.Action, reason: String?, witness: String?, actor: JournalActor
     ) async throws -> Seal {
         if action == .destroy { try SealLifecycle.checkDestroyWitness(actor: actor.staff, witness: witness) }
-        return try await writer.write(actor: actor) { db, _ in
-            guard var seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
+        return try await writer.write(actor: actor) { w in
+            guard var seal = try Self.seal(w.db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             let from = seal.status
             seal.status = try SealLifecycle.transition(from: from, action)
-            if action == .destroy, let witness { _ = try Self.activeStaff(db, id: witness, as: "witness") }
-            try db.cachedStatement(sql: "UPDATE seal SET status = ? WHERE id = ?").execute(arguments: [seal.status.rawValue, id])
-            let event = JournalEvent.SealTransitioned(
+            if action == .destroy, let witness { _ = try Self.activeStaff(w.db, id: witness, as: "witness") }
+            try w.record(.sealTransitioned(.init(
                 action: action, seal: id, from: from, to: seal.status, reason: reason?.isEmpty == false ? reason : nil, witness: witness
-            )
-            return (seal, [try JournalRecord(.sealTransitioned(event), subject: id)])
+            )), subject: id)
+            return seal
         }
     }
 

@@ -18,7 +18,8 @@ extension Register {
     /// `staff.added`: a new staff member.
     public func addStaff(_ staff: Staff, actor: JournalActor) async throws -> Staff {
         try Staff.validateNew(id: staff.id, name: staff.name, roles: staff.roles)
-        return try await writer.write(actor: actor) { db, _ in
+        return try await writer.write(actor: actor) { w in
+            let db = w.db
             if try Self.staff(db, id: staff.id) != nil {
                 throw SealError(.staffExists, "staff \(staff.id) already exists")
             }
@@ -27,20 +28,19 @@ extension Register {
             }
             var stored = staff
             stored.disabled = false
-            try db.cachedStatement(sql: "INSERT INTO staff(id, name, roles, unix_user, disabled) VALUES (?, ?, ?, ?, 0)").execute(arguments: [stored.id, stored.name, stored.roles.map(\.rawValue).joined(separator: ","), stored.unixUser]
-            )
-            return (stored, [try JournalRecord(.staffAdded(stored), subject: stored.id)])
+            try w.record(.staffAdded(stored), subject: stored.id)
+            return stored
         }
     }
 
     /// `staff.disabled`: the staff member can no longer act or be named in new records.
     public func disableStaff(id: String, actor: JournalActor) async throws -> Staff {
-        try await writer.write(actor: actor) { db, _ in
-            guard var staff = try Self.staff(db, id: id) else { throw SealError(.unknownStaff, "no staff member \(id)") }
+        try await writer.write(actor: actor) { w in
+            guard var staff = try Self.staff(w.db, id: id) else { throw SealError(.unknownStaff, "no staff member \(id)") }
             guard !staff.disabled else { throw SealError(.staffDisabled, "staff \(id) is already disabled") }
-            try db.cachedStatement(sql: "UPDATE staff SET disabled = 1 WHERE id = ?").execute(arguments: [id])
+            try w.record(.staffDisabled(.init(id: id)), subject: id)
             staff.disabled = true
-            return (staff, [try JournalRecord(.staffDisabled(.init(id: id)), subject: id)])
+            return staff
         }
     }
 

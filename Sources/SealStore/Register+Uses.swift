@@ -34,9 +34,9 @@ extension Register {
     /// `use.recorded` for a physical seal: by its custodian (or an admin), or by the carrier while it is out.
     public func recordUse(request id: String, count: Int, note: String?, actor: JournalActor, actorIsAdmin: Bool) async throws -> UseView {
         let settings = self.useSettings
-        return try await writer.write(actor: actor) { db, now in
-            let checked = try Self.checkUse(db, request: id, count: count, actor: actor, actorIsAdmin: actorIsAdmin, medium: .physical, now: now, settings: settings)
-            return try Self.insertUse(db, checked, count: count, note: note, time: JournalClock.timestamp(now), digest: checked.request.documentDigest, signed: nil, zone: settings.zone)
+        return try await writer.write(actor: actor) { w in
+            let checked = try Self.checkUse(w.db, request: id, count: count, actor: actor, actorIsAdmin: actorIsAdmin, medium: .physical, now: w.now, settings: settings)
+            return try Self.recordUse(w, checked, count: count, note: note, digest: checked.request.documentDigest, signed: nil, zone: settings.zone)
         }
     }
 
@@ -79,14 +79,14 @@ extension Register {
     /// impression while the card signed), then the statement, signature and certificate fingerprint are stored.
     public func recordSignedUse(_ plan: SignedUsePlan, signature: [UInt8], actor: JournalActor) async throws -> UseView {
         let settings = self.useSettings
-        return try await writer.write(actor: actor) { db, now in
+        return try await writer.write(actor: actor) { w in
             let statement = plan.statement
-            let checked = try Self.checkUse(db, request: statement.request, count: statement.count, actor: actor, actorIsAdmin: false, medium: .electronic, now: now, settings: settings)
-            guard try Self.cardBinding(db, seal: statement.seal)?.fingerprint == plan.binding.fingerprint else {
+            let checked = try Self.checkUse(w.db, request: statement.request, count: statement.count, actor: actor, actorIsAdmin: false, medium: .electronic, now: w.now, settings: settings)
+            guard try Self.cardBinding(w.db, seal: statement.seal)?.fingerprint == plan.binding.fingerprint else {
                 throw SealError(.cardMismatch, "seal \(statement.seal)'s key card changed while signing")
             }
             let signed = SignedParts(fingerprint: plan.binding.fingerprint, statement: String(decoding: statement.bytes, as: UTF8.self), signature: Data(signature).base64EncodedString())
-            return try Self.insertUse(db, checked, count: statement.count, note: plan.note, time: statement.time, digest: statement.documentSHA256, signed: signed, zone: settings.zone)
+            return try Self.recordUse(w, checked, count: statement.count, note: plan.note, digest: statement.documentSHA256, signed: signed, zone: settings.zone)
         }
     }
 
@@ -125,45 +125,32 @@ extension Register {
         return CheckedUse(request: request, seal: seal, recorder: recorder, urgentBeforeApproval: urgentBeforeApproval)
     }
 
-    /// Writes one line of the book and its journal records (`use.recorded`, and `request.exhausted` when it used the last impression).
-    static func insertUse(
-        _ db: Database, _ checked: CheckedUse, count: Int, note: String?, time: String, digest: String?, signed: SignedParts?, zone: TimeZone
-    ) throws -> (UseView, [JournalRecord]) {
+    /// Records one line of the book (`use.recorded`, and `request.exhausted` when it took the last approved
+    /// impression) and answers with the line as the book shows it. The 序号 and the line's time (the statement's,
+    /// for a signed use) are the projection's.
+    static func recordUse(
+        _ w: JournalTransaction, _ checked: CheckedUse, count: Int, note: String?, digest: String?, signed: SignedParts?, zone: TimeZone
+    ) throws -> UseView {
         let request = checked.request
-        let urgent = checked.urgentBeforeApproval || request.urgent
-        let medium = signed == nil ? "physical" : "electronic"
         // Uses are never deleted, so the rowid counts them (in O(log n), where COUNT(*) walks the whole table).
-        let useID = String(format: "USE-%06d", (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM use_record")) ?? 0) + 1)
-        // The 序号: one past the seal's highest, on the (seal, serial) index.
-        let serial = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(serial) FROM use_record WHERE seal_id = ?"), arguments: [request.seal]) ?? 0) + 1
-        try db.cachedStatement(sql: """
-                INSERT INTO use_record(id, serial, request_id, seal_id, matter_code, case_number, reason, count, effective_count, user, recorder, approver, urgent, note, document_digest, time, medium, certificate_fingerprint, statement, signature)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [useID, serial, request.id, request.seal, request.matter, request.caseNumber, request.reason, count, count,
-                        request.requester, checked.recorder.id, request.approval?.approver, urgent,
-                        note, digest, time, medium, signed?.fingerprint, signed?.statement, signed?.signature]
-        )
-        let used = request.used + count
-        let made = request.made + count
-        let exhausted = request.status == .approved && made >= (request.approval?.count ?? 0)
-        try db.cachedStatement(sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?").execute(arguments: [used, made, exhausted ? UseRequest.Status.exhausted.rawValue : request.status.rawValue, request.id]
-        )
-        let event = JournalEvent.UseRecorded(
+        let useID = String(format: "USE-%06d", (try Int.fetchOne(w.db.cachedStatement(sql: "SELECT MAX(rowid) FROM use_record")) ?? 0) + 1)
+        try w.record(.useRecorded(.init(
             use: useID, request: request.id, seal: request.seal, matter: request.matter, caseNumber: request.caseNumber,
             reason: request.reason, count: count, user: request.requester, recorder: checked.recorder.id, approver: request.approval?.approver,
-            urgent: urgent, medium: signed == nil ? .physical : .electronic, documentDigest: digest, note: note,
-            statement: signed?.statement, signature: signed?.signature, certificateFingerprint: signed?.fingerprint
-        )
-        var records = [try JournalRecord(.useRecorded(event), subject: request.seal)]
-        if exhausted { records.append(try JournalRecord(.requestExhausted(.init(request: request.id)), subject: request.id)) }
-        let line = try useLines(db, UseFilter(id: useID), limit: 1, after: nil, zone: zone)[0]
-        return (line, records)
+            urgent: checked.urgentBeforeApproval || request.urgent, medium: signed == nil ? .physical : .electronic, documentDigest: digest,
+            note: note, statement: signed?.statement, signature: signed?.signature, certificateFingerprint: signed?.fingerprint
+        )), subject: request.seal)
+        if request.status == .approved, request.made + count >= (request.approval?.count ?? 0) {
+            try w.record(.requestExhausted(.init(request: request.id)), subject: request.id)
+        }
+        return try useLines(w.db, UseFilter(id: useID), limit: 1, after: nil, zone: zone)[0]
     }
 
     /// `use.corrected`: a new entry referencing the use; the original line is never edited in the journal.
     public func correctUse(id: String, count: Int, reason: String, actor: JournalActor) async throws -> UseView {
         let settings = self.useSettings
-        return try await writer.write(actor: actor) { db, now in
+        return try await writer.write(actor: actor) { w in
+            let db = w.db
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM use_record WHERE id = ?"), arguments: [id]) else {
                 throw SealError(.unknownUse, "no use \(id)")
             }
@@ -172,13 +159,10 @@ extension Register {
             let requestID: String = row["request_id"]
             let request = try Self.request(db, id: requestID)!
             let raised = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(new_count) FROM use_correction WHERE use_id = ?"), arguments: [id]) ?? 0
-            let after = try UsePolicy.correct(request, use: .init(current: old, highest: max(recorded, raised)), to: count, reason: reason)
-            let at = JournalClock.timestamp(now)
-            try db.cachedStatement(sql: "INSERT INTO use_correction(use_id, new_count, reason, corrected_by, at) VALUES (?, ?, ?, ?, ?)").execute(arguments: [id, count, reason, actor.staff ?? actor.user.map { "user:\($0)" }, at])
-            try db.cachedStatement(sql: "UPDATE use_record SET effective_count = ? WHERE id = ?").execute(arguments: [count, id])
-            try db.cachedStatement(sql: "UPDATE use_request SET used = ?, made = ?, status = ? WHERE id = ?").execute(arguments: [after.used, after.made, after.status.rawValue, requestID])
-            let line = try Self.useLines(db, UseFilter(id: id), limit: 1, after: nil, zone: settings.zone)[0]
-            return (line, [try JournalRecord(.useCorrected(.init(use: id, request: requestID, from: old, to: count, reason: reason)), subject: row["seal_id"])])
+            // The rule refuses what may not be; the projection makes the same arithmetic on the tables.
+            _ = try UsePolicy.correct(request, use: .init(current: old, highest: max(recorded, raised)), to: count, reason: reason)
+            try w.record(.useCorrected(.init(use: id, request: requestID, from: old, to: count, reason: reason)), subject: row["seal_id"])
+            return try Self.useLines(db, UseFilter(id: id), limit: 1, after: nil, zone: settings.zone)[0]
         }
     }
 
@@ -257,7 +241,6 @@ extension Register {
             matter: details["matter"]?.stringValue, request: details["request"]?.stringValue, use: details["use"]?.stringValue,
             count: details["count"]?.intValue.map { Int($0) }, caseNumber: details["case_number"]?.stringValue
         )
-        guard let entry = try? JournalRecord(.refused(refusal), subject: subject) else { return }
-        _ = try? await writer.write(actor: actor) { _, _ in ((), [entry]) }
+        _ = try? await writer.write(actor: actor) { w in try w.record(.refused(refusal), subject: subject) }
     }
 }
