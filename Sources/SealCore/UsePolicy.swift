@@ -7,7 +7,8 @@ public enum UsePolicy {
     public struct Facts: Sendable {
         public var seal: Seal
         public var matter: Matter
-        /// Delegations that list both this seal and this matter, whatever their validity.
+        /// Delegations that list both this seal and this matter, whatever their validity. The rules look at nothing
+        /// else in them, so a store may give each with only this seal and matter.
         public var covering: [Delegation]
         /// The local calendar date of the use (in the configured time zone).
         public var today: LocalDate
@@ -195,6 +196,40 @@ public enum UsePolicy {
         guard ReasonText.isMeaningful(reason) else {
             throw SealError(.invalidField, "the reason (事由) must say why the seal is needed, not be blank or only punctuation")
         }
+    }
+
+    /// A physical seal's uses are recorded by its custodian; an electronic seal's are signed by its card.
+    public static func checkMedium(_ seal: Seal, recordedAs medium: Seal.Medium) throws(SealError) {
+        guard seal.medium == medium else {
+            throw medium == .physical
+                ? SealError(.wrongMedium, "seal \(seal.id) is electronic: its uses are signed by its card (use sign)")
+                : SealError(.wrongMedium, "seal \(seal.id) is physical: its uses are recorded by its custodian (use record)")
+        }
+    }
+
+    /// A request names the case it is for (办件编号).
+    public static func checkCaseNumber(_ caseNumber: String) throws(SealError) {
+        guard !caseNumber.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw SealError(.invalidField, "a request needs the case number (办件编号)")
+        }
+    }
+
+    /// The document a card signs for: the one the request was approved for, when it named one; some document in any
+    /// case. Returns its SHA-256 (lower-case hex).
+    public static func signedDocument(presented: String?, approved: String?, request: String) throws(SealError) -> String {
+        let document = try checkDigest(presented)
+        if let approved, let document, approved != document {
+            throw SealError(.digestMismatch, "the document's SHA-256 is not the one request \(request) was approved for (\(approved.prefix(16))…)")
+        }
+        guard let digest = document ?? approved else {
+            throw SealError(.invalidField, "a signature needs the document's SHA-256 (--document FILE or --digest)")
+        }
+        return digest
+    }
+
+    /// Whether `count` more impressions take the last one the request's approval allows.
+    public static func exhausts(_ request: UseRequest, count: Int) -> Bool {
+        request.status == .approved && request.made + count >= (request.approval?.count ?? 0)
     }
 
     public static func checkCount(_ count: Int, max: Int) throws(SealError) {

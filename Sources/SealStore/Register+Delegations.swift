@@ -87,11 +87,18 @@ extension Register {
         let seals = try String.fetchAll(db.cachedStatement(sql: "SELECT seal_id FROM delegation_seal WHERE delegation_id = ? ORDER BY seal_id"), arguments: [id])
         let matters = try Row.fetchAll(db.cachedStatement(sql: "SELECT matter_code, method FROM delegation_matter WHERE delegation_id = ? ORDER BY matter_code"), arguments: [id])
             .map { Delegation.CoveredMatter(code: $0["matter_code"], method: Delegation.Method(rawValue: $0["method"]) ?? .acceptance) }
-        var filing: Delegation.Filing?
+        return Delegation(row: row, seals: seals, matters: matters)
+    }
+}
+
+extension Delegation {
+    /// A `delegation` row with the seals and matters given.
+    init(row: Row, seals: [String], matters: [CoveredMatter]) {
+        var filing: Filing?
         if let number: String = row["filing_number"], let date = (row["filed_on"] as String?).flatMap(LocalDate.init) {
             filing = .init(number: number, filedOn: date)
         }
-        return Delegation(
+        self.init(
             id: row["id"], agreementNumber: row["agreement_number"], delegatingDepartment: row["delegating_department"],
             township: row["township"], supervisingDepartment: row["supervising_department"],
             validFrom: LocalDate(row["valid_from"] as String)!, validTo: LocalDate(row["valid_to"] as String)!,

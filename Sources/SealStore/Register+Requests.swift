@@ -39,14 +39,20 @@ extension Register {
     /// The facts the use rules need for this seal and matter, loaded in the caller's transaction.
     static func policyFacts(_ db: Database, seal sealID: String, matter code: String, purpose: UseRequest.Purpose, now: Date, settings: UsePolicySettings) throws -> UsePolicy.Facts {
         guard let seal = try Self.seal(db, id: sealID) else { throw SealError(.unknownSeal, "no seal \(sealID)") }
+        return try policyFacts(db, seal: seal, matter: code, purpose: purpose, now: now, settings: settings)
+    }
+
+    /// The same for a seal already loaded. The covering delegations come in one query, each with only this seal and
+    /// this matter (what the rules look at), however many matters it delegates.
+    static func policyFacts(_ db: Database, seal: Seal, matter code: String, purpose: UseRequest.Purpose, now: Date, settings: UsePolicySettings) throws -> UsePolicy.Facts {
         guard let matter = try Self.matter(db, code: code) else { throw SealError(.unknownMatter, "no matter \(code)") }
-        let ids = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT ds.delegation_id FROM delegation_seal ds JOIN delegation_matter dm ON dm.delegation_id = ds.delegation_id
-                WHERE ds.seal_id = ? AND dm.matter_code = ? ORDER BY ds.delegation_id
-                """),
-            arguments: [sealID, code]
-        )
-        let covering = try ids.compactMap { try Self.delegation(db, id: $0) }
+        let covering = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT d.*, dm.method FROM delegation_seal ds JOIN delegation d ON d.id = ds.delegation_id
+            JOIN delegation_matter dm ON dm.delegation_id = ds.delegation_id AND dm.matter_code = ?
+            WHERE ds.seal_id = ? ORDER BY d.id
+            """), arguments: [code, seal.id]).map { row in
+            Delegation(row: row, seals: [seal.id], matters: [.init(code: code, method: Delegation.Method(rawValue: row["method"]) ?? .acceptance)])
+        }
         return UsePolicy.Facts(
             seal: seal, matter: matter, covering: covering, today: LocalDate.today(now, timeZone: settings.zone), purpose: purpose,
             requireFiling: settings.requireFiling
@@ -61,9 +67,7 @@ extension Register {
             let requester = try Self.actingStaff(db, actor)
             try UsePolicy.checkReason(new.reason)
             try UsePolicy.checkCount(new.count, max: settings.maxCount)
-            guard !new.caseNumber.trimmingCharacters(in: .whitespaces).isEmpty else {
-                throw SealError(.invalidField, "a request needs the case number (办件编号)")
-            }
+            try UsePolicy.checkCaseNumber(new.caseNumber)
             let digest = try UsePolicy.checkDigest(new.documentDigest)
             let facts = try Self.policyFacts(db, seal: new.seal, matter: new.matter, purpose: new.purpose, now: now, settings: settings)
             let delegation = try UsePolicy.checkDelegation(facts)

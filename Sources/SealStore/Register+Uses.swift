@@ -56,13 +56,7 @@ extension Register {
             let now = Date()
             let checked = try Self.checkUse(db, request: id, count: count, actor: actor, actorIsAdmin: false, medium: .electronic, now: now, settings: settings)
             let request = checked.request
-            let document = try UsePolicy.checkDigest(digest)
-            if let expected = request.documentDigest, let document, expected != document {
-                throw SealError(.digestMismatch, "the document's SHA-256 is not the one request \(id) was approved for (\(expected.prefix(16))…)")
-            }
-            guard let documentSHA256 = document ?? request.documentDigest else {
-                throw SealError(.invalidField, "a signature needs the document's SHA-256 (--document FILE or --digest)")
-            }
+            let documentSHA256 = try UsePolicy.signedDocument(presented: digest, approved: request.documentDigest, request: id)
             guard let binding = try Self.cardBinding(db, seal: checked.seal.id) else {
                 throw SealError(.cardNotBound, "seal \(checked.seal.id) has no key card bound (seal bind-card)")
             }
@@ -111,17 +105,13 @@ extension Register {
         let recorder = try actingStaff(db, actor)
         guard let request = try request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
         guard let seal = try seal(db, id: request.seal) else { throw SealError(.unknownSeal, "no seal \(request.seal)") }
-        guard seal.medium == medium else {
-            throw medium == .physical
-                ? SealError(.wrongMedium, "seal \(seal.id) is electronic: its uses are signed by its card (use sign)")
-                : SealError(.wrongMedium, "seal \(seal.id) is physical: its uses are recorded by its custodian (use record)")
-        }
+        try UsePolicy.checkMedium(seal, recordedAs: medium)
         let carrier: String? = medium == .physical ? try openCarryOut(db, seal: seal.id).map { $0["carrier"] } : nil
         let urgentBeforeApproval = try UsePolicy.checkUse(.init(
             request: request, count: count, now: now, recorder: recorder.id, recorderIsAdmin: actorIsAdmin,
             custodian: seal.custodian, carrier: carrier, electronic: medium == .electronic
         ))
-        try UsePolicy.checkDelegation(try policyFacts(db, seal: request.seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
+        try UsePolicy.checkDelegation(try policyFacts(db, seal: seal, matter: request.matter, purpose: request.purpose, now: now, settings: settings))
         return CheckedUse(request: request, seal: seal, recorder: recorder, urgentBeforeApproval: urgentBeforeApproval)
     }
 
@@ -140,7 +130,7 @@ extension Register {
             urgent: checked.urgentBeforeApproval || request.urgent, medium: signed == nil ? .physical : .electronic, documentDigest: digest,
             note: note, statement: signed?.statement, signature: signed?.signature, certificateFingerprint: signed?.fingerprint
         )), subject: request.seal)
-        if request.status == .approved, request.made + count >= (request.approval?.count ?? 0) {
+        if UsePolicy.exhausts(request, count: count) {
             try w.record(.requestExhausted(.init(request: request.id)), subject: request.id)
         }
         return try useLines(w.db, UseFilter(id: useID), limit: 1, after: nil, zone: zone)[0]

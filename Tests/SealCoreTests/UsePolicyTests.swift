@@ -152,4 +152,56 @@ struct UsePolicyTests {
         #expect(Self.request(.denied, approved: nil, used: 1, urgent: true).isUrgentUnresolved(now: created, window: 24 * 3600))
         #expect(!Self.request(.pending, approved: nil, used: 0, urgent: true).isUrgentUnresolved(now: created.addingTimeInterval(25 * 3600), window: 24 * 3600))
     }
+
+    @Test(
+        "a use is recorded on the seal's own medium",
+        arguments: [(Seal.Medium.physical, Seal.Medium.physical, true), (.electronic, .electronic, true), (.physical, .electronic, false), (.electronic, .physical, false)]
+    )
+    func medium(seal: Seal.Medium, recordedAs: Seal.Medium, allowed: Bool) {
+        var s = Self.approvalSeal
+        s.medium = seal
+        do {
+            try UsePolicy.checkMedium(s, recordedAs: recordedAs)
+            #expect(allowed)
+        } catch {
+            #expect(!allowed && error.code == .wrongMedium)
+        }
+    }
+
+    @Test("a request names its case", arguments: [("2026-XK-1", true), ("", false), ("   ", false)])
+    func caseNumber(text: String, allowed: Bool) {
+        #expect(((try? UsePolicy.checkCaseNumber(text)) != nil) == allowed)
+    }
+
+    static let a = String(repeating: "a", count: 64)
+    static let b = String(repeating: "b", count: 64)
+
+    @Test(
+        "a card signs the approved document, or the one presented when none was named",
+        arguments: [
+            (Optional(a), Optional(a), Optional(a), SealError.Code?.none), (nil, a, a, nil), (a.uppercased(), nil, a, nil),
+            (b, a, nil, .digestMismatch), (nil, nil, nil, .invalidField), ("xyz", nil, nil, .invalidField),
+        ] as [(String?, String?, String?, SealError.Code?)]
+    )
+    func signedDocument(presented: String?, approved: String?, signed: String?, refusal: SealError.Code?) {
+        do {
+            #expect(try UsePolicy.signedDocument(presented: presented, approved: approved, request: "R") == signed)
+            #expect(refusal == nil)
+        } catch {
+            #expect(error.code == refusal)
+        }
+    }
+
+    @Test(
+        "the use that takes an approval's last impression exhausts it",
+        arguments: [(UseRequest.Status.approved, 2, 1, 4, false), (.approved, 3, 1, 4, true), (.approved, 0, 4, 3, true), (.pending, 0, 1, 1, false)]
+    )
+    func exhausts(status: UseRequest.Status, made: Int, count: Int, approved: Int, exhausted: Bool) {
+        var request = UseRequest(id: "R", seal: "A", matter: "XK", caseNumber: "1", purpose: .decision, reason: "事由", count: 5, documentDigest: nil,
+                                 urgent: false, requester: "S1", createdAt: "2026-06-15T00:00:00Z")
+        request.status = status
+        request.made = made
+        if status == .approved { request.approval = .init(approver: "S2", count: approved, until: "2026-06-15T15:59:59Z", at: "2026-06-15T01:00:00Z") }
+        #expect(UsePolicy.exhausts(request, count: count) == exhausted)
+    }
 }
