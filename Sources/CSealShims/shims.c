@@ -17,3 +17,7 @@ int seal_disable_dumps(void) {
 int seal_limit_malloc_arenas(int arenas) {
     return mallopt(M_ARENA_MAX, arenas);
 }
+
+int seal_trim_memory(void) {
+    return malloc_trim(0);
+}

@@ -1,4 +1,5 @@
 import Foundation
+import CSealShims
 import Hummingbird
 import NIOCore
 import SealBook
@@ -76,6 +77,9 @@ struct BookExportRoutes {
                 status: .ok,
                 headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"\(filename)\""],
                 body: ResponseBody { writer in
+                    // An export's pages and summary are freed as it goes; give the pages back to the system after it,
+                    // so the daemon's resident size at rest stays what it needs at rest.
+                    defer { _ = seal_trim_memory() }
                     var out = ChunkedWriter(writer: writer)
                     try await body(&out)
                     try await out.finish()

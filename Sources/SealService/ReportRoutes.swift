@@ -1,3 +1,4 @@
+import CSealShims
 import Foundation
 import Hummingbird
 import SealCore
@@ -18,6 +19,8 @@ struct ReportRoutes {
             return StatisticsView(period: Self.period(filter), statistics: try await register.statistics(filter))
         }
         router.get("/v1/reports/anomalies") { request, context in
+            // The period's facts are held while the rules run; their pages go back to the system after.
+            defer { _ = seal_trim_memory() }
             _ = try context.caller(requiring: .inspector, .admin)
             let filter = try request.bookFilter()
             try await register.checkFilter(filter)

@@ -20,4 +20,7 @@ int seal_disable_dumps(void);
 /// mallopt(M_ARENA_MAX, n): <malloc.h> is not in Swift's Glibc module.
 int seal_limit_malloc_arenas(int arenas);
 
+/// malloc_trim(0): gives freed heap pages back to the system.
+int seal_trim_memory(void);
+
 #endif
