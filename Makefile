@@ -10,7 +10,7 @@ PY_PACKAGES := pytest schemathesis==4.32.5
 BIN := .build/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps py-deps build build-run run test reliability crash-test check-openapi clean format render-docs
+.PHONY: deps py-deps build build-run run test reliability crash-test bench check-openapi clean format render-docs
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -57,6 +57,15 @@ reliability: py-deps
 CYCLES ?= 200
 crash-test: build py-deps
 	python3 Tests/reliability/crash_run.py $(CYCLES)
+
+# The write path, exports, verification, reports, start-up and memory of a release build beside their baselines
+# (raw SQLite commits, sqlite3 -csv, sha256sum), measured in one run and appended to Benchmarks/RESULTS.md.
+# Not part of `make test`. BENCH_SIZES=10000,100000 for a shorter run (1,000,000 takes about half an hour here).
+BENCH_SIZES ?= 10000,100000,1000000
+bench: deps
+	$(SWIFT) build -c release --product sealkeeperd
+	$(SWIFT) build -c release --product sealctl
+	python3 Benchmarks/bench.py --bin .build/release --sizes $(BENCH_SIZES)
 
 # The exported book's summary pages rendered as a person sees them (headless Chromium, LibreOffice) into docs/.
 render-docs: build-run
