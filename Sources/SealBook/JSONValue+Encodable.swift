@@ -6,13 +6,7 @@ extension JSONValue {
     public init(encoding value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = try encoder.encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
-    }
-
-    /// Parses JSON text (e.g. a stored canonical entry).
-    public init(parsing text: String) throws {
-        self = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        self = try JSONValue(parsing: try encoder.encode(value))
     }
 
     /// Decodes a Codable value from this JSON (snake_case keys).
