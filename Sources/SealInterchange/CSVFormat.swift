@@ -6,19 +6,35 @@ public enum CSVFormat {
     public static let byteOrderMark = "\u{FEFF}"
 
     public static func line(_ cells: [String]) -> String {
-        cells.map(field).joined(separator: ",") + "\r\n"
+        var out = ""
+        out.reserveCapacity(cells.reduce(4) { $0 + $1.utf8.count + 3 })
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out += "," }
+            append(cell, to: &out)
+        }
+        out += "\r\n"
+        return out
     }
 
     public static func field(_ raw: String) -> String {
-        let cell = neutralised(raw)
-        guard cell.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return cell }
-        return "\"" + cell.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        var out = ""
+        append(raw, to: &out)
+        return out
     }
 
-    /// A cell starting with `=`, `+`, `-`, `@` (or a tab or carriage return before one) would be evaluated as a
-    /// formula (CSV injection); a leading apostrophe makes spreadsheets show it as text.
-    public static func neutralised(_ cell: String) -> String {
-        guard let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return cell }
-        return "'" + cell
+    /// The cell neutralised and, when it holds a comma, quote or line break, quoted. A cell starting with `=`, `+`,
+    /// `-`, `@` (or a tab or carriage return before one) would be evaluated as a formula (CSV injection); a leading
+    /// apostrophe makes spreadsheets show it as text. Decided on the UTF-8 bytes: every byte that matters here is
+    /// ASCII, and a book line has a dozen cells of CJK text.
+    static func append(_ raw: String, to out: inout String) {
+        let formula = raw.utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
+        guard raw.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            if formula { out += "'" }
+            out += raw
+            return
+        }
+        out += formula ? "\"'" : "\""
+        out += raw.utf8.contains(0x22) ? raw.replacingOccurrences(of: "\"", with: "\"\"") : raw
+        out += "\""
     }
 }

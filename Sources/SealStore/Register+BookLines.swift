@@ -20,6 +20,25 @@ enum BookLineQuery {
         LEFT JOIN staff ap ON ap.id = COALESCE(u.approver, r.approver) LEFT JOIN staff dn ON dn.id = r.denied_by
         """
 
+    /// Column positions of a page's rows, found once: GRDB finds a column by name case-insensitively, lower-casing
+    /// the name at every lookup, which cost more than the rest of an export line.
+    struct Columns {
+        let positions: [String: Int]
+
+        init(_ rows: [Row]) {
+            var positions: [String: Int] = [:]
+            if let first = rows.first {
+                for (i, name) in first.columnNames.enumerated() where positions[name] == nil { positions[name] = i }
+            }
+            self.positions = positions
+        }
+
+        func text(_ row: Row, _ name: String) -> String { row[positions[name]!] }
+        func optionalText(_ row: Row, _ name: String) -> String? { row[positions[name]!] }
+        func int(_ row: Row, _ name: String) -> Int { row[positions[name]!] }
+        func bool(_ row: Row, _ name: String) -> Bool { row[positions[name]!] }
+    }
+
     /// The corrections of the given uses, in order, with the corrector's name: one query for a whole page.
     static func corrections(_ db: Database, uses ids: [String]) throws -> [String: [Row]] {
         guard !ids.isEmpty else { return [:] }

@@ -38,39 +38,42 @@ extension Register {
             let rows = try Row.fetchAll(db.cachedStatement(sql: BookLineQuery.select + " WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial"),
                 arguments: [export.seal.id, from, to]
             )
-            let corrections = try BookLineQuery.corrections(db, uses: rows.map { $0["id"] })
+            let c = BookLineQuery.Columns(rows)
+            let corrections = try BookLineQuery.corrections(db, uses: rows.map { c.text($0, "id") })
             var lines: [ExportLine] = []
+            lines.reserveCapacity(rows.count)
             for row in rows {
-                let id: String = row["id"]
-                let time: String = row["time"]
+                let id = c.text(row, "id")
+                let time = c.text(row, "time")
                 // A line near the window's edges may be out of it (times can step back a little against 序号).
                 guard time >= lower, time < upper else { continue }
-                if let matter = filter.matter, matter != row["matter_code"] { continue }
-                if let user = filter.user, user != row["user"] { continue }
+                let matterCode = c.text(row, "matter_code")
+                let user = c.text(row, "user")
+                if let matter = filter.matter, matter != matterCode { continue }
+                if let wanted = filter.user, wanted != user { continue }
                 let local = BookLineQuery.local(time, zone: zone)
-                let urgent: Bool = row["urgent"]
+                let urgent = c.bool(row, "urgent")
                 let approver = BookTable.approver(
-                    BookTable.person(name: row["approver_name"], id: row["book_approver"]),
-                    denied: BookTable.person(name: row["denied_by_name"], id: row["denied_by"]), urgent: urgent, headers
+                    BookTable.person(name: c.optionalText(row, "approver_name"), id: c.optionalText(row, "book_approver")),
+                    denied: BookTable.person(name: c.optionalText(row, "denied_by_name"), id: c.optionalText(row, "denied_by")), urgent: urgent, headers
                 )
-                let serial: Int = row["serial"]
-                lines.append(ExportLine(
-                    line: BookTable.Line(
-                        serial: serial, date: local.date, time: local.time, sealName: export.seal.name,
-                        reason: row["reason"], approver: approver,
-                        user: BookTable.person(name: row["user_name"], id: row["user"]), count: row["effective_count"], matterCode: row["matter_code"],
-                        matterName: row["matter_name"] ?? "", caseNumber: row["case_number"],
-                        method: BookTable.methodName(row["method"], headers), urgent: urgent,
-                        corrections: BookTable.corrections(recorded: row["count"], (corrections[id] ?? []).map { c in
-                            .init(
-                                count: c["new_count"], reason: c["reason"], by: BookTable.person(name: c["by_name"], id: c["corrected_by"]),
-                                day: LocalTime.parseStored(c["at"]).map { LocalDate.today($0, timeZone: zone).description } ?? ""
-                            )
-                        }),
-                        note: row["note"] ?? "", documentDigest: row["document_digest"] ?? ""
-                    ),
-                    timestamp: local.timestamp, id: id, cursor: ExportCursor(serial: serial)
-                ))
+                let serial = c.int(row, "serial")
+                let lineCorrections: [BookTable.Correction] = (corrections[id] ?? []).map { x in
+                    BookTable.Correction(
+                        count: x["new_count"], reason: x["reason"], by: BookTable.person(name: x["by_name"], id: x["corrected_by"]),
+                        day: LocalTime.parseStored(x["at"]).map { LocalDate.today($0, timeZone: zone).description } ?? ""
+                    )
+                }
+                let line = BookTable.Line(
+                    serial: serial, date: local.date, time: local.time, sealName: export.seal.name,
+                    reason: c.text(row, "reason"), approver: approver,
+                    user: BookTable.person(name: c.optionalText(row, "user_name"), id: user), count: c.int(row, "effective_count"), matterCode: matterCode,
+                    matterName: c.optionalText(row, "matter_name") ?? "", caseNumber: c.text(row, "case_number"),
+                    method: BookTable.methodName(c.optionalText(row, "method"), headers), urgent: urgent,
+                    corrections: BookTable.corrections(recorded: c.int(row, "count"), lineCorrections),
+                    note: c.optionalText(row, "note") ?? "", documentDigest: c.optionalText(row, "document_digest") ?? ""
+                )
+                lines.append(ExportLine(line: line, timestamp: local.timestamp, id: id, cursor: ExportCursor(serial: serial)))
             }
             return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)
         }
