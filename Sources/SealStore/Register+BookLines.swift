@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SealCore
 import SealWire
 
@@ -20,23 +21,57 @@ enum BookLineQuery {
         LEFT JOIN staff ap ON ap.id = COALESCE(u.approver, r.approver) LEFT JOIN staff dn ON dn.id = r.denied_by
         """
 
-    /// Column positions of a page's rows, found once: GRDB finds a column by name case-insensitively, lower-casing
-    /// the name at every lookup, which cost more than the rest of an export line.
-    struct Columns {
-        let positions: [String: Int]
+    /// One line of the book as `select` reads it, for exports: decoded column by column from SQLite's own buffers.
+    struct Line {
+        var id, time, sealID, matterCode, caseNumber, reason, user: String
+        var serial, count, effectiveCount: Int
+        var urgent: Bool
+        var note, documentDigest, matterName, userName, bookApprover, approverName, deniedBy, deniedByName, method: String?
+    }
 
-        init(_ rows: [Row]) {
-            var positions: [String: Int] = [:]
-            if let first = rows.first {
-                for (i, name) in first.columnNames.enumerated() where positions[name] == nil { positions[name] = i }
-            }
-            self.positions = positions
+    /// The lines `sql` (`select` with a condition) selects. Stepped through SQLite's C API: building GRDB rows and
+    /// decoding their optional strings generically cost more than the export's formatting.
+    static func lines(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [Line] {
+        let statement = try db.cachedStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let raw = statement.sqliteStatement
+        defer { sqlite3_reset(raw) }
+        var index: [String: Int32] = [:]
+        for i in 0..<sqlite3_column_count(raw) where index[String(cString: sqlite3_column_name(raw, i))] == nil {
+            index[String(cString: sqlite3_column_name(raw, i))] = i
         }
-
-        func text(_ row: Row, _ name: String) -> String { row[positions[name]!] }
-        func optionalText(_ row: Row, _ name: String) -> String? { row[positions[name]!] }
-        func int(_ row: Row, _ name: String) -> Int { row[positions[name]!] }
-        func bool(_ row: Row, _ name: String) -> Bool { row[positions[name]!] }
+        func column(_ name: String) throws -> Int32 {
+            guard let i = index[name] else { throw DatabaseError(message: "the book line query has no column \(name)") }
+            return i
+        }
+        let (id, time, seal, matter, caseNumber, reason, user) = (
+            try column("id"), try column("time"), try column("seal_id"), try column("matter_code"), try column("case_number"), try column("reason"), try column("user")
+        )
+        let (serial, count, effective, urgent) = (try column("serial"), try column("count"), try column("effective_count"), try column("urgent"))
+        let (note, digest, matterName, userName, approver, approverName, deniedBy, deniedByName, method) = (
+            try column("note"), try column("document_digest"), try column("matter_name"), try column("user_name"), try column("book_approver"),
+            try column("approver_name"), try column("denied_by"), try column("denied_by_name"), try column("method")
+        )
+        func text(_ i: Int32) -> String? {
+            guard let bytes = sqlite3_column_text(raw, i) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, i))), as: UTF8.self)
+        }
+        var lines: [Line] = []
+        while true {
+            let step = sqlite3_step(raw)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "reading the book") }
+            lines.append(Line(
+                id: text(id) ?? "", time: text(time) ?? "", sealID: text(seal) ?? "", matterCode: text(matter) ?? "",
+                caseNumber: text(caseNumber) ?? "", reason: text(reason) ?? "", user: text(user) ?? "",
+                serial: Int(sqlite3_column_int64(raw, serial)), count: Int(sqlite3_column_int64(raw, count)),
+                effectiveCount: Int(sqlite3_column_int64(raw, effective)), urgent: sqlite3_column_int64(raw, urgent) != 0,
+                note: text(note), documentDigest: text(digest), matterName: text(matterName), userName: text(userName),
+                bookApprover: text(approver), approverName: text(approverName), deniedBy: text(deniedBy), deniedByName: text(deniedByName),
+                method: text(method)
+            ))
+        }
+        return lines
     }
 
     /// The corrections of the given uses, in order, with the corrector's name: one query for a whole page.

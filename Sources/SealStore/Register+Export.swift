@@ -35,45 +35,37 @@ extension Register {
             let from = max(export.serials.lowerBound, (cursor?.serial ?? 0) + 1)
             let to = min(export.serials.upperBound, from + limit - 1)
             guard from <= to else { return ([], nil) }
-            let rows = try Row.fetchAll(db.cachedStatement(sql: BookLineQuery.select + " WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial"),
-                arguments: [export.seal.id, from, to]
+            let rows = try BookLineQuery.lines(
+                db, BookLineQuery.select + " WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial", [export.seal.id, from, to]
             )
-            let c = BookLineQuery.Columns(rows)
-            let corrections = try BookLineQuery.corrections(db, uses: rows.map { c.text($0, "id") })
+            let corrections = try BookLineQuery.corrections(db, uses: rows.map(\.id))
             var lines: [ExportLine] = []
             lines.reserveCapacity(rows.count)
             for row in rows {
-                let id = c.text(row, "id")
-                let time = c.text(row, "time")
                 // A line near the window's edges may be out of it (times can step back a little against 序号).
-                guard time >= lower, time < upper else { continue }
-                let matterCode = c.text(row, "matter_code")
-                let user = c.text(row, "user")
-                if let matter = filter.matter, matter != matterCode { continue }
-                if let wanted = filter.user, wanted != user { continue }
-                let local = BookLineQuery.local(time, zone: zone)
-                let urgent = c.bool(row, "urgent")
+                guard row.time >= lower, row.time < upper else { continue }
+                if let matter = filter.matter, matter != row.matterCode { continue }
+                if let wanted = filter.user, wanted != row.user { continue }
+                let local = BookLineQuery.local(row.time, zone: zone)
                 let approver = BookTable.approver(
-                    BookTable.person(name: c.optionalText(row, "approver_name"), id: c.optionalText(row, "book_approver")),
-                    denied: BookTable.person(name: c.optionalText(row, "denied_by_name"), id: c.optionalText(row, "denied_by")), urgent: urgent, headers
+                    BookTable.person(name: row.approverName, id: row.bookApprover),
+                    denied: BookTable.person(name: row.deniedByName, id: row.deniedBy), urgent: row.urgent, headers
                 )
-                let serial = c.int(row, "serial")
-                let lineCorrections: [BookTable.Correction] = (corrections[id] ?? []).map { x in
+                let lineCorrections: [BookTable.Correction] = (corrections[row.id] ?? []).map { x in
                     BookTable.Correction(
                         count: x["new_count"], reason: x["reason"], by: BookTable.person(name: x["by_name"], id: x["corrected_by"]),
                         day: LocalTime.parseStored(x["at"]).map { LocalDate.today($0, timeZone: zone).description } ?? ""
                     )
                 }
                 let line = BookTable.Line(
-                    serial: serial, date: local.date, time: local.time, sealName: export.seal.name,
-                    reason: c.text(row, "reason"), approver: approver,
-                    user: BookTable.person(name: c.optionalText(row, "user_name"), id: user), count: c.int(row, "effective_count"), matterCode: matterCode,
-                    matterName: c.optionalText(row, "matter_name") ?? "", caseNumber: c.text(row, "case_number"),
-                    method: BookTable.methodName(c.optionalText(row, "method"), headers), urgent: urgent,
-                    corrections: BookTable.corrections(recorded: c.int(row, "count"), lineCorrections),
-                    note: c.optionalText(row, "note") ?? "", documentDigest: c.optionalText(row, "document_digest") ?? ""
+                    serial: row.serial, date: local.date, time: local.time, sealName: export.seal.name,
+                    reason: row.reason, approver: approver, user: BookTable.person(name: row.userName, id: row.user), count: row.effectiveCount,
+                    matterCode: row.matterCode, matterName: row.matterName ?? "", caseNumber: row.caseNumber,
+                    method: BookTable.methodName(row.method, headers), urgent: row.urgent,
+                    corrections: BookTable.corrections(recorded: row.count, lineCorrections),
+                    note: row.note ?? "", documentDigest: row.documentDigest ?? ""
                 )
-                lines.append(ExportLine(line: line, timestamp: local.timestamp, id: id, cursor: ExportCursor(serial: serial)))
+                lines.append(ExportLine(line: line, timestamp: local.timestamp, id: row.id, cursor: ExportCursor(serial: row.serial)))
             }
             return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)
         }
