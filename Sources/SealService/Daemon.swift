@@ -49,7 +49,10 @@ public struct Daemon {
         // The socket is claimed first, so a second daemon stops before it touches the database.
         defer { listener.removeFileIfOwned() }
         let stateDirectory = try Self.prepareStateDirectory(configuration.stateDirectory)
-        let register = try Register(stateDirectory: stateDirectory, logger: logger, useSettings: configuration.useSettings)
+        // Opening reads the key, opens the file and runs migrations (sealing every existing row the first time after
+        // the upgrade that brought row seals): blocking file I/O, so on the blocking queue, not Swift concurrency's.
+        let useSettings = configuration.useSettings
+        let register = try await BlockingWork.run { [logger = self.logger] in try Register(stateDirectory: stateDirectory, logger: logger, useSettings: useSettings) }
         logger.info(
             "database open",
             metadata: ["path": "\(register.database.url.path)", "synchronous": "FULL", "journal_mode": "wal", "origin": "\(register.origin)"]
