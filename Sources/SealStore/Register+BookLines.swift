@@ -21,16 +21,18 @@ enum BookLineQuery {
         LEFT JOIN staff ap ON ap.id = COALESCE(u.approver, r.approver) LEFT JOIN staff dn ON dn.id = r.denied_by
         """
 
-    /// One line of the book as `select` reads it, for exports: decoded column by column from SQLite's own buffers.
+    /// One line of the book as `select` reads it (the book list, the use answers, the exports): decoded column by
+    /// column from SQLite's own buffers.
     struct Line {
-        var id, time, sealID, matterCode, caseNumber, reason, user: String
+        var id, time, sealID, sealName, matterCode, caseNumber, reason, user, requestID, medium: String
         var serial, count, effectiveCount: Int
         var urgent: Bool
         var note, documentDigest, matterName, userName, bookApprover, approverName, deniedBy, deniedByName, method: String?
+        var denialReason, deniedAt, recorder, certificateFingerprint, statement, signature: String?
     }
 
     /// The lines `sql` (`select` with a condition) selects. Stepped through SQLite's C API: building GRDB rows and
-    /// decoding their optional strings generically cost more than the export's formatting.
+    /// decoding their optional strings generically cost more than an export's formatting.
     static func lines(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [Line] {
         let statement = try db.cachedStatement(sql: sql)
         try statement.setArguments(arguments)
@@ -47,6 +49,10 @@ enum BookLineQuery {
         let (id, time, seal, matter, caseNumber, reason, user) = (
             try column("id"), try column("time"), try column("seal_id"), try column("matter_code"), try column("case_number"), try column("reason"), try column("user")
         )
+        let (sealName, request, medium, denialReason, deniedAt, recorder, fingerprint, statementText, signature) = (
+            try column("seal_name"), try column("request_id"), try column("medium"), try column("denial_reason"), try column("denied_at"),
+            try column("recorder"), try column("certificate_fingerprint"), try column("statement"), try column("signature")
+        )
         let (serial, count, effective, urgent) = (try column("serial"), try column("count"), try column("effective_count"), try column("urgent"))
         let (note, digest, matterName, userName, approver, approverName, deniedBy, deniedByName, method) = (
             try column("note"), try column("document_digest"), try column("matter_name"), try column("user_name"), try column("book_approver"),
@@ -62,13 +68,15 @@ enum BookLineQuery {
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "reading the book") }
             lines.append(Line(
-                id: text(id) ?? "", time: text(time) ?? "", sealID: text(seal) ?? "", matterCode: text(matter) ?? "",
-                caseNumber: text(caseNumber) ?? "", reason: text(reason) ?? "", user: text(user) ?? "",
+                id: text(id) ?? "", time: text(time) ?? "", sealID: text(seal) ?? "", sealName: text(sealName) ?? "", matterCode: text(matter) ?? "",
+                caseNumber: text(caseNumber) ?? "", reason: text(reason) ?? "", user: text(user) ?? "", requestID: text(request) ?? "",
+                medium: text(medium) ?? "",
                 serial: Int(sqlite3_column_int64(raw, serial)), count: Int(sqlite3_column_int64(raw, count)),
                 effectiveCount: Int(sqlite3_column_int64(raw, effective)), urgent: sqlite3_column_int64(raw, urgent) != 0,
                 note: text(note), documentDigest: text(digest), matterName: text(matterName), userName: text(userName),
                 bookApprover: text(approver), approverName: text(approverName), deniedBy: text(deniedBy), deniedByName: text(deniedByName),
-                method: text(method)
+                method: text(method), denialReason: text(denialReason), deniedAt: text(deniedAt), recorder: text(recorder),
+                certificateFingerprint: text(fingerprint), statement: text(statementText), signature: text(signature)
             ))
         }
         return lines

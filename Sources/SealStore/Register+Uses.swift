@@ -199,23 +199,21 @@ extension Register {
         if let user = filter.user { add("u.user = ?", [user]) }
         sql += " ORDER BY \(order) LIMIT ?"
         _ = arguments.append(contentsOf: [limit])
-        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments)
-        let corrections = try BookLineQuery.corrections(db, uses: rows.map { $0["id"] })
-        return rows.map { row in
-            let time: String = row["time"]
-            let local = BookLineQuery.local(time, zone: zone)
-            let id: String = row["id"]
+        let lines = try BookLineQuery.lines(db, sql, arguments)
+        let corrections = try BookLineQuery.corrections(db, uses: lines.map(\.id))
+        return lines.map { line in
+            let local = BookLineQuery.local(line.time, zone: zone)
             return UseView(
-                id: id, serial: row["serial"], seal: row["seal_id"], sealName: row["seal_name"], time: time,
+                id: line.id, serial: line.serial, seal: line.sealID, sealName: line.sealName, time: line.time,
                 localDate: local.date, localTime: local.time,
-                reason: row["reason"], approver: row["book_approver"], approverName: row["approver_name"],
-                denial: (row["denied_by"] as String?).map { UseRequest.Denial(by: $0, reason: row["denial_reason"], at: row["denied_at"]) },
-                deniedByName: row["denied_by_name"], user: row["user"],
-                userName: row["user_name"] ?? "", count: row["effective_count"], recordedCount: row["count"], matter: row["matter_code"],
-                matterName: row["matter_name"] ?? "", caseNumber: row["case_number"], request: row["request_id"], urgent: row["urgent"],
-                recorder: row["recorder"], note: row["note"], documentDigest: row["document_digest"], medium: row["medium"],
-                certificateFingerprint: row["certificate_fingerprint"], statement: row["statement"], signature: row["signature"],
-                corrections: (corrections[id] ?? []).map {
+                reason: line.reason, approver: line.bookApprover, approverName: line.approverName,
+                denial: line.deniedBy.map { UseRequest.Denial(by: $0, reason: line.denialReason ?? "", at: line.deniedAt ?? "") },
+                deniedByName: line.deniedByName, user: line.user,
+                userName: line.userName ?? "", count: line.effectiveCount, recordedCount: line.count, matter: line.matterCode,
+                matterName: line.matterName ?? "", caseNumber: line.caseNumber, request: line.requestID, urgent: line.urgent,
+                recorder: line.recorder, note: line.note, documentDigest: line.documentDigest, medium: line.medium,
+                certificateFingerprint: line.certificateFingerprint, statement: line.statement, signature: line.signature,
+                corrections: (corrections[line.id] ?? []).map {
                     UseView.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], byName: $0["by_name"], at: $0["at"])
                 }
             )
