@@ -21,41 +21,10 @@ Usage: bench.py [--bin .build/release] [--sizes 10000,100000] [--clients 32] [--
 """
 import argparse, datetime, json, multiprocessing, os, platform, shutil, sqlite3, subprocess, sys, tempfile, time
 
-from export_memory import fill, proc_status, sealctl, start_daemon, stop_daemon
+from export_memory import fill, proc_status, set_up, start_daemon, stop_daemon, write_config
 from unix_http import UnixConnection
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def write_config(root):
-    config = os.path.join(root, "sealkeeper.toml")
-    uid = os.getuid()
-    with open(config, "w") as f:
-        f.write(f"""[daemon]
-socket = "{root}/sealkeeper.sock"
-socket_mode = "0600"
-state_directory = "{root}/state"
-[pcsc]
-enabled = false
-[access]
-admin = ["uid:{uid}"]
-clerk = ["uid:{uid}"]
-approver = ["uid:{uid}"]
-inspector = ["uid:{uid}"]
-trusted_tools = ["uid:{uid}"]
-""")
-    return config
-
-
-def set_up(binary, sock):
-    for args in (["staff", "add", "S001", "--name", "张三", "--role", "admin"], ["staff", "add", "S002", "--name", "李四", "--role", "approver"],
-                 ["staff", "add", "S003", "--name", "王五", "--role", "clerk"], ["matter", "import", os.path.join(HERE, "..", "Config", "examples", "matters.csv")],
-                 ["seal", "add", "--name", "XX镇人民政府行政审批委托专用章", "--kind", "delegated-approval", "--medium", "physical", "--owner", "县行政审批服务局",
-                  "--holder", "XX镇人民政府", "--custodian", "S001"], ["seal", "activate", "SEAL-0001"],
-                 ["delegation", "add", "--agreement", "委托协议2026-01", "--from", "县行政审批服务局", "--to", "XX镇", "--supervisor", "县司法局",
-                  "--valid-from", "2026-01-01", "--valid-to", "2099-12-31", "--filing", "备2026-3", "--filed-on", "2026-01-05",
-                  "--seal", "SEAL-0001", "--matter", "XK-001=handling"]):
-        sealctl(binary, sock, args)
 
 
 def call(conn, method, path, body, staff):

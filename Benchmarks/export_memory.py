@@ -64,6 +64,37 @@ def proc_status(pid, field):
     return 0
 
 
+def write_config(root):
+    config = os.path.join(root, "sealkeeper.toml")
+    uid = os.getuid()
+    with open(config, "w") as f:
+        f.write(f"""[daemon]
+socket = "{root}/sealkeeper.sock"
+socket_mode = "0600"
+state_directory = "{root}/state"
+[pcsc]
+enabled = false
+[access]
+admin = ["uid:{uid}"]
+clerk = ["uid:{uid}"]
+approver = ["uid:{uid}"]
+inspector = ["uid:{uid}"]
+trusted_tools = ["uid:{uid}"]
+""")
+    return config
+
+
+def set_up(binary, sock):
+    for args in (["staff", "add", "S001", "--name", "张三", "--role", "admin"], ["staff", "add", "S002", "--name", "李四", "--role", "approver"],
+                 ["staff", "add", "S003", "--name", "王五", "--role", "clerk"], ["matter", "import", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Config", "examples", "matters.csv")],
+                 ["seal", "add", "--name", "XX镇人民政府行政审批委托专用章", "--kind", "delegated-approval", "--medium", "physical", "--owner", "县行政审批服务局",
+                  "--holder", "XX镇人民政府", "--custodian", "S001"], ["seal", "activate", "SEAL-0001"],
+                 ["delegation", "add", "--agreement", "委托协议2026-01", "--from", "县行政审批服务局", "--to", "XX镇", "--supervisor", "县司法局",
+                  "--valid-from", "2026-01-01", "--valid-to", "2099-12-31", "--filing", "备2026-3", "--filed-on", "2026-01-05",
+                  "--seal", "SEAL-0001", "--matter", "XK-001=handling"]):
+        sealctl(binary, sock, args)
+
+
 def fill(socket_path, start, target, threads=16):
     """Adds uses until the book holds `target`: each worker creates a request of 50, approves it, uses it 50 times."""
     counter = iter(range(start // 50, target // 50))
@@ -113,32 +144,10 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",")]
     root = args.keep or tempfile.mkdtemp(prefix="sealkeeper-export-bench-")
     os.makedirs(root, exist_ok=True)
-    config = os.path.join(root, "sealkeeper.toml")
-    with open(config, "w") as f:
-        f.write(f"""[daemon]
-socket = "{root}/sealkeeper.sock"
-socket_mode = "0600"
-state_directory = "{root}/state"
-[pcsc]
-enabled = false
-[access]
-admin = ["uid:{os.getuid()}"]
-clerk = ["uid:{os.getuid()}"]
-approver = ["uid:{os.getuid()}"]
-inspector = ["uid:{os.getuid()}"]
-trusted_tools = ["uid:{os.getuid()}"]
-""")
+    config = write_config(root)
     log = open(os.path.join(root, "daemon.log"), "ab")
     proc, sock = start_daemon(binary, config, log)
-    here = os.path.dirname(os.path.abspath(__file__))
-    for args_ in (["staff", "add", "S001", "--name", "张三", "--role", "admin"], ["staff", "add", "S002", "--name", "李四", "--role", "approver"],
-                  ["staff", "add", "S003", "--name", "王五", "--role", "clerk"], ["matter", "import", os.path.join(here, "..", "Config", "examples", "matters.csv")],
-                  ["seal", "add", "--name", "XX镇人民政府行政审批委托专用章", "--kind", "delegated-approval", "--medium", "physical", "--owner", "县行政审批服务局",
-                   "--holder", "XX镇人民政府", "--custodian", "S001"], ["seal", "activate", "SEAL-0001"],
-                  ["delegation", "add", "--agreement", "委托协议2026-01", "--from", "县行政审批服务局", "--to", "XX镇", "--supervisor", "县司法局",
-                   "--valid-from", "2026-01-01", "--valid-to", "2099-12-31", "--filing", "备2026-3", "--filed-on", "2026-01-05",
-                   "--seal", "SEAL-0001", "--matter", "XK-001=handling"]):
-        sealctl(binary, sock, args_)
+    set_up(binary, sock)
 
     print(f"{'uses':>8}  {'format':>6}  {'file MB':>8}  {'seconds':>7}  {'daemon peak RSS MB':>18}  {'sealctl peak RSS MB':>19}")
     have = 0

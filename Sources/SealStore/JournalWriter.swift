@@ -159,61 +159,52 @@ public actor JournalWriter: Service {
     @discardableResult
     public func verifyJournal() async throws -> TamperReport? {
         if isVerified { return tamper }
+        let check = try await runChecks()
+        if isVerified { return tamper }
+        isVerified = true
+        return check.journal
+    }
+
+    /// Runs both checks again now (`sealctl book check`). What they find refuses writes from then on, as at start-up.
+    public func recheck() async throws -> RegisterCheckView {
+        let check = try await runChecks()
+        return RegisterCheckView(
+            entries: check.entries, journal: check.journal.map { "tampered: \($0)" } ?? "verified",
+            tables: check.tables.map { "tampered: \($0)" } ?? "verified", checkedTables: RowSeals.tables, seconds: check.seconds
+        )
+    }
+
+    /// The journal and the tables checked side by side, on two read connections; what is found is kept (the first
+    /// finding of each kind) and refuses writes from then on.
+    private func runChecks() async throws -> (journal: TamperReport?, tables: TableTamper?, entries: Int, seconds: Double) {
         let verifier = self.verifier
         let rowKey = database.rowKey
         let started = ContinuousClock.now
-        // The journal and the tables are checked side by side, on two read connections.
         async let journalCheck = database.pool.read { db in
             (try JournalVerifier.verify(db, verifier: verifier), try JournalAppender.size(db), Self.seconds(since: started))
         }
         async let tableCheck = database.pool.read { db in (try RowSeals.check(db, key: rowKey), Self.seconds(since: started)) }
         let (report, size, journalSeconds) = try await journalCheck
         let (tables, tableSeconds) = try await tableCheck
-        if isVerified { return tamper }
-        isVerified = true
-        tamper = report
-        tableTamper = tables
-        if let tables {
-            logger.critical("register table check failed: writes refused", metadata: ["table": "\(tables.table)", "row": "\(tables.row ?? "")", "change": "\(tables.change)"])
-        }
-        let seconds = String(format: "%.2f", Self.seconds(since: started))
-        if let report {
-            logger.critical(
-                "journal check failed: writes refused",
-                metadata: ["first_bad_sequence": "\(report.firstBadSequence)", "reason": "\(report.reason)", "seconds": "\(seconds)"]
-            )
-        } else {
-            logger.info("journal verified against its signed checkpoint", metadata: [
-                "entries": "\(size)", "seconds": "\(seconds)", "journal_seconds": "\(String(format: "%.2f", journalSeconds))",
-                "tables_seconds": "\(String(format: "%.2f", tableSeconds))",
-            ])
-        }
-        return report
-    }
-
-    /// Runs both checks again now (`sealctl book check`). What they find refuses writes from then on, as at start-up.
-    public func recheck() async throws -> RegisterCheckView {
-        let verifier = self.verifier
-        let rowKey = database.rowKey
-        let started = ContinuousClock.now
-        async let journalCheck = database.pool.read { db in
-            (try JournalVerifier.verify(db, verifier: verifier), try JournalAppender.size(db))
-        }
-        async let tableCheck = database.pool.read { db in try RowSeals.check(db, key: rowKey) }
-        let (report, size) = try await journalCheck
-        let tables = try await tableCheck
+        let seconds = Self.seconds(since: started)
         if let report, tamper == nil {
             tamper = report
-            logger.critical("journal check failed: writes refused", metadata: ["first_bad_sequence": "\(report.firstBadSequence)", "reason": "\(report.reason)"])
+            logger.critical(
+                "journal check failed: writes refused",
+                metadata: ["first_bad_sequence": "\(report.firstBadSequence)", "reason": "\(report.reason)", "seconds": "\(String(format: "%.2f", seconds))"]
+            )
         }
         if let tables, tableTamper == nil {
             tableTamper = tables
             logger.critical("register table check failed: writes refused", metadata: ["table": "\(tables.table)", "row": "\(tables.row ?? "")", "change": "\(tables.change)"])
         }
-        return RegisterCheckView(
-            entries: size, journal: report.map { "tampered: \($0)" } ?? "verified", tables: tables.map { "tampered: \($0)" } ?? "verified",
-            checkedTables: RowSeals.tables, seconds: Self.seconds(since: started)
-        )
+        if report == nil, tables == nil {
+            logger.info("journal and tables verified against the signed checkpoint", metadata: [
+                "entries": "\(size)", "seconds": "\(String(format: "%.2f", seconds))", "journal_seconds": "\(String(format: "%.2f", journalSeconds))",
+                "tables_seconds": "\(String(format: "%.2f", tableSeconds))",
+            ])
+        }
+        return (report, tables, size, seconds)
     }
 
     private func drain() async {

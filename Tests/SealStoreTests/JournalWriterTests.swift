@@ -16,6 +16,20 @@ func makeRegister(_ name: String) throws -> (Register, URL) {
 
 let admin = JournalActor(staff: nil, user: "root", uid: 0)
 
+/// A register with five staff, closed, its file altered with `edit` (as with the sqlite3 shell: without the
+/// daemon's functions), and opened again.
+func reopenedAfterEdit(_ name: String, _ edit: @escaping @Sendable (Database) throws -> Void) async throws -> Register {
+    let (register, directory) = try makeRegister(name)
+    try await register.withWriter { () async throws in
+        for i in 1...5 { _ = try await register.addStaff(Staff(id: "S\(i)", name: "员工\(i)", roles: [.clerk]), actor: admin) }
+    }
+    try register.close()
+    let queue = try DatabaseQueue(path: directory.appendingPathComponent("registry.sqlite").path)
+    try await queue.write(edit)
+    try queue.close()
+    return try Register(stateDirectory: directory, logger: Logger(label: "test"))
+}
+
 @Suite("Journal writer")
 struct JournalWriterTests {
     @Test("concurrent writes are committed together: fewer transactions than writes, every one journaled once")
@@ -109,15 +123,7 @@ struct JournalWriterTests {
 struct TamperCheckTests {
     /// Writes five entries, closes, alters the file with `edit`, reopens and returns what the check found.
     func tamper(_ edit: @escaping @Sendable (Database) throws -> Void) async throws -> (TamperReport?, Register) {
-        let (register, directory) = try makeRegister("tamper")
-        try await register.withWriter { () async throws in
-            for i in 1...5 { _ = try await register.addStaff(Staff(id: "S\(i)", name: "员工\(i)", roles: [.clerk]), actor: admin) }
-        }
-        try register.close()
-        let queue = try DatabaseQueue(path: directory.appendingPathComponent("registry.sqlite").path)
-        try await queue.write(edit)
-        try queue.close()
-        let reopened = try Register(stateDirectory: directory, logger: Logger(label: "test"))
+        let reopened = try await reopenedAfterEdit("tamper", edit)
         return (try await reopened.writer.verifyJournal(), reopened)
     }
 
@@ -179,15 +185,7 @@ struct TableTamperTests {
     /// Writes five staff, closes, alters the file with `edit` (as someone with the sqlite3 shell would, without the
     /// daemon's functions), reopens and returns what the check found.
     func tamper(_ edit: @escaping @Sendable (Database) throws -> Void) async throws -> (TableTamper?, Register) {
-        let (register, directory) = try makeRegister("table-tamper")
-        try await register.withWriter { () async throws in
-            for i in 1...5 { _ = try await register.addStaff(Staff(id: "S\(i)", name: "员工\(i)", roles: [.clerk]), actor: admin) }
-        }
-        try register.close()
-        let queue = try DatabaseQueue(path: directory.appendingPathComponent("registry.sqlite").path)
-        try await queue.write(edit)
-        try queue.close()
-        let reopened = try Register(stateDirectory: directory, logger: Logger(label: "test"))
+        let reopened = try await reopenedAfterEdit("table-tamper", edit)
         #expect(try await reopened.writer.verifyJournal() == nil)  // the journal itself is untouched
         return (await reopened.writer.tableTamper, reopened)
     }
