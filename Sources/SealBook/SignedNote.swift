@@ -11,6 +11,15 @@ public struct SignedNote: Sendable, Equatable {
         public var name: String
         public var keyHash: [UInt8]
         public var signature: [UInt8]
+
+        public init(name: String, keyHash: [UInt8], signature: [UInt8]) {
+            self.name = name
+            self.keyHash = keyHash
+            self.signature = signature
+        }
+
+        /// The signature line: `— NAME BASE64(keyhash ‖ signature)` and a newline.
+        public var line: String { "\u{2014} \(name) \(Base64.encode(keyHash + signature))\n" }
     }
 
     public init(text: String, signatures: [Signature]) {
@@ -20,7 +29,7 @@ public struct SignedNote: Sendable, Equatable {
 
     /// The note as transmitted.
     public var serialized: String {
-        text + "\n" + signatures.map { "\u{2014} \($0.name) \(Base64.encode($0.keyHash + $0.signature))\n" }.joined()
+        text + "\n" + signatures.map(\.line).joined()
     }
 
     /// Parses a serialized note; nil when it is not of the signed-note form.

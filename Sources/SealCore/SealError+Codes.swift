@@ -33,6 +33,24 @@ extension SealError.Code {
     public static let socketInUse = Self("socket-in-use", .internal)
 }
 
+// The county witness, as the township sees it: writes are refused once the county shows the register is not the one
+// it cosigned.
+extension SealError.Code {
+    /// The county has cosigned a larger register than this one: an older copy of the state directory was restored.
+    public static let registerRolledBack = Self("register-rolled-back", .unavailable)
+    /// The county refuses this register's history: it is not an extension of what the county cosigned.
+    public static let registerForked = Self("register-forked", .unavailable)
+}
+
+// Codes only `sealcountyd` answers with (its own socket API; not in the township's OpenAPI document).
+extension SealError.Code {
+    public static let databaseUnavailable = Self("database-unavailable", .unavailable)
+    public static let unknownTownship = Self("unknown-township", .notFound)
+    public static let townshipExists = Self("township-exists", .conflict)
+
+    public static let countyOnly: [SealError.Code] = [.databaseUnavailable, .unknownTownship, .townshipExists]
+}
+
 extension SealError.Code {
     public static let invalidField = Self("invalid-field", .badRequest)
     public static let illegalTransition = Self("illegal-transition", .conflict)
@@ -98,6 +116,8 @@ extension SealError.Code {
         .stateDirectoryUnusable,
         .socketUnusable,
         .socketInUse,
+        .registerRolledBack,
+        .registerForked,
         .invalidField,
         .illegalTransition,
         .witnessRequired,

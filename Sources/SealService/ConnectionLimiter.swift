@@ -10,12 +10,12 @@ import Synchronization
 /// Bounds the connections the daemon holds open, in all and per Unix user, so that a local user who opens
 /// connections and leaves them idle exhausts neither the daemon's file descriptors nor the service for others.
 /// The user is the one the kernel reports for the connection (SO_PEERCRED), read once when it is accepted.
-final class ConnectionLimiter: Sendable {
+public final class ConnectionLimiter: Sendable {
     let total: Int
     let perUser: Int
     private let state = Mutex<(total: Int, byUser: [UInt32: Int])>((0, [:]))
 
-    init(total: Int, perUser: Int) {
+    public init(total: Int, perUser: Int) {
         self.total = total
         self.perUser = perUser
     }

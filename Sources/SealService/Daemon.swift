@@ -62,8 +62,9 @@ public struct Daemon {
         let metrics = DaemonMetrics()
         metrics.bootstrap()
         await register.writer.observe { metrics.batchCommitted($0) }
+        let witness = try configuration.county.map { [logger = self.logger] in try CountyWitnessClient(link: $0, register: register, logger: logger) }
         let environment = ServiceEnvironment(
-            configuration: configuration, register: register, cards: cards, metrics: metrics, logger: logger
+            configuration: configuration, register: register, cards: cards, metrics: metrics, witness: witness, logger: logger
         )
         try? FileManager.default.removeItem(at: environment.exportScratch)
         try? FileManager.default.removeItem(at: environment.backupScratch)
@@ -81,6 +82,11 @@ public struct Daemon {
         // Services stop in reverse order: the card service (which wipes unlocked PINs and journals the locks) after
         // the server has drained, and the register's writer last, once nothing can write any more.
         var services: [any Service] = [register.writer, cards, server, ShutdownAnnouncer(notifier: notifier, logger: logger, register: register)]
+        if let witness {
+            // Stopped before the server drains: a request in flight to the county is simply retried next start.
+            services.append(witness)
+            logger.info("witnessed by the county", metadata: ["url": "\(configuration.county!.url)", "witness": "\(configuration.county!.witnessKey.name)"])
+        }
         if let endpoint = configuration.metricsListen {
             services.append(MetricsRoutes.scrapeApplication(environment, endpoint: endpoint))
             logger.info("serving /metrics", metadata: ["address": "\(endpoint.host):\(endpoint.port)"])

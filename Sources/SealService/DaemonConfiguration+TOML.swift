@@ -1,52 +1,22 @@
 import Foundation
+import SealBook
 import SealCore
 import SealWire
 import TOMLKit
 
-/// Why a configuration file was refused: the file, the key (dotted path) and, when the parser gives it, the line.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var key: String?
-    public var line: Int?
-    public var reason: String
-
-    public var description: String {
-        var where_ = file
-        if let line { where_ += ":\(line)" }
-        if let key { where_ += ": \(key)" }
-        return "\(where_): \(reason)"
-    }
-}
-
 extension DaemonConfiguration {
     /// Reads the configuration file at `path`. A missing file is an error only when `required`.
     public static func load(path: String, required: Bool) throws(ConfigurationError) -> DaemonConfiguration {
-        guard FileManager.default.fileExists(atPath: path) else {
-            if required {
-                throw ConfigurationError(file: path, key: nil, line: nil, reason: "file not found")
-            }
-            return DaemonConfiguration()
-        }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
-        else {
-            throw ConfigurationError(file: path, key: nil, line: nil, reason: "cannot read the file as UTF-8 text")
-        }
+        guard let text = try TOMLReader.fileText(path: path, required: required) else { return DaemonConfiguration() }
         return try parse(text, file: path)
     }
 
     /// Parses TOML text; every unknown section or key, wrong type and bad value is refused.
     public static func parse(_ text: String, file: String) throws(ConfigurationError) -> DaemonConfiguration {
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigurationError(file: file, key: nil, line: error.source.begin.line, reason: error.description)
-        } catch {
-            throw ConfigurationError(file: file, key: nil, line: nil, reason: "\(error)")
-        }
+        let table = try TOMLReader.table(text, file: file)
         let reader = TOMLReader(file: file)
         var config = DaemonConfiguration()
-        try reader.sections(table, allowed: ["daemon", "access", "policy", "pcsc", "anomalies", "metrics"])
+        try reader.sections(table, allowed: ["daemon", "access", "policy", "pcsc", "anomalies", "metrics", "county"])
 
         if let daemon = try reader.table(table, "daemon") {
             try reader.keys(daemon, section: "daemon", allowed: [
@@ -54,12 +24,7 @@ extension DaemonConfiguration {
                 "max_connections_per_user",
             ])
             if let v = try reader.string(daemon, "daemon.socket") { config.socketPath = try reader.path(v, "daemon.socket") }
-            if let v = try reader.string(daemon, "daemon.socket_mode") {
-                guard v.count >= 3, v.count <= 4, let mode = UInt16(v, radix: 8), mode <= 0o777 else {
-                    throw reader.error("daemon.socket_mode", "\"\(v)\" is not an octal permission mode such as \"0660\"")
-                }
-                config.socketMode = mode
-            }
+            if let v = try reader.mode(daemon, "daemon.socket_mode") { config.socketMode = v }
             if let v = try reader.string(daemon, "daemon.socket_group") {
                 guard !v.isEmpty else { throw reader.error("daemon.socket_group", "must not be empty") }
                 config.socketGroup = v
@@ -128,7 +93,7 @@ extension DaemonConfiguration {
                 guard policy["urgent_window_hours"] == nil else {
                     throw reader.error("policy.urgent_window", "give urgent_window or urgent_window_hours, not both")
                 }
-                guard let seconds = Self.duration(v), (1...30 * 86_400).contains(seconds) else {
+                guard let seconds = TOMLReader.duration(v), (1...30 * 86_400).contains(seconds) else {
                     throw reader.error("policy.urgent_window", "\"\(v)\" is not a duration between 1s and 30d such as \"24h\"")
                 }
                 config.useSettings.urgentWindow = seconds
@@ -168,7 +133,7 @@ extension DaemonConfiguration {
             try reader.keys(pcsc, section: "pcsc", allowed: ["enabled", "unlock_timeout", "readers"])
             if let v = try reader.bool(pcsc, "pcsc.enabled") { config.pcsc.enabled = v }
             if let v = try reader.string(pcsc, "pcsc.unlock_timeout") {
-                guard let seconds = Self.duration(v), (1...7 * 86_400).contains(seconds) else {
+                guard let seconds = TOMLReader.duration(v), (1...7 * 86_400).contains(seconds) else {
                     throw reader.error("pcsc.unlock_timeout", "\"\(v)\" is not a duration between 1s and 7d such as \"8h\" or \"30m\"")
                 }
                 config.pcsc.unlockTimeout = seconds
@@ -188,114 +153,35 @@ extension DaemonConfiguration {
                 config.anomalies[keyPath: path] = v
             }
         }
+        if let county = try reader.table(table, "county") {
+            try reader.keys(county, section: "county", allowed: ["url", "witness_key", "ca_certificate", "max_lag"])
+            guard let url = try reader.string(county, "county.url"), let parsed = URLComponents(string: url),
+                let scheme = parsed.scheme, ["http", "https"].contains(scheme), let host = parsed.host, !host.isEmpty,
+                parsed.query == nil, !url.hasSuffix("/")
+            else {
+                throw reader.error("county.url", "give the witness's URL prefix, such as \"https://county.example:7380\" (no trailing slash)")
+            }
+            let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
+            guard scheme == "https" || loopback else {
+                throw reader.error("county.url", "\(host) is not loopback: the county must be reached over https")
+            }
+            guard let vkey = try reader.string(county, "county.witness_key"), let witnessKey = CosignatureVerifier(vkey: vkey) else {
+                throw reader.error("county.witness_key", "give the county's cosigner key NAME+HASH+BASE64 (sealctl county key at the county)")
+            }
+            var link = CountyLink(url: url, witnessKey: witnessKey)
+            if let v = try reader.string(county, "county.ca_certificate") { link.caCertificate = try reader.path(v, "county.ca_certificate") }
+            guard scheme == "http" || link.caCertificate != nil else {
+                throw reader.error("county.ca_certificate", "https needs the county's CA certificate (PEM), pinned: no other CA is trusted")
+            }
+            if let v = try reader.string(county, "county.max_lag") {
+                guard let seconds = TOMLReader.duration(v), (60...30 * 86_400).contains(seconds) else {
+                    throw reader.error("county.max_lag", "\"\(v)\" is not a duration between 1m and 30d such as \"1h\"")
+                }
+                link.maxLag = seconds
+            }
+            config.county = link
+        }
         return config
     }
 }
 
-extension DaemonConfiguration {
-    /// "8h", "30m", "90s", "1d" or a combination such as "1h30m".
-    static func duration(_ text: String) -> TimeInterval? {
-        var total: TimeInterval = 0
-        var number = ""
-        for c in text {
-            if c.isASCII, c.isNumber {
-                number.append(c)
-                continue
-            }
-            guard let n = Double(number) else { return nil }
-            switch c {
-            case "s": total += n
-            case "m": total += n * 60
-            case "h": total += n * 3600
-            case "d": total += n * 86_400
-            default: return nil
-            }
-            number = ""
-        }
-        return number.isEmpty && total > 0 ? total : nil
-    }
-}
-
-/// Typed access to a TOML table that turns every mismatch into a `ConfigurationError` naming the key.
-private struct TOMLReader {
-    let file: String
-
-    func error(_ key: String?, _ reason: String) -> ConfigurationError {
-        ConfigurationError(file: file, key: key, line: nil, reason: reason)
-    }
-
-    func sections(_ root: TOMLTable, allowed: [String]) throws(ConfigurationError) {
-        for key in root.keys.sorted() where !allowed.contains(key) {
-            let kind = root[key]?.type == .table ? "unknown section [\(key)]" : "unknown key at top level"
-            throw error(key, "\(kind); expected one of: \(allowed.map { "[\($0)]" }.joined(separator: ", "))")
-        }
-    }
-
-    func keys(_ table: TOMLTable, section: String, allowed: [String]) throws(ConfigurationError) {
-        for key in table.keys.sorted() where !allowed.contains(key) {
-            throw error("\(section).\(key)", "unknown key; [\(section)] takes: \(allowed.joined(separator: ", "))")
-        }
-    }
-
-    func table(_ root: TOMLTable, _ key: String) throws(ConfigurationError) -> TOMLTable? {
-        guard let value = root[key] else { return nil }
-        guard let table = value.table else { throw error(key, "expected a section [\(key)], found \(value.type)") }
-        return table
-    }
-
-    func string(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> String? {
-        guard let value = table[leaf(dotted)] else { return nil }
-        guard let string = value.string else { throw error(dotted, "expected a string, found \(value.type)") }
-        return string
-    }
-
-    func int(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> Int? {
-        guard let value = table[leaf(dotted)] else { return nil }
-        guard let int = value.int else { throw error(dotted, "expected an integer, found \(value.type)") }
-        return int
-    }
-
-    func bool(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> Bool? {
-        guard let value = table[leaf(dotted)] else { return nil }
-        guard let bool = value.bool else { throw error(dotted, "expected true or false, found \(value.type)") }
-        return bool
-    }
-
-    func strings(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> [String]? {
-        guard let value = table[leaf(dotted)] else { return nil }
-        guard let array = value.array else { throw error(dotted, "expected an array of strings, found \(value.type)") }
-        var out: [String] = []
-        for element in array {
-            guard let text = element.string, !text.isEmpty else { throw error(dotted, "expected non-empty strings") }
-            out.append(text)
-        }
-        return out
-    }
-
-    func path(_ value: String, _ dotted: String) throws(ConfigurationError) -> String {
-        guard value.hasPrefix("/") || value.hasPrefix(".") else {
-            throw error(dotted, "\"\(value)\" must be an absolute path (or start with ./)")
-        }
-        return value
-    }
-
-    func rules(_ table: TOMLTable, _ dotted: String) throws(ConfigurationError) -> [AccessRule]? {
-        guard let value = table[leaf(dotted)] else { return nil }
-        guard let array = value.array else { throw error(dotted, "expected an array of strings, found \(value.type)") }
-        var rules: [AccessRule] = []
-        for element in array {
-            guard let text = element.string else {
-                throw error(dotted, "expected an array of strings, found an element of type \(element.type)")
-            }
-            guard let rule = AccessRule(text) else {
-                throw error(dotted, "\"\(text)\" is not \"user:NAME\", \"uid:N\", \"group:NAME\" or \"gid:N\"")
-            }
-            rules.append(rule)
-        }
-        return rules
-    }
-
-    private func leaf(_ dotted: String) -> String {
-        String(dotted.split(separator: ".").last ?? "")
-    }
-}

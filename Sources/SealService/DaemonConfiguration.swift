@@ -1,4 +1,5 @@
 import Foundation
+import SealBook
 import SealCore
 import SealWire
 
@@ -32,6 +33,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var officeHours = OfficeHours()
     /// The anomaly report's thresholds (`[anomalies]`).
     public var anomalies = AnomalyThresholds()
+    /// The county witness (`[county]`); nil when this township is not witnessed.
+    public var county: CountyLink?
 
     public init() {}
 
@@ -43,6 +46,24 @@ public struct DaemonConfiguration: Sendable, Equatable {
         settings.urgentWindow = useSettings.urgentWindow
         settings.timeZone = TimeZone(identifier: useSettings.timeZone) ?? settings.timeZone
         return settings
+    }
+}
+
+/// `[county]`: where the county witness is, its cosigner key, the CA its TLS certificate must chain to.
+public struct CountyLink: Sendable, Equatable {
+    /// The witness's submission prefix: the daemon posts to `<url>/add-checkpoint`.
+    public var url: String
+    /// The county's cosigner verifier key (`sealctl county key` at the county prints it).
+    public var witnessKey: CosignatureVerifier
+    /// The only CA trusted for the county's certificate (pinned; required for https).
+    public var caCertificate: String?
+    /// How far behind the cosignature may fall before `report anomalies` lists a `witness-lag`.
+    public var maxLag: TimeInterval = 3600
+
+    public init(url: String, witnessKey: CosignatureVerifier, caCertificate: String? = nil) {
+        self.url = url
+        self.witnessKey = witnessKey
+        self.caCertificate = caCertificate
     }
 }
 

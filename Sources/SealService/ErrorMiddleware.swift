@@ -9,8 +9,10 @@ import SealWire
 
 /// The one place where errors become responses: domain refusals keep their code, framework errors get one, and
 /// nothing a client sends can produce a 5xx.
-struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+public struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         do {

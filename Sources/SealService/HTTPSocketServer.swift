@@ -24,7 +24,7 @@ where Responder.Context: InitializableFromSource<ApplicationRequestContextSource
     let limiter: ConnectionLimiter?
     let onServing: @Sendable () async -> Void
 
-    init(
+    public init(
         socket: NIOBSDSocket.Handle, responder: Responder, logger: Logger,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         limiter: ConnectionLimiter? = nil,

@@ -6,7 +6,7 @@ import SealWire
 /// Where a request's Unix identity comes from. The daemon reads SO_PEERCRED from the accepted socket; router-level
 /// tests, whose channels are not sockets, inject a fixed principal.
 public struct PeerCredentialSource: Sendable {
-    let resolve: @Sendable (any Channel) async throws -> UnixPrincipal
+    public let resolve: @Sendable (any Channel) async throws -> UnixPrincipal
 
     public init(_ resolve: @escaping @Sendable (any Channel) async throws -> UnixPrincipal) {
         self.resolve = resolve

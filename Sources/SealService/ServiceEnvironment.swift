@@ -16,12 +16,15 @@ public struct ServiceEnvironment: Sendable {
     public let metrics: DaemonMetrics
     /// The connections held open, bounded in all and per user.
     let connections: ConnectionLimiter
+    /// The county witness client, when `[county]` is configured.
+    public let witness: CountyWitnessClient?
     public let logger: Logger
 
     public init(
         configuration: DaemonConfiguration, register: Register, cards: CardService? = nil, startedAt: Date = Date(),
-        metrics: DaemonMetrics = DaemonMetrics(), logger: Logger = Logger(label: "sealkeeper")
+        metrics: DaemonMetrics = DaemonMetrics(), witness: CountyWitnessClient? = nil, logger: Logger = Logger(label: "sealkeeper")
     ) {
+        self.witness = witness
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger

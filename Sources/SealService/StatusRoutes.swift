@@ -29,6 +29,7 @@ struct StatusRoutes {
                     integrity: await environment.register.writer.integrity
                 ),
                 pcsc: await environment.cards.health(),
+                witness: await environment.witness?.status(),
                 whoami: WhoAmIView(caller)
             )
         }

@@ -49,11 +49,15 @@ public actor JournalWriter: Service {
     /// wait for a pass over the whole journal.
     public private(set) var isVerified = false
     private let verifier: NoteVerifier
+    /// Set when the county witness shows this register is not the one it cosigned (`register-rolled-back`,
+    /// `register-forked`): every write is refused from then on, until an operator sorts it out and restarts.
+    public private(set) var halted: SealError?
 
     /// What `status` says of the journal: `verifying` until the start-up check ends, then `verified` or `tampered: …`.
     public var integrity: String {
         if let tamper { return "tampered: \(tamper)" }
         if let tableTamper { return "tampered: \(tableTamper)" }
+        if let halted { return "\(halted.code): \(halted.message)" }
         return isVerified ? "verified" : "verifying"
     }
     private var sizeWatchers: [(Int, CheckedContinuation<Void, Never>)] = []
@@ -65,8 +69,8 @@ public actor JournalWriter: Service {
     /// Set when a commit failed for a storage reason: the next batch first replaces the connections and checks the
     /// journal they see (see `RegistryDatabase.reopen()`).
     private var faulted = false
-    /// Observes every batch (metrics); called on the writer, so it must be quick.
-    private var observer: (@Sendable (BatchOutcome) -> Void)?
+    /// Observe every batch (metrics, the county witness client); called on the writer, so they must be quick.
+    private var observers: [@Sendable (BatchOutcome) -> Void] = []
 
     /// What one batch did: how many writes, how long the durable commit took, whether storage failed.
     public struct BatchOutcome: Sendable {
@@ -100,6 +104,7 @@ public actor JournalWriter: Service {
     public func write<T: Sendable>(actor: JournalActor, _ operation: @escaping Operation<T>) async throws -> T {
         if let tamper { throw Self.tamperedRefusal(tamper) }
         if let tableTamper { throw Self.tamperedRefusal(tableTamper) }
+        if let halted { throw halted }
         if closed { throw SealError(.storageUnavailable, "the register is closing: nothing was recorded") }
         return try await withCheckedThrowingContinuation { continuation in
             nonisolated(unsafe) var result: T?
@@ -215,9 +220,16 @@ public actor JournalWriter: Service {
         }
     }
 
-    /// Sets the observer told of every batch.
+    /// Adds an observer told of every batch.
     public func observe(_ observer: @escaping @Sendable (BatchOutcome) -> Void) {
-        self.observer = observer
+        observers.append(observer)
+    }
+
+    /// Refuses every write from now on with `refusal` (the county witness found the register rolled back or forked).
+    public func halt(_ refusal: SealError) {
+        guard halted == nil else { return }
+        halted = refusal
+        logger.critical("writes refused", metadata: ["code": "\(refusal.code)", "reason": "\(refusal.message)"])
     }
 
     /// True while the last commit failed for a storage reason and no later one has succeeded.
@@ -234,6 +246,7 @@ public actor JournalWriter: Service {
             if !isVerified { try await verifyJournal() }
             if let tamper { throw TamperedAfterFault(refusal: Self.tamperedRefusal(tamper)) }
             if let tableTamper { throw TamperedAfterFault(refusal: Self.tamperedRefusal(tableTamper)) }
+            if let halted { throw TamperedAfterFault(refusal: halted) }
             let (size, outcomes) = try await database.pool.write { db -> (Int, [Result<Void, any Error>]) in
                 var outcomes: [Result<Void, any Error>] = []
                 let before = try JournalAppender.size(db)
@@ -261,7 +274,8 @@ public actor JournalWriter: Service {
             batchedWrites += batch.count
             for (pending, outcome) in zip(batch, outcomes) { pending.finish(outcome) }
             releaseWatchers(force: false)
-            observer?(BatchOutcome(writes: batch.count, seconds: Self.seconds(since: started), storageFailed: false, journalSize: size))
+            let outcome = BatchOutcome(writes: batch.count, seconds: Self.seconds(since: started), storageFailed: false, journalSize: size)
+            for observer in observers { observer(outcome) }
         } catch let error as TamperedAfterFault {
             for pending in batch { pending.finish(.failure(error.refusal)) }
         } catch {
@@ -272,7 +286,8 @@ public actor JournalWriter: Service {
                 "the register cannot be written (\(Self.describe(error))); nothing was recorded, reads still work"
             )
             for pending in batch { pending.finish(.failure(refusal)) }
-            observer?(BatchOutcome(writes: batch.count, seconds: Self.seconds(since: started), storageFailed: true, journalSize: committedSize))
+            let outcome = BatchOutcome(writes: batch.count, seconds: Self.seconds(since: started), storageFailed: true, journalSize: committedSize)
+            for observer in observers { observer(outcome) }
         }
     }
 

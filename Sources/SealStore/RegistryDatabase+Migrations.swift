@@ -208,6 +208,17 @@ extension RegistryDatabase {
             try db.alter(table: "checkpoint") { t in t.add(column: "state_mac", .blob) }
             try RowSeals.install(db)
         }
+        migrator.registerMigration("v8-cosignatures") { db in
+            // The county witness's cosignatures: each checkpoint it cosigned, as the complete note with the register's
+            // signature and the witness's line(s). Not a registry table: the journal does not derive it, and the
+            // cosignatures prove themselves.
+            try db.create(table: "cosigned_checkpoint") { t in
+                t.primaryKey("size", .integer)
+                t.column("witness", .text).notNull()
+                t.column("note", .text).notNull()
+                t.column("cosigned_at", .integer).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -42,6 +42,8 @@ public struct StatusView: Sendable, Codable, Equatable {
     public var journal: Journal
     /// Key cards: whether PC/SC (pcscd) answers, readers and cards seen.
     public var pcsc: CardHealthView
+    /// The county witness, when one is configured.
+    public var witness: WitnessStatusView?
     public var whoami: WhoAmIView
 
     public init(
@@ -51,8 +53,10 @@ public struct StatusView: Sendable, Codable, Equatable {
         database: Database,
         journal: Journal,
         pcsc: CardHealthView,
+        witness: WitnessStatusView? = nil,
         whoami: WhoAmIView
     ) {
+        self.witness = witness
         self.version = version
         self.uptimeSeconds = uptimeSeconds
         self.stateDirectory = stateDirectory

@@ -17,10 +17,10 @@ struct ClientError: Error, CustomStringConvertible {
 
     var description: String { (["error: \(code): \(message)"] + details.map { "  \($0)" }).joined(separator: "\n") }
 
-    static func daemonNotRunning(_ path: String, _ detail: String) -> ClientError {
+    static func daemonNotRunning(_ path: String, _ detail: String, daemon: String = "sealkeeperd") -> ClientError {
         ClientError(
             code: "daemon-not-running",
-            message: "sealkeeperd is not running (nothing listens on \(path): \(detail)); start it or pass --socket",
+            message: "\(daemon) is not running (nothing listens on \(path): \(detail)); start it or pass --socket",
             exitCode: 69
         )
     }
@@ -37,6 +37,8 @@ struct ClientError: Error, CustomStringConvertible {
 /// HTTP/JSON over the daemon's Unix socket, through AsyncHTTPClient's `http+unix` scheme.
 struct DaemonClient {
     let socketPath: String
+    /// Named in "not running" errors.
+    var daemon = "sealkeeperd"
     let onBehalfOf: String?
 
     /// Sends one request; returns the body of a 2xx answer, or throws the daemon's error code and message.
@@ -79,7 +81,7 @@ struct DaemonClient {
         do {
             response = try await HTTPClient.shared.execute(request, timeout: timeout)
         } catch {
-            throw ClientError.daemonNotRunning(socketPath, "\(error)")
+            throw ClientError.daemonNotRunning(socketPath, "\(error)", daemon: daemon)
         }
         guard (200..<300).contains(Int(response.status.code)) else {
             let data = Data(try await response.body.collect(upTo: 1 << 20).readableBytesView)
@@ -140,6 +142,6 @@ struct DaemonClient {
         guard result != 0 else { return }
         let code = errno
         if code == EACCES || code == EPERM { throw ClientError.permissionDenied(socketPath) }
-        throw ClientError.daemonNotRunning(socketPath, String(cString: strerror(code)))
+        throw ClientError.daemonNotRunning(socketPath, String(cString: strerror(code)), daemon: daemon)
     }
 }

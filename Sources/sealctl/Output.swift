@@ -114,6 +114,14 @@ enum Output {
         }
     }
 
+    /// A moment as people read it here: local date and time to the second, with the zone's offset.
+    static func time(_ date: Date) -> String {
+        let format = DateFormatter()
+        format.locale = Locale(identifier: "en_US_POSIX")
+        format.dateFormat = "yyyy-MM-dd HH:mm:ss xxx"
+        return format.string(from: date)
+    }
+
     static func bytes(_ count: Int64) -> String {
         ByteCountFormatter.string(fromByteCount: count, countStyle: .file)
     }

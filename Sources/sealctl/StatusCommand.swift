@@ -21,6 +21,12 @@ struct StatusCommand: AsyncParsableCommand {
         try await runReporting {
             let (status, raw) = try await global.client().get("/v1/status", as: StatusView.self)
             if global.json { return Output.printJSON(raw) }
+            var witness: [(String, String)] = []
+            if let w = status.witness {
+                let at = w.cosignedAt.map { " at \(Output.time($0))" } ?? ""
+                witness.append(("county witness", "\(w.state): cosigned \(w.cosignedSize)\(at), lag \(w.lag) entries (\(w.url))"))
+                if let error = w.lastError { witness.append(("witness error", error)) }
+            }
             Output.printFields([
                 ("version", status.version),
                 ("uptime", String(format: "%.1f s", status.uptimeSeconds)),
@@ -35,6 +41,7 @@ struct StatusCommand: AsyncParsableCommand {
                     let p = status.pcsc
                     return !p.enabled ? "disabled" : p.available ? "\(p.readers) reader(s), \(p.cards) card(s)" : "unavailable: \(p.message ?? "")"
                 }()),
+            ] + witness + [
                 ("you", status.whoami.userDescription),
                 ("your roles", status.whoami.rolesDescription),
             ])

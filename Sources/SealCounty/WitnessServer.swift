@@ -1,0 +1,85 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import SealCore
+import Synchronization
+
+/// Townships' side of `sealcountyd`: `POST <prefix>/add-checkpoint` over TCP, with TLS unless on loopback. Answers
+/// are the protocol's own (plain text, `text/x.tlog.size`), not the staff API's JSON.
+public enum WitnessServer {
+    /// Requests being handled; over the limit the witness answers 429 with Retry-After instead of queueing without
+    /// bound (the township backs off and retries).
+    final class InFlight: Sendable {
+        let limit: Int
+        private let count = Atomic<Int>(0)
+        init(limit: Int) { self.limit = limit }
+        func enter() -> Bool {
+            if count.add(1, ordering: .relaxed).newValue > limit {
+                count.subtract(1, ordering: .relaxed)
+                return false
+            }
+            return true
+        }
+        func leave() { count.subtract(1, ordering: .relaxed) }
+    }
+
+    public static func router(witness: Witness, settings: CountyConfiguration.TownshipListener, logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router()
+        let inFlight = InFlight(limit: settings.maxInFlight)
+        let limit = settings.maxBodyBytes
+        router.post("\(settings.prefix)/add-checkpoint") { request, context -> Response in
+            guard inFlight.enter() else {
+                return response(.init(status: 429, contentType: "text/plain; charset=utf-8", body: "too many requests at once; retry later\n"), retryAfter: 1)
+            }
+            defer { inFlight.leave() }
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+                return response(.text(413, "the body is \(length) bytes; the witness accepts at most \(limit)"))
+            }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: limit)
+            } catch {
+                return response(.text(413, "the body is larger than the witness accepts (\(limit) bytes)"))
+            }
+            do {
+                return response(try await witness.addCheckpoint(body: Array(body.readableBytesView)))
+            } catch {
+                // The database is down or refused: nothing was cosigned; the township will retry.
+                context.logger.error("add-checkpoint failed", metadata: ["error": "\(String(reflecting: error))"])
+                return response(.text(503, "the witness cannot reach its database; retry later"), retryAfter: 5)
+            }
+        }
+        return router
+    }
+
+    static func response(_ answer: Witness.Answer, retryAfter: Int? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: answer.contentType]
+        if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
+        return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+    }
+
+    /// The Hummingbird application serving townships, TLS when a certificate is configured.
+    public static func application(
+        witness: Witness, settings: CountyConfiguration.TownshipListener, logger: Logger,
+        onServing: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        var server = HTTPServerBuilder.http1()
+        if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(key))
+            server = try .tls(.http1(), tlsConfiguration: tls)
+        }
+        return Application(
+            router: router(witness: witness, settings: settings, logger: logger),
+            server: server,
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sealcountyd"),
+            onServerRunning: { channel in await onServing(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+}

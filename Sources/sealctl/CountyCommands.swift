@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import SealWire
+
+/// Options of the `county` verbs: sealcountyd's socket instead of sealkeeperd's.
+struct CountyOptions: ParsableArguments {
+    static let defaultSocket = "/run/sealcounty/sealcounty.sock"
+
+    // Not --socket: that is sealkeeperd's, taken by sealctl itself before the verb.
+    @Option(name: .customLong("county-socket"), help: "sealcountyd's socket (default: $SEALCOUNTY_SOCKET or \(defaultSocket)).")
+    var socket: String?
+
+    @Flag(name: .long, help: "Print the API's JSON instead of tables.")
+    var json = false
+
+    func client() -> DaemonClient {
+        let path = socket ?? ProcessInfo.processInfo.environment["SEALCOUNTY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultSocket
+        return DaemonClient(socketPath: path, daemon: "sealcountyd", onBehalfOf: nil)
+    }
+}
+
+/// `sealctl county …`: the county service — townships witnessed, their cosigned sizes, forks, the witness key.
+struct CountyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "county",
+        abstract: "Talk to sealcountyd: witness status per township, townships, fork evidence, the witness key.",
+        subcommands: [Status.self, Key.self, Township.self, Forks.self]
+    )
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Each township: origin, cosigned size and time, last contact, lag, forks."
+        )
+        @OptionGroup var county: CountyOptions
+
+        func run() async throws {
+            try await runReporting {
+                let (status, raw) = try await county.client().get("/v1/county/status", as: CountyStatusView.self)
+                if county.json { return Output.printJSON(raw) }
+                Output.printFields([
+                    ("version", status.version), ("witness", status.witness.name), ("database", status.database),
+                    ("you", status.user), ("your roles", status.roles.joined(separator: ", ")),
+                ])
+                print("")
+                Output.printTable(
+                    ["TOWNSHIP", "ORIGIN", "COSIGNED", "COSIGNED AT", "LAG", "LAST CONTACT", "FORKS", "LAST REFUSAL"],
+                    status.townships.map { t in
+                        [
+                            t.name, t.origin, "\(t.cosignedSize)", t.cosignedAt.map(Output.time) ?? "never", "\(t.lag)",
+                            t.lastContact.map(Output.time) ?? "never", "\(t.forks)", t.lastRefusal ?? "",
+                        ]
+                    }
+                )
+            }
+        }
+    }
+
+    struct Key: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the witness's cosigner key (C2SP vkey, type 0x04).",
+            discussion: "Townships put it in [county] witness_key; inspectors give it to `sealctl book verify --witness`."
+        )
+        @OptionGroup var county: CountyOptions
+
+        func run() async throws {
+            try await runReporting {
+                let (key, raw) = try await county.client().get("/v1/county/key", as: CountyKeyView.self)
+                if county.json { return Output.printJSON(raw) }
+                print(key.vkey)
+            }
+        }
+    }
+
+    struct Township: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The townships the county witnesses.", subcommands: [Add.self, List.self, Changes.self]
+        )
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Witness a township's register (county-admin).",
+                discussion: "The key is the township's `sealctl book key`; its name must be the origin."
+            )
+            @Option(help: "The township's name, e.g. 城关镇.") var name: String
+            @Option(help: "The register's origin (`sealctl status` at the township shows it).") var origin: String
+            @Option(help: "The register's verifier key (`sealctl book key` at the township).") var key: String
+            @OptionGroup var county: CountyOptions
+
+            func run() async throws {
+                try await runReporting {
+                    let (view, raw) = try await county.client().call(
+                        .POST, "/v1/county/townships", body: AddTownshipBody(name: name, origin: origin, vkey: key), as: CountyTownshipView.self
+                    )
+                    if county.json { return Output.printJSON(raw) }
+                    print("added \(Output.safe(view.name)) (\(view.origin))")
+                }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List the townships witnessed.")
+            @OptionGroup var county: CountyOptions
+
+            func run() async throws {
+                try await runReporting {
+                    let (list, raw) = try await county.client().get("/v1/county/townships", as: CountyTownshipListView.self)
+                    if county.json { return Output.printJSON(raw) }
+                    Output.printTable(
+                        ["NAME", "ORIGIN", "ADDED", "BY", "KEY"],
+                        list.items.map { [Output.safe($0.name), $0.origin, Output.time($0.addedAt), $0.addedBy, $0.vkey] }
+                    )
+                }
+            }
+        }
+
+        struct Changes: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Every change to the list of townships, as recorded.")
+            @OptionGroup var county: CountyOptions
+
+            func run() async throws {
+                try await runReporting {
+                    let (list, raw) = try await county.client().get("/v1/county/townships/changes", as: TownshipChangeListView.self)
+                    if county.json { return Output.printJSON(raw) }
+                    Output.printTable(
+                        ["#", "TIME", "BY", "ACTION", "NAME", "ORIGIN"],
+                        list.items.map { ["\($0.id)", Output.time($0.time), $0.actor, $0.action, Output.safe($0.name), $0.origin] }
+                    )
+                }
+            }
+        }
+    }
+
+    struct Forks: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fork evidence: pairs of validly signed checkpoints of one township that contradict each other.",
+            discussion: "Each pair is printed in full: anyone can check both signatures with the township's key."
+        )
+        @OptionGroup var county: CountyOptions
+
+        func run() async throws {
+            try await runReporting {
+                let (list, raw) = try await county.client().get("/v1/county/forks", as: ForkListView.self)
+                if county.json { return Output.printJSON(raw) }
+                if list.items.isEmpty { return print("no fork evidence") }
+                for fork in list.items {
+                    print("fork #\(fork.id): \(Output.safe(fork.township)) (\(fork.origin)), \(fork.reason), found \(Output.time(fork.detectedAt))")
+                    print("  cosigned checkpoint:")
+                    print(fork.cosignedCheckpoint.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
+                    print("  conflicting checkpoint (sent with old size \(fork.oldSize), \(fork.proof.count) proof lines):")
+                    print(fork.conflictingCheckpoint.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
+                }
+            }
+        }
+    }
+}
