@@ -4,13 +4,13 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 DEB_PACKAGES := libsqlite3-dev sqlite3 libpcsclite-dev pcscd vsmartcard-vpcd opensc yubico-piv-tool curl util-linux systemd python3-openpyxl \
-	fiu-utils libfiu-dev socat gcc
+	fiu-utils libfiu-dev socat gcc postgresql
 # The reliability suite's Python tools (pytest, and schemathesis at the version the suite was written against).
 PY_PACKAGES := pytest schemathesis==4.32.5
 BIN := .build/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps py-deps build build-run run test reliability crash-test bench check-openapi clean format render-docs
+.PHONY: deps py-deps build build-run run run-county test reliability crash-test bench check-openapi clean format render-docs
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -38,6 +38,13 @@ build-run: deps
 # Ctrl-C reaches the daemon alone (scripts/foreground.py), so `make run` exits with its status: 0.
 run: build-run
 	@python3 scripts/foreground.py env BIN=$(BIN) scripts/run-demo.sh
+
+# The county service on a private PostgreSQL under ./var/county (Unix socket only), with a demo config that trusts
+# the `make run` township (scripts/run-county.sh). Start `make run` first, in another terminal.
+run-county: deps
+	$(SWIFT) build --product sealcountyd
+	$(SWIFT) build --product sealctl
+	@python3 scripts/foreground.py env BIN=$(BIN) scripts/run-county.sh
 
 # The OpenAPI document must stay a valid OpenAPI 3.1 description.
 check-openapi:

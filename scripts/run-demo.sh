@@ -9,6 +9,11 @@ VAR=$(pwd)/var
 SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
 mkdir -p "$VAR"
 sed -e "s/@USER@/$(id -un)/g" -e "s#@VAR@#$VAR#g" Config/demo.toml.in > "$VAR/demo.toml"
+# `make run-county` leaves the county witness's key here: then this township is witnessed by it.
+if [ -s "$VAR/county/witness.vkey" ]; then
+    printf '\n[county]\nurl = "http://127.0.0.1:7380"\nwitness_key = "%s"\n' "$(cat "$VAR/county/witness.vkey")" >> "$VAR/demo.toml"
+    echo "county: witnessed by $(cut -d+ -f1 "$VAR/county/witness.vkey") at http://127.0.0.1:7380"
+fi
 
 # A system pcscd that lists a reader other than vpcd's means real hardware: use it.
 real_reader() {

@@ -10,8 +10,9 @@ struct CountyOptions: ParsableArguments {
     @Option(name: .customLong("county-socket"), help: "sealcountyd's socket (default: $SEALCOUNTY_SOCKET or \(defaultSocket)).")
     var socket: String?
 
-    @Flag(name: .long, help: "Print the API's JSON instead of tables.")
-    var json = false
+    /// --json (and the township's --socket, unused here) as every verb takes them.
+    @OptionGroup var global: GlobalOptions
+    var json: Bool { global.json }
 
     func client() -> DaemonClient {
         let path = socket ?? ProcessInfo.processInfo.environment["SEALCOUNTY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultSocket
