@@ -15,6 +15,8 @@ public struct BundleVerifier {
         case proofInvalid(String)
         case inconsistentHistory(String)
         case cardSignature(seq: Int, String)
+        /// `--witness` was given and the checkpoint carries no valid cosignature by that witness.
+        case witnessMissing(String)
 
         public var exitStatus: Int32 {
             switch self {
@@ -24,6 +26,7 @@ public struct BundleVerifier {
             case .proofInvalid: 13
             case .inconsistentHistory: 14
             case .cardSignature: 15
+            case .witnessMissing: 16
             case .malformed: 65
             }
         }
@@ -37,12 +40,14 @@ public struct BundleVerifier {
             case .proofInvalid: "proof-invalid"
             case .inconsistentHistory: "inconsistent-history"
             case .cardSignature: "card-signature-invalid"
+            case .witnessMissing: "witness-cosignature-missing"
             }
         }
 
         public var description: String {
             switch self {
-            case .malformed(let why), .badSignature(let why), .entryMissing(let why), .proofInvalid(let why), .inconsistentHistory(let why): why
+            case .malformed(let why), .badSignature(let why), .entryMissing(let why), .proofInvalid(let why), .inconsistentHistory(let why),
+                .witnessMissing(let why): why
             case .entryAltered(let seq, let why), .cardSignature(let seq, let why): "entry \(seq): \(why)"
             }
         }
@@ -56,12 +61,15 @@ public struct BundleVerifier {
         public var last: Int
         public var entries: Int
         public var cardSignatures: Int
+        /// When `--witness` was given: the time (POSIX seconds) the witness cosigned the checkpoint.
+        public var cosignedAt: UInt64?
     }
 
     /// Checks a card's ECDSA signature: (certificate DER, statement bytes, DER signature) → valid.
     public typealias CardSignatureCheck = ([UInt8], [UInt8], [UInt8]) -> Bool
 
     let trustedKey: NoteVerifier?
+    let witness: CosignatureVerifier?
     let previous: Checkpoint?
     let checkCard: CardSignatureCheck
     private var stage = 0
@@ -76,11 +84,15 @@ public struct BundleVerifier {
     private var cardSignatures = 0
     private var previousChecked = false
     private var done = false
+    private var cosignedAt: UInt64?
 
     /// `key`: the register key the county holds (else the bundle's own key is used, and only proves integrity).
     /// `previous`: an older verified checkpoint that this bundle's history must extend.
-    public init(key: NoteVerifier?, previous: Checkpoint?, checkCard: @escaping CardSignatureCheck) {
+    /// `witness`: the county's cosigner key; the checkpoint must then carry its valid cosignature (checked last, so
+    /// a damaged book is reported as such first).
+    public init(key: NoteVerifier?, witness: CosignatureVerifier? = nil, previous: Checkpoint?, checkCard: @escaping CardSignatureCheck) {
         trustedKey = key
+        self.witness = witness
         self.previous = previous
         self.checkCard = checkCard
     }
@@ -125,6 +137,7 @@ public struct BundleVerifier {
             }
             guard header.last <= checkpoint.size else { throw .proofInvalid("entries beyond the checkpoint") }
             self.checkpoint = checkpoint
+            cosignedAt = witness?.cosignedTime(signed)
             if let previous {
                 guard previous.origin == checkpoint.origin else { throw .inconsistentHistory("the older bundle is from another register (\(previous.origin))") }
                 guard previous.size <= checkpoint.size else {
@@ -230,9 +243,14 @@ public struct BundleVerifier {
             throw .malformed("the bundle ends before its right boundary")
         }
         if previous != nil, !previousChecked { throw .inconsistentHistory("the older checkpoint's size was never reached") }
+        if let witness, cosignedAt == nil {
+            throw .witnessMissing(
+                "the checkpoint (size \(checkpoint.size)) carries no valid cosignature by \(witness.name): the county has not witnessed this book (export again once `sealctl status` shows it cosigned), or the line was altered"
+            )
+        }
         return Summary(
             checkpoint: checkpoint, keyFingerprint: verifier.fingerprint, first: first, last: first + entries - 1, entries: entries,
-            cardSignatures: cardSignatures
+            cardSignatures: cardSignatures, cosignedAt: cosignedAt
         )
     }
 }

@@ -5,7 +5,8 @@ import SealCore
 import SealWire
 
 extension Register {
-    /// The latest signed checkpoint, the entry range that falls in the filter's dates (all entries without dates),
+    /// The checkpoint to cut from — the newest one the county witness cosigned when it covers every entry of the range
+    /// (its note then carries the county's cosignature for `book verify --witness`), else the latest signed one — the entry range that falls in the filter's dates (all entries without dates),
     /// the boundary hashes that tie that range to the checkpoint's root, and the bound card certificates.
     public func bundleHead(_ filter: BookFilter) async throws -> BundleHead {
         let zone = useSettings.zone
@@ -15,8 +16,17 @@ extension Register {
             guard let checkpoint = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, note FROM checkpoint ORDER BY size DESC LIMIT 1")) else {
                 throw SealError(.noCheckpoint, "the register has no signed checkpoint yet")
             }
-            let size: Int = checkpoint["size"]
+            var size: Int = checkpoint["size"]
+            var note: String = checkpoint["note"]
             let (lower, upper) = Self.bounds(filter, zone: zone)
+            if let cosigned = try Row.fetchOne(db.cachedStatement(sql: "SELECT size, note FROM cosigned_checkpoint ORDER BY size DESC LIMIT 1")) {
+                let cosignedSize: Int = cosigned["size"]
+                let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM journal WHERE time >= ? AND time < ? AND seq <= ?"), arguments: [lower, upper, size])
+                if cosignedSize == size || (cosignedSize > 0 && (last ?? 0) <= cosignedSize) {
+                    size = cosignedSize
+                    note = cosigned["note"]
+                }
+            }
             let first = try Int.fetchOne(db.cachedStatement(sql: "SELECT MIN(seq) FROM journal WHERE time >= ? AND time < ? AND seq <= ?"), arguments: [lower, upper, size])
             let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM journal WHERE time >= ? AND time < ? AND seq <= ?"), arguments: [lower, upper, size])
             let begin = try first.map { $0 - 1 } ?? (Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM journal WHERE time < ? AND seq <= ?"), arguments: [lower, size]) ?? 0)
@@ -33,7 +43,7 @@ extension Register {
                 certificates.append((seal, fingerprint, der))
             }
             return BundleHead(
-                origin: origin, verifierKey: vkey, checkpointNote: checkpoint["note"], size: size, begin: begin, end: end,
+                origin: origin, verifierKey: vkey, checkpointNote: note, size: size, begin: begin, end: end,
                 left: left, right: right, certificates: certificates
             )
         }

@@ -21,13 +21,15 @@ struct BookCommand: AsyncParsableCommand {
                 entry against the signed tree, every electronic use's card signature against its certificate, and with \
                 --previous that the older book is a prefix of this one. Exit status: 0 verified; 10 bad checkpoint \
                 signature; 11 an entry altered; 12 an entry missing, reordered or the file truncated; 13 the hashes do \
-                not lead to the signed root; 14 inconsistent history; 15 a card signature does not verify; 65 not a \
-                bundle; 66 unreadable file.
+                not lead to the signed root; 14 inconsistent history; 15 a card signature does not verify; 16 with \
+                --witness, no valid cosignature by the county on the checkpoint; 65 not a bundle (or an unreadable key); \
+                66 unreadable file.
                 """
         )
         @Argument(help: "The bundle (sealctl book export --format bundle).") var bundle: String
         @Option(help: "The register's public key (the vkey line of `sealctl book key`), as the county keeps it.") var key: String?
         @Option(help: "An older bundle of the same register: it must be a prefix of this one.") var previous: String?
+        @Option(help: "The county witness's key (`sealctl county key`): the checkpoint must carry its cosignature.") var witness: String?
 
         func run() async throws {
             var trusted: NoteVerifier?
@@ -41,27 +43,40 @@ struct BookCommand: AsyncParsableCommand {
                 trusted = verifier
                 print("key          \(verifier.name) sha256:\(verifier.fingerprint)")
             }
+            var county: CosignatureVerifier?
+            if let witness {
+                guard let text = try? String(contentsOfFile: witness, encoding: .utf8),
+                      let verifier = text.split(whereSeparator: \.isNewline).lazy.compactMap({ CosignatureVerifier(vkey: String($0)) }).first
+                else {
+                    FileHandle.standardError.write(Data("error: bad-key: \(witness) holds no witness key (a vkey of type 0x04, from sealctl county key)\n".utf8))
+                    throw ExitCode(65)
+                }
+                county = verifier
+            }
             var older: Checkpoint?
             if let previous {
                 older = try Self.check(previous, key: trusted, previous: nil, label: "previous").checkpoint
             }
-            let summary = try Self.check(bundle, key: trusted, previous: older, label: "bundle")
+            let summary = try Self.check(bundle, key: trusted, witness: county, previous: older, label: "bundle")
             if trusted == nil { print("key          sha256:\(summary.keyFingerprint) (the bundle's own; compare it with the county's copy, or pass --key)") }
             print("checkpoint   \(summary.checkpoint.origin) size \(summary.checkpoint.size) root \(summary.checkpoint.root.hex) (\(summary.checkpoint.time))")
             print("entries      \(summary.first)…\(summary.last) (\(summary.entries)) verified against the signed root")
             print("signatures   \(summary.cardSignatures) electronic use(s), card signatures verified")
             if let older { print("history      consistent with the older book (size \(older.size))") }
+            if let county, let at = summary.cosignedAt {
+                print("witness      cosigned by \(county.name) at \(Output.time(Date(timeIntervalSince1970: TimeInterval(at)))): the county saw this history")
+            }
             print("verified")
         }
 
         /// Streams the file line by line through the verifier (constant memory); exits with the failure's status.
-        static func check(_ path: String, key: NoteVerifier?, previous: Checkpoint?, label: String) throws -> BundleVerifier.Summary {
+        static func check(_ path: String, key: NoteVerifier?, witness: CosignatureVerifier? = nil, previous: Checkpoint?, label: String) throws -> BundleVerifier.Summary {
             guard let file = fopen(path, "r") else {
                 FileHandle.standardError.write(Data("error: file-unreadable: cannot read \(path)\n".utf8))
                 throw ExitCode(66)
             }
             defer { fclose(file) }
-            var verifier = BundleVerifier(key: key, previous: previous) { der, statement, signature in
+            var verifier = BundleVerifier(key: key, witness: witness, previous: previous) { der, statement, signature in
                 guard let certificate = try? Certificate(derEncoded: der), let publicKey = P256.Signing.PublicKey(certificate.publicKey),
                       let ecdsa = try? P256.Signing.ECDSASignature(derRepresentation: signature)
                 else { return false }

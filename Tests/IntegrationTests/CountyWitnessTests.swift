@@ -233,6 +233,25 @@ struct CountyWitnessTests {
         try township.start()
         #expect(try township.sealctl(["staff", "add", "S003", "--name", "王五", "--role", "clerk"]).status == 0)
         try await awaitCosigned(3)
+
+        // Offline proof: the exported bundle carries the county's cosignature; verify --witness accepts it with the
+        // county's key, and refuses it (status 16) with another witness's key.
+        let bundle = township.directory.appendingPathComponent("book.bundle").path
+        #expect(try township.sealctl(["book", "export", "--format", "bundle", "--out", bundle]).status == 0)
+        let countyKey = township.directory.appendingPathComponent("county.vkey").path
+        try (try county.vkey() + "\n").write(toFile: countyKey, atomically: true, encoding: .utf8)
+        let verified = try runCommand(Binaries.sealctl, ["book", "verify", bundle, "--witness", countyKey])
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        #expect(verified.stdout.contains("cosigned by county.test/witness"))
+        let other = Curve25519.Signing.PrivateKey().publicKey.rawRepresentation
+        let otherID = HandLog.sha256(Data("county.test/witness".utf8) + Data([0x0A, 0x04]) + other).prefix(4).map { String(format: "%02x", $0) }.joined()
+        let otherKey = township.directory.appendingPathComponent("other.vkey").path
+        try "county.test/witness+\(otherID)+\((Data([0x04]) + other).base64EncodedString())\n".write(toFile: otherKey, atomically: true, encoding: .utf8)
+        let impostor = try runCommand(Binaries.sealctl, ["book", "verify", bundle, "--witness", otherKey])
+        #expect(impostor.status == 16, "\(impostor.stdout)\(impostor.stderr)")
+        #expect(impostor.stderr.contains("witness-cosignature-missing"))
+        // Without --witness the same bundle verifies as before: the county's line is one more signature, ignored.
+        #expect(try runCommand(Binaries.sealctl, ["book", "verify", bundle]).status == 0)
         #expect(await township.stop() == 0)
         #expect(try runCommand("/bin/rm", ["-rf", township.stateDirectory]).status == 0)
         #expect(try runCommand("/bin/mv", [copy, township.stateDirectory]).status == 0)
