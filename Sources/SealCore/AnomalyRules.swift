@@ -129,6 +129,7 @@ public struct Anomaly: Sendable, Equatable, Codable {
         case unlockOutsideOfficeHours = "unlock-outside-office-hours"
         case approvalsUsedToTheLast = "approvals-used-to-the-last"
         case repeatedReason = "repeated-reason"
+        case witnessLag = "witness-lag"
 
         public var title: String {
             switch self {
@@ -142,6 +143,7 @@ public struct Anomaly: Sendable, Equatable, Codable {
             case .unlockOutsideOfficeHours: "非工作时间解锁印章卡 · card unlocks outside office hours"
             case .approvalsUsedToTheLast: "连续用尽批准数 · approvals used to the last impression, many in a row"
             case .repeatedReason: "事由雷同 · the same reason on many cases"
+            case .witnessLag: "县级见证滞后 · entries the county witness has not cosigned for too long"
             }
         }
     }
@@ -273,6 +275,21 @@ public enum AnomalyRules {
             groups[k, default: []].append(item)
         }
         return order.map { ($0, groups[$0]!) }
+    }
+
+    /// The county witness has not cosigned the register's entries since `oldest` (the first entry after the cosigned
+    /// size) for longer than `maxLag`: the register's history is unwitnessed, whatever the reason (county down, link
+    /// cut, the township refused). Not tied to the report's period: it is about now.
+    public static func witnessLag(
+        oldest: (seq: Int, time: Date)?, uncosigned: Int, maxLag: TimeInterval, now: Date, state: String, zone: TimeZone
+    ) -> Anomaly? {
+        guard let oldest, uncosigned > 0, now.timeIntervalSince(oldest.time) > maxLag else { return nil }
+        return Anomaly(kind: .witnessLag, subject: "county witness: \(state)", evidence: [
+            Anomaly.Evidence(
+                ref: "#\(oldest.seq)", time: stamp(oldest.time), staff: nil, seal: nil,
+                detail: "\(uncosigned) entries not cosigned; the oldest, of \(local(oldest.time, zone)), waits \(duration(now.timeIntervalSince(oldest.time))) (max_lag \(duration(maxLag)))"
+            ),
+        ])
     }
 
     static func use(_ u: AuditFacts.Use, _ detail: String) -> Anomaly.Evidence {

@@ -174,8 +174,8 @@ extension DaemonConfiguration {
                 throw reader.error("county.ca_certificate", "https needs the county's CA certificate (PEM), pinned: no other CA is trusted")
             }
             if let v = try reader.string(county, "county.max_lag") {
-                guard let seconds = TOMLReader.duration(v), (60...30 * 86_400).contains(seconds) else {
-                    throw reader.error("county.max_lag", "\"\(v)\" is not a duration between 1m and 30d such as \"1h\"")
+                guard let seconds = TOMLReader.duration(v), (1...30 * 86_400).contains(seconds) else {
+                    throw reader.error("county.max_lag", "\"\(v)\" is not a duration between 1s and 30d such as \"1h\"")
                 }
                 link.maxLag = seconds
             }

@@ -10,6 +10,8 @@ import SealStore
 struct ReportRoutes {
     let register: Register
     let settings: ReportSettings
+    /// With `[county]`: a witness lag beyond `max_lag` is listed too.
+    var witness: (client: CountyWitnessClient, maxLag: TimeInterval)?
 
     func addRoutes(to router: Router<SealRequestContext>) {
         router.get("/v1/reports/stats") { request, context in
@@ -25,7 +27,16 @@ struct ReportRoutes {
             let filter = try request.bookFilter()
             try await register.checkFilter(filter)
             let facts = try await register.auditFacts(filter)
-            let found = AnomalyRules.detect(facts, settings: settings, now: Date())
+            var found = AnomalyRules.detect(facts, settings: settings, now: Date())
+            if let witness {
+                let status = await witness.client.status()
+                let after = try await register.entriesAfter(size: status.cosignedSize)
+                if let lag = AnomalyRules.witnessLag(
+                    oldest: after.oldest, uncosigned: after.count, maxLag: witness.maxLag, now: Date(), state: status.state, zone: settings.timeZone
+                ) {
+                    found.append(lag)
+                }
+            }
             let hours = settings.officeHours
             let t = settings.thresholds
             return AnomalyReportView(

@@ -35,7 +35,10 @@ public enum SealAPI {
         CardRoutes(register: environment.register, cards: environment.cards).addRoutes(to: router)
         BookExportRoutes(register: environment.register, scratch: environment.exportScratch, settings: environment.configuration.reportSettings).addRoutes(to: router)
         BackupRoutes(register: environment.register, scratch: environment.backupScratch).addRoutes(to: router)
-        ReportRoutes(register: environment.register, settings: environment.configuration.reportSettings).addRoutes(to: router)
+        ReportRoutes(
+            register: environment.register, settings: environment.configuration.reportSettings,
+            witness: environment.witness.map { ($0, environment.configuration.county?.maxLag ?? 3600) }
+        ).addRoutes(to: router)
         routeTable.learn(router.routes)
         return router
     }

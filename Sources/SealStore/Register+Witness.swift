@@ -53,4 +53,15 @@ extension Register {
             try String.fetchOne(db.cachedStatement(sql: "SELECT note FROM checkpoint WHERE size = ?"), arguments: [size])
         }
     }
+
+    /// The first entry after `size` (the oldest one a witness has not cosigned) and how many follow `size`.
+    public func entriesAfter(size: Int) async throws -> (oldest: (seq: Int, time: Date)?, count: Int) {
+        try await pool.read { db in
+            let total = try JournalAppender.size(db)
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, time FROM journal WHERE seq > ? ORDER BY seq LIMIT 1"), arguments: [size]),
+                let stored = CivilTime.parseStored(Array((row["time"] as String).utf8))
+            else { return (nil, 0) }
+            return ((row["seq"], Date(timeIntervalSince1970: TimeInterval(stored.secondsSince1970))), max(0, total - size))
+        }
+    }
 }

@@ -193,7 +193,7 @@ struct CountyWitnessTests {
         let added = try county.sealctl(["township", "add", "--name", "丙镇", "--origin", origin, "--key", key])
         #expect(added.status == 0, "\(added.stderr)")
         let config = try String(contentsOfFile: township.configPath, encoding: .utf8)
-        try (config + "\n[county]\nurl = \"\(county.url)\"\nwitness_key = \"\(try county.vkey())\"\n").write(toFile: township.configPath, atomically: true, encoding: .utf8)
+        try (config + "\n[county]\nurl = \"\(county.url)\"\nwitness_key = \"\(try county.vkey())\"\nmax_lag = \"1s\"\n").write(toFile: township.configPath, atomically: true, encoding: .utf8)
         try township.start()
 
         func witness() throws -> [String: Any] {
@@ -217,6 +217,12 @@ struct CountyWitnessTests {
         for _ in 0..<100 where try witness()["state"] as? String != "unreachable" { try await Task.sleep(for: .milliseconds(100)) }
         #expect(try witness()["state"] as? String == "unreachable")
         #expect(try witness()["lag"] as? Int == 1)
+        // Behind for longer than max_lag: the inspector's anomaly report says so, naming the first uncosigned entry.
+        try await Task.sleep(for: .seconds(1.5))
+        let anomalies = try jsonObject(try township.sealctl(["report", "anomalies", "--json"]).stdout)["anomalies"] as? [[String: Any]] ?? []
+        let lag = anomalies.first { $0["kind"] as? String == "witness-lag" }
+        #expect(lag?["subject"] as? String == "county witness: unreachable")
+        #expect((lag?["evidence"] as? [[String: Any]])?.first?["ref"] as? String == "#2")
         try county.start()
         // A restarted county takes a new port: point the township at it.
         #expect(await township.stop() == 0)

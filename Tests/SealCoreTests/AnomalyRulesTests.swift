@@ -110,7 +110,8 @@ struct AnomalyRulesTests {
         #expect(refs(.unlockOutsideOfficeHours) == ["#12"])
         #expect(refs(.approvalsUsedToTheLast) == ["R1", "R2", "R3", "R4"])
         #expect(refs(.repeatedReason) == ["Q1", "Q2", "Q3"] && found[.repeatedReason]?.subject == "同一事由", "trailing space is the same reason")
-        #expect(found.count == Anomaly.Kind.allCases.count)
+        // Every kind computed from the period's facts fires; the witness lag is about now (its own test below).
+        #expect(found.count == Anomaly.Kind.allCases.count - 1)
     }
 
     @Test("a streak of approvals used to the last is broken by one that is not")
@@ -163,5 +164,31 @@ struct AnomalyRulesTests {
         #expect(s.byMonth.map(\.key) == ["2026-10", "2026-11"] && s.byMonth[1].impressions == 5)
         #expect(s.byApprover.map(\.key) == ["", "S002", "S004"])
         #expect(s.refusals == [.init(code: "invalid-field", count: 3), .init(code: "denied", count: 2)])
+    }
+
+    @Test(
+        "a witness lag is listed only when uncosigned entries are older than max_lag",
+        arguments: [
+            // (oldest uncosigned entry at, uncosigned entries, max_lag, listed)
+            ("2026-11-20 09:00", 3, 3600.0, true),  // 1 h 15 min behind, max 1 h
+            ("2026-11-20 09:30", 3, 3600.0, false),  // 45 min behind
+            ("2026-11-20 09:00", 0, 3600.0, false),  // everything cosigned
+            ("2026-11-19 10:15", 1, 86400.0, false),  // exactly a day: not beyond
+            ("2026-11-19 10:14", 1, 86400.0, true),
+        ]
+    )
+    func witnessLag(oldest: String, uncosigned: Int, maxLag: Double, listed: Bool) throws {
+        let now = Self.at("2026-11-20 10:15")
+        let found = AnomalyRules.witnessLag(
+            oldest: (seq: 42, time: Self.at(oldest)), uncosigned: uncosigned, maxLag: maxLag, now: now, state: "unreachable", zone: Self.zone
+        )
+        #expect((found != nil) == listed)
+        if let found {
+            #expect(found.kind == .witnessLag)
+            #expect(found.subject == "county witness: unreachable")
+            #expect(found.evidence.map(\.ref) == ["#42"])
+            #expect(found.evidence[0].detail.hasPrefix("\(uncosigned) entries not cosigned"))
+        }
+        #expect(AnomalyRules.witnessLag(oldest: nil, uncosigned: 0, maxLag: 60, now: now, state: "cosigned", zone: Self.zone) == nil)
     }
 }
