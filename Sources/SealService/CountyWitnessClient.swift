@@ -57,7 +57,9 @@ public actor CountyWitnessClient: Service {
     public func run() async throws {
         var configuration = HTTPClient.Configuration()
         configuration.tlsConfiguration = tls
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        // AsyncHTTPClient retries a refused connection until the connect timeout: keep it short, so an unreachable
+        // county shows as such within seconds and the next attempt carries the newest checkpoint.
+        configuration.timeout = .init(connect: .seconds(3), read: .seconds(30))
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         await loop(http)
         try? await http.shutdown()
@@ -122,7 +124,9 @@ public actor CountyWitnessClient: Service {
                 guard response.headers["Content-Type"].first?.hasPrefix("text/x.tlog.size") == true, text.hasSuffix("\n"),
                     let size = AddCheckpointRequest.decimal(Substring(text.dropLast()))
                 else { return fail("unreachable", "409 without a tree size from the county: \(text.prefix(200))") }
-                if size > latest.size { return await halt(.registerRolledBack, witnessSize: size, ours: latest.size) }
+                // Compared with what the register holds now: it may have grown while the request was on its way.
+                let holds = try await register.latestCheckpoint()?.size ?? latest.size
+                if size > holds { return await halt(.registerRolledBack, witnessSize: size, ours: holds) }
                 // The witness holds exactly the size we said: only a checkpoint of that size with another root does that.
                 if size == old { return await halt(.registerForked, witnessSize: size, ours: latest.size) }
                 logger.info("the county holds another size; sending the proof from it", metadata: ["size": "\(size)"])

@@ -69,7 +69,12 @@ final class RunningCounty: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Starts (again, on the same port once it has one, so townships keep their `[county] url`).
     func start() throws {
+        if port != 0 {
+            let config = try String(contentsOfFile: configPath, encoding: .utf8).replacing("listen = \"127.0.0.1:0\"", with: "listen = \"127.0.0.1:\(port)\"")
+            try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
         // A fresh log each start: the port is read back from it.
         unlink(logPath)
         pid = try spawn(Binaries.sealcountyd, ["--config", configPath], environment: ["PATH": "/usr/bin:/bin"], logPath: logPath)

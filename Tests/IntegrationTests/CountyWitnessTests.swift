@@ -184,28 +184,9 @@ struct CountyWitnessTests {
         let postgres = try await PrivatePostgres(name: "rollback")
         let county = try RunningCounty(name: "rollback", postgres: postgres)
         try county.start()
-        // The township first runs without a county, to learn its origin and key; then it is added and linked.
-        let township = try RunningDaemon(name: "rollback", extra: "[pcsc]\nenabled = false")
-        try township.start()
-        let origin = try #require(try jsonObject(try township.sealctl(["status", "--json"]).stdout)["journal"] as? [String: Any])["origin"] as! String
-        let key = try township.sealctl(["book", "key"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(await township.stop() == 0)
-        let added = try county.sealctl(["township", "add", "--name", "丙镇", "--origin", origin, "--key", key])
-        #expect(added.status == 0, "\(added.stderr)")
-        let config = try String(contentsOfFile: township.configPath, encoding: .utf8)
-        try (config + "\n[county]\nurl = \"\(county.url)\"\nwitness_key = \"\(try county.vkey())\"\nmax_lag = \"1s\"\n").write(toFile: township.configPath, atomically: true, encoding: .utf8)
-        try township.start()
-
-        func witness() throws -> [String: Any] {
-            try jsonObject(try township.sealctl(["status", "--json"]).stdout)["witness"] as? [String: Any] ?? [:]
-        }
-        func awaitCosigned(_ size: Int) async throws {
-            for _ in 0..<100 {
-                if try witness()["cosigned_size"] as? Int == size, try witness()["state"] as? String == "cosigned" { return }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            Issue.record("not cosigned at \(size): \(try witness()); county log:\n\(county.log)")
-        }
+        let township = try await Self.linkedTownship("rollback", name: "丙镇", county: county)
+        func witness() throws -> [String: Any] { try Self.witness(township) }
+        func awaitCosigned(_ size: Int) async throws { try await Self.awaitCosigned(township, size, county: county) }
         #expect(try township.sealctl(["staff", "add", "S001", "--name", "张三", "--role", "clerk"]).status == 0)
         try await awaitCosigned(1)
         let countyView = try jsonObject(try county.sealctl(["status", "--json"]).stdout)["townships"] as? [[String: Any]] ?? []
@@ -224,17 +205,11 @@ struct CountyWitnessTests {
         #expect(lag?["subject"] as? String == "county witness: unreachable")
         #expect((lag?["evidence"] as? [[String: Any]])?.first?["ref"] as? String == "#2")
         try county.start()
-        // A restarted county takes a new port: point the township at it.
-        #expect(await township.stop() == 0)
-        let copy = township.directory.appendingPathComponent("state-copy").path
-        let relinked = try String(contentsOfFile: township.configPath, encoding: .utf8)
-            .replacing(/url = "http:\/\/127\.0\.0\.1:\d+"/, with: "url = \"\(county.url)\"")
-        try relinked.write(toFile: township.configPath, atomically: true, encoding: .utf8)
-        try township.start()
         try await awaitCosigned(2)
 
         // An older copy of the state directory, restored after the county cosigned more, is caught at start.
         #expect(await township.stop() == 0)
+        let copy = township.directory.appendingPathComponent("state-copy").path
         #expect(try runCommand("/bin/cp", ["-a", township.stateDirectory, copy]).status == 0)
         try township.start()
         #expect(try township.sealctl(["staff", "add", "S003", "--name", "王五", "--role", "clerk"]).status == 0)
@@ -272,6 +247,99 @@ struct CountyWitnessTests {
         // Reads go on.
         #expect(try township.sealctl(["staff", "list"]).stdout.contains("李四"))
         #expect(await township.stop() == 0)
+        #expect(await county.stop() == 0)
+    }
+
+    /// A township linked to `county`: it first runs without a county to learn its origin and key, is added at the
+    /// county by a county admin with `sealctl county township add`, then runs with `[county]`.
+    static func linkedTownship(_ label: String, name: String, county: RunningCounty) async throws -> RunningDaemon {
+        let township = try RunningDaemon(name: label, extra: "[pcsc]\nenabled = false")
+        try township.start()
+        let origin = try #require(try jsonObject(try township.sealctl(["status", "--json"]).stdout)["journal"] as? [String: Any])["origin"] as! String
+        let key = try township.sealctl(["book", "key"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(await township.stop() == 0)
+        let added = try county.sealctl(["township", "add", "--name", name, "--origin", origin, "--key", key])
+        #expect(added.status == 0, "\(added.stderr)")
+        let config = try String(contentsOfFile: township.configPath, encoding: .utf8)
+        try (config + "\n[county]\nurl = \"\(county.url)\"\nwitness_key = \"\(try county.vkey())\"\nmax_lag = \"1s\"\n")
+            .write(toFile: township.configPath, atomically: true, encoding: .utf8)
+        try township.start()
+        return township
+    }
+
+    static func witness(_ township: RunningDaemon) throws -> [String: Any] {
+        try jsonObject(try township.sealctl(["status", "--json"]).stdout)["witness"] as? [String: Any] ?? [:]
+    }
+
+    static func awaitState(_ township: RunningDaemon, _ state: String) async throws {
+        for _ in 0..<300 where try witness(township)["state"] as? String != state { try await Task.sleep(for: .milliseconds(100)) }
+        let now = try witness(township)
+        #expect(now["state"] as? String == state, "\(now)\n\(township.log)")
+    }
+
+    static func awaitCosigned(_ township: RunningDaemon, _ size: Int, county: RunningCounty) async throws {
+        for _ in 0..<300 {
+            let w = try witness(township)
+            if w["cosigned_size"] as? Int == size, w["state"] as? String == "cosigned" { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("not cosigned at \(size): \(try witness(township)); county log:\n\(county.log)")
+    }
+
+    @Test("two townships on one county: one rewrites its history while the county is away and is caught as forked, with the evidence at the county; the other goes on")
+    func forgedHistory() async throws {
+        let postgres = try await PrivatePostgres(name: "forge")
+        let county = try RunningCounty(name: "forge", postgres: postgres)
+        try county.start()
+        let honest = try await Self.linkedTownship("honest", name: "丁镇", county: county)
+        let forger = try await Self.linkedTownship("forger", name: "戊镇", county: county)
+        for (i, township) in [honest, forger].enumerated() {
+            #expect(try township.sealctl(["staff", "add", "S00\(i)", "--name", "张三", "--role", "clerk"]).status == 0)
+            #expect(try township.sealctl(["staff", "add", "S01\(i)", "--name", "李四", "--role", "clerk"]).status == 0)
+            try await Self.awaitCosigned(township, 2, county: county)
+        }
+        // Root on the forger's host keeps a copy, records one more entry (cosigned), then, while the county is away,
+        // goes back to the copy and records something else instead: a history the county never saw.
+        #expect(await forger.stop() == 0)
+        let copy = forger.directory.appendingPathComponent("state-copy").path
+        #expect(try runCommand("/bin/cp", ["-a", forger.stateDirectory, copy]).status == 0)
+        try forger.start()
+        #expect(try forger.sealctl(["staff", "add", "S100", "--name", "王五", "--role", "clerk"]).status == 0)
+        try await Self.awaitCosigned(forger, 3, county: county)
+        #expect(await county.stop() == 0)
+        #expect(await forger.stop() == 0)
+        #expect(try runCommand("/bin/rm", ["-rf", forger.stateDirectory]).status == 0)
+        #expect(try runCommand("/bin/mv", [copy, forger.stateDirectory]).status == 0)
+        try forger.start()
+        try await Self.awaitState(forger, "unreachable")
+        #expect(try forger.sealctl(["staff", "add", "S200", "--name", "赵六", "--role", "clerk"]).status == 0)
+        #expect(try forger.sealctl(["staff", "add", "S201", "--name", "钱七", "--role", "clerk"]).status == 0)
+        #expect(try honest.sealctl(["staff", "add", "S300", "--name", "孙八", "--role", "clerk"]).status == 0)
+
+        // The county returns: the forger's history does not extend what it cosigned.
+        try county.start()
+        try await Self.awaitState(forger, "forked")
+        let refused = try forger.sealctl(["staff", "add", "S202", "--name", "周九", "--role", "clerk"])
+        #expect(refused.status != 0 && refused.stderr.contains("register-forked"), "\(refused.stderr)")
+        try await Self.awaitCosigned(honest, 3, county: county)
+        #expect(try honest.sealctl(["staff", "add", "S301", "--name", "吴十", "--role", "clerk"]).status == 0)
+        try await Self.awaitCosigned(honest, 4, county: county)
+
+        // At the county: both townships, the forger with fork evidence whose two checkpoints both carry its signature.
+        let rows = try jsonObject(try county.sealctl(["status", "--json"]).stdout)["townships"] as? [[String: Any]] ?? []
+        let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as? String ?? "", $0) })
+        #expect(byName["丁镇"]?["cosigned_size"] as? Int == 4)
+        #expect(byName["丁镇"]?["forks"] as? Int == 0)
+        #expect(byName["戊镇"]?["cosigned_size"] as? Int == 3)
+        #expect((byName["戊镇"]?["forks"] as? Int ?? 0) >= 1)
+        let forks = try jsonObject(try county.sealctl(["forks", "--json"]).stdout)["forks"] as? [[String: Any]] ?? []
+        #expect(forks.allSatisfy { $0["township"] as? String == "戊镇" })
+        #expect(forks.first?["reason"] as? String == "inconsistent-proof")
+        #expect((forks.first?["cosigned_checkpoint"] as? String)?.contains("\n3\n") == true)
+        #expect((forks.first?["conflicting_checkpoint"] as? String)?.contains("\n4\n") == true)
+        #expect(try county.sealctl(["forks"]).stdout.contains("戊镇"))
+        #expect(await forger.stop() == 0)
+        #expect(await honest.stop() == 0)
         #expect(await county.stop() == 0)
     }
 }
