@@ -169,6 +169,7 @@ let package = Package(
         ),
         .testTarget(name: "SealBookTests", dependencies: ["SealBook", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "SealWireTests", dependencies: ["SealWire", "SealCore"]),
+        .testTarget(name: "SealCountyTests", dependencies: ["SealCounty", "SealService", "SealBook", "SealCore"]),
         .testTarget(name: "SealInterchangeTests", dependencies: ["SealInterchange", "SealCore", "SealBook"]),
         .testTarget(
             name: "SealServiceTests",

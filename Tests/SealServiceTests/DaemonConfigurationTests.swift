@@ -84,6 +84,20 @@ struct DaemonConfigurationTests {
         #expect(config.access.trustedTools == [.user("frontdesk")])
     }
 
+    @Test("[county] names the witness: URL, cosigner key, pinned CA, max_lag")
+    func countyLink() throws {
+        let config = try DaemonConfiguration.parse(
+            "[county]\nurl = \"https://county.example:7380/witness\"\nwitness_key = \"county.example/witness+3a0b2950+BFGcQrq7Cy72KRItvxL5tgkXf6X3Nd4FqVy1P7sC0Fpx\"\nca_certificate = \"/etc/sealkeeper/county-ca.pem\"\nmax_lag = \"30m\"\n",
+            file: "t.toml"
+        )
+        let link = try #require(config.county)
+        #expect(link.url == "https://county.example:7380/witness")
+        #expect(link.witnessKey.name == "county.example/witness")
+        #expect(link.caCertificate == "/etc/sealkeeper/county-ca.pem")
+        #expect(link.maxLag == 1800)
+        #expect(try DaemonConfiguration.parse("", file: "t.toml").county == nil)
+    }
+
     @Test("an empty file means the defaults")
     func emptyFile() throws {
         #expect(try DaemonConfiguration.parse("", file: "t.toml") == DaemonConfiguration())
@@ -122,6 +136,12 @@ struct DaemonConfigurationTests {
         .init(name: "bad urgent window", text: "[policy]\nurgent_window = \"soon\"\n", key: "policy.urgent_window", line: nil, reasonContains: "duration"),
         .init(name: "anomaly threshold out of range", text: "[anomalies]\nquick_use_repeats = 1\n", key: "anomalies.quick_use_repeats", line: nil, reasonContains: "between 2"),
         .init(name: "unknown anomaly key", text: "[anomalies]\nthreshold = 1\n", key: "anomalies.threshold", line: nil, reasonContains: "unknown key"),
+        .init(name: "county over http off loopback", text: "[county]\nurl = \"http://county.example:7380\"\nwitness_key = \"county.example/witness+3a0b2950+BFGcQrq7Cy72KRItvxL5tgkXf6X3Nd4FqVy1P7sC0Fpx\"\n", key: "county.url", line: nil, reasonContains: "https"),
+        .init(name: "county url with a trailing slash", text: "[county]\nurl = \"http://127.0.0.1:7380/\"\nwitness_key = \"county.example/witness+3a0b2950+BFGcQrq7Cy72KRItvxL5tgkXf6X3Nd4FqVy1P7sC0Fpx\"\n", key: "county.url", line: nil, reasonContains: "no trailing slash"),
+        .init(name: "county https without a pinned CA", text: "[county]\nurl = \"https://county.example:7380\"\nwitness_key = \"county.example/witness+3a0b2950+BFGcQrq7Cy72KRItvxL5tgkXf6X3Nd4FqVy1P7sC0Fpx\"\n", key: "county.ca_certificate", line: nil, reasonContains: "pinned"),
+        .init(name: "county key of the wrong type (a register key)", text: "[county]\nurl = \"http://127.0.0.1:7380\"\nwitness_key = \"sealkeeper/x+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"\n", key: "county.witness_key", line: nil, reasonContains: "cosigner key"),
+        .init(name: "county without its key", text: "[county]\nurl = \"http://127.0.0.1:7380\"\n", key: "county.witness_key", line: nil, reasonContains: "cosigner key"),
+        .init(name: "county max_lag not a duration", text: "[county]\nurl = \"http://127.0.0.1:7380\"\nwitness_key = \"county.example/witness+3a0b2950+BFGcQrq7Cy72KRItvxL5tgkXf6X3Nd4FqVy1P7sC0Fpx\"\nmax_lag = \"an hour\"\n", key: "county.max_lag", line: nil, reasonContains: "duration"),
         .init(name: "syntax error names the line", text: "[daemon]\nsocket = \"/a\"\nsocket_mode = \n", key: nil, line: 3, reasonContains: "parsing"),
         .init(name: "unterminated string names the line", text: "# c\n\n[daemon]\nsocket = \"/a\n", key: nil, line: 4, reasonContains: "parsing"),
     ]
