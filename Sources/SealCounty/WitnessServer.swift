@@ -71,7 +71,9 @@ public enum WitnessServer {
         var server = HTTPServerBuilder.http1()
         if let certificate = settings.tlsCertificate, let key = settings.tlsKey {
             let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(key))
+            let tls = TLSConfiguration.makeServerConfiguration(
+                certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))
+            )
             server = try .tls(.http1(), tlsConfiguration: tls)
         }
         return Application(

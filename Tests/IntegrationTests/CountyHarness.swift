@@ -44,7 +44,11 @@ final class RunningCounty: @unchecked Sendable {
     private(set) var pid: pid_t = 0
     private(set) var port = 0
 
-    init(name: String, postgres: PrivatePostgres, townships: String = "", stateDirectory: String? = nil) throws {
+    /// With `tls` (certificate and key PEM files) townships must use https.
+    let tls: Bool
+
+    init(name: String, postgres: PrivatePostgres, townships: String = "", stateDirectory: String? = nil, tls: (certificate: String, key: String)? = nil) throws {
+        self.tls = tls != nil
         directory = try makeTemporaryDirectory("county-\(name)")
         socketPath = directory.appendingPathComponent("county.sock").path
         configPath = directory.appendingPathComponent("county.toml").path
@@ -58,6 +62,7 @@ final class RunningCounty: @unchecked Sendable {
             socket_directory = "\(postgres.socketDirectory)"
             [townships]
             listen = "127.0.0.1:0"
+            \(tls.map { "tls_certificate = \"\($0.certificate)\"\ntls_key = \"\($0.key)\"" } ?? "")
             [access]
             county-admin = ["uid:0"]
             county-inspector = ["uid:0"]
@@ -66,7 +71,7 @@ final class RunningCounty: @unchecked Sendable {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    var url: String { "\(tls ? "https" : "http")://127.0.0.1:\(port)" }
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
     /// Starts (again, on the same port once it has one, so townships keep their `[county] url`).
@@ -128,4 +133,23 @@ final class RunningCounty: @unchecked Sendable {
         }
         try? FileManager.default.removeItem(at: directory)
     }
+}
+
+/// A test CA and a server certificate for 127.0.0.1 it signed (openssl, P-256), in `directory`.
+func makeTestCertificates(in directory: URL, name: String) throws -> (ca: String, certificate: String, key: String) {
+    let d = directory.path
+    let ext = "\(d)/\(name)-san.cnf"
+    try "subjectAltName=IP:127.0.0.1\n".write(toFile: ext, atomically: true, encoding: .utf8)
+    for arguments in [
+        ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(d)/\(name)-ca.key", "-out", "\(d)/\(name)-ca.pem",
+         "-days", "2", "-subj", "/CN=\(name) test CA"],
+        ["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "\(d)/\(name)-server.key", "-out", "\(d)/\(name)-server.csr",
+         "-subj", "/CN=127.0.0.1"],
+        ["x509", "-req", "-in", "\(d)/\(name)-server.csr", "-CA", "\(d)/\(name)-ca.pem", "-CAkey", "\(d)/\(name)-ca.key", "-CAcreateserial",
+         "-out", "\(d)/\(name)-server.pem", "-days", "2", "-extfile", ext],
+    ] {
+        let result = try runCommand("/usr/bin/openssl", arguments)
+        guard result.status == 0 else { throw HarnessError("openssl \(arguments[0]): \(result.stderr)") }
+    }
+    return ("\(d)/\(name)-ca.pem", "\(d)/\(name)-server.pem", "\(d)/\(name)-server.key")
 }

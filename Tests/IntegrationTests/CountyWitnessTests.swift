@@ -252,7 +252,7 @@ struct CountyWitnessTests {
 
     /// A township linked to `county`: it first runs without a county to learn its origin and key, is added at the
     /// county by a county admin with `sealctl county township add`, then runs with `[county]`.
-    static func linkedTownship(_ label: String, name: String, county: RunningCounty) async throws -> RunningDaemon {
+    static func linkedTownship(_ label: String, name: String, county: RunningCounty, ca: String? = nil) async throws -> RunningDaemon {
         let township = try RunningDaemon(name: label, extra: "[pcsc]\nenabled = false")
         try township.start()
         let origin = try #require(try jsonObject(try township.sealctl(["status", "--json"]).stdout)["journal"] as? [String: Any])["origin"] as! String
@@ -261,7 +261,8 @@ struct CountyWitnessTests {
         let added = try county.sealctl(["township", "add", "--name", name, "--origin", origin, "--key", key])
         #expect(added.status == 0, "\(added.stderr)")
         let config = try String(contentsOfFile: township.configPath, encoding: .utf8)
-        try (config + "\n[county]\nurl = \"\(county.url)\"\nwitness_key = \"\(try county.vkey())\"\nmax_lag = \"1s\"\n")
+        let pinned = ca.map { "ca_certificate = \"\($0)\"\n" } ?? ""
+        try (config + "\n[county]\nurl = \"\(county.url)\"\nwitness_key = \"\(try county.vkey())\"\nmax_lag = \"1s\"\n" + pinned)
             .write(toFile: township.configPath, atomically: true, encoding: .utf8)
         try township.start()
         return township
@@ -341,5 +342,36 @@ struct CountyWitnessTests {
         #expect(await forger.stop() == 0)
         #expect(await honest.stop() == 0)
         #expect(await county.stop() == 0)
+    }
+
+    @Test("over TLS: a township pinned to the county's CA is cosigned; one pinned to another CA cannot talk to it at all")
+    func tls() async throws {
+        let postgres = try await PrivatePostgres(name: "tls")
+        let scratch = try makeTemporaryDirectory("tls-certs")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let county = try makeTestCertificates(in: scratch, name: "county")
+        let stranger = try makeTestCertificates(in: scratch, name: "stranger")
+        let witness = try RunningCounty(name: "tls", postgres: postgres, tls: (county.certificate, county.key))
+        try witness.start()
+        #expect(witness.url.hasPrefix("https://"))
+        let good = try await Self.linkedTownship("tls-good", name: "己镇", county: witness, ca: county.ca)
+        let wrong = try await Self.linkedTownship("tls-wrong", name: "庚镇", county: witness, ca: stranger.ca)
+        for township in [good, wrong] {
+            #expect(try township.sealctl(["staff", "add", "S001", "--name", "张三", "--role", "clerk"]).status == 0)
+        }
+        try await Self.awaitCosigned(good, 1, county: witness)
+        try await Self.awaitState(wrong, "unreachable")
+        #expect((try Self.witness(wrong)["last_error"] as? String ?? "").lowercased().contains("certificate"))
+        let rows = try jsonObject(try witness.sealctl(["status", "--json"]).stdout)["townships"] as? [[String: Any]] ?? []
+        let byName = Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as? String ?? "", $0) })
+        #expect(byName["己镇"]?["cosigned_size"] as? Int == 1)
+        #expect(byName["庚镇"]?["last_contact"] == nil, "the refused handshake never reached the witness")
+        // Plain HTTP to the TLS port gets no witness answer.
+        var plain = HandLog(origin: "test.example/none")
+        plain.append(1)
+        #expect(try witness.addCheckpoint(try plain.body(old: 0, size: 1), to: "http://127.0.0.1:\(witness.port)").status == 0)
+        #expect(await good.stop() == 0)
+        #expect(await wrong.stop() == 0)
+        #expect(await witness.stop() == 0)
     }
 }
