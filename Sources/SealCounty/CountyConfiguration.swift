@@ -108,11 +108,11 @@ public struct TownshipEntry: Sendable, Equatable {
     public static func validated(name: String, origin: String, vkey: String) throws -> TownshipEntry {
         guard let problem = FieldLimits.problem(field: "name", value: name) ?? (name.isEmpty ? "name: must not be empty" : nil)
         else {
+            guard let verifier = NoteVerifier(vkey: vkey) else {
+                throw SealError(.invalidField, "vkey: not a register's verifier key NAME+HASH+BASE64 (sealctl book key at the township prints it)")
+            }
             guard !origin.isEmpty, origin.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "+" }) else {
                 throw SealError(.invalidField, "origin: \"\(origin)\" is not a log origin (printable ASCII without spaces or '+')")
-            }
-            guard let verifier = NoteVerifier(vkey: vkey) else {
-                throw SealError(.invalidField, "vkey: not a verifier key NAME+HASH+BASE64 (sealctl journal key prints the township's)")
             }
             guard verifier.name == origin else {
                 throw SealError(.invalidField, "vkey: the key is named \"\(verifier.name)\", but the origin is \"\(origin)\"")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SealBook
 import SealWire
 
 /// Options of the `county` verbs: sealcountyd's socket instead of sealkeeperd's.
@@ -80,17 +81,18 @@ struct CountyCommand: AsyncParsableCommand {
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Witness a township's register (county-admin).",
-                discussion: "The key is the township's `sealctl book key`; its name must be the origin."
+                discussion: "The key is the township's `sealctl book key`; a register key is named after its origin, so --origin may be left out."
             )
             @Option(help: "The township's name, e.g. 城关镇.") var name: String
-            @Option(help: "The register's origin (`sealctl status` at the township shows it).") var origin: String
+            @Option(help: "The register's origin (default: the key's name; `sealctl status` at the township shows it).") var origin: String?
             @Option(help: "The register's verifier key (`sealctl book key` at the township).") var key: String
             @OptionGroup var county: CountyOptions
 
             func run() async throws {
                 try await runReporting {
                     let (view, raw) = try await county.client().call(
-                        .POST, "/v1/county/townships", body: AddTownshipBody(name: name, origin: origin, vkey: key), as: CountyTownshipView.self
+                        .POST, "/v1/county/townships",
+                        body: AddTownshipBody(name: name, origin: origin ?? NoteVerifier(vkey: key)?.name ?? "", vkey: key), as: CountyTownshipView.self
                     )
                     if county.json { return Output.printJSON(raw) }
                     print("added \(Output.safe(view.name)) (\(view.origin))")

@@ -20,7 +20,7 @@ struct ClientError: Error, CustomStringConvertible {
     static func daemonNotRunning(_ path: String, _ detail: String, daemon: String = "sealkeeperd") -> ClientError {
         ClientError(
             code: "daemon-not-running",
-            message: "\(daemon) is not running (nothing listens on \(path): \(detail)); start it or pass --socket",
+            message: "\(daemon) is not running (nothing listens on \(path): \(detail)); start it or pass \(daemon == "sealcountyd" ? "--county-socket" : "--socket")",
             exitCode: 69
         )
     }
