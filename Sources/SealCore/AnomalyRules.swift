@@ -130,6 +130,8 @@ public struct Anomaly: Sendable, Equatable, Codable {
         case approvalsUsedToTheLast = "approvals-used-to-the-last"
         case repeatedReason = "repeated-reason"
         case witnessLag = "witness-lag"
+        /// At the county: a township's register contradicts a checkpoint the county cosigned (fork evidence).
+        case fork = "fork"
 
         public var title: String {
             switch self {
@@ -144,6 +146,7 @@ public struct Anomaly: Sendable, Equatable, Codable {
             case .approvalsUsedToTheLast: "连续用尽批准数 · approvals used to the last impression, many in a row"
             case .repeatedReason: "事由雷同 · the same reason on many cases"
             case .witnessLag: "县级见证滞后 · entries the county witness has not cosigned for too long"
+            case .fork: "登记本分叉 · a township's register contradicts what the county cosigned"
             }
         }
     }

@@ -85,6 +85,7 @@ public enum CountyAPI {
             return EditedResponse(status: .created, response: view)
         }
         router.get("/v1/county/forks") { _, _ in ForkListView(try await store.forks()) }
+        router.get("/v1/county/anomalies") { _, _ in CountyAnomalyListView(CountyAnomalies.findings(forks: try await store.forks())) }
         return router
     }
 }

@@ -156,6 +156,9 @@ public enum ForksKey: ListKey { public static let name = "forks" }
 public typealias CountyTownshipListView = ListView<TownshipsKey, CountyTownshipView>
 public typealias TownshipChangeListView = ListView<TownshipChangesKey, TownshipChangeView>
 public typealias ForkListView = ListView<ForksKey, ForkEvidenceView>
+public enum AnomaliesKey: ListKey { public static let name = "anomalies" }
+/// `GET /v1/county/anomalies`: findings across townships, in the township report's form.
+public typealias CountyAnomalyListView = ListView<AnomaliesKey, AnomalyFinding>
 
 /// The township's view of its witness, in `GET /v1/status` (`witness`), absent when no `[county]` is configured.
 public struct WitnessStatusView: Sendable, Codable, Equatable {

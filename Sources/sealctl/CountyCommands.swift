@@ -26,7 +26,7 @@ struct CountyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "county",
         abstract: "Talk to sealcountyd: witness status per township, townships, fork evidence, the witness key.",
-        subcommands: [Status.self, Key.self, Township.self, Forks.self]
+        subcommands: [Status.self, Key.self, Township.self, Forks.self, Anomalies.self]
     )
 
     struct Status: AsyncParsableCommand {
@@ -151,6 +151,27 @@ struct CountyCommand: AsyncParsableCommand {
                     print(fork.cosignedCheckpoint.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
                     print("  conflicting checkpoint (sent with old size \(fork.oldSize), \(fork.proof.count) proof lines):")
                     print(fork.conflictingCheckpoint.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }.joined(separator: "\n"))
+                }
+            }
+        }
+    }
+
+    struct Anomalies: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Anomalies across townships: forks (a township's register contradicting what the county cosigned).",
+            discussion: "Exit status 0 whether or not anything is found."
+        )
+        @OptionGroup var county: CountyOptions
+
+        func run() async throws {
+            try await runReporting {
+                let (list, raw) = try await county.client().get("/v1/county/anomalies", as: CountyAnomalyListView.self)
+                if county.json { return Output.printJSON(raw) }
+                guard !list.items.isEmpty else { return print("无异常 · no anomalies found") }
+                for a in list.items {
+                    print("\(a.title) — \(Output.safe(a.subject ?? "")) [\(a.kind)] ×\(a.count)")
+                    Output.printTable(["ref", "time", "detail"], a.evidence.map { [$0.ref, $0.time, $0.detail] })
+                    print("")
                 }
             }
         }

@@ -106,6 +106,8 @@ struct CountyWitnessTests {
         // 400: malformed, and old larger than the checkpoint.
         #expect(try county.addCheckpoint("old 01\n\n" + (try log.checkpoint(3))).status == 400)
         #expect(try county.addCheckpoint(try log.body(old: 4, size: 3, proof: [])).status == 400)
+        // 413: a body over [townships] max_body (16 KiB), refused before it is read.
+        #expect(try county.addCheckpoint(String(repeating: "x", count: 20_000)).status == 413)
 
         // 200 for the first checkpoint, with old 0 and no proof.
         let first = try county.addCheckpoint(try log.body(old: 0, size: 3))
@@ -339,6 +341,12 @@ struct CountyWitnessTests {
         #expect((forks.first?["cosigned_checkpoint"] as? String)?.contains("\n3\n") == true)
         #expect((forks.first?["conflicting_checkpoint"] as? String)?.contains("\n4\n") == true)
         #expect(try county.sealctl(["forks"]).stdout.contains("戊镇"))
+        // The county inspector's anomaly report: one fork finding for the forger, none for the honest township.
+        let findings = try jsonObject(try county.sealctl(["anomalies", "--json"]).stdout)["anomalies"] as? [[String: Any]] ?? []
+        #expect(findings.map { $0["kind"] as? String } == ["fork"])
+        #expect(findings.first?["subject"] as? String == "戊镇")
+        #expect(((findings.first?["evidence"] as? [[String: Any]])?.first?["detail"] as? String ?? "").hasPrefix("inconsistent-proof"))
+        #expect(try county.sealctl(["anomalies"]).stdout.contains("登记本分叉"))
         #expect(await forger.stop() == 0)
         #expect(await honest.stop() == 0)
         #expect(await county.stop() == 0)
