@@ -50,6 +50,7 @@ run-county: deps
 check-openapi:
 	@python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 	python3 -m openapi_spec_validator docs/openapi.yaml
+	python3 -m openapi_spec_validator docs/county-openapi.yaml
 
 test: build check-openapi py-deps
 	$(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}

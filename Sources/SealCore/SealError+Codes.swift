@@ -45,10 +45,9 @@ extension SealError.Code {
 // Codes only `sealcountyd` answers with (its own socket API; not in the township's OpenAPI document).
 extension SealError.Code {
     public static let databaseUnavailable = Self("database-unavailable", .unavailable)
-    public static let unknownTownship = Self("unknown-township", .notFound)
     public static let townshipExists = Self("township-exists", .conflict)
 
-    public static let countyOnly: [SealError.Code] = [.databaseUnavailable, .unknownTownship, .townshipExists]
+    public static let countyOnly: [SealError.Code] = [.databaseUnavailable, .townshipExists]
 }
 
 extension SealError.Code {
