@@ -69,18 +69,27 @@ public actor CountyWitnessClient: Service {
         cosigned = try? await register.latestCosigned(witness: link.witnessKey.name)
         var backoff = 1.0
         var attempted = -1
+        var retry = true
+        var redirects = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let size = await register.writer.committedSize
             // Contact the county at start (a restored copy is caught even before its next write), after commits,
             // and after a failure once the backoff has passed.
-            if state != "cosigned" || size != attempted {
+            if retry || size != attempted {
                 attempted = size
+                retry = false
                 switch await attempt(http) {
                 case .done:
                     backoff = 1
-                case .again:
+                    redirects = 0
+                case .again where redirects < 3:
+                    // The county named another size: resend at once, from it (a few times, not forever).
+                    redirects += 1
+                    retry = true
                     continue
-                case .failed:
+                case .again, .failed:
+                    redirects = 0
+                    retry = true
                     await Self.pause(backoff * Double.random(in: 0.8...1.2))
                     backoff = min(backoff * 2, 300)
                     continue
