@@ -132,6 +132,8 @@ public struct Anomaly: Sendable, Equatable, Codable {
         case witnessLag = "witness-lag"
         /// At the county: a township's register contradicts a checkpoint the county cosigned (fork evidence).
         case fork = "fork"
+        /// At the county: a township sent a signed checkpoint older than one the county cosigned (an older copy runs).
+        case rollback = "rollback"
 
         public var title: String {
             switch self {
@@ -147,6 +149,7 @@ public struct Anomaly: Sendable, Equatable, Codable {
             case .repeatedReason: "事由雷同 · the same reason on many cases"
             case .witnessLag: "县级见证滞后 · entries the county witness has not cosigned for too long"
             case .fork: "登记本分叉 · a township's register contradicts what the county cosigned"
+            case .rollback: "登记本回退 · a township runs an older copy of its register than the county cosigned"
             }
         }
     }

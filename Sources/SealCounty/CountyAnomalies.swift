@@ -5,23 +5,30 @@ import SealWire
 
 /// The county inspector's anomalies across townships, in the township report's form (kind, title, subject, evidence).
 enum CountyAnomalies {
-    /// One `fork` finding per township, each piece of evidence one contradiction the witness kept.
+    /// One finding per township and kind — `fork` (contradicting checkpoints) or `rollback` (an older checkpoint
+    /// than one cosigned) — each piece of evidence one pair of signed checkpoints the witness kept.
     static func findings(forks: [ForkEvidenceView]) -> [AnomalyFinding] {
-        var order: [String] = []
-        var byTownship: [String: [Anomaly.Evidence]] = [:]
+        var order: [Key] = []
+        var byTownship: [Key: [Anomaly.Evidence]] = [:]
         for fork in forks {
-            if byTownship[fork.township] == nil { order.append(fork.township) }
+            let key = Key(township: fork.township, kind: fork.reason == "rolled-back" ? .rollback : .fork)
+            if byTownship[key] == nil { order.append(key) }
             let cosigned = SignedNote(parsing: fork.cosignedCheckpoint).flatMap { Checkpoint(noteText: $0.text) }
             let conflicting = SignedNote(parsing: fork.conflictingCheckpoint).flatMap { Checkpoint(noteText: $0.text) }
             let detail = "\(fork.reason): cosigned size \(cosigned.map { "\($0.size) root \($0.root.hex.prefix(16))…" } ?? "?"), "
-                + "contradicted by size \(conflicting.map { "\($0.size) root \($0.root.hex.prefix(16))…" } ?? "?") (sealctl county forks shows both notes)"
-            byTownship[fork.township, default: []].append(
+                + "\(fork.reason == "rolled-back" ? "then sent" : "contradicted by") size \(conflicting.map { "\($0.size) root \($0.root.hex.prefix(16))…" } ?? "?") (sealctl county forks shows both notes)"
+            byTownship[key, default: []].append(
                 Anomaly.Evidence(ref: "fork \(fork.id)", time: fork.detectedAt.formatted(.iso8601), staff: nil, seal: nil, detail: detail)
             )
         }
-        return order.map { township in
-            let evidence = byTownship[township]!
-            return AnomalyFinding(kind: Anomaly.Kind.fork.rawValue, title: Anomaly.Kind.fork.title, subject: township, count: evidence.count, evidence: evidence)
+        return order.map { key in
+            let evidence = byTownship[key]!
+            return AnomalyFinding(kind: key.kind.rawValue, title: key.kind.title, subject: key.township, count: evidence.count, evidence: evidence)
         }
+    }
+
+    struct Key: Hashable {
+        var township: String
+        var kind: Anomaly.Kind
     }
 }

@@ -7,7 +7,8 @@ import SealCore
 /// checkpoint it last cosigned, persists the new one with a compare-and-swap, and cosigns it.
 ///
 /// One choice the spec leaves open: a checkpoint of the cosigned size with another root answers 409 (v1.0.0's
-/// text), with the cosigned size as body, and is kept as fork evidence like a failing proof (422).
+/// text), with the cosigned size as body, and is kept as fork evidence like a failing proof (422). A checkpoint
+/// smaller than the cosigned one (a township running an older copy) answers 409 as the spec says and is kept too.
 public struct Witness: Sendable {
     public let store: CountyStore
     public let key: CosignerKey
@@ -61,6 +62,15 @@ public struct Witness: Sendable {
         case .oldAfterNew:
             return .text(400, "old size \(request.oldSize) is larger than the checkpoint's size \(checkpoint.size)")
         case .conflict(let storedSize):
+            if checkpoint.size < storedSize, let cosigned = record.checkpoint {
+                // A validly signed tree head older than one already cosigned: the township runs an older copy of its
+                // register (a restored state directory). Kept, like a fork, as evidence.
+                log.warning("rollback: a checkpoint smaller than the cosigned one", metadata: ["size": "\(checkpoint.size)", "cosigned": "\(storedSize)"])
+                try await store.recordFork(
+                    origin: origin, reason: "rolled-back", cosigned: cosigned, conflicting: request.checkpoint, oldSize: request.oldSize,
+                    proof: request.proof
+                )
+            }
             try await store.touch(origin: origin, seenSize: checkpoint.size, refusal: "409 old size \(request.oldSize), cosigned \(storedSize)")
             return .size(storedSize)
         case .sameSizeOtherRoot(let storedSize):

@@ -158,7 +158,7 @@ struct CountyCommand: AsyncParsableCommand {
 
     struct Anomalies: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Anomalies across townships: forks (a township's register contradicting what the county cosigned).",
+            abstract: "Anomalies across townships: forks (a register contradicting what the county cosigned) and rollbacks (an older copy running).",
             discussion: "Exit status 0 whether or not anything is found."
         )
         @OptionGroup var county: CountyOptions

@@ -248,6 +248,10 @@ struct CountyWitnessTests {
         #expect(township.log.contains("register-rolled-back"))
         // Reads go on.
         #expect(try township.sealctl(["staff", "list"]).stdout.contains("李四"))
+        // The county kept the older checkpoint beside the one it cosigned, and its inspector sees a rollback.
+        let findings = try jsonObject(try county.sealctl(["anomalies", "--json"]).stdout)["anomalies"] as? [[String: Any]] ?? []
+        #expect(findings.map { $0["kind"] as? String } == ["rollback"])
+        #expect(findings.first?["subject"] as? String == "丙镇")
         #expect(await township.stop() == 0)
         #expect(await county.stop() == 0)
     }
