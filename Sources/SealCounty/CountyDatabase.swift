@@ -52,6 +52,23 @@ public struct CountyDatabase: Sendable {
         }
     }
 
+    /// Runs `body` in a transaction (BEGIN … COMMIT, ROLLBACK when it throws). postgres-nio wraps whatever the body
+    /// throws in `PostgresTransactionError`; a refusal of ours is unwrapped so it reaches the client with its code.
+    public func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            if let refusal = error.closureError as? SealError { throw refusal }
+            throw error
+        }
+    }
+
+    /// Whether `error` is PostgreSQL's unique_violation (23505): a concurrent insert of the same key won.
+    public static func isUniqueViolation(_ error: any Error) -> Bool {
+        let error = (error as? PostgresTransactionError)?.closureError ?? (error as? PostgresTransactionError)?.commitError ?? error
+        return (error as? PSQLError)?.serverInfo?[.sqlState] == "23505"
+    }
+
     /// One schema change; applied once, in order, each in its own transaction.
     struct Migration {
         let version: Int

@@ -19,32 +19,37 @@ public struct CountyStore: Sendable {
     /// Adds a township and records the change; `township-exists` when its origin or name is taken.
     public func addTownship(_ township: TownshipEntry, actor: String) async throws -> CountyTownshipView {
         let vkey = township.verifier.vkey
-        return try await client.withTransaction(logger: logger) { connection in
-            let taken = try await connection.query(
-                "SELECT origin, name FROM township WHERE origin = \(township.origin) OR name = \(township.name)", logger: logger
-            )
-            for try await (origin, name) in taken.decode((String, String).self) {
-                throw SealError(
-                    .townshipExists,
-                    origin == township.origin ? "a township with origin \(origin) is already witnessed (as \(name))" : "a township named \(name) exists (origin \(origin))"
+        do {
+            return try await database.transaction { connection in
+                let taken = try await connection.query(
+                    "SELECT origin, name FROM township WHERE origin = \(township.origin) OR name = \(township.name)", logger: logger
                 )
+                for try await (origin, name) in taken.decode((String, String).self) {
+                    throw SealError(
+                        .townshipExists,
+                        origin == township.origin ? "a township with origin \(origin) is already witnessed (as \(name))" : "a township named \(name) exists (origin \(origin))"
+                    )
+                }
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO township (origin, name, vkey, added_by) VALUES (\(township.origin), \(township.name), \(vkey), \(actor))
+                    RETURNING added_at
+                    """, logger: logger
+                )
+                var addedAt = Date()
+                for try await (time) in rows.decode(Date.self) { addedAt = time }
+                try await connection.query("INSERT INTO witness_state (origin) VALUES (\(township.origin))", logger: logger)
+                try await connection.query(
+                    """
+                    INSERT INTO township_change (actor, action, name, origin, vkey)
+                    VALUES (\(actor), 'added', \(township.name), \(township.origin), \(vkey))
+                    """, logger: logger
+                )
+                return CountyTownshipView(name: township.name, origin: township.origin, vkey: vkey, addedAt: addedAt, addedBy: actor)
             }
-            let rows = try await connection.query(
-                """
-                INSERT INTO township (origin, name, vkey, added_by) VALUES (\(township.origin), \(township.name), \(vkey), \(actor))
-                RETURNING added_at
-                """, logger: logger
-            )
-            var addedAt = Date()
-            for try await (time) in rows.decode(Date.self) { addedAt = time }
-            try await connection.query("INSERT INTO witness_state (origin) VALUES (\(township.origin))", logger: logger)
-            try await connection.query(
-                """
-                INSERT INTO township_change (actor, action, name, origin, vkey)
-                VALUES (\(actor), 'added', \(township.name), \(township.origin), \(vkey))
-                """, logger: logger
-            )
-            return CountyTownshipView(name: township.name, origin: township.origin, vkey: vkey, addedAt: addedAt, addedBy: actor)
+        } catch where CountyDatabase.isUniqueViolation(error) {
+            // Another admin added the same origin or name between our check and our insert.
+            throw SealError(.townshipExists, "a township with origin \(township.origin) or name \(township.name) was added meanwhile")
         }
     }
 
@@ -63,8 +68,14 @@ public struct CountyStore: Sendable {
                 }
                 continue
             }
-            _ = try await addTownship(township, actor: "config")
-            added.append(township.origin)
+            do {
+                _ = try await addTownship(township, actor: "config")
+                added.append(township.origin)
+            } catch let error as SealError where error.code == .townshipExists {
+                // Another sealcountyd on this database, starting with the same configuration, added it first.
+                let now = try await self.townships().first { $0.origin == township.origin }
+                guard now?.vkey == township.verifier.vkey, now?.name == township.name else { throw error }
+            }
         }
         return added
     }

@@ -58,6 +58,7 @@ final class RunningCounty: @unchecked Sendable {
             name = "county.test/witness"
             state_directory = "\(stateDirectory ?? directory.appendingPathComponent("state").path)"
             socket = "\(socketPath)"
+            socket_mode = "0666"
             [database]
             socket_directory = "\(postgres.socketDirectory)"
             [townships]
@@ -65,7 +66,7 @@ final class RunningCounty: @unchecked Sendable {
             \(tls.map { "tls_certificate = \"\($0.certificate)\"\ntls_key = \"\($0.key)\"" } ?? "")
             [access]
             county-admin = ["uid:0"]
-            county-inspector = ["uid:0"]
+            county-inspector = ["uid:0", "uid:65534"]
             \(townships)
             """
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -104,9 +105,11 @@ final class RunningCounty: @unchecked Sendable {
         return status
     }
 
-    /// `sealctl county …` against this county.
-    func sealctl(_ arguments: [String]) throws -> CommandResult {
-        try runCommand(Binaries.sealctl, ["county"] + arguments + ["--county-socket", socketPath], environment: ["PATH": "/usr/bin:/bin"])
+    /// `sealctl county …` against this county, as root or (with `asUID`) as another user.
+    func sealctl(_ arguments: [String], asUID: UInt32? = nil) throws -> CommandResult {
+        let command = [Binaries.sealctl, "county"] + arguments + ["--county-socket", socketPath]
+        guard let asUID else { return try runCommand(command[0], Array(command.dropFirst()), environment: ["PATH": "/usr/bin:/bin"]) }
+        return try runCommand("/usr/bin/setpriv", ["--reuid=\(asUID)", "--regid=\(asUID)", "--clear-groups"] + command, environment: ["PATH": "/usr/bin:/bin"])
     }
 
     /// The cosigner's verifier key.

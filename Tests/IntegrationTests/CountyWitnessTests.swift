@@ -143,6 +143,18 @@ struct CountyWitnessTests {
         #expect(townships.first?["cosigned_size"] as? Int == 5)
         #expect(townships.first?["forks"] as? Int == 2)
         #expect(try county.sealctl(["status"]).stdout.contains("甲镇"))
+        // Staff are who SO_PEERCRED says: uid 65534 is a county inspector here, so it reads but may not add townships;
+        // uid 65533 holds no county role at all.
+        #expect(try county.sealctl(["status"], asUID: 65534).status == 0)
+        let notAdmin = try county.sealctl(["township", "add", "--name", "辛镇", "--key", stranger.vkey], asUID: 65534)
+        #expect(notAdmin.status == 1 && notAdmin.stderr.contains("forbidden") && notAdmin.stderr.contains("county-admin"), "\(notAdmin.stderr)")
+        let nobody = try county.sealctl(["key"], asUID: 65533)
+        #expect(nobody.status == 1 && nobody.stderr.contains("holds no county role"), "\(nobody.stderr)")
+        // A typo is an error, not an empty answer; a township's key must be a register key named after its origin.
+        let typo = try county.sealctl(["township", "add", "--name", "辛镇", "--key", "not-a-key"])
+        #expect(typo.status == 1 && typo.stderr.contains("invalid-field"), "\(typo.stderr)")
+        let taken = try county.sealctl(["township", "add", "--name", "甲镇", "--key", stranger.vkey])
+        #expect(taken.status == 1 && taken.stderr.contains("township-exists"), "\(taken.stderr)")
         #expect(await county.stop() == 0)
     }
 
