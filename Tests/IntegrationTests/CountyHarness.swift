@@ -47,7 +47,10 @@ final class RunningCounty: @unchecked Sendable {
     /// With `tls` (certificate and key PEM files) townships must use https.
     let tls: Bool
 
-    init(name: String, postgres: PrivatePostgres, townships: String = "", stateDirectory: String? = nil, tls: (certificate: String, key: String)? = nil) throws {
+    init(
+        name: String, postgres: PrivatePostgres, townships: String = "", stateDirectory: String? = nil, tls: (certificate: String, key: String)? = nil,
+        listener: String = ""
+    ) throws {
         self.tls = tls != nil
         directory = try makeTemporaryDirectory("county-\(name)")
         socketPath = directory.appendingPathComponent("county.sock").path
@@ -63,6 +66,7 @@ final class RunningCounty: @unchecked Sendable {
             socket_directory = "\(postgres.socketDirectory)"
             [townships]
             listen = "127.0.0.1:0"
+            \(listener)
             \(tls.map { "tls_certificate = \"\($0.certificate)\"\ntls_key = \"\($0.key)\"" } ?? "")
             [access]
             county-admin = ["uid:0"]

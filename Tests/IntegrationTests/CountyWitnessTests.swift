@@ -398,4 +398,28 @@ struct CountyWitnessTests {
         #expect(await wrong.stop() == 0)
         #expect(await witness.stop() == 0)
     }
+
+    @Test("pushback: over max_in_flight the witness answers 429 with Retry-After instead of queueing")
+    func pushback() async throws {
+        let postgres = try await PrivatePostgres(name: "pushback")
+        let county = try RunningCounty(name: "pushback", postgres: postgres, listener: "max_in_flight = 1")
+        try county.start()
+        // A township's request that uploads slowly holds the only slot while its body arrives.
+        let slowBody = county.directory.appendingPathComponent("slow").path
+        try ("old 0\n" + String(repeating: "A", count: 3000)).write(toFile: slowBody, atomically: true, encoding: .utf8)
+        let slow = Process()
+        slow.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        slow.arguments = ["-s", "-o", "/dev/null", "--limit-rate", "1000", "--data-binary", "@\(slowBody)", "\(county.url)/add-checkpoint"]
+        try slow.run()
+        try await Task.sleep(for: .milliseconds(800))
+        var log = HandLog(origin: "test.example/none")
+        log.append(1)
+        let busy = try runCommand("/usr/bin/curl", ["-s", "-D", "-", "-o", "/dev/null", "--data-binary", try log.body(old: 0, size: 1), "\(county.url)/add-checkpoint"])
+        #expect(busy.stdout.hasPrefix("HTTP/1.1 429"), "\(busy.stdout)")
+        #expect(busy.stdout.lowercased().contains("retry-after: 1"))
+        slow.waitUntilExit()
+        // The slot is free again: the same request now gets the protocol's answer (404: nobody knows that origin).
+        #expect(try county.addCheckpoint(try log.body(old: 0, size: 1)).status == 404)
+        #expect(await county.stop() == 0)
+    }
 }
