@@ -68,26 +68,9 @@ public struct CountyConfiguration: Sendable {
 
         public init() {}
 
-        public var host: String { Self.split(listen)?.host ?? "" }
-        public var port: Int { Self.split(listen)?.port ?? 0 }
-        public var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
-
-        static func split(_ text: String) -> (host: String, port: Int)? {
-            var host: Substring
-            let port: Substring
-            if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-                host = text[text.index(after: text.startIndex)..<close]
-                let rest = text[text.index(after: close)...]
-                guard rest.hasPrefix(":") else { return nil }
-                port = rest.dropFirst()
-            } else {
-                guard let colon = text.lastIndex(of: ":") else { return nil }
-                host = text[..<colon]
-                port = text[text.index(after: colon)...]
-            }
-            guard !host.isEmpty, let number = Int(port), (0...65535).contains(number) else { return nil }
-            return (String(host), number)
-        }
+        public var host: String { HostPort(listen, ports: 0...65535)?.host ?? "" }
+        public var port: Int { HostPort(listen, ports: 0...65535)?.port ?? 0 }
+        public var isLoopback: Bool { HostPort.isLoopback(host) }
     }
 }
 
@@ -103,6 +86,11 @@ public struct TownshipEntry: Sendable, Equatable {
         self.verifier = verifier
     }
 
+    /// A C2SP key name (and log origin): printable ASCII, no spaces, no '+'.
+    static func isKeyName(_ text: String) -> Bool {
+        !text.isEmpty && text.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F && $0 != "+" }
+    }
+
     /// Checks a township as an admin or the configuration gives it: the key's name must be the origin (a register
     /// signs its checkpoints with a key named after its origin).
     public static func validated(name: String, origin: String, vkey: String) throws -> TownshipEntry {
@@ -111,7 +99,7 @@ public struct TownshipEntry: Sendable, Equatable {
             guard let verifier = NoteVerifier(vkey: vkey) else {
                 throw SealError(.invalidField, "vkey: not a register's verifier key NAME+HASH+BASE64 (sealctl book key at the township prints it)")
             }
-            guard !origin.isEmpty, origin.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "+" }) else {
+            guard TownshipEntry.isKeyName(origin) else {
                 throw SealError(.invalidField, "origin: \"\(origin)\" is not a log origin (printable ASCII without spaces or '+')")
             }
             guard verifier.name == origin else {
@@ -138,7 +126,7 @@ extension CountyConfiguration {
         if let county = try reader.table(table, "county") {
             try reader.keys(county, section: "county", allowed: ["name", "state_directory", "socket", "socket_mode", "socket_group"])
             if let v = try reader.string(county, "county.name") {
-                guard !v.isEmpty, v.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7F && $0 != "+" }) else {
+                guard TownshipEntry.isKeyName(v) else {
                     throw reader.error("county.name", "\"\(v)\" is not a key name (printable ASCII without spaces or '+')")
                 }
                 config.name = v
@@ -178,7 +166,7 @@ extension CountyConfiguration {
         if let listener = try reader.table(table, "townships") {
             try reader.keys(listener, section: "townships", allowed: ["listen", "prefix", "tls_certificate", "tls_key", "max_body", "max_in_flight"])
             if let v = try reader.string(listener, "townships.listen") {
-                guard CountyConfiguration.TownshipListener.split(v) != nil else {
+                guard HostPort(v, ports: 0...65535) != nil else {
                     throw reader.error("townships.listen", "\"\(v)\" is not an address and port such as \"0.0.0.0:7380\"")
                 }
                 config.townships.listen = v

@@ -161,8 +161,7 @@ extension DaemonConfiguration {
             else {
                 throw reader.error("county.url", "give the witness's URL prefix, such as \"https://county.example:7380\" (no trailing slash)")
             }
-            let loopback = host == "localhost" || host == "::1" || host.hasPrefix("127.")
-            guard scheme == "https" || loopback else {
+            guard scheme == "https" || HostPort.isLoopback(host) else {
                 throw reader.error("county.url", "\(host) is not loopback: the county must be reached over https")
             }
             guard let vkey = try reader.string(county, "county.witness_key"), let witnessKey = CosignatureVerifier(vkey: vkey) else {

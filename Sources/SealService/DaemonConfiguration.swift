@@ -85,22 +85,10 @@ public struct MetricsEndpoint: Sendable, Equatable {
     public var port: Int
 
     public init?(_ text: String) {
-        let host: Substring
-        let port: Substring
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            host = text[text.index(after: text.startIndex)..<close]
-            let rest = text[text.index(after: close)...]
-            guard rest.hasPrefix(":") else { return nil }
-            port = rest.dropFirst()
-        } else {
-            guard let colon = text.lastIndex(of: ":") else { return nil }
-            host = text[..<colon]
-            port = text[text.index(after: colon)...]
-        }
-        guard let number = Int(port), (1...65535).contains(number) else { return nil }
-        let loopback = host == "::1" || host == "localhost" || host.hasPrefix("127.")
-        guard loopback, host == "localhost" || host == "::1" || host.split(separator: ".").count == 4 else { return nil }
-        self.host = String(host)
-        self.port = number
+        guard let address = HostPort(text), address.isLoopback,
+            address.host == "localhost" || address.host == "::1" || address.host.split(separator: ".").count == 4
+        else { return nil }
+        host = address.host
+        port = address.port
     }
 }
