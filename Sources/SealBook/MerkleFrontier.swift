@@ -17,6 +17,14 @@ public struct MerkleFrontier: Sendable {
         size += 1
     }
 
+    /// The perfect subtrees' hashes, largest first: with `size`, all a frontier needs to be stored and restored.
+    public var hashes: [TreeHash] { subtrees.map(\.hash) }
+
+    mutating func restore(size: Int, subtrees: [(count: Int, hash: TreeHash)]) {
+        self.size = size
+        self.subtrees = subtrees
+    }
+
     /// MTH of the leaves appended so far.
     public var root: TreeHash {
         guard var hash = subtrees.last?.hash else { return .empty }

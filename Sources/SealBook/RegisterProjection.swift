@@ -74,6 +74,38 @@ public enum RegisterProjection {
         }
     }
 
+    /// The `subject` column the township writes beside an entry (what the entry is about, for history and the
+    /// reports), from the entry and the rows `reads(for:)` named: a mirror has only the entry, the township's
+    /// writer chose it when it appended. Nil where the township writes none.
+    public static func subject(for event: JournalEvent, reads: [ProjectionRead: TableRow]) -> String? {
+        switch event {
+        case .staffAdded(let s): s.id
+        case .staffDisabled(let e): e.id
+        case .matterAdded(let m), .matterUpdated(let m): m.code
+        case .sealAdded(let s): s.id
+        case .sealTransitioned(let e): e.seal
+        case .delegationAdded(let d): d.id
+        case .delegationRevoked(let e): e.delegation
+        case .custodyHandover(let e): e.seal
+        case .custodyCarriedOut(let e): e.seal
+        case .custodyReturned(let e): e.seal
+        case .cardBound(let e): e.seal
+        case .cardUnbound(let e): e.seal
+        // A card event is about the seal whose card it is, else the reader.
+        case .cardObserved(let e): (e.seal ?? nil) ?? e.reader
+        case .requestCreated(let e): e.request.id
+        case .requestApproved(let e): e.request
+        case .requestDenied(let e): e.request
+        case .requestCancelled(let e): e.request
+        case .requestExhausted(let e): e.request
+        case .useRecorded(let u): u.seal
+        case .useCorrected(let c): reads[.use(c.use)]?["seal_id"]?.textValue
+        // A refusal is about what the refused action named first: the seal (a request or an unlock), else the request
+        // (approving, denying, cancelling, recording, signing), else the use (a correction).
+        case .refused(let r): r.seal ?? r.request ?? r.use
+        }
+    }
+
     /// The changes `event`, journaled at `time` by `actor`, makes, given the rows `reads(for:)` named.
     public static func changes(
         for event: JournalEvent, time: String, actor: JournalActor, reads: [ProjectionRead: TableRow]

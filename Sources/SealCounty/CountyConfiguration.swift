@@ -53,6 +53,11 @@ public struct CountyConfiguration: Sendable {
         public init() {}
     }
 
+    /// The mirror's cosigner name: the witness's with `/mirror` for a final `/witness`, else with `/mirror` added.
+    public var mirrorName: String {
+        name.hasSuffix("/witness") ? String(name.dropLast("/witness".count)) + "/mirror" : name + "/mirror"
+    }
+
     /// `[townships]`: where townships reach the witness.
     public struct TownshipListener: Sendable, Equatable {
         /// `host:port`; TLS is required unless the host is loopback.
@@ -63,6 +68,8 @@ public struct CountyConfiguration: Sendable {
         public var tlsKey: String?
         /// Largest add-checkpoint body (63 proof lines and a checkpoint with its signatures fit in 16 KiB).
         public var maxBodyBytes = 16 * 1024
+        /// Largest add-entries body, compressed or not (a township sends at most 1 MiB of packages at a time).
+        public var maxUploadBytes = 8 << 20
         /// Requests handled at once; more get 429 with Retry-After.
         public var maxInFlight = 64
 
@@ -164,7 +171,7 @@ extension CountyConfiguration {
             }
         }
         if let listener = try reader.table(table, "townships") {
-            try reader.keys(listener, section: "townships", allowed: ["listen", "prefix", "tls_certificate", "tls_key", "max_body", "max_in_flight"])
+            try reader.keys(listener, section: "townships", allowed: ["listen", "prefix", "tls_certificate", "tls_key", "max_body", "max_upload", "max_in_flight"])
             if let v = try reader.string(listener, "townships.listen") {
                 guard HostPort(v, ports: 0...65535) != nil else {
                     throw reader.error("townships.listen", "\"\(v)\" is not an address and port such as \"0.0.0.0:7380\"")
@@ -182,6 +189,10 @@ extension CountyConfiguration {
             if let v = try reader.int(listener, "townships.max_body") {
                 guard (1024...1 << 20).contains(v) else { throw reader.error("townships.max_body", "must be between 1024 and 1048576") }
                 config.townships.maxBodyBytes = v
+            }
+            if let v = try reader.int(listener, "townships.max_upload") {
+                guard ((2 << 20)...(256 << 20)).contains(v) else { throw reader.error("townships.max_upload", "must be between 2097152 and 268435456") }
+                config.townships.maxUploadBytes = v
             }
             if let v = try reader.int(listener, "townships.max_in_flight") {
                 guard (1...10_000).contains(v) else { throw reader.error("townships.max_in_flight", "must be between 1 and 10000") }

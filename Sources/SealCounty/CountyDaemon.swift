@@ -22,22 +22,32 @@ public struct CountyDaemon {
     }
 
     public static let keyFileName = "county.key"
+    public static let mirrorKeyFileName = "mirror.key"
 
-    /// Loads `county.key` from the state directory, creating both on first start.
+    /// Loads `county.key` (the witness's cosigner) from the state directory, creating both on first start.
     public static func loadKey(configuration: CountyConfiguration) throws -> CosignerKey {
+        try loadKey(configuration: configuration, file: keyFileName, name: configuration.name)
+    }
+
+    /// Loads `mirror.key`, the mirror's own cosigner (tlog-mirror keeps it apart from the witness's).
+    public static func loadMirrorKey(configuration: CountyConfiguration) throws -> CosignerKey {
+        try loadKey(configuration: configuration, file: mirrorKeyFileName, name: configuration.mirrorName)
+    }
+
+    static func loadKey(configuration: CountyConfiguration, file: String, name: String) throws -> CosignerKey {
         let directory = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let key = try KeyFile.loadOrCreate(
-            at: directory.appendingPathComponent(keyFileName), what: "a county cosigner key", parse: CosignerKey.init(encoded:),
+            at: directory.appendingPathComponent(file), what: "a county cosigner key", parse: CosignerKey.init(encoded:),
             create: {
-                let key = CosignerKey(name: configuration.name)
+                let key = CosignerKey(name: name)
                 return (key, key.encoded)
             }
         )
-        guard key.name == configuration.name else {
+        guard key.name == name else {
             throw SealError(
                 .storageMisconfigured,
-                "\(keyFileName) is the key of \"\(key.name)\" but [county] name is \"\(configuration.name)\"; townships know the witness by its key's name"
+                "\(file) is the key of \"\(key.name)\" but it should be \"\(name)\" ([county] name); townships know the county's cosigners by their keys' names"
             )
         }
         return key
@@ -46,7 +56,8 @@ public struct CountyDaemon {
     public func run() async throws {
         umask(0o077)
         let key = try Self.loadKey(configuration: configuration)
-        logger.info("cosigner key", metadata: ["vkey": "\(key.verifier.vkey)"])
+        let mirrorKey = try Self.loadMirrorKey(configuration: configuration)
+        logger.info("cosigner keys", metadata: ["witness": "\(key.verifier.vkey)", "mirror": "\(mirrorKey.verifier.vkey)"])
         let listener = try UnixSocketListener.bind(path: configuration.socketPath, mode: configuration.socketMode, group: configuration.socketGroup)
         defer { listener.removeFileIfOwned() }
         logger.info("listening for county staff", metadata: ["path": "\(listener.path)"])
@@ -65,7 +76,8 @@ public struct CountyDaemon {
             for origin in added { logger.notice("township added from the configuration", metadata: ["origin": "\(origin)"]) }
 
             let witness = Witness(store: store, key: key, logger: logger)
-            let townships = try WitnessServer.application(witness: witness, settings: configuration.townships, logger: logger) { port in
+            let mirror = Mirror(store: store, key: mirrorKey, logger: logger)
+            let townships = try WitnessServer.application(witness: witness, mirror: mirror, settings: configuration.townships, logger: logger) { port in
                 logger.info(
                     "witness listening",
                     metadata: [

@@ -127,6 +127,38 @@ public struct CountyDatabase: Sendable {
             // A forked township retries; the same contradiction is kept once.
             "CREATE UNIQUE INDEX fork_evidence_once ON fork_evidence (origin, md5(cosigned_checkpoint), md5(conflicting_checkpoint))",
         ]),
+        Migration(version: 2, name: "mirror", statements: [
+            // Per origin: how far the copy reaches (`next`: entries stored, with the Merkle frontier over them) and the
+            // mirror checkpoint (the township's signed checkpoint every entry up to `size` is stored under).
+            """
+            CREATE TABLE mirror_state (
+                origin text PRIMARY KEY REFERENCES township(origin),
+                next bigint NOT NULL DEFAULT 0 CHECK (next >= 0),
+                frontier bytea NOT NULL DEFAULT ''::bytea,
+                size bigint NOT NULL DEFAULT 0 CHECK (size >= 0 AND size <= next),
+                root bytea,
+                checkpoint text,
+                mirrored_at timestamptz,
+                last_upload timestamptz
+            )
+            """,
+            "INSERT INTO mirror_state (origin) SELECT origin FROM township",
+            // The township's journal, entry by entry, as its leaf hash covers it; the other columns are copies for
+            // querying, as at the township.
+            """
+            CREATE TABLE journal (
+                origin text NOT NULL REFERENCES township(origin),
+                seq bigint NOT NULL,
+                time text NOT NULL,
+                kind text NOT NULL,
+                subject text,
+                actor_staff text,
+                entry text NOT NULL,
+                PRIMARY KEY (origin, seq)
+            )
+            """,
+            "CREATE INDEX journal_kind ON journal (origin, kind, time)",
+        ] + RegisterTables.statements.map { PostgresQuery(unsafeSQL: $0) }),
     ]
 
     /// Brings the schema up to date. Several `sealcountyd` processes may start at once on one database: an advisory

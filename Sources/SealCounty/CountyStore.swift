@@ -39,6 +39,7 @@ public struct CountyStore: Sendable {
                 var addedAt = Date()
                 for try await (time) in rows.decode(Date.self) { addedAt = time }
                 try await connection.query("INSERT INTO witness_state (origin) VALUES (\(township.origin))", logger: logger)
+                try await connection.query("INSERT INTO mirror_state (origin) VALUES (\(township.origin))", logger: logger)
                 try await connection.query(
                     """
                     INSERT INTO township_change (actor, action, name, origin, vkey)

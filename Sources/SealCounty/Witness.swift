@@ -20,19 +20,7 @@ public struct Witness: Sendable {
         self.logger = logger
     }
 
-    /// An answer in the protocol's terms: status, content type, body.
-    public struct Answer: Sendable, Equatable {
-        public var status: Int
-        public var contentType: String
-        public var body: String
-
-        static func text(_ status: Int, _ message: String) -> Answer {
-            Answer(status: status, contentType: "text/plain; charset=utf-8", body: message + "\n")
-        }
-        static func size(_ size: Int) -> Answer { Answer(status: 409, contentType: "text/x.tlog.size", body: "\(size)\n") }
-    }
-
-    public func addCheckpoint(body: [UInt8]) async throws -> Answer {
+    public func addCheckpoint(body: [UInt8]) async throws -> ProtocolAnswer {
         let request: AddCheckpointRequest
         do {
             request = try AddCheckpointRequest(parsing: body)
@@ -102,7 +90,7 @@ public struct Witness: Sendable {
                 log.debug("cosigned", metadata: ["size": "\(checkpoint.size)"])
             }
             let signature = try key.cosign(noteText: note.text, time: UInt64(Date().timeIntervalSince1970))
-            return Answer(status: 200, contentType: "text/plain; charset=utf-8", body: signature.line)
+            return ProtocolAnswer(status: 200, contentType: "text/plain; charset=utf-8", body: signature.line)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CompressNIO
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,7 +10,7 @@ import NIOSSL
 import SealCore
 import Synchronization
 
-/// Townships' side of `sealcountyd`: `POST <prefix>/add-checkpoint` over TCP, with TLS unless on loopback. Answers
+/// Townships' side of `sealcountyd`: `POST <prefix>/add-checkpoint` (witness) and `<prefix>/add-entries` (mirror) over TCP, with TLS unless on loopback. Answers
 /// are the protocol's own (plain text, `text/x.tlog.size`), not the staff API's JSON.
 public enum WitnessServer {
     /// Requests being handled; over the limit the witness answers 429 with Retry-After instead of queueing without
@@ -28,7 +29,7 @@ public enum WitnessServer {
         func leave() { count.subtract(1, ordering: .relaxed) }
     }
 
-    public static func router(witness: Witness, settings: CountyConfiguration.TownshipListener, logger: Logger) -> Router<BasicRequestContext> {
+    public static func router(witness: Witness, mirror: Mirror, settings: CountyConfiguration.TownshipListener, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         let inFlight = InFlight(limit: settings.maxInFlight)
         let limit = settings.maxBodyBytes
@@ -54,18 +55,54 @@ public enum WitnessServer {
                 return response(.text(503, "the witness cannot reach its database; retry later"), retryAfter: 5)
             }
         }
+        let uploadLimit = settings.maxUploadBytes
+        router.post("\(settings.prefix)/add-entries") { request, context -> Response in
+            guard inFlight.enter() else {
+                return response(.init(status: 429, contentType: "text/plain; charset=utf-8", body: "too many requests at once; retry later\n"), retryAfter: 1)
+            }
+            defer { inFlight.leave() }
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > uploadLimit {
+                return response(.text(413, "the body is \(length) bytes; the mirror accepts at most \(uploadLimit)"))
+            }
+            var body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: uploadLimit)
+            } catch {
+                return response(.text(413, "the body is larger than the mirror accepts (\(uploadLimit) bytes)"))
+            }
+            switch request.headers[.contentEncoding]?.lowercased() {
+            case nil, "identity": break
+            case "gzip":
+                do {
+                    // Bounded like a plain body: a small gzip body must not inflate without limit.
+                    body = try body.decompress(with: .gzip(), maxSize: uploadLimit)
+                } catch {
+                    return response(.text(400, "the gzip body does not decompress within \(uploadLimit) bytes: \(error)"))
+                }
+            case let other?:
+                return response(.text(415, "Content-Encoding \(other) is not supported; send gzip or none"), acceptEncoding: true)
+            }
+            do {
+                return response(try await mirror.addEntries(body: Array(body.readableBytesView)), acceptEncoding: true)
+            } catch {
+                context.logger.error("add-entries failed", metadata: ["error": "\(String(reflecting: error))"])
+                return response(.text(503, "the mirror cannot reach its database; retry later"), retryAfter: 5)
+            }
+        }
         return router
     }
 
-    static func response(_ answer: Witness.Answer, retryAfter: Int? = nil) -> Response {
+    static func response(_ answer: ProtocolAnswer, retryAfter: Int? = nil, acceptEncoding: Bool = false) -> Response {
         var headers: HTTPFields = [.contentType: answer.contentType]
+        // The mirror says what it takes, as tlog-mirror asks.
+        if acceptEncoding { headers[.acceptEncoding] = "gzip" }
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
         return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: answer.body)))
     }
 
     /// The Hummingbird application serving townships, TLS when a certificate is configured.
     public static func application(
-        witness: Witness, settings: CountyConfiguration.TownshipListener, logger: Logger,
+        witness: Witness, mirror: Mirror, settings: CountyConfiguration.TownshipListener, logger: Logger,
         onServing: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         var server = HTTPServerBuilder.http1()
@@ -77,7 +114,7 @@ public enum WitnessServer {
             server = try .tls(.http1(), tlsConfiguration: tls)
         }
         return Application(
-            router: router(witness: witness, settings: settings, logger: logger),
+            router: router(witness: witness, mirror: mirror, settings: settings, logger: logger),
             server: server,
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "sealcountyd"),
             onServerRunning: { channel in await onServing(channel.localAddress?.port ?? 0) },

@@ -14,7 +14,8 @@ import ServiceLifecycle
 /// checkpoint. Offline first: while the county cannot be reached the register works on, and the client retries with
 /// backoff. When the county shows the register is not the one it cosigned — it holds a larger size (an older copy
 /// of the state directory was restored) or refuses the history (409 for the same size, 422) — writes are refused
-/// with `register-rolled-back` / `register-forked`.
+/// with `register-rolled-back` / `register-forked`. After each cosignature the entries it covers are uploaded to the
+/// county's mirror (C2SP tlog-mirror add-entries), from wherever the mirror says its copy ends.
 public actor CountyWitnessClient: Service {
     let link: CountyLink
     let register: Register
@@ -28,6 +29,9 @@ public actor CountyWitnessClient: Service {
     private var witnessSize: Int?
     private var lastContact: Date?
     private var lastError: String?
+    /// Where the county's mirror says its copy of this register reaches (nil until it has said).
+    var mirrored: Int?
+    var mirrorError: String?
 
     public init(link: CountyLink, register: Register, logger: Logger) throws {
         self.link = link
@@ -50,7 +54,8 @@ public actor CountyWitnessClient: Service {
         return WitnessStatusView(
             url: link.url, state: state, cosignedSize: cosigned?.size ?? 0,
             cosignedAt: cosigned.map { Date(timeIntervalSince1970: TimeInterval($0.cosignedAt)) },
-            lag: max(0, latest - (cosigned?.size ?? 0)), lastContact: lastContact, lastError: lastError
+            lag: max(0, latest - (cosigned?.size ?? 0)), lastContact: lastContact, lastError: lastError, mirroredSize: mirrored ?? 0,
+            mirrorError: mirrorError
         )
     }
 
@@ -128,7 +133,10 @@ public actor CountyWitnessClient: Service {
             lastContact = Date()
             switch response.status.code {
             case 200:
-                return try await accept(text, checkpoint: latest)
+                let outcome = try await accept(text, checkpoint: latest)
+                // Once cosigned, the entries go to the county's mirror (a failed upload is retried with backoff).
+                guard outcome == .done else { return outcome }
+                return await upload(http, through: latest.size)
             case 409:
                 guard response.headers["Content-Type"].first?.hasPrefix("text/x.tlog.size") == true, text.hasSuffix("\n"),
                     let size = AddCheckpointRequest.decimal(Substring(text.dropLast()))

@@ -64,4 +64,13 @@ extension Register {
             return ((row["seq"], Date(timeIntervalSince1970: TimeInterval(stored.secondsSince1970))), max(0, total - size))
         }
     }
+
+    /// The canonical bytes of entries `after+1 … through` (leaf indices `after ..< through`), in order: what a mirror
+    /// upload carries.
+    public func journalEntries(after: Int, through: Int) async throws -> [[UInt8]] {
+        try await pool.read { db in
+            try String.fetchAll(db.cachedStatement(sql: "SELECT entry FROM journal WHERE seq > ? AND seq <= ? ORDER BY seq"), arguments: [after, through])
+                .map { Array($0.utf8) }
+        }
+    }
 }

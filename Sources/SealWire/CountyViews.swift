@@ -173,8 +173,17 @@ public struct WitnessStatusView: Sendable, Codable, Equatable {
     public var lag: Int
     public var lastContact: Date?
     public var lastError: String?
+    /// Entries the county's mirror holds (as it last said; 0 until it has answered).
+    public var mirroredSize: Int
+    /// Why the last upload to the mirror failed, if it did.
+    public var mirrorError: String?
 
-    public init(url: String, state: String, cosignedSize: Int, cosignedAt: Date?, lag: Int, lastContact: Date?, lastError: String?) {
+    public init(
+        url: String, state: String, cosignedSize: Int, cosignedAt: Date?, lag: Int, lastContact: Date?, lastError: String?, mirroredSize: Int = 0,
+        mirrorError: String? = nil
+    ) {
+        self.mirroredSize = mirroredSize
+        self.mirrorError = mirrorError
         self.url = url
         self.state = state
         self.cosignedSize = cosignedSize

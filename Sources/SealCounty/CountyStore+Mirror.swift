@@ -1,0 +1,139 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import SealBook
+import SealCore
+
+extension CountyStore {
+    /// How far the county's copy of one township's journal reaches.
+    public struct MirrorState: Sendable {
+        /// Entries stored (the next one's index).
+        public var next: Int
+        /// The mirror checkpoint: every entry up to `size` is stored under it.
+        public var size: Int
+        public var root: TreeHash?
+        public var checkpoint: String?
+    }
+
+    public func mirrorState(origin: String) async throws -> MirrorState? {
+        let rows = try await client.query("SELECT next, size, root, checkpoint FROM mirror_state WHERE origin = \(origin)", logger: logger)
+        for try await (next, size, root, checkpoint) in rows.decode((Int, Int, Data?, String?).self) {
+            return MirrorState(next: next, size: size, root: root.flatMap { TreeHash(bytes: Array($0)) }, checkpoint: checkpoint)
+        }
+        return nil
+    }
+
+    enum PackageOutcome {
+        /// Stored; the copy now reaches this far.
+        case stored(Int)
+        /// Already stored by another upload.
+        case skipped(Int)
+        /// The copy ends inside or before the package: the client resumes from there.
+        case elsewhere(Int)
+        case unproven(String)
+    }
+
+    struct Unprojectable: Error { let why: String }
+
+    /// Stores one entry package if it extends the copy and is proven against the checkpoint of `end` entries with
+    /// `root` (see `Mirror`). One transaction, the origin's row locked.
+    func storePackage(
+        origin: String, range: Range<Int>, package: AddEntriesRequest.EntryPackage, end: Int, root: TreeHash, logger: Logger
+    ) async throws -> PackageOutcome {
+        do {
+            return try await database.transaction { connection in
+                var next = 0
+                var frontierBytes: [UInt8] = []
+                let rows = try await connection.query("SELECT next, frontier FROM mirror_state WHERE origin = \(origin) FOR UPDATE", logger: logger)
+                for try await (stored, frontier) in rows.decode((Int, ByteBuffer).self) {
+                    next = stored
+                    frontierBytes = Array(frontier.readableBytesView)
+                }
+                if next >= range.upperBound { return .skipped(next) }
+                if next != range.lowerBound { return .elsewhere(next) }
+                let hashes = stride(from: 0, to: frontierBytes.count, by: 32).compactMap { TreeHash(bytes: Array(frontierBytes[$0..<min($0 + 32, frontierBytes.count)])) }
+                guard var frontier = MerkleFrontier(size: next, hashes: hashes) else {
+                    throw SealError(.internalError, "the stored frontier of \(origin) does not match its size \(next)")
+                }
+                for entry in package.entries { frontier.append(TreeHash.leaf(entry)) }
+                guard MerkleProof.verifyConsistency(firstSize: range.upperBound, secondSize: end, firstRoot: frontier.root, secondRoot: root, proof: package.proof) else {
+                    return .unproven("entries [\(range.lowerBound), \(range.upperBound)) do not rebuild the checkpoint of \(end) entries with the package's proof")
+                }
+                var rowsText = ""
+                let projection = PostgresProjection(origin: origin, connection: connection, logger: logger)
+                for (offset, bytes) in package.entries.enumerated() {
+                    let index = range.lowerBound + offset
+                    guard let text = String(validating: bytes, as: UTF8.self), let json = try? JSONValue(parsing: text),
+                        let entry = JournalEntry(json: json), entry.sequence == Int64(index + 1)
+                    else { throw Unprojectable(why: "entry \(index + 1) is not a journal entry with sequence \(index + 1)") }
+                    let event: JournalEvent
+                    do {
+                        guard let decoded = try JournalEvent(kind: entry.kind, payload: entry.payload) else {
+                            throw Unprojectable(why: "entry \(index + 1): unknown kind \(entry.kind)")
+                        }
+                        event = decoded
+                    } catch let error as Unprojectable {
+                        throw error
+                    } catch {
+                        throw Unprojectable(why: "entry \(index + 1) (\(entry.kind)): \(error)")
+                    }
+                    let subject: String?
+                    do {
+                        subject = try await projection.apply(event, time: entry.time, actor: entry.actor)
+                    } catch let error as ProjectionError {
+                        throw Unprojectable(why: "entry \(index + 1) (\(entry.kind)): \(error)")
+                    }
+                    rowsText += [origin, String(index + 1), entry.time, entry.kind, subject, entry.actor.staff, text].map(Self.copyField).joined(separator: "\t") + "\n"
+                }
+                let copied = rowsText
+                try await connection.copyFrom(table: "journal", columns: ["origin", "seq", "time", "kind", "subject", "actor_staff", "entry"], logger: logger) { writer in
+                    try await writer.write(ByteBuffer(string: copied))
+                }
+                let now = frontier.size
+                let frontierData = Data(frontier.hashes.flatMap(\.bytes))
+                try await connection.query(
+                    "UPDATE mirror_state SET next = \(now), frontier = \(frontierData), last_upload = now() WHERE origin = \(origin)", logger: logger
+                )
+                return .stored(now)
+            }
+        } catch let error as Unprojectable {
+            return .unproven(error.why)
+        } catch let error as PostgresTransactionError {
+            if let unprojectable = error.closureError as? Unprojectable { return .unproven(unprojectable.why) }
+            throw error
+        }
+    }
+
+    /// A value in COPY's text format: `\N` for null; backslash, tab, newline and carriage return escaped.
+    static func copyField(_ value: String?) -> String {
+        guard let value else { return "\\N" }
+        var out = ""
+        out.reserveCapacity(value.utf8.count)
+        for c in value.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\t": out += "\\t"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// Moves the mirror checkpoint to `size` once every entry up to it is stored (never back). False when it already
+    /// holds a larger one.
+    func commitMirror(origin: String, size: Int, root: TreeHash, checkpoint: String) async throws -> Bool {
+        let rows = try await client.query(
+            """
+            UPDATE mirror_state SET size = \(size), root = \(Data(root.bytes)), checkpoint = \(checkpoint), mirrored_at = now()
+            WHERE origin = \(origin) AND size <= \(size) AND next >= \(size)
+            RETURNING size
+            """, logger: logger
+        )
+        var changed = false
+        for try await _ in rows { changed = true }
+        return changed
+    }
+}

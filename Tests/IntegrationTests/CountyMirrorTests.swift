@@ -1,0 +1,126 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Testing
+
+/// The county mirror on real daemons: a township's journal copied into the county's PostgreSQL after each
+/// cosignature, projected into the county's tables, caught up after the county was away.
+@Suite("The county mirror holds every township's register", .serialized)
+struct CountyMirrorTests {
+    /// Every registry table of the township, row by row, as `kind|hex(value)…` lines sorted: SQLite's side.
+    static func townshipRows(_ township: RunningDaemon, _ table: String, columns: [String]) throws -> [String] {
+        let cells = columns.map { "CASE WHEN \"\($0)\" IS NULL THEN 'N' ELSE 'V' || hex(\"\($0)\") END" }.joined(separator: " || '|' || ")
+        let result = try runCommand("/usr/bin/sqlite3", [township.stateDirectory + "/registry.sqlite", "SELECT \(cells) FROM \(table)"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout.split(separator: "\n").map(String.init).sorted()
+    }
+
+    /// The same lines from the county's copy of one township (PostgreSQL).
+    static func countyRows(_ postgres: PrivatePostgres, origin: String, _ table: String, columns: [String]) throws -> [String] {
+        let cells = columns.map { column in
+            let bytes = column == "certificate" ? "\"\(column)\"" : "convert_to(\"\(column)\"::text, 'UTF8')"
+            return "CASE WHEN \"\(column)\" IS NULL THEN 'N' ELSE 'V' || upper(encode(\(bytes), 'hex')) END"
+        }.joined(separator: " || '|' || ")
+        let result = try runCommand(
+            "/usr/bin/psql", ["-h", postgres.socketDirectory, "-U", "sealcounty", "-d", "sealcounty", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1",
+                              "-c", "SELECT \(cells) FROM \(table) WHERE origin = '\(origin)'"]
+        )
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout.split(separator: "\n").map(String.init).sorted()
+    }
+
+    static func columns(_ township: RunningDaemon, _ table: String) throws -> [String] {
+        let result = try runCommand("/usr/bin/sqlite3", [township.stateDirectory + "/registry.sqlite", "SELECT name FROM pragma_table_info('\(table)')"])
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// The registry tables and the journal's query columns, compared; the first difference, or nil.
+    static func difference(_ township: RunningDaemon, _ postgres: PrivatePostgres, origin: String) throws -> String? {
+        let tables = ["staff", "matter", "seal", "delegation", "delegation_seal", "delegation_matter", "carry_out", "use_request", "use_record", "use_correction", "seal_card"]
+        for table in tables {
+            let columns = try columns(township, table)
+            #expect(!columns.isEmpty)
+            let (left, right) = (try townshipRows(township, table, columns: columns), try countyRows(postgres, origin: origin, table, columns: columns))
+            if left != right {
+                return "\(table) (\(columns.joined(separator: ","))):\n township \(left.count) rows: \(left.filter { !right.contains($0) }.prefix(3))\n county \(right.count) rows: \(right.filter { !left.contains($0) }.prefix(3))"
+            }
+        }
+        let journal = ["seq", "time", "kind", "subject", "actor_staff", "entry"]
+        let (left, right) = (try townshipRows(township, "journal", columns: journal), try countyRows(postgres, origin: origin, "journal", columns: journal))
+        if left != right { return "journal: township \(left.count) rows, county \(right.count); first different: \(left.filter { !right.contains($0) }.prefix(1))" }
+        return nil
+    }
+
+    static func journalSize(_ township: RunningDaemon) throws -> Int {
+        try #require(try jsonObject(try township.sealctl(["status", "--json"]).stdout)["journal"] as? [String: Any])["entries"] as? Int ?? -1
+    }
+
+    static func awaitMirrored(_ township: RunningDaemon, _ size: Int, county: RunningCounty) async throws {
+        for _ in 0..<600 {
+            if try CountyWitnessTests.witness(township)["mirrored_size"] as? Int == size { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("not mirrored at \(size): \(try CountyWitnessTests.witness(township)); county log:\n\(county.log)\ntownship log:\n\(township.log)")
+    }
+
+    @Test("every kind of event a township journals lands in the county's tables exactly as the township's; a township back after the county was away catches up")
+    func mirroredTables() async throws {
+        let postgres = try await PrivatePostgres(name: "mirror")
+        let county = try RunningCounty(name: "mirror", postgres: postgres)
+        try county.start()
+        let township = try await CountyWitnessTests.linkedTownship("mirror", name: "己镇", county: county)
+        let origin = try #require(try jsonObject(try township.sealctl(["status", "--json"]).stdout)["journal"] as? [String: Any])["origin"] as! String
+        try setUpTownship(township)
+        // Registry events: a staff member disabled, a matter re-imported with another name, a seal suspended and
+        // re-activated, a delegation revoked, custody handed over, carried out and returned.
+        try ok(township, ["staff", "add", "S009", "--name", "孙九", "--role", "clerk"])
+        try ok(township, ["staff", "disable", "S009"])
+        try ok(township, ["seal", "add", "--name", "XX镇人民政府2号公章", "--kind", "official-no2", "--medium", "physical", "--owner", "XX镇人民政府", "--holder", "XX镇人民政府", "--custodian", "S001"])
+        try ok(township, ["seal", "activate", "SEAL-0003"])
+        try ok(township, ["seal", "suspend", "SEAL-0003"])
+        let delegation = try ok(township, ["delegation", "add", "--agreement", "委托协议2026-09", "--from", "县民政局", "--to", "XX镇", "--supervisor", "县民政局",
+                          "--valid-from", "2026-01-01", "--valid-to", "2099-12-31", "--seal", "SEAL-0002", "--matter", "GG-001=handling"])
+        try ok(township, ["delegation", "revoke", delegation.trimmingCharacters(in: .whitespacesAndNewlines), "--reason", "协议终止"])
+        try ok(township, ["custody", "handover", "SEAL-0002", "--to", "S004", "--witness", "S002"])
+        try ok(township, ["custody", "carry-out", "SEAL-0002", "--carrier", "S003", "--reason", "下村现场办理", "--due", "2099-12-01 17:00", "--approver", "S002"])
+        try ok(township, ["custody", "return", "SEAL-0002"])
+        // Requests and uses: approved and used to exhaustion, corrected, denied, cancelled, and a refusal.
+        func request(_ count: Int, urgent: Bool = false) throws -> String {
+            try ok(township, ["--as", "S003", "request", "create", "--seal", "SEAL-0001", "--matter", "XK-001", "--case", "2026-XK-\(Int.random(in: 1000...9999))",
+                              "--purpose", "decision", "--reason", "个体工商户设立登记决定书", "--count", String(count)] + (urgent ? ["--urgent"] : []))
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let used = try request(2)
+        try ok(township, ["--as", "S002", "request", "approve", used])
+        try ok(township, ["--as", "S001", "use", "record", used, "--count", "1"])
+        try ok(township, ["--as", "S001", "use", "record", used, "--count", "1"])
+        try ok(township, ["--as", "S001", "use", "correct", "USE-000002", "--count", "0", "--reason", "作废"])
+        try refused(township, ["--as", "S001", "use", "record", used, "--count", "1"], "count-exceeds-approval")
+        try ok(township, ["--as", "S002", "request", "deny", try request(1), "--reason", "材料不全"])
+        try ok(township, ["--as", "S003", "request", "cancel", try request(1)])
+        let urgent = try request(1, urgent: true)
+        try ok(township, ["--as", "S001", "use", "record", urgent, "--count", "1", "--note", "急件先用印后补批"])
+        try ok(township, ["--as", "S002", "request", "approve", urgent])
+
+        var size = try Self.journalSize(township)
+        try await Self.awaitMirrored(township, size, county: county)
+        #expect(try Self.difference(township, postgres, origin: origin) == nil)
+        let useColumns = try Self.columns(township, "use_record")
+        #expect(try Self.countyRows(postgres, origin: origin, "use_record", columns: useColumns).count == 3)
+
+        // The county goes away; the township records on; back, it is caught up without anyone doing anything.
+        #expect(await county.stop() == 0)
+        for _ in 0..<15 {
+            let id = try request(1)
+            try ok(township, ["--as", "S002", "request", "approve", id])
+            try ok(township, ["--as", "S001", "use", "record", id, "--count", "1"])
+        }
+        size = try Self.journalSize(township)
+        #expect(try CountyWitnessTests.witness(township)["mirrored_size"] as? Int ?? 0 < size)
+        try county.start()
+        try await Self.awaitMirrored(township, size, county: county)
+        #expect(try Self.difference(township, postgres, origin: origin) == nil)
+        #expect(try Self.countyRows(postgres, origin: origin, "use_record", columns: useColumns).count == 18)
+    }
+}
