@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "SealCounty",
             dependencies: [
-                "SealCore", "SealBook", "SealWire", "SealService",
+                "SealCore", "SealBook", "SealWire", "SealService", "SealStore", "SealInterchange", "CSealShims",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

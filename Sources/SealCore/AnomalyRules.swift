@@ -134,6 +134,10 @@ public struct Anomaly: Sendable, Equatable, Codable {
         case fork = "fork"
         /// At the county: a township sent a signed checkpoint older than one the county cosigned (an older copy runs).
         case rollback = "rollback"
+        /// County only: a township that has not contacted the county for longer than `max_silence`.
+        case silentTownship = "silent-township"
+        /// County only: entries the witness cosigned that the county's mirror does not hold, for longer than `max_lag`.
+        case mirrorLag = "mirror-lag"
 
         public var title: String {
             switch self {
@@ -150,6 +154,8 @@ public struct Anomaly: Sendable, Equatable, Codable {
             case .witnessLag: "县级见证滞后 · entries the county witness has not cosigned for too long"
             case .fork: "登记本分叉 · a township's register contradicts what the county cosigned"
             case .rollback: "登记本回退 · a township runs an older copy of its register than the county cosigned"
+            case .silentTownship: "乡镇长期未报送 · a township silent for longer than max_silence"
+            case .mirrorLag: "县级镜像滞后 · cosigned entries the county's copy does not hold"
             }
         }
     }
@@ -294,6 +300,30 @@ public enum AnomalyRules {
             Anomaly.Evidence(
                 ref: "#\(oldest.seq)", time: stamp(oldest.time), staff: nil, seal: nil,
                 detail: "\(uncosigned) entries not cosigned; the oldest, of \(local(oldest.time, zone)), waits \(duration(now.timeIntervalSince(oldest.time))) (max_lag \(duration(maxLag)))"
+            ),
+        ])
+    }
+
+    /// A township the county has not heard from (no checkpoint sent, cosigned or not) for longer than `maxSilence`,
+    /// or ever since it was added that long ago: its book may be growing unwitnessed, or its machine may be gone.
+    public static func silentTownship(name: String, lastContact: Date?, addedAt: Date, maxSilence: TimeInterval, now: Date, zone: TimeZone) -> Anomaly? {
+        let since = lastContact ?? addedAt
+        guard now.timeIntervalSince(since) > maxSilence else { return nil }
+        let detail = lastContact.map { "last contact \(local($0, zone)), \(duration(now.timeIntervalSince($0))) ago" }
+            ?? "never in contact since it was added \(local(addedAt, zone))"
+        return Anomaly(kind: .silentTownship, subject: name, evidence: [
+            Anomaly.Evidence(ref: name, time: stamp(since), staff: nil, seal: nil, detail: detail + " (max_silence \(duration(maxSilence)))"),
+        ])
+    }
+
+    /// Entries the witness cosigned (the township's book as the county knows it) that the mirror does not hold, the
+    /// cosignature older than `maxLag`: uploads are failing, so the county's copy and its reports are behind.
+    public static func mirrorLag(name: String, cosigned: Int, cosignedAt: Date?, mirrored: Int, maxLag: TimeInterval, now: Date, zone: TimeZone) -> Anomaly? {
+        guard cosigned > mirrored, let cosignedAt, now.timeIntervalSince(cosignedAt) > maxLag else { return nil }
+        return Anomaly(kind: .mirrorLag, subject: name, evidence: [
+            Anomaly.Evidence(
+                ref: "#\(mirrored + 1)", time: stamp(cosignedAt), staff: nil, seal: nil,
+                detail: "\(cosigned - mirrored) cosigned entries not mirrored (the copy holds \(mirrored) of \(cosigned)); cosigned \(local(cosignedAt, zone)), \(duration(now.timeIntervalSince(cosignedAt))) ago (max_lag \(duration(maxLag)))"
             ),
         ])
     }

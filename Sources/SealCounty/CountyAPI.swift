@@ -13,6 +13,8 @@ public struct CountyRequestContext: RequestContext {
     public let channel: any Channel
     public var principal: UnixPrincipal?
     public var roles: [CountyRole] = []
+    /// `[county] timezone`: answers show stored times in it, as a township's do in its own.
+    public var timeZone = TimeZone(identifier: "Asia/Shanghai")!
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -20,7 +22,7 @@ public struct CountyRequestContext: RequestContext {
     }
 
     public var requestDecoder: JSONDecoder { WireJSON.decoder }
-    public var responseEncoder: JSONEncoder { WireJSON.encoder }
+    public var responseEncoder: LocalTimeResponseEncoder { LocalTimeResponseEncoder(zone: timeZone) }
 
     func require(_ role: CountyRole) throws {
         guard roles.contains(role) else {
@@ -46,6 +48,7 @@ struct CountyIdentityMiddleware: RouterMiddleware {
         }
         context.principal = principal
         context.roles = roles
+        context.timeZone = configuration.timeZone
         context.logger[metadataKey: "uid"] = "\(principal.uid)"
         return try await next(request, context)
     }
@@ -85,7 +88,12 @@ public enum CountyAPI {
             return EditedResponse(status: .created, response: view)
         }
         router.get("/v1/county/forks") { _, _ in ForkListView(try await store.forks()) }
-        router.get("/v1/county/anomalies") { _, _ in CountyAnomalyListView(CountyAnomalies.findings(forks: try await store.forks())) }
+        router.get("/v1/county/anomalies") { _, _ in
+            CountyAnomalyListView(try await CountyAnomalies.countyFindings(store: store, configuration: configuration))
+        }
+        var settings = ReportSettings()
+        settings.timeZone = configuration.timeZone
+        CountyBookRoutes(book: CountyBook(store: store, settings: settings), configuration: configuration).addRoutes(to: router)
         return router
     }
 }

@@ -31,4 +31,27 @@ enum CountyAnomalies {
         var township: String
         var kind: Anomaly.Kind
     }
+
+    /// The county's own findings: forks and rollbacks, townships silent beyond `max_silence`, cosigned entries not
+    /// mirrored beyond `max_lag`.
+    static func countyFindings(store: CountyStore, configuration: CountyConfiguration) async throws -> [AnomalyFinding] {
+        var found = findings(forks: try await store.forks())
+        let now = Date()
+        let added = Dictionary(try await store.townships().map { ($0.origin, $0.addedAt) }, uniquingKeysWith: { a, _ in a })
+        for view in try await store.witnessViews() {
+            if let silent = AnomalyRules.silentTownship(
+                name: view.name, lastContact: view.lastContact, addedAt: added[view.origin] ?? now, maxSilence: configuration.maxSilence, now: now,
+                zone: configuration.timeZone
+            ) {
+                found.append(AnomalyFinding(silent))
+            }
+            if let lag = AnomalyRules.mirrorLag(
+                name: view.name, cosigned: view.cosignedSize, cosignedAt: view.cosignedAt, mirrored: view.mirroredSize, maxLag: configuration.maxMirrorLag,
+                now: now, zone: configuration.timeZone
+            ) {
+                found.append(AnomalyFinding(lag))
+            }
+        }
+        return found
+    }
 }

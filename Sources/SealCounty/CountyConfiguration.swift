@@ -25,6 +25,12 @@ public struct CountyConfiguration: Sendable {
     public var socketMode: UInt16 = 0o660
     public var socketGroup: String?
     public var access: [CountyRole: [AccessRule]] = [:]
+    /// The zone the county reads its townships' books in (local dates of reports and exports), as townships do.
+    public var timeZone = TimeZone(identifier: "Asia/Shanghai")!
+    /// A township not heard from for longer is listed as `silent-township`.
+    public var maxSilence: TimeInterval = 24 * 3600
+    /// Cosigned entries not mirrored for longer are listed as `mirror-lag`.
+    public var maxMirrorLag: TimeInterval = 15 * 60
 
     public var database = DatabaseSettings()
     public var townships = TownshipListener()
@@ -131,7 +137,21 @@ extension CountyConfiguration {
         var config = CountyConfiguration()
         try reader.sections(table, allowed: ["county", "database", "townships", "township", "access"])
         if let county = try reader.table(table, "county") {
-            try reader.keys(county, section: "county", allowed: ["name", "state_directory", "socket", "socket_mode", "socket_group"])
+            try reader.keys(
+                county, section: "county", allowed: ["name", "state_directory", "socket", "socket_mode", "socket_group", "timezone", "max_silence", "max_lag"]
+            )
+            if let v = try reader.string(county, "county.timezone") {
+                guard let zone = TimeZone(identifier: v) else { throw reader.error("county.timezone", "\"\(v)\" is not a time zone name such as \"Asia/Shanghai\"") }
+                config.timeZone = zone
+            }
+            for (key, path) in [("max_silence", \CountyConfiguration.maxSilence), ("max_lag", \CountyConfiguration.maxMirrorLag)] {
+                if let v = try reader.string(county, "county.\(key)") {
+                    guard let seconds = TOMLReader.duration(v), (1...365 * 86_400).contains(seconds) else {
+                        throw reader.error("county.\(key)", "\"\(v)\" is not a duration between 1s and 365d such as \"24h\"")
+                    }
+                    config[keyPath: path] = seconds
+                }
+            }
             if let v = try reader.string(county, "county.name") {
                 guard TownshipEntry.isKeyName(v) else {
                     throw reader.error("county.name", "\"\(v)\" is not a key name (printable ASCII without spaces or '+')")

@@ -80,7 +80,7 @@ extension CountyStore {
                     }
                     let subject: String?
                     do {
-                        subject = try await projection.apply(event, time: entry.time, actor: entry.actor)
+                        subject = try await projection.apply(event, sequence: entry.sequence, time: entry.time, actor: entry.actor)
                     } catch let error as ProjectionError {
                         throw Unprojectable(why: "entry \(index + 1) (\(entry.kind)): \(error)")
                     }

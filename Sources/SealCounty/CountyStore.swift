@@ -188,17 +188,17 @@ public struct CountyStore: Sendable {
         let rows = try await client.query(
             """
             SELECT t.name, t.origin, w.size, w.cosigned_at, w.seen_size, w.last_contact, w.last_refusal,
-                (SELECT count(*) FROM fork_evidence f WHERE f.origin = t.origin)
-            FROM township t JOIN witness_state w USING (origin) ORDER BY t.name
+                (SELECT count(*) FROM fork_evidence f WHERE f.origin = t.origin), m.size, m.mirrored_at
+            FROM township t JOIN witness_state w USING (origin) JOIN mirror_state m USING (origin) ORDER BY t.name
             """, logger: logger
         )
         var out: [TownshipWitnessView] = []
-        for try await (name, origin, size, cosignedAt, seen, lastContact, refusal, forks)
-            in rows.decode((String, String, Int, Date?, Int, Date?, String?, Int).self)
+        for try await (name, origin, size, cosignedAt, seen, lastContact, refusal, forks, mirrored, mirroredAt)
+            in rows.decode((String, String, Int, Date?, Int, Date?, String?, Int, Int, Date?).self)
         {
             out.append(TownshipWitnessView(
                 name: name, origin: origin, cosignedSize: size, cosignedAt: cosignedAt, seenSize: seen, lag: max(0, seen - size),
-                lastContact: lastContact, lastRefusal: refusal, forks: forks
+                lastContact: lastContact, lastRefusal: refusal, forks: forks, mirroredSize: mirrored, mirroredAt: mirroredAt
             ))
         }
         return out

@@ -13,12 +13,17 @@ struct PostgresProjection {
     let logger: Logger
 
     /// Projects the event and answers the journal row's `subject`, as the township writes it.
-    func apply(_ event: JournalEvent, time: String, actor: JournalActor) async throws -> String? {
+    func apply(_ event: JournalEvent, sequence: Int64, time: String, actor: JournalActor) async throws -> String? {
         var reads: [ProjectionRead: TableRow] = [:]
         for read in RegisterProjection.reads(for: event) {
             if let row = try await fetch(read) { reads[read] = row }
         }
         for change in try RegisterProjection.changes(for: event, time: time, actor: actor, reads: reads) {
+            if case .insert("use_record", var row) = change {
+                row["line"] = .int(sequence)
+                try await apply(.insert(table: "use_record", row: row))
+                continue
+            }
             try await apply(change)
         }
         return RegisterProjection.subject(for: event, reads: reads)

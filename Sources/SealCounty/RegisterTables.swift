@@ -68,13 +68,17 @@ enum RegisterTables {
             matter_code text NOT NULL, case_number text NOT NULL, reason text NOT NULL, count bigint NOT NULL,
             effective_count bigint NOT NULL, "user" text NOT NULL, recorder text, approver text, urgent bigint NOT NULL, note text,
             document_digest text, time text NOT NULL, medium text NOT NULL, certificate_fingerprint text, statement text,
-            signature text, serial bigint NOT NULL, PRIMARY KEY (origin, id)
+            signature text, serial bigint NOT NULL,
+            -- Not the township's: the journal sequence of the entry that wrote the line, which orders lines of the same
+            -- time as the township's rowid does (both follow the journal).
+            line bigint NOT NULL,
+            PRIMARY KEY (origin, id)
         )
         """,
         "CREATE UNIQUE INDEX use_record_by_seal_serial ON use_record (origin, seal_id, serial)",
-        "CREATE INDEX use_record_by_time ON use_record (origin, time)",
+        "CREATE INDEX use_record_by_time ON use_record (origin, time, line)",
         // County-wide reports read a period across every township.
-        "CREATE INDEX use_record_by_county_time ON use_record (time)",
+        "CREATE INDEX use_record_by_county_time ON use_record (time, origin, line)",
         """
         CREATE TABLE use_correction (
             origin text NOT NULL REFERENCES township(origin), id bigint NOT NULL, use_id text NOT NULL, new_count bigint NOT NULL,

@@ -90,21 +90,21 @@ struct BookExportRoutes {
 }
 
 /// Collects text into 64 KiB buffers before handing them to the response, so small writes cost no syscalls.
-struct ChunkedWriter: ExportSink {
+public struct ChunkedWriter: ExportSink {
     var writer: any ResponseBodyWriter
     var buffer = ByteBuffer()
 
-    init(writer: any ResponseBodyWriter) {
+    public init(writer: any ResponseBodyWriter) {
         self.writer = writer
         buffer.reserveCapacity(1 << 16)
     }
 
-    mutating func write(_ text: String) async throws {
+    public mutating func write(_ text: String) async throws {
         buffer.writeString(text)
         if buffer.readableBytes >= 1 << 16 { try await flush() }
     }
 
-    mutating func write(bytes: some Collection<UInt8>) async throws {
+    public mutating func write(bytes: some Collection<UInt8>) async throws {
         buffer.writeBytes(bytes)
         if buffer.readableBytes >= 1 << 16 { try await flush() }
     }
@@ -115,7 +115,7 @@ struct ChunkedWriter: ExportSink {
         buffer.clear()
     }
 
-    consuming func finish() async throws {
+    public consuming func finish() async throws {
         try await flush()
         try await writer.finish(nil)
     }

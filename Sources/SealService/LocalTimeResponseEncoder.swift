@@ -12,6 +12,8 @@ import SealWire
 public struct LocalTimeResponseEncoder: ResponseEncoder {
     let zone: TimeZone
 
+    public init(zone: TimeZone) { self.zone = zone }
+
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
         let data = Self.localize(try WireJSON.encoder.encode(value), zone: zone)
         return Response(

@@ -37,19 +37,7 @@ struct ReportRoutes {
                     found.append(lag)
                 }
             }
-            let hours = settings.officeHours
-            let t = settings.thresholds
-            return AnomalyReportView(
-                period: Self.period(filter),
-                settings: AnomalySettingsView(
-                    timezone: settings.timeZone.identifier, officeHours: hours.spans.map(\.description),
-                    officeDays: hours.days.sorted().map { OfficeHours.weekdayNames[$0 - 1] }, holidays: hours.holidays.sorted().map(\.description),
-                    workdays: hours.workdays.sorted().map(\.description), urgentWindowSeconds: Int(settings.urgentWindow),
-                    refusalsPerClerk: t.refusalsPerClerk, quickUseSeconds: t.quickUseSeconds, quickUseRepeats: t.quickUseRepeats,
-                    fullUseStreak: t.fullUseStreak, repeatedReasonCases: t.repeatedReasonCases
-                ),
-                anomalies: found.map { AnomalyFinding(kind: $0.kind.rawValue, title: $0.kind.title, subject: $0.subject, count: $0.evidence.count, evidence: $0.evidence) }
-            )
+            return AnomalyReportView(period: Self.period(filter), settings: AnomalySettingsView(settings), anomalies: found.map(AnomalyFinding.init))
         }
     }
 

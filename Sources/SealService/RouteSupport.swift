@@ -25,16 +25,16 @@ extension SealRequestContext {
 }
 
 extension Request {
-    func query(_ name: String) -> String? {
+    public func query(_ name: String) -> String? {
         uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// A query value as sent, empty included: a typed parameter given empty is an error, not "absent".
-    func rawQuery(_ name: String) -> String? {
+    public func rawQuery(_ name: String) -> String? {
         uri.queryParameters.get(name)
     }
 
-    func queryInt(_ name: String, default value: Int? = nil, in range: ClosedRange<Int>? = nil) throws -> Int? {
+    public func queryInt(_ name: String, default value: Int? = nil, in range: ClosedRange<Int>? = nil) throws -> Int? {
         guard let text = rawQuery(name) else { return value }
         guard let n = Int(text) else { throw SealError(.invalidField, "\(name) must be an integer, not \"\(text)\"") }
         if let range, !range.contains(n) {
@@ -43,7 +43,7 @@ extension Request {
         return n
     }
 
-    func queryBool(_ name: String) throws -> Bool {
+    public func queryBool(_ name: String) throws -> Bool {
         guard let text = rawQuery(name) else { return false }
         switch text.lowercased() {
         case "true", "1", "yes": return true
@@ -52,14 +52,14 @@ extension Request {
         }
     }
 
-    func queryDate(_ name: String) throws -> LocalDate? {
+    public func queryDate(_ name: String) throws -> LocalDate? {
         guard let text = rawQuery(name) else { return nil }
         guard let date = LocalDate(text) else { throw SealError(.invalidField, "\(name) must be a date YYYY-MM-DD") }
         return date
     }
 
     /// The book's filters (seal, township, from, to, matter, user), shared by the export and the reports.
-    func bookFilter() throws -> BookFilter {
+    public func bookFilter() throws -> BookFilter {
         let filter = BookFilter(
             seal: query("seal"), township: query("township"), from: try queryDate("from"), to: try queryDate("to"),
             matter: query("matter"), user: query("user")
@@ -70,7 +70,7 @@ extension Request {
         return filter
     }
 
-    func queryEnum<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+    public func queryEnum<T: RawRepresentable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
         guard let text = rawQuery(name) else { return nil }
         guard let value = T(rawValue: text) else {
             let valid = (T.self as? any CaseIterable.Type).map { type in

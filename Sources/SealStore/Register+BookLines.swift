@@ -21,19 +21,9 @@ enum BookLineQuery {
         LEFT JOIN staff ap ON ap.id = COALESCE(u.approver, r.approver) LEFT JOIN staff dn ON dn.id = r.denied_by
         """
 
-    /// One line of the book as `select` reads it (the book list, the use answers, the exports): decoded column by
-    /// column from SQLite's own buffers.
-    struct Line {
-        var id, time, sealID, sealName, matterCode, caseNumber, reason, user, requestID, medium: String
-        var serial, count, effectiveCount: Int
-        var urgent: Bool
-        var note, documentDigest, matterName, userName, bookApprover, approverName, deniedBy, deniedByName, method: String?
-        var denialReason, deniedAt, recorder, certificateFingerprint, statement, signature: String?
-    }
-
     /// The lines `sql` (`select` with a condition) selects. Stepped through SQLite's C API: building GRDB rows and
     /// decoding their optional strings generically cost more than an export's formatting.
-    static func lines(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [Line] {
+    static func lines(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [BookLine] {
         let statement = try db.cachedStatement(sql: sql)
         try statement.setArguments(arguments)
         let raw = statement.sqliteStatement
@@ -62,12 +52,12 @@ enum BookLineQuery {
             guard let bytes = sqlite3_column_text(raw, i) else { return nil }
             return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, i))), as: UTF8.self)
         }
-        var lines: [Line] = []
+        var lines: [BookLine] = []
         while true {
             let step = sqlite3_step(raw)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "reading the book") }
-            lines.append(Line(
+            lines.append(BookLine(
                 id: text(id) ?? "", time: text(time) ?? "", sealID: text(seal) ?? "", sealName: text(sealName) ?? "", matterCode: text(matter) ?? "",
                 caseNumber: text(caseNumber) ?? "", reason: text(reason) ?? "", user: text(user) ?? "", requestID: text(request) ?? "",
                 medium: text(medium) ?? "",
@@ -83,9 +73,9 @@ enum BookLineQuery {
     }
 
     /// The corrections of the given uses, in order, with the corrector's name: one query for a whole page.
-    static func corrections(_ db: Database, uses ids: [String]) throws -> [String: [Row]] {
+    static func corrections(_ db: Database, uses ids: [String]) throws -> [String: [UseView.Correction]] {
         guard !ids.isEmpty else { return [:] }
-        var found: [String: [Row]] = [:]
+        var found: [String: [UseView.Correction]] = [:]
         // SQLite binds at most 32,766 parameters; pages are far smaller, but chunk anyway.
         for start in stride(from: 0, to: ids.count, by: 5000) {
             let chunk = Array(ids[start..<min(start + 5000, ids.count)])
@@ -93,17 +83,12 @@ enum BookLineQuery {
             for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT c.*, st.name AS by_name FROM use_correction c LEFT JOIN staff st ON st.id = c.corrected_by WHERE c.use_id IN (\(marks)) ORDER BY c.id"),
                 arguments: StatementArguments(chunk)
             ) {
-                found[row["use_id"], default: []].append(row)
+                found[row["use_id"], default: []].append(
+                    UseView.Correction(count: row["new_count"], reason: row["reason"], by: row["corrected_by"], byName: row["by_name"], at: row["at"])
+                )
             }
         }
         return found
-    }
-
-    /// The local date and wall-clock time of a stored UTC time in `zone`.
-    static func local(_ time: String, zone: TimeZone) -> (timestamp: Date, date: String, time: String) {
-        let date = LocalTime.parseStored(time) ?? Date(timeIntervalSince1970: 0)
-        let c = CivilTime(date, zone: zone)
-        return (date, c.dateText, c.timeText)
     }
 
     /// The 序号 range of a seal's uses inside the window: the first and last by time, looked up on the (seal, time)

@@ -46,26 +46,7 @@ extension Register {
                 guard row.time >= lower, row.time < upper else { continue }
                 if let matter = filter.matter, matter != row.matterCode { continue }
                 if let wanted = filter.user, wanted != row.user { continue }
-                let local = BookLineQuery.local(row.time, zone: zone)
-                let approver = BookTable.approver(
-                    BookTable.person(name: row.approverName, id: row.bookApprover),
-                    denied: BookTable.person(name: row.deniedByName, id: row.deniedBy), urgent: row.urgent, headers
-                )
-                let lineCorrections: [BookTable.Correction] = (corrections[row.id] ?? []).map { x in
-                    BookTable.Correction(
-                        count: x["new_count"], reason: x["reason"], by: BookTable.person(name: x["by_name"], id: x["corrected_by"]),
-                        day: LocalTime.parseStored(x["at"]).map { LocalDate.today($0, timeZone: zone).description } ?? ""
-                    )
-                }
-                let line = BookTable.Line(
-                    serial: row.serial, date: local.date, time: local.time, sealName: export.seal.name,
-                    reason: row.reason, approver: approver, user: BookTable.person(name: row.userName, id: row.user), count: row.effectiveCount,
-                    matterCode: row.matterCode, matterName: row.matterName ?? "", caseNumber: row.caseNumber,
-                    method: BookTable.methodName(row.method, headers), urgent: row.urgent,
-                    corrections: BookTable.corrections(recorded: row.count, lineCorrections),
-                    note: row.note ?? "", documentDigest: row.documentDigest ?? ""
-                )
-                lines.append(ExportLine(line: line, timestamp: local.timestamp, id: row.id, cursor: ExportCursor(serial: row.serial)))
+                lines.append(row.exportLine(sealName: export.seal.name, corrections: corrections[row.id] ?? [], headers: headers, zone: zone))
             }
             return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)
         }
@@ -89,11 +70,7 @@ extension Register {
         return (sql, arguments)
     }
 
-    /// The window's UTC bounds: local dates in the register's time zone, `to` inclusive.
-    static func bounds(_ filter: BookFilter, zone: TimeZone) -> (String, String) {
-        (filter.from.map { JournalClock.timestamp($0.start(in: zone)) } ?? "",
-         filter.to.map { JournalClock.timestamp($0.end(in: zone)) } ?? "9999")
-    }
+    static func bounds(_ filter: BookFilter, zone: TimeZone) -> (String, String) { filter.storedBounds(zone: zone) }
 }
 
 extension Register {
@@ -117,5 +94,13 @@ extension Register {
             try check("request", request, exists: "SELECT EXISTS (SELECT 1 FROM use_request WHERE id = ? OR id = ?)", known: "SELECT id FROM use_request ORDER BY id DESC LIMIT 30", noun: "request")
             try check("user", filter.user, exists: "SELECT EXISTS (SELECT 1 FROM staff WHERE id = ? OR id = ?)", known: "SELECT id FROM staff ORDER BY id", noun: "staff member")
         }
+    }
+}
+
+extension BookFilter {
+    /// The window's bounds as stored times (`JournalClock`): local dates in `zone`, `to` inclusive, so a stored time
+    /// `t` is inside when `lower <= t < upper`. The township and the county read their books with the same bounds.
+    public func storedBounds(zone: TimeZone) -> (lower: String, upper: String) {
+        (from.map { JournalClock.timestamp($0.start(in: zone)) } ?? "", to.map { JournalClock.timestamp($0.end(in: zone)) } ?? "9999")
     }
 }

@@ -201,23 +201,7 @@ extension Register {
         _ = arguments.append(contentsOf: [limit])
         let lines = try BookLineQuery.lines(db, sql, arguments)
         let corrections = try BookLineQuery.corrections(db, uses: lines.map(\.id))
-        return lines.map { line in
-            let local = BookLineQuery.local(line.time, zone: zone)
-            return UseView(
-                id: line.id, serial: line.serial, seal: line.sealID, sealName: line.sealName, time: line.time,
-                localDate: local.date, localTime: local.time,
-                reason: line.reason, approver: line.bookApprover, approverName: line.approverName,
-                denial: line.deniedBy.map { UseRequest.Denial(by: $0, reason: line.denialReason ?? "", at: line.deniedAt ?? "") },
-                deniedByName: line.deniedByName, user: line.user,
-                userName: line.userName ?? "", count: line.effectiveCount, recordedCount: line.count, matter: line.matterCode,
-                matterName: line.matterName ?? "", caseNumber: line.caseNumber, request: line.requestID, urgent: line.urgent,
-                recorder: line.recorder, note: line.note, documentDigest: line.documentDigest, medium: line.medium,
-                certificateFingerprint: line.certificateFingerprint, statement: line.statement, signature: line.signature,
-                corrections: (corrections[line.id] ?? []).map {
-                    UseView.Correction(count: $0["new_count"], reason: $0["reason"], by: $0["corrected_by"], byName: $0["by_name"], at: $0["at"])
-                }
-            )
-        }
+        return lines.map { $0.useView(corrections: corrections[$0.id] ?? [], zone: zone) }
     }
 
     /// Journals a refusal of a usage action with the caller and the code, before the caller hears it.

@@ -1,4 +1,5 @@
 import Foundation
+import SealCore
 
 /// A township the county witnesses (`GET /v1/county/townships`).
 public struct CountyTownshipView: Sendable, Codable, Equatable {
@@ -70,11 +71,19 @@ public struct TownshipWitnessView: Sendable, Codable, Equatable {
     public var lastRefusal: String?
     /// Fork evidence recorded for this township.
     public var forks: Int
+    /// Entries of the township's journal the county's mirror holds, and when it last completed an upload.
+    public var mirroredSize: Int
+    public var mirroredAt: Date?
+    /// Cosigned entries the mirror does not hold yet (cosigned − mirrored).
+    public var mirrorLag: Int
 
     public init(
         name: String, origin: String, cosignedSize: Int, cosignedAt: Date?, seenSize: Int, lag: Int, lastContact: Date?,
-        lastRefusal: String?, forks: Int
+        lastRefusal: String?, forks: Int, mirroredSize: Int = 0, mirroredAt: Date? = nil
     ) {
+        self.mirroredSize = mirroredSize
+        self.mirroredAt = mirroredAt
+        self.mirrorLag = max(0, cosignedSize - mirroredSize)
         self.name = name
         self.origin = origin
         self.cosignedSize = cosignedSize
@@ -159,6 +168,60 @@ public typealias ForkListView = ListView<ForksKey, ForkEvidenceView>
 public enum AnomaliesKey: ListKey { public static let name = "anomalies" }
 /// `GET /v1/county/anomalies`: findings across townships, in the township report's form.
 public typealias CountyAnomalyListView = ListView<AnomaliesKey, AnomalyFinding>
+
+/// `GET /v1/county/reports/stats`: the county's statistics for the period (every township, or the one asked for)
+/// and each township's, each in the township report's form.
+public struct CountyStatisticsView: Sendable, Codable {
+    public var period: ReportPeriod
+    public var statistics: UsageStatistics
+    public var townships: [TownshipStatisticsView]
+
+    public init(period: ReportPeriod, statistics: UsageStatistics, townships: [TownshipStatisticsView]) {
+        self.period = period
+        self.statistics = statistics
+        self.townships = townships
+    }
+}
+
+public struct TownshipStatisticsView: Sendable, Codable {
+    public var name: String
+    public var origin: String
+    public var statistics: UsageStatistics
+
+    public init(name: String, origin: String, statistics: UsageStatistics) {
+        self.name = name
+        self.origin = origin
+        self.statistics = statistics
+    }
+}
+
+/// `GET /v1/county/reports/anomalies`: each township's anomaly report (the township's rules on the county's copy)
+/// and the county's own findings (forks, rollbacks, silent townships, mirror lag).
+public struct CountyAnomalyReportView: Sendable, Codable {
+    public var period: ReportPeriod
+    public var settings: AnomalySettingsView
+    public var county: [AnomalyFinding]
+    public var townships: [TownshipAnomaliesView]
+
+    public init(period: ReportPeriod, settings: AnomalySettingsView, county: [AnomalyFinding], townships: [TownshipAnomaliesView]) {
+        self.period = period
+        self.settings = settings
+        self.county = county
+        self.townships = townships
+    }
+}
+
+public struct TownshipAnomaliesView: Sendable, Codable {
+    public var name: String
+    public var origin: String
+    public var anomalies: [AnomalyFinding]
+
+    public init(name: String, origin: String, anomalies: [AnomalyFinding]) {
+        self.name = name
+        self.origin = origin
+        self.anomalies = anomalies
+    }
+}
 
 /// The township's view of its witness, in `GET /v1/status` (`witness`), absent when no `[county]` is configured.
 public struct WitnessStatusView: Sendable, Codable, Equatable {

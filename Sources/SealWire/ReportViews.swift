@@ -90,3 +90,25 @@ public struct AnomalyReportView: Sendable, Codable {
         self.anomalies = anomalies
     }
 }
+
+extension AnomalySettingsView {
+    /// The settings a report applied, as the township and the county both state them.
+    public init(_ settings: ReportSettings) {
+        let hours = settings.officeHours
+        let t = settings.thresholds
+        self.init(
+            timezone: settings.timeZone.identifier, officeHours: hours.spans.map(\.description),
+            officeDays: hours.days.sorted().map { OfficeHours.weekdayNames[$0 - 1] }, holidays: hours.holidays.sorted().map(\.description),
+            workdays: hours.workdays.sorted().map(\.description), urgentWindowSeconds: Int(settings.urgentWindow),
+            refusalsPerClerk: t.refusalsPerClerk, quickUseSeconds: t.quickUseSeconds, quickUseRepeats: t.quickUseRepeats,
+            fullUseStreak: t.fullUseStreak, repeatedReasonCases: t.repeatedReasonCases
+        )
+    }
+}
+
+extension AnomalyFinding {
+    /// A finding of the rules, as reports show it.
+    public init(_ anomaly: Anomaly) {
+        self.init(kind: anomaly.kind.rawValue, title: anomaly.kind.title, subject: anomaly.subject, count: anomaly.evidence.count, evidence: anomaly.evidence)
+    }
+}

@@ -125,31 +125,36 @@ struct BookCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let path = "/v1/book" + query([("format", format.rawValue), ("township", township), ("headers", headers?.rawValue)] + filter.query)
-                if format == .xlsx, out == nil, isatty(STDOUT_FILENO) == 1 {
-                    throw ClientError(code: "bad-argument", message: "an xlsx workbook is binary: write it with --out FILE.xlsx", exitCode: 64)
+                try await Self.download(global.client(), path: path, binary: format == .xlsx, out: out)
+            }
+        }
+
+        /// Streams an export to `out` (renamed into place only when complete) or stdout.
+        static func download(_ client: DaemonClient, path: String, binary: Bool, out: String?) async throws {
+            if binary, out == nil, isatty(STDOUT_FILENO) == 1 {
+                throw ClientError(code: "bad-argument", message: "an xlsx workbook is binary: write it with --out FILE.xlsx", exitCode: 64)
+            }
+            let output: FileHandle
+            if let out {
+                guard FileManager.default.createFile(atPath: out + ".part", contents: nil) else {
+                    throw ClientError(code: "file-unwritable", message: "cannot create \(out)", exitCode: 73)
                 }
-                let output: FileHandle
+                output = try FileHandle(forWritingTo: URL(fileURLWithPath: out + ".part"))
+            } else {
+                output = FileHandle.standardOutput
+            }
+            do {
+                let bytes = try await client.download(path, to: output).bytes
                 if let out {
-                    guard FileManager.default.createFile(atPath: out + ".part", contents: nil) else {
-                        throw ClientError(code: "file-unwritable", message: "cannot create \(out)", exitCode: 73)
-                    }
-                    output = try FileHandle(forWritingTo: URL(fileURLWithPath: out + ".part"))
-                } else {
-                    output = FileHandle.standardOutput
+                    try output.close()
+                    // Renamed only when complete: a failed export never leaves a truncated file under the name.
+                    _ = try? FileManager.default.removeItem(atPath: out)
+                    try FileManager.default.moveItem(atPath: out + ".part", toPath: out)
+                    FileHandle.standardError.write(Data("wrote \(out) (\(bytes) bytes)\n".utf8))
                 }
-                do {
-                    let bytes = try await global.client().download(path, to: output).bytes
-                    if let out {
-                        try output.close()
-                        // Renamed only when complete: a failed export never leaves a truncated file under the name.
-                        _ = try? FileManager.default.removeItem(atPath: out)
-                        try FileManager.default.moveItem(atPath: out + ".part", toPath: out)
-                        FileHandle.standardError.write(Data("wrote \(out) (\(bytes) bytes)\n".utf8))
-                    }
-                } catch {
-                    if let out { try? FileManager.default.removeItem(atPath: out + ".part") }
-                    throw error
-                }
+            } catch {
+                if let out { try? FileManager.default.removeItem(atPath: out + ".part") }
+                throw error
             }
         }
     }
@@ -163,24 +168,28 @@ struct BookCommand: AsyncParsableCommand {
         @OptionGroup var filter: BookFilterOptions
 
         func run() async throws {
-            try await runReporting {
-                var after: String?
-                var lines: [UseView] = []
-                repeat {
-                    let (page, _) = try await global.client().get("/v1/uses" + query(filter.query + [("after", after), ("limit", "1000")]), as: UsePageView.self)
-                    lines += page.uses
-                    after = page.next
-                } while after != nil
-                if global.json { return Output.printJSONLine(UsePageView(uses: lines)) }
-                let bySeal = Dictionary(grouping: lines, by: \.seal)
-                for sealID in bySeal.keys.sorted() {
-                    let group = bySeal[sealID]!
-                    print("\(group[0].sealName) (\(sealID))")
-                    Self.printLines(group)
-                    print("")
-                }
-                if lines.isEmpty { print("no uses recorded") }
+            try await runReporting { try await Self.list(global.client(), path: "/v1/uses", query: filter.query, json: global.json) }
+        }
+
+        /// Pages through the book at `path` (the township's or, with a `township`, the county's) and prints it seal
+        /// by seal.
+        static func list(_ client: DaemonClient, path: String, query filters: [(String, String?)], json: Bool) async throws {
+            var after: String?
+            var lines: [UseView] = []
+            repeat {
+                let (page, _) = try await client.get(path + query(filters + [("after", after), ("limit", "1000")]), as: UsePageView.self)
+                lines += page.uses
+                after = page.next
+            } while after != nil
+            if json { return Output.printJSONLine(UsePageView(uses: lines)) }
+            let bySeal = Dictionary(grouping: lines, by: \.seal)
+            for sealID in bySeal.keys.sorted() {
+                let group = bySeal[sealID]!
+                print("\(group[0].sealName) (\(sealID))")
+                Self.printLines(group)
+                print("")
             }
+            if lines.isEmpty { print("no uses recorded") }
         }
 
         static func printLines(_ lines: [UseView]) {

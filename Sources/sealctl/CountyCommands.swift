@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SealBook
+import SealCore
 import SealWire
 
 /// Options of the `county` verbs: sealcountyd's socket instead of sealkeeperd's.
@@ -26,12 +27,12 @@ struct CountyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "county",
         abstract: "Talk to sealcountyd: witness status per township, townships, fork evidence, the witness key.",
-        subcommands: [Status.self, Key.self, Township.self, Forks.self, Anomalies.self]
+        subcommands: [Status.self, Key.self, Township.self, Forks.self, Anomalies.self, Book.self, Report.self]
     )
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Each township: origin, cosigned size and time, last contact, lag, forks."
+            abstract: "Each township: origin, cosigned size and time, mirrored size, last contact, lag, forks."
         )
         @OptionGroup var county: CountyOptions
 
@@ -45,10 +46,10 @@ struct CountyCommand: AsyncParsableCommand {
                 ])
                 print("")
                 Output.printTable(
-                    ["TOWNSHIP", "ORIGIN", "COSIGNED", "COSIGNED AT", "LAG", "LAST CONTACT", "FORKS", "LAST REFUSAL"],
+                    ["TOWNSHIP", "ORIGIN", "COSIGNED", "COSIGNED AT", "LAG", "MIRRORED", "MIRROR LAG", "LAST CONTACT", "FORKS", "LAST REFUSAL"],
                     status.townships.map { t in
                         [
-                            t.name, t.origin, "\(t.cosignedSize)", t.cosignedAt.map(Output.time) ?? "never", "\(t.lag)",
+                            t.name, t.origin, "\(t.cosignedSize)", t.cosignedAt.map(Output.time) ?? "never", "\(t.lag)", "\(t.mirroredSize)", "\(t.mirrorLag)",
                             t.lastContact.map(Output.time) ?? "never", "\(t.forks)", t.lastRefusal ?? "",
                         ]
                     }
@@ -158,7 +159,7 @@ struct CountyCommand: AsyncParsableCommand {
 
     struct Anomalies: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Anomalies across townships: forks (a register contradicting what the county cosigned) and rollbacks (an older copy running).",
+            abstract: "The county's own findings: forks, rollbacks (an older copy running), silent townships, mirror lag.",
             discussion: "Exit status 0 whether or not anything is found."
         )
         @OptionGroup var county: CountyOptions
@@ -172,6 +173,98 @@ struct CountyCommand: AsyncParsableCommand {
                     print("\(a.title) — \(Output.safe(a.subject ?? "")) [\(a.kind)] ×\(a.count)")
                     Output.printTable(["ref", "time", "detail"], a.evidence.map { [$0.ref, $0.time, $0.detail] })
                     print("")
+                }
+            }
+        }
+    }
+
+    /// `sealctl county book list|export --township T`: one township's book from the county's copy, as at the township.
+    struct Book: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "A township's usage book from the county's copy (county inspector).", subcommands: [List.self, Export.self]
+        )
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Print a township's usage register (印章使用登记本), seal by seal, as `sealctl book list` does at the township."
+            )
+            @OptionGroup var county: CountyOptions
+            @OptionGroup var filter: BookFilterOptions
+            @Option(help: "The township (its name at the county, or its origin).") var township: String
+
+            func run() async throws {
+                try await runReporting {
+                    try await BookCommand.List.list(county.client(), path: "/v1/county/uses", query: filter.query + [("township", township)], json: county.json)
+                }
+            }
+        }
+
+        struct Export: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Export a township's usage book from the county's copy: csv, xlsx or html, as `sealctl book export`."
+            )
+            @OptionGroup var county: CountyOptions
+            @Option(help: "csv, xlsx or html.") var format: ExportFormat = .csv
+            @Option(help: "Write here instead of stdout.") var out: String?
+            @OptionGroup var filter: BookFilterOptions
+            @Option(help: "The township (its name at the county, or its origin).") var township: String
+            @Option(help: "zh (default) or en column headers.") var headers: BookTable.Headers?
+
+            func run() async throws {
+                try await runReporting {
+                    let path = "/v1/county/book" + query([("format", format.rawValue), ("township", township), ("headers", headers?.rawValue)] + filter.query)
+                    try await BookCommand.Export.download(county.client(), path: path, binary: format == .xlsx, out: out)
+                }
+            }
+        }
+    }
+
+    /// `sealctl county report stats|anomalies [--township T]`: the township reports over the county's copies.
+    struct Report: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Statistics and anomalies across townships (county inspector).", subcommands: [Stats.self, Anomalies.self]
+        )
+
+        struct Stats: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "The county's statistics with a line per township (or one township's), as `sealctl report stats`."
+            )
+            @OptionGroup var county: CountyOptions
+            @OptionGroup var filter: BookFilterOptions
+            @Option(help: "Only this township.") var township: String?
+            @Option(help: "table (default) or csv.") var format: ReportCommand.Format = .table
+
+            func run() async throws {
+                try await runReporting {
+                    let (report, raw) = try await county.client().get(
+                        "/v1/county/reports/stats" + query(filter.query + [("township", township)]), as: CountyStatisticsView.self
+                    )
+                    if county.json { return Output.printJSON(raw) }
+                    ReportCommand.Stats.print(report.statistics, period: report.period, format: format, extra: report.townships.map { ($0.name, $0.statistics) })
+                }
+            }
+        }
+
+        struct Anomalies: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "The county's findings, then each township's anomalies (the township's rules on the county's copy).",
+                discussion: "Exit status 0 whether or not anything is found."
+            )
+            @OptionGroup var county: CountyOptions
+            @OptionGroup var filter: BookFilterOptions
+            @Option(help: "Only this township.") var township: String?
+            @Option(help: "table (default) or csv.") var format: ReportCommand.Format = .table
+
+            func run() async throws {
+                try await runReporting {
+                    let (report, raw) = try await county.client().get(
+                        "/v1/county/reports/anomalies" + query(filter.query + [("township", township)]), as: CountyAnomalyReportView.self
+                    )
+                    if county.json { return Output.printJSON(raw) }
+                    ReportCommand.Anomalies.print(report.county, settings: report.settings, period: report.period, format: format, township: "县 county")
+                    for t in report.townships {
+                        ReportCommand.Anomalies.print(t.anomalies, settings: report.settings, period: report.period, format: format, township: t.name, header: false)
+                    }
                 }
             }
         }

@@ -33,31 +33,43 @@ struct ReportCommand: AsyncParsableCommand {
                 let path = "/v1/reports/stats" + query(filter.query + [("township", township)])
                 let (report, raw) = try await global.client().get(path, as: StatisticsView.self)
                 if global.json { return Output.printJSON(raw) }
-                let s = report.statistics
-                switch format {
-                case .csv:
-                    var out = CSVFormat.byteOrderMark + CSVFormat.line(["dimension", "key", "name", "uses", "impressions"])
-                    out += CSVFormat.line(["total", "", "", String(s.uses), String(s.impressions)])
-                    for dimension in UsageStatistics.Dimension.allCases {
-                        for row in s.rows(dimension) {
-                            out += CSVFormat.line([dimension.rawValue, row.key, row.name, String(row.uses), String(row.impressions)])
-                        }
+                Self.print(report.statistics, period: report.period, format: format)
+            }
+        }
+
+        /// The report as a table or CSV rows (the county's `county report stats` prints each township's the same way).
+        static func print(_ s: UsageStatistics, period: ReportPeriod, format: Format, extra: [(String, UsageStatistics)] = []) {
+            switch format {
+            case .csv:
+                var out = CSVFormat.byteOrderMark + CSVFormat.line(["dimension", "key", "name", "uses", "impressions"])
+                out += CSVFormat.line(["total", "", "", String(s.uses), String(s.impressions)])
+                for (name, t) in extra { out += CSVFormat.line(["township", name, "", String(t.uses), String(t.impressions)]) }
+                for dimension in UsageStatistics.Dimension.allCases {
+                    for row in s.rows(dimension) {
+                        out += CSVFormat.line([dimension.rawValue, row.key, row.name, String(row.uses), String(row.impressions)])
                     }
-                    for row in s.refusals { out += CSVFormat.line(["refusal", row.code, "", String(row.count), ""]) }
-                    Output.write(Data(out.utf8))
-                case .table:
-                    print("期间 period  \(periodText(report.period))")
-                    print("用印 uses \(s.uses) · 用印数 impressions \(s.impressions)\n")
-                    for dimension in UsageStatistics.Dimension.allCases {
-                        print(dimension.heading)
-                        Output.printTable(["", "名称 name", "用印 uses", "用印数 impressions"], s.rows(dimension).map {
-                            [$0.key, $0.name, String($0.uses), String($0.impressions)]
-                        })
-                        print("")
-                    }
-                    print("拒绝 · refusals by code")
-                    if s.refusals.isEmpty { print("none") } else { Output.printTable(["code", "count"], s.refusals.map { [$0.code, String($0.count)] }) }
                 }
+                for row in s.refusals { out += CSVFormat.line(["refusal", row.code, "", String(row.count), ""]) }
+                Output.write(Data(out.utf8))
+            case .table:
+                Swift.print("期间 period  \(periodText(period))")
+                Swift.print("用印 uses \(s.uses) · 用印数 impressions \(s.impressions)\n")
+                if !extra.isEmpty {
+                    Swift.print("乡镇 · by township")
+                    Output.printTable(["乡镇 township", "用印 uses", "用印数 impressions", "拒绝 refusals"], extra.map {
+                        [$0.0, String($0.1.uses), String($0.1.impressions), String($0.1.refusals.reduce(0) { $0 + $1.count })]
+                    })
+                    Swift.print("")
+                }
+                for dimension in UsageStatistics.Dimension.allCases {
+                    Swift.print(dimension.heading)
+                    Output.printTable(["", "名称 name", "用印 uses", "用印数 impressions"], s.rows(dimension).map {
+                        [$0.key, $0.name, String($0.uses), String($0.impressions)]
+                    })
+                    Swift.print("")
+                }
+                Swift.print("拒绝 · refusals by code")
+                if s.refusals.isEmpty { Swift.print("none") } else { Output.printTable(["code", "count"], s.refusals.map { [$0.code, String($0.count)] }) }
             }
         }
     }
@@ -84,28 +96,37 @@ struct ReportCommand: AsyncParsableCommand {
                 let path = "/v1/reports/anomalies" + query(filter.query + [("township", township)])
                 let (report, raw) = try await global.client().get(path, as: AnomalyReportView.self)
                 if global.json { return Output.printJSON(raw) }
-                let anomalies = report.anomalies
-                switch format {
-                case .csv:
-                    var out = CSVFormat.byteOrderMark + CSVFormat.line(["kind", "title", "subject", "ref", "time", "staff", "seal", "detail"])
-                    for a in anomalies {
-                        for e in a.evidence {
-                            out += CSVFormat.line([a.kind, a.title, a.subject ?? "", e.ref, e.time, e.staff ?? "", e.seal ?? "", e.detail])
-                        }
+                Self.print(report.anomalies, settings: report.settings, period: report.period, format: format)
+            }
+        }
+
+        /// The findings as a table or CSV rows; `township` (at the county) prefixes each.
+        static func print(
+            _ anomalies: [AnomalyFinding], settings: AnomalySettingsView, period: ReportPeriod, format: Format, township: String? = nil,
+            header: Bool = true
+        ) {
+            switch format {
+            case .csv:
+                var out = header ? CSVFormat.byteOrderMark + CSVFormat.line((township == nil ? [] : ["township"]) + ["kind", "title", "subject", "ref", "time", "staff", "seal", "detail"]) : ""
+                for a in anomalies {
+                    for e in a.evidence {
+                        out += CSVFormat.line((township.map { [$0] } ?? []) + [a.kind, a.title, a.subject ?? "", e.ref, e.time, e.staff ?? "", e.seal ?? "", e.detail])
                     }
-                    Output.write(Data(out.utf8))
-                case .table:
-                    let settings = report.settings
-                    print("期间 period  \(periodText(report.period))")
-                    print("office hours \(settings.officeHours.joined(separator: ", ")) on \(settings.officeDays.joined(separator: " ")) (\(settings.timezone))")
-                    guard !anomalies.isEmpty else { return print("\n无异常 · no anomalies found") }
-                    for a in anomalies {
-                        let subject = a.subject.map { " — \($0)" } ?? ""
-                        print("\n\(a.title)\(subject) [\(a.kind)] ×\(a.count)")
-                        Output.printTable(["ref", "time", "staff", "seal", "detail"], a.evidence.map {
-                            [$0.ref, $0.time, $0.staff ?? "", $0.seal ?? "", $0.detail]
-                        })
-                    }
+                }
+                Output.write(Data(out.utf8))
+            case .table:
+                if header {
+                    Swift.print("期间 period  \(periodText(period))")
+                    Swift.print("office hours \(settings.officeHours.joined(separator: ", ")) on \(settings.officeDays.joined(separator: " ")) (\(settings.timezone))")
+                }
+                if let township { Swift.print("\n== \(township) ==") }
+                guard !anomalies.isEmpty else { return Swift.print("\n无异常 · no anomalies found") }
+                for a in anomalies {
+                    let subject = a.subject.map { " — \($0)" } ?? ""
+                    Swift.print("\n\(a.title)\(subject) [\(a.kind)] ×\(a.count)")
+                    Output.printTable(["ref", "time", "staff", "seal", "detail"], a.evidence.map {
+                        [$0.ref, $0.time, $0.staff ?? "", $0.seal ?? "", $0.detail]
+                    })
                 }
             }
         }

@@ -64,6 +64,39 @@ struct CountyMirrorTests {
         Issue.record("not mirrored at \(size): \(try CountyWitnessTests.witness(township)); county log:\n\(county.log)\ntownship log:\n\(township.log)")
     }
 
+    /// The book, its statistics, its anomalies and its CSV export, read at the township and at the county: the same.
+    static func expectSameReading(_ township: RunningDaemon, _ county: RunningCounty, name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func both(_ here: [String], _ there: [String]) throws -> (String, String) {
+            let a = try township.sealctl(here)
+            let b = try county.sealctl(there + ["--township", name])
+            #expect(a.status == 0 && b.status == 0, "\(a.stderr) \(b.stderr)", sourceLocation: sourceLocation)
+            return (a.stdout, b.stdout)
+        }
+        let (list, countyList) = try both(["book", "list", "--json"], ["book", "list", "--json"])
+        #expect(list == countyList, sourceLocation: sourceLocation)
+        #expect(list.contains("\"uses\":[{"), sourceLocation: sourceLocation)
+        let (table, countyTable) = try both(["book", "list", "--seal", "SEAL-0001"], ["book", "list", "--seal", "SEAL-0001"])
+        #expect(table == countyTable, sourceLocation: sourceLocation)
+        let (csv, countyCSV) = try both(["book", "export", "--format", "csv"], ["book", "export", "--format", "csv"])
+        #expect(csv == countyCSV, sourceLocation: sourceLocation)
+        let (html, countyHTML) = try both(["book", "export", "--format", "html"], ["book", "export", "--format", "html"])
+        // The footer names the checkpoint the export was read under: the county's is the mirrored one, the same size.
+        #expect(html == countyHTML, sourceLocation: sourceLocation)
+
+        let (stats, countyStats) = try both(["report", "stats", "--json"], ["report", "stats", "--json"])
+        let here = try jsonObject(stats)["statistics"] as? NSDictionary
+        let there = (try jsonObject(countyStats)["townships"] as? [[String: Any]])?.first?["statistics"] as? NSDictionary
+        #expect(here != nil && here == there, "\(stats)\n\(countyStats)", sourceLocation: sourceLocation)
+        #expect(here == (try jsonObject(countyStats)["statistics"] as? NSDictionary), "one township: the county's total is its", sourceLocation: sourceLocation)
+
+        let (anomalies, countyAnomalies) = try both(["report", "anomalies", "--json"], ["report", "anomalies", "--json"])
+        // The township's own witness-lag finding is about its link, which the county sees from the other side.
+        let mine = (try jsonObject(anomalies)["anomalies"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String != "witness-lag" }
+        let theirs = (try jsonObject(countyAnomalies)["townships"] as? [[String: Any]])?.first?["anomalies"] as? [[String: Any]] ?? []
+        #expect(!mine.isEmpty, sourceLocation: sourceLocation)
+        #expect(NSArray(array: mine) == NSArray(array: theirs), "\(anomalies)\n\(countyAnomalies)", sourceLocation: sourceLocation)
+    }
+
     @Test("every kind of event a township journals lands in the county's tables exactly as the township's; a township back after the county was away catches up")
     func mirroredTables() async throws {
         let postgres = try await PrivatePostgres(name: "mirror")
@@ -108,6 +141,7 @@ struct CountyMirrorTests {
         #expect(try Self.difference(township, postgres, origin: origin) == nil)
         let useColumns = try Self.columns(township, "use_record")
         #expect(try Self.countyRows(postgres, origin: origin, "use_record", columns: useColumns).count == 3)
+        try Self.expectSameReading(township, county, name: "己镇")
 
         // The county goes away; the township records on; back, it is caught up without anyone doing anything.
         #expect(await county.stop() == 0)
@@ -122,5 +156,6 @@ struct CountyMirrorTests {
         try await Self.awaitMirrored(township, size, county: county)
         #expect(try Self.difference(township, postgres, origin: origin) == nil)
         #expect(try Self.countyRows(postgres, origin: origin, "use_record", columns: useColumns).count == 18)
+        try Self.expectSameReading(township, county, name: "己镇")
     }
 }

@@ -112,7 +112,7 @@ struct AnomalyRulesTests {
         #expect(refs(.repeatedReason) == ["Q1", "Q2", "Q3"] && found[.repeatedReason]?.subject == "同一事由", "trailing space is the same reason")
         // Every kind computed from the period's facts fires; the witness lag is about now (its own test below) and
         // forks are found by the county.
-        #expect(Set(found.keys) == Set(Anomaly.Kind.allCases).subtracting([.witnessLag, .fork, .rollback]))
+        #expect(Set(found.keys) == Set(Anomaly.Kind.allCases).subtracting([.witnessLag, .fork, .rollback, .silentTownship, .mirrorLag]))
     }
 
     @Test("a streak of approvals used to the last is broken by one that is not")
@@ -191,5 +191,47 @@ struct AnomalyRulesTests {
             #expect(found.evidence[0].detail.hasPrefix("\(uncosigned) entries not cosigned"))
         }
         #expect(AnomalyRules.witnessLag(oldest: nil, uncosigned: 0, maxLag: 60, now: now, state: "cosigned", zone: Self.zone) == nil)
+    }
+
+    @Test(
+        "a township is silent when the county has not heard from it for longer than max_silence (or ever, once added that long ago)",
+        arguments: [
+            // (last contact, added, max_silence, listed)
+            (Optional("2026-11-19 10:00"), "2026-01-01 00:00", 86400.0, true),  // 24 h 15 min
+            (Optional("2026-11-19 10:30"), "2026-01-01 00:00", 86400.0, false),  // 23 h 45 min
+            (nil, "2026-11-20 09:00", 86400.0, false),  // added an hour ago, not heard from yet
+            (nil, "2026-11-18 09:00", 86400.0, true),  // added two days ago, never heard from
+        ] as [(String?, String, Double, Bool)]
+    )
+    func silentTownship(lastContact: String?, added: String, maxSilence: Double, listed: Bool) {
+        let now = Self.at("2026-11-20 10:15")
+        let found = AnomalyRules.silentTownship(
+            name: "城关镇", lastContact: lastContact.map(Self.at), addedAt: Self.at(added), maxSilence: maxSilence, now: now, zone: Self.zone
+        )
+        #expect((found != nil) == listed)
+        if let found {
+            #expect(found.kind == .silentTownship && found.subject == "城关镇")
+            #expect(found.evidence[0].detail.hasPrefix(lastContact == nil ? "never in contact" : "last contact"))
+        }
+    }
+
+    @Test(
+        "a mirror lag is listed when cosigned entries are not mirrored for longer than max_lag",
+        arguments: [
+            // (cosigned, mirrored, cosigned at, listed)
+            (10, 10, "2026-11-20 08:00", false),  // the copy holds everything
+            (10, 4, "2026-11-20 10:10", false),  // 5 min: an upload is under way
+            (10, 4, "2026-11-20 09:00", true),  // 75 min behind
+        ]
+    )
+    func mirrorLag(cosigned: Int, mirrored: Int, cosignedAt: String, listed: Bool) {
+        let found = AnomalyRules.mirrorLag(
+            name: "城关镇", cosigned: cosigned, cosignedAt: Self.at(cosignedAt), mirrored: mirrored, maxLag: 3600, now: Self.at("2026-11-20 10:15"), zone: Self.zone
+        )
+        #expect((found != nil) == listed)
+        if let found {
+            #expect(found.evidence.map(\.ref) == ["#\(mirrored + 1)"])
+            #expect(found.evidence[0].detail.hasPrefix("\(cosigned - mirrored) cosigned entries not mirrored"))
+        }
     }
 }

@@ -1,0 +1,357 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import SealBook
+import SealCore
+import SealStore
+import SealWire
+
+/// A query built with bound values: `bind` answers the placeholder for a value.
+struct BoundQuery {
+    var sql = ""
+    var binds = PostgresBindings()
+    private var count = 0
+
+    mutating func bind(_ value: String) -> String {
+        try! binds.append(value)
+        count += 1
+        return "$\(count)"
+    }
+
+    mutating func bind(_ value: Int) -> String {
+        try! binds.append(Int64(value))
+        count += 1
+        return "$\(count)"
+    }
+
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: binds) }
+}
+
+/// The county inspector's reading of the mirrored books: the township's book line, statistics and exports over the
+/// county's PostgreSQL tables, shown through the same types (`BookLine`, `UsageStatistics`, `ExportLine`) as at the
+/// township, so a line, a count or an export reads the same at both.
+public struct CountyBook: Sendable {
+    public let store: CountyStore
+    public let settings: ReportSettings
+    var client: PostgresClient { store.database.client }
+    var logger: Logger { store.database.logger }
+
+    public init(store: CountyStore, settings: ReportSettings) {
+        self.store = store
+        self.settings = settings
+    }
+
+    /// A township the county mirrors, by name.
+    public struct Township: Sendable, Equatable {
+        public var name: String
+        public var origin: String
+    }
+
+    /// The township named `name`, or `invalid-field` listing the known ones: a typo is never an empty book.
+    public func township(_ name: String) async throws -> Township {
+        let all = try await store.townships()
+        guard let found = all.first(where: { $0.name == name || $0.origin == name }) else {
+            let list = all.isEmpty ? "none are added" : "known: " + all.map(\.name).joined(separator: ", ")
+            throw SealError(.invalidField, "township \"\(name)\": no such township; \(list)")
+        }
+        return Township(name: found.name, origin: found.origin)
+    }
+
+    /// Refuses a seal, matter or staff member the township (or, with none, any township) does not know.
+    public func checkFilter(_ filter: BookFilter, origin: String?) async throws {
+        for (flag, value, table, column, noun) in [
+            ("seal", filter.seal, "seal", "id", "seal"), ("matter", filter.matter, "matter", "code", "matter"),
+            ("user", filter.user, "staff", "id", "staff member"),
+        ] {
+            guard let value else { continue }
+            var q = BoundQuery()
+            q.sql = "SELECT DISTINCT \(column) FROM \(table) WHERE \(origin.map { "origin = \(q.bind($0))" } ?? "true") ORDER BY \(column)"
+            var known: [String] = []
+            for try await (key) in try await client.query(q.query, logger: logger).decode(String.self) { known.append(key) }
+            guard !known.contains(value) else { continue }
+            let list = known.isEmpty ? "none are registered" : "known: " + known.prefix(30).joined(separator: ", ") + (known.count > 30 ? ", …" : "")
+            throw SealError(.invalidField, "\(flag) \"\(value)\": no such \(noun)\(origin == nil ? " in any township" : ""); \(list)")
+        }
+    }
+
+    /// The township's `BookLineQuery.select` on the county's tables: every join also on the origin.
+    static let select = """
+        SELECT u.*, s.name AS seal_name, m.name AS matter_name, us.name AS user_name,
+               COALESCE(u.approver, r.approver) AS book_approver, ap.name AS approver_name,
+               r.denied_by, r.denial_reason, r.denied_at, dn.name AS denied_by_name,
+               (SELECT dm.method FROM delegation_matter dm JOIN delegation_seal ds ON ds.origin = dm.origin AND ds.delegation_id = dm.delegation_id
+                WHERE dm.origin = u.origin AND ds.seal_id = u.seal_id AND dm.matter_code = u.matter_code ORDER BY dm.delegation_id LIMIT 1) AS method
+        FROM use_record u JOIN seal s ON s.origin = u.origin AND s.id = u.seal_id
+        JOIN use_request r ON r.origin = u.origin AND r.id = u.request_id
+        LEFT JOIN matter m ON m.origin = u.origin AND m.code = u.matter_code LEFT JOIN staff us ON us.origin = u.origin AND us.id = u."user"
+        LEFT JOIN staff ap ON ap.origin = u.origin AND ap.id = COALESCE(u.approver, r.approver)
+        LEFT JOIN staff dn ON dn.origin = u.origin AND dn.id = r.denied_by
+        """
+
+    static func line(_ row: PostgresRow) throws -> (line: BookLine, origin: String, order: Int) {
+        let r = row.makeRandomAccess()
+        func text(_ name: String) throws -> String? { try r[name].decode(String?.self) }
+        func int(_ name: String) throws -> Int { Int(try r[name].decode(Int64.self)) }
+        return (BookLine(
+            id: try text("id") ?? "", time: try text("time") ?? "", sealID: try text("seal_id") ?? "", sealName: try text("seal_name") ?? "",
+            matterCode: try text("matter_code") ?? "", caseNumber: try text("case_number") ?? "", reason: try text("reason") ?? "",
+            user: try text("user") ?? "", requestID: try text("request_id") ?? "", medium: try text("medium") ?? "",
+            serial: try int("serial"), count: try int("count"), effectiveCount: try int("effective_count"), urgent: try int("urgent") != 0,
+            note: try text("note"), documentDigest: try text("document_digest"), matterName: try text("matter_name"), userName: try text("user_name"),
+            bookApprover: try text("book_approver"), approverName: try text("approver_name"), deniedBy: try text("denied_by"),
+            deniedByName: try text("denied_by_name"), method: try text("method"), denialReason: try text("denial_reason"),
+            deniedAt: try text("denied_at"), recorder: try text("recorder"), certificateFingerprint: try text("certificate_fingerprint"),
+            statement: try text("statement"), signature: try text("signature")
+        ), try text("origin") ?? "", try int("line"))
+    }
+
+    func lines(_ q: BoundQuery) async throws -> [(line: BookLine, origin: String, order: Int)] {
+        var out: [(line: BookLine, origin: String, order: Int)] = []
+        for try await row in try await client.query(q.query, logger: logger) { out.append(try Self.line(row)) }
+        return out
+    }
+
+    /// The corrections of the given uses of one township, in order, with the corrector's name.
+    func corrections(origin: String, uses ids: [String]) async throws -> [String: [UseView.Correction]] {
+        guard !ids.isEmpty else { return [:] }
+        var found: [String: [UseView.Correction]] = [:]
+        let rows = try await client.query(
+            """
+            SELECT c.use_id, c.new_count, c.reason, c.corrected_by, st.name, c.at FROM use_correction c
+            LEFT JOIN staff st ON st.origin = c.origin AND st.id = c.corrected_by
+            WHERE c.origin = \(origin) AND c.use_id = ANY(\(ids)) ORDER BY c.id
+            """, logger: logger
+        )
+        for try await (use, count, reason, by, byName, at) in rows.decode((String, Int, String, String?, String?, String).self) {
+            found[use, default: []].append(UseView.Correction(count: count, reason: reason, by: by, byName: byName, at: at))
+        }
+        return found
+    }
+
+    /// The filter's conditions on `use_record u`: township, seal, window, matter, user.
+    func narrow(_ q: inout BoundQuery, _ filter: BookFilter, origin: String?) {
+        if let origin { q.sql += " AND u.origin = \(q.bind(origin))" }
+        if let seal = filter.seal { q.sql += " AND u.seal_id = \(q.bind(seal))" }
+        let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
+        if filter.from != nil { q.sql += " AND u.time >= \(q.bind(lower))" }
+        if filter.to != nil { q.sql += " AND u.time < \(q.bind(upper))" }
+        if let matter = filter.matter { q.sql += " AND u.matter_code = \(q.bind(matter))" }
+        if let user = filter.user { q.sql += " AND u.\"user\" = \(q.bind(user))" }
+    }
+
+    // MARK: The book
+
+    /// A page of one township's book as the township's `GET /v1/uses` answers it: one seal in 序号 order, or the
+    /// whole book in time order (lines of the same second in journal order); `after` a use id.
+    public func uses(origin: String, _ filter: BookFilter, limit: Int, after: String?) async throws -> [UseView] {
+        var q = BoundQuery()
+        q.sql = Self.select + " WHERE true"
+        narrow(&q, filter, origin: origin)
+        if let after {
+            var c = BoundQuery()
+            c.sql = "SELECT time, line, serial FROM use_record WHERE origin = \(c.bind(origin)) AND id = \(c.bind(after))"
+            var cursor: (String, Int, Int)?
+            for try await (time, line, serial) in try await client.query(c.query, logger: logger).decode((String, Int, Int).self) { cursor = (time, line, serial) }
+            guard let cursor else { throw SealError(.invalidField, "after \(after): no such use") }
+            q.sql += filter.seal != nil
+                ? " AND u.serial > \(q.bind(cursor.2))" : " AND (u.time, u.line) > (\(q.bind(cursor.0)), \(q.bind(cursor.1)))"
+        }
+        q.sql += (filter.seal != nil ? " ORDER BY u.serial" : " ORDER BY u.time, u.line") + " LIMIT \(q.bind(limit))"
+        let lines = try await self.lines(q)
+        let corrections = try await corrections(origin: origin, uses: lines.map(\.line.id))
+        return lines.map { $0.line.useView(corrections: corrections[$0.line.id] ?? [], zone: settings.timeZone) }
+    }
+
+    // MARK: Statistics
+
+    /// The statistics of the period: the county's (every township, or the one named) and each township's, from one
+    /// keyset-paged pass over the period's lines in time order.
+    public func statistics(origin: String?, _ filter: BookFilter) async throws -> (total: UsageStatistics, townships: [String: UsageStatistics]) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = settings.timeZone
+        var total = UsageStatistics.Accumulator()
+        var each: [String: UsageStatistics.Accumulator] = [:]
+        var after: (String, String, Int) = ("", "", 0)
+        while true {
+            var q = BoundQuery()
+            q.sql = """
+                SELECT u.origin, u.line, u.time, u.seal_id, s.name AS seal_name, u.matter_code, m.name AS matter_name, u."user", us.name AS user_name,
+                       COALESCE(u.approver, r.approver) AS book_approver, ap.name AS approver_name, u.effective_count
+                FROM use_record u JOIN seal s ON s.origin = u.origin AND s.id = u.seal_id
+                JOIN use_request r ON r.origin = u.origin AND r.id = u.request_id
+                LEFT JOIN matter m ON m.origin = u.origin AND m.code = u.matter_code LEFT JOIN staff us ON us.origin = u.origin AND us.id = u."user"
+                LEFT JOIN staff ap ON ap.origin = u.origin AND ap.id = COALESCE(u.approver, r.approver)
+                WHERE (u.time, u.origin, u.line) > (\(q.bind(after.0)), \(q.bind(after.1)), \(q.bind(after.2)))
+                """
+            narrow(&q, filter, origin: origin)
+            q.sql += " ORDER BY u.time, u.origin, u.line LIMIT 5000"
+            var count = 0
+            for try await (town, line, time, seal, sealName, matter, matterName, user, userName, approver, approverName, impressions)
+                in try await client.query(q.query, logger: logger).decode((String, Int, String, String, String, String, String?, String, String?, String?, String?, Int).self)
+            {
+                count += 1
+                after = (time, town, line)
+                let date = LocalTime.parseStored(time) ?? Date(timeIntervalSince1970: 0)
+                let c = calendar.dateComponents([.year, .month], from: date)
+                let month = String(format: "%04d-%02d", c.year!, c.month!)
+                func add(_ accumulator: inout UsageStatistics.Accumulator) {
+                    accumulator.add(
+                        seal: (seal, sealName), matter: (matter, matterName ?? ""), user: (user, userName ?? ""),
+                        approver: approver.map { ($0, approverName ?? "") }, month: month, impressions: impressions
+                    )
+                }
+                add(&total)
+                add(&each[town, default: .init()])
+            }
+            if count < 5000 { break }
+        }
+        for (town, code, n) in try await refusals(origin: origin, filter) where n > 0 {
+            total.addRefusals(code: code, count: n)
+            each[town, default: .init()].addRefusals(code: code, count: n)
+        }
+        return (total.result, each.mapValues(\.result))
+    }
+
+    /// Refusals by code and denials (`denied`) per township in the period, narrowed by the filter as at the township.
+    func refusals(origin: String?, _ filter: BookFilter) async throws -> [(String, String, Int)] {
+        let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
+        var q = BoundQuery()
+        let (l, u) = (q.bind(lower), q.bind(upper))
+        var refused = """
+            SELECT origin, code, seal_id, matter_code, actor_staff FROM (
+              SELECT j.origin, j.actor_staff, (j.entry::jsonb)->'payload'->>'code' AS code,
+                     COALESCE((j.entry::jsonb)->'payload'->>'seal', r.seal_id, x.seal_id) AS seal_id,
+                     COALESCE((j.entry::jsonb)->'payload'->>'matter', r.matter_code, x.matter_code) AS matter_code
+              FROM journal j
+              LEFT JOIN use_request r ON r.origin = j.origin AND r.id = (j.entry::jsonb)->'payload'->>'request'
+              LEFT JOIN use_record x ON x.origin = j.origin AND x.id = (j.entry::jsonb)->'payload'->>'use'
+              WHERE j.kind = 'refused' AND j.time >= \(l) AND j.time < \(u)
+            ) f WHERE true
+            """
+        var denied = """
+            SELECT j.origin, 'denied' AS code, u.seal_id, u.matter_code, u.requester AS actor_staff FROM journal j
+            JOIN use_request u ON u.origin = j.origin AND u.id = j.subject
+            WHERE j.kind = 'request.denied' AND j.time >= \(l) AND j.time < \(u)
+            """
+        for prefix in ["f", "u"] {
+            var part = ""
+            if let origin { part += " AND \(prefix == "f" ? "f" : "j").origin = \(q.bind(origin))" }
+            if let seal = filter.seal { part += " AND \(prefix).seal_id = \(q.bind(seal))" }
+            if let matter = filter.matter { part += " AND \(prefix).matter_code = \(q.bind(matter))" }
+            if let user = filter.user { part += " AND \(prefix == "f" ? "f.actor_staff" : "u.requester") = \(q.bind(user))" }
+            if prefix == "f" { refused += part } else { denied += part }
+        }
+        q.sql = "SELECT origin, code, count(*) FROM (\(refused) UNION ALL \(denied)) a GROUP BY origin, code"
+        var out: [(String, String, Int)] = []
+        for try await (town, code, n) in try await client.query(q.query, logger: logger).decode((String, String?, Int).self) {
+            out.append((town, code ?? "unknown", n))
+        }
+        return out
+    }
+
+    // MARK: Exports
+
+    /// The seals of one township with lines in the export, in id order, with the 序号 range the window spans.
+    public func exportSeals(origin: String, _ filter: BookFilter) async throws -> [ExportSeal] {
+        var q = BoundQuery()
+        q.sql = """
+            SELECT s.id, s.name, s.kind, s.medium, s.owner, s.holder, s.custodian, s.status, st.name FROM seal s
+            LEFT JOIN staff st ON st.origin = s.origin AND st.id = s.custodian WHERE s.origin = \(q.bind(origin))
+            """
+        if let seal = filter.seal { q.sql += " AND s.id = \(q.bind(seal))" }
+        q.sql += " ORDER BY s.id"
+        var seals: [(Seal, String)] = []
+        for try await (id, name, kind, medium, owner, holder, custodian, status, custodianName)
+            in try await client.query(q.query, logger: logger).decode((String, String, String, String, String, String, String, String, String?).self)
+        {
+            seals.append((Seal(
+                id: id, name: name, kind: Seal.Kind(rawValue: kind) ?? .other, medium: Seal.Medium(rawValue: medium) ?? .physical, owner: owner,
+                holder: holder, custodian: custodian, status: Seal.Status(rawValue: status) ?? .registered
+            ), custodianName ?? ""))
+        }
+        let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
+        var out: [ExportSeal] = []
+        for (seal, custodianName) in seals {
+            // As at the township: the first and last line of the window by time, on the (seal, time) order.
+            var s = BoundQuery()
+            let (o, id, l, u) = (s.bind(origin), s.bind(seal.id), s.bind(lower), s.bind(upper))
+            s.sql = """
+                SELECT (SELECT serial FROM use_record WHERE origin = \(o) AND seal_id = \(id) AND time >= \(l) AND time < \(u) ORDER BY time, serial LIMIT 1),
+                       (SELECT serial FROM use_record WHERE origin = \(o) AND seal_id = \(id) AND time >= \(l) AND time < \(u) ORDER BY time DESC, serial DESC LIMIT 1)
+                """
+            var range: ClosedRange<Int>?
+            for try await (first, last) in try await client.query(s.query, logger: logger).decode((Int?, Int?).self) {
+                if let first, let last { range = min(first, last)...max(first, last) }
+            }
+            guard let range else { continue }
+            out.append(ExportSeal(seal: seal, custodianName: custodianName, delegations: try await delegations(origin: origin, seal: seal.id), serials: range))
+        }
+        return out
+    }
+
+    /// The township's delegations (those covering `seal`, when given), with their seals and matters, in id order.
+    func delegations(origin: String, seal: String?) async throws -> [Delegation] {
+        var found: [Delegation] = []
+        var q = BoundQuery()
+        q.sql = """
+            SELECT d.id, d.agreement_number, d.delegating_department, d.township, d.supervising_department, d.valid_from, d.valid_to,
+                   d.filing_number, d.filed_on, d.revoked_at, d.revocation_reason,
+                   ARRAY(SELECT seal_id FROM delegation_seal x WHERE x.origin = d.origin AND x.delegation_id = d.id ORDER BY seal_id),
+                   ARRAY(SELECT matter_code || '=' || method FROM delegation_matter x WHERE x.origin = d.origin AND x.delegation_id = d.id ORDER BY matter_code)
+            FROM delegation d WHERE d.origin = \(q.bind(origin))
+            """
+        if let seal {
+            q.sql += " AND EXISTS (SELECT 1 FROM delegation_seal ds WHERE ds.origin = d.origin AND ds.delegation_id = d.id AND ds.seal_id = \(q.bind(seal)))"
+        }
+        q.sql += " ORDER BY d.id"
+        let rows = try await client.query(q.query, logger: logger)
+        for try await (id, agreement, from, township, supervisor, validFrom, validTo, filing, filedOn, revokedAt, revocationReason, seals, matters)
+            in rows.decode((String, String, String, String, String, String, String, String?, String?, String?, String?, [String], [String]).self)
+        {
+            var filingValue: Delegation.Filing?
+            if let filing, let date = filedOn.flatMap(LocalDate.init) { filingValue = .init(number: filing, filedOn: date) }
+            found.append(Delegation(
+                id: id, agreementNumber: agreement, delegatingDepartment: from, township: township, supervisingDepartment: supervisor,
+                validFrom: LocalDate(validFrom)!, validTo: LocalDate(validTo)!, filing: filingValue, seals: seals,
+                matters: matters.map {
+                    let parts = $0.split(separator: "=", maxSplits: 1).map(String.init)
+                    return Delegation.CoveredMatter(code: parts[0], method: Delegation.Method(rawValue: parts.count > 1 ? parts[1] : "") ?? .acceptance)
+                },
+                revokedAt: revokedAt, revocationReason: revocationReason
+            ))
+        }
+        return found
+    }
+
+    /// Up to `limit` lines of one seal's book inside the window after `cursor`, in 序号 order.
+    public func exportPage(origin: String, _ export: ExportSeal, _ filter: BookFilter, after cursor: ExportCursor?, limit: Int, headers: BookTable.Headers)
+        async throws -> (lines: [ExportLine], next: ExportCursor?)
+    {
+        let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
+        let from = max(export.serials.lowerBound, (cursor?.serial ?? 0) + 1)
+        let to = min(export.serials.upperBound, from + limit - 1)
+        guard from <= to else { return ([], nil) }
+        var q = BoundQuery()
+        q.sql = Self.select + " WHERE u.origin = \(q.bind(origin)) AND u.seal_id = \(q.bind(export.seal.id)) AND u.serial BETWEEN \(q.bind(from)) AND \(q.bind(to)) ORDER BY u.serial"
+        let rows = try await lines(q).map(\.line)
+        let corrections = try await corrections(origin: origin, uses: rows.map(\.id))
+        var lines: [ExportLine] = []
+        lines.reserveCapacity(rows.count)
+        for row in rows {
+            guard row.time >= lower, row.time < upper else { continue }
+            if let matter = filter.matter, matter != row.matterCode { continue }
+            if let wanted = filter.user, wanted != row.user { continue }
+            lines.append(row.exportLine(sealName: export.seal.name, corrections: corrections[row.id] ?? [], headers: headers, zone: settings.timeZone))
+        }
+        return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)
+    }
+
+    /// The mirror checkpoint of a township, as exports name it (nil before the first upload).
+    public func mirrorCheckpoint(origin: String) async throws -> CheckpointView? {
+        guard let state = try await store.mirrorState(origin: origin), let note = state.checkpoint,
+            let text = SignedNote(parsing: note)?.text, let checkpoint = Checkpoint(noteText: text)
+        else { return nil }
+        return CheckpointView(origin: origin, size: checkpoint.size, root: checkpoint.root.base64, rootHex: checkpoint.root.hex, time: checkpoint.time, note: note)
+    }
+}

@@ -1,0 +1,127 @@
+import CSealShims
+import Foundation
+import Hummingbird
+import NIOCore
+import SealBook
+import SealCore
+import SealInterchange
+import SealService
+import SealWire
+
+/// The county inspector's reading of the mirrored books on the staff socket (county-inspector or county-admin):
+/// `GET /v1/county/uses`, `/v1/county/book`, `/v1/county/reports/stats` and `/v1/county/reports/anomalies`, with the
+/// township's filters plus `township` (a book is one township's; statistics and anomalies span the county without).
+struct CountyBookRoutes {
+    let book: CountyBook
+    let configuration: CountyConfiguration
+
+    enum Format: String, CaseIterable {
+        case csv, xlsx, html
+    }
+
+    func addRoutes(to router: Router<CountyRequestContext>) {
+        let book = self.book
+        router.get("/v1/county/uses") { request, _ -> UsePageView in
+            let (filter, township) = try await Self.oneTownship(request, book)
+            let limit = try request.queryInt("limit", default: 1000, in: 1...10_000)!
+            let uses = try await book.uses(origin: township.origin, filter, limit: limit, after: request.query("after"))
+            return UsePageView(uses: uses, next: uses.count == limit ? uses.last?.id : nil)
+        }
+        router.get("/v1/county/reports/stats") { request, _ -> CountyStatisticsView in
+            let (filter, townships) = try await Self.townships(request, book)
+            let (total, each) = try await book.statistics(origin: townships.count == 1 ? townships[0].origin : nil, filter)
+            return CountyStatisticsView(
+                period: Self.period(filter), statistics: total,
+                townships: townships.map { TownshipStatisticsView(name: $0.name, origin: $0.origin, statistics: each[$0.origin] ?? UsageStatistics()) }
+            )
+        }
+        router.get("/v1/county/reports/anomalies") { request, _ -> CountyAnomalyReportView in
+            defer { _ = seal_trim_memory() }
+            let (filter, townships) = try await Self.townships(request, book)
+            var reports: [TownshipAnomaliesView] = []
+            // One township's period in memory at a time.
+            for township in townships {
+                let found = AnomalyRules.detect(try await book.auditFacts(origin: township.origin, filter), settings: book.settings, now: Date())
+                reports.append(TownshipAnomaliesView(name: township.name, origin: township.origin, anomalies: found.map(AnomalyFinding.init)))
+            }
+            let names = Set(townships.map(\.name))
+            let county = try await CountyAnomalies.countyFindings(store: book.store, configuration: configuration).filter { $0.subject.map(names.contains) ?? true }
+            return CountyAnomalyReportView(period: Self.period(filter), settings: AnomalySettingsView(book.settings), county: county, townships: reports)
+        }
+        router.get("/v1/county/book") { request, _ -> Response in
+            let format = try request.queryEnum("format", Format.self) ?? .csv
+            let headers = try request.queryEnum("headers", BookTable.Headers.self) ?? .chinese
+            let (filter, township) = try await Self.oneTownship(request, book)
+            let origin = township.origin
+            let zone = book.settings.timeZone
+            let pages: BookPages = { seal, cursor in try await book.exportPage(origin: origin, seal, filter, after: cursor, limit: 2000, headers: headers) }
+            let seals = try await book.exportSeals(origin: origin, filter)
+            let body: @Sendable (inout ChunkedWriter) async throws -> Void
+            let contentType: String
+            switch format {
+            case .csv:
+                contentType = "text/csv; charset=utf-8"
+                body = { try await BookCSV.write(pages: pages, seals: seals, filter: filter, headers: headers, to: &$0) }
+            case .xlsx, .html:
+                let anomalies = AnomalyRules.detect(try await book.auditFacts(origin: origin, filter), settings: book.settings, now: Date())
+                let summary = BookSummary(statistics: try await book.statistics(origin: origin, filter).total, anomalies: anomalies, from: filter.from, to: filter.to)
+                let checkpoint = try await book.mirrorCheckpoint(origin: origin)
+                if format == .html {
+                    contentType = "text/html; charset=utf-8"
+                    body = { try await BookHTML.write(pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone, to: &$0) }
+                } else {
+                    contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                    let scratch = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true).appendingPathComponent("scratch", isDirectory: true)
+                    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    body = {
+                        try await BookXLSX.write(
+                            pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,
+                            scratch: scratch, to: &$0
+                        )
+                    }
+                }
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"usage-book-\(origin.replacingOccurrences(of: "/", with: "-")).\(format.rawValue)\""],
+                body: ResponseBody { writer in
+                    defer { _ = seal_trim_memory() }
+                    var out = ChunkedWriter(writer: writer)
+                    try await body(&out)
+                    try await out.finish()
+                }
+            )
+        }
+    }
+
+    /// The filter and the one township it names (required: a book is one township's).
+    static func oneTownship(_ request: Request, _ book: CountyBook) async throws -> (BookFilter, CountyBook.Township) {
+        let filter = try request.bookFilter()
+        guard let name = filter.township else {
+            let known = try await book.store.townships().map(\.name)
+            throw SealError(.invalidField, "township is required: a book is one township's (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
+        }
+        let township = try await book.township(name)
+        try await book.checkFilter(filter, origin: township.origin)
+        return (filter, township)
+    }
+
+    /// The filter and the townships it covers: the one it names, or every township.
+    static func townships(_ request: Request, _ book: CountyBook) async throws -> (BookFilter, [CountyBook.Township]) {
+        let filter = try request.bookFilter()
+        if let name = filter.township {
+            let township = try await book.township(name)
+            try await book.checkFilter(filter, origin: township.origin)
+            return (filter, [township])
+        }
+        try await book.checkFilter(filter, origin: nil)
+        return (filter, try await book.store.townships().map { CountyBook.Township(name: $0.name, origin: $0.origin) })
+    }
+
+    static func period(_ filter: BookFilter) -> ReportPeriod {
+        ReportPeriod(from: filter.from?.description, to: filter.to?.description)
+    }
+}
+
+extension CountyStatisticsView: ResponseEncodable {}
+extension CountyAnomalyReportView: ResponseEncodable {}

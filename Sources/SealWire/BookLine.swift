@@ -1,0 +1,77 @@
+import Foundation
+import SealCore
+
+/// One line of the 印章使用登记本 as a store reads it (the use, its seal, matter, people and request), and the two
+/// forms it is shown in: the API's `UseView` and an export's `ExportLine`. The township (SQLite) and the county
+/// (PostgreSQL) read it with their own queries and show it through these, so a line reads the same at both.
+public struct BookLine: Sendable {
+    public var id, time, sealID, sealName, matterCode, caseNumber, reason, user, requestID, medium: String
+    public var serial, count, effectiveCount: Int
+    public var urgent: Bool
+    public var note, documentDigest, matterName, userName, bookApprover, approverName, deniedBy, deniedByName, method: String?
+    public var denialReason, deniedAt, recorder, certificateFingerprint, statement, signature: String?
+
+    public init(
+        id: String, time: String, sealID: String, sealName: String, matterCode: String, caseNumber: String, reason: String, user: String,
+        requestID: String, medium: String, serial: Int, count: Int, effectiveCount: Int, urgent: Bool, note: String?, documentDigest: String?,
+        matterName: String?, userName: String?, bookApprover: String?, approverName: String?, deniedBy: String?, deniedByName: String?,
+        method: String?, denialReason: String?, deniedAt: String?, recorder: String?, certificateFingerprint: String?, statement: String?,
+        signature: String?
+    ) {
+        (self.id, self.time, self.sealID, self.sealName, self.matterCode, self.caseNumber, self.reason, self.user, self.requestID, self.medium) =
+            (id, time, sealID, sealName, matterCode, caseNumber, reason, user, requestID, medium)
+        (self.serial, self.count, self.effectiveCount, self.urgent) = (serial, count, effectiveCount, urgent)
+        (self.note, self.documentDigest, self.matterName, self.userName, self.bookApprover, self.approverName) =
+            (note, documentDigest, matterName, userName, bookApprover, approverName)
+        (self.deniedBy, self.deniedByName, self.method, self.denialReason, self.deniedAt, self.recorder) =
+            (deniedBy, deniedByName, method, denialReason, deniedAt, recorder)
+        (self.certificateFingerprint, self.statement, self.signature) = (certificateFingerprint, statement, signature)
+    }
+
+    /// The local date and wall-clock time of a stored UTC time in `zone`.
+    public static func local(_ time: String, zone: TimeZone) -> (timestamp: Date, date: String, time: String) {
+        let date = LocalTime.parseStored(time) ?? Date(timeIntervalSince1970: 0)
+        let c = CivilTime(date, zone: zone)
+        return (date, c.dateText, c.timeText)
+    }
+
+    /// The line as the API answers it, with its corrections (in order, with the corrector's name).
+    public func useView(corrections: [UseView.Correction], zone: TimeZone) -> UseView {
+        let local = Self.local(time, zone: zone)
+        return UseView(
+            id: id, serial: serial, seal: sealID, sealName: sealName, time: time,
+            localDate: local.date, localTime: local.time,
+            reason: reason, approver: bookApprover, approverName: approverName,
+            denial: deniedBy.map { UseRequest.Denial(by: $0, reason: denialReason ?? "", at: deniedAt ?? "") },
+            deniedByName: deniedByName, user: user,
+            userName: userName ?? "", count: effectiveCount, recordedCount: count, matter: matterCode,
+            matterName: matterName ?? "", caseNumber: caseNumber, request: requestID, urgent: urgent,
+            recorder: recorder, note: note, documentDigest: documentDigest, medium: medium,
+            certificateFingerprint: certificateFingerprint, statement: statement, signature: signature,
+            corrections: corrections
+        )
+    }
+
+    /// The line as an export writes it, in `seal`'s book.
+    public func exportLine(sealName: String, corrections: [UseView.Correction], headers: BookTable.Headers, zone: TimeZone) -> ExportLine {
+        let local = Self.local(time, zone: zone)
+        let approver = BookTable.approver(
+            BookTable.person(name: approverName, id: bookApprover), denied: BookTable.person(name: deniedByName, id: deniedBy), urgent: urgent, headers
+        )
+        let lineCorrections: [BookTable.Correction] = corrections.map { x in
+            BookTable.Correction(
+                count: x.count, reason: x.reason, by: BookTable.person(name: x.byName, id: x.by),
+                day: LocalTime.parseStored(x.at).map { LocalDate.today($0, timeZone: zone).description } ?? ""
+            )
+        }
+        let line = BookTable.Line(
+            serial: serial, date: local.date, time: local.time, sealName: sealName,
+            reason: reason, approver: approver, user: BookTable.person(name: userName, id: user), count: effectiveCount,
+            matterCode: matterCode, matterName: matterName ?? "", caseNumber: caseNumber,
+            method: BookTable.methodName(method, headers), urgent: urgent,
+            corrections: BookTable.corrections(recorded: count, lineCorrections),
+            note: note ?? "", documentDigest: documentDigest ?? ""
+        )
+        return ExportLine(line: line, timestamp: local.timestamp, id: id, cursor: ExportCursor(serial: serial))
+    }
+}
