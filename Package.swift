@@ -152,7 +152,9 @@ let package = Package(
         .executableTarget(
             name: "sealctl",
             dependencies: [
-                "SealCore", "SealBook", "SealWire", "SealInterchange",
+                "SealCore", "SealBook", "SealWire", "SealInterchange", "SealStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

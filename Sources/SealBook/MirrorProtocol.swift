@@ -217,3 +217,41 @@ extension MerkleFrontier {
         restore(size: size, subtrees: Array(zip(counts, hashes)))
     }
 }
+
+/// A township's request for its own journal back from the county's copy (our addition; tlog-mirror serves tiles to
+/// anyone, but a register names staff and cases): a signed note by the register's key, `sealkeeper/restore/v1`,
+/// the origin and the UNIX time, answered only while the time is within five minutes of the county's clock.
+public enum RestoreRequest {
+    public static let header = "sealkeeper/restore/v1"
+    public static let window: TimeInterval = 300
+
+    /// The note's text for `origin` at `time` (sign it with the register's key).
+    public static func text(origin: String, time: Int64) -> String { "\(header)\n\(origin)\n\(time)\n" }
+
+    /// The origin and time a request names, nil when its text is not a restore request.
+    public static func parse(_ noteText: String) -> (origin: String, time: Int64)? {
+        let lines = noteText.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count == 4, lines[0] == header, !lines[1].isEmpty, lines[3].isEmpty, let time = Int64(lines[2]) else { return nil }
+        return (String(lines[1]), time)
+    }
+}
+
+/// The first line of a restore answer (JSON), before the entries, one canonical entry per line.
+public struct RestoreHead: Sendable, Codable, Equatable {
+    public var origin: String
+    /// Entries the county holds (the mirror checkpoint's size).
+    public var size: Int
+    /// The mirror checkpoint as the township signed it.
+    public var checkpoint: String
+    /// The witness's cosignature line on it, and the witness's name.
+    public var cosignature: String?
+    public var witness: String?
+
+    public init(origin: String, size: Int, checkpoint: String, cosignature: String?, witness: String?) {
+        self.origin = origin
+        self.size = size
+        self.checkpoint = checkpoint
+        self.cosignature = cosignature
+        self.witness = witness
+    }
+}

@@ -76,7 +76,7 @@ public struct CountyDaemon {
             for origin in added { logger.notice("township added from the configuration", metadata: ["origin": "\(origin)"]) }
 
             let witness = Witness(store: store, key: key, logger: logger)
-            let mirror = Mirror(store: store, key: mirrorKey, logger: logger)
+            let mirror = Mirror(store: store, key: mirrorKey, witnessKey: key, logger: logger)
             let townships = try WitnessServer.application(witness: witness, mirror: mirror, settings: configuration.townships, logger: logger) { port in
                 logger.info(
                     "witness listening",

@@ -136,4 +136,12 @@ extension CountyStore {
         for try await _ in rows { changed = true }
         return changed
     }
+
+    /// The canonical entries `after+1 … through` of a township's copy, in order.
+    func journalEntries(origin: String, after: Int, through: Int) async throws -> [String] {
+        var out: [String] = []
+        let rows = try await client.query("SELECT entry FROM journal WHERE origin = \(origin) AND seq > \(after) AND seq <= \(through) ORDER BY seq", logger: logger)
+        for try await (entry) in rows.decode(String.self) { out.append(entry) }
+        return out
+    }
 }

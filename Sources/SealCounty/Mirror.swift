@@ -18,12 +18,36 @@ public struct Mirror: Sendable {
     public let store: CountyStore
     /// The mirror's own cosigner (not the witness's key: the spec keeps the two statements apart).
     public let key: CosignerKey
+    /// The witness's key, to cosign the checkpoint a restored register starts from (the witness cosigned a tree it
+    /// extends, so its statement holds for it).
+    public let witnessKey: CosignerKey
     let logger: Logger
 
-    public init(store: CountyStore, key: CosignerKey, logger: Logger) {
+    public init(store: CountyStore, key: CosignerKey, witnessKey: CosignerKey, logger: Logger) {
         self.store = store
         self.key = key
+        self.witnessKey = witnessKey
         self.logger = logger
+    }
+
+    /// A restore request's answer: the head (checkpoint and the witness's cosignature) as the first line, then up to
+    /// `limit` entries from `start`, one per line; or a refusal in the protocol's plain text.
+    public func restore(body: [UInt8], start: Int, limit: Int) async throws -> (head: RestoreHead, entries: [String])? {
+        guard let text = String(validating: body, as: UTF8.self), let note = SignedNote(parsing: text),
+            let request = RestoreRequest.parse(note.text), let record = try await store.witnessRecord(origin: request.origin),
+            record.verifier.verify(note), abs(Date().timeIntervalSince1970 - TimeInterval(request.time)) <= RestoreRequest.window
+        else { return nil }
+        guard let state = try await store.mirrorState(origin: request.origin), let checkpoint = state.checkpoint,
+            let signed = SignedNote(parsing: checkpoint)
+        else {
+            return (RestoreHead(origin: request.origin, size: 0, checkpoint: "", cosignature: nil, witness: nil), [])
+        }
+        let cosignature = try witnessKey.cosign(noteText: signed.text, time: UInt64(Date().timeIntervalSince1970))
+        logger.notice("restore: entries sent to the township", metadata: ["origin": "\(request.origin)", "start": "\(start)", "size": "\(state.size)"])
+        return (
+            RestoreHead(origin: request.origin, size: state.size, checkpoint: checkpoint, cosignature: cosignature.line, witness: witnessKey.name),
+            try await store.journalEntries(origin: request.origin, after: start, through: min(state.size, start + limit))
+        )
     }
 
     public func addEntries(body: [UInt8]) async throws -> ProtocolAnswer {

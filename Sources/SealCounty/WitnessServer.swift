@@ -7,6 +7,7 @@ import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
+import SealBook
 import SealCore
 import Synchronization
 
@@ -86,6 +87,33 @@ public enum WitnessServer {
                 return response(try await mirror.addEntries(body: Array(body.readableBytesView)), acceptEncoding: true)
             } catch {
                 context.logger.error("add-entries failed", metadata: ["error": "\(String(reflecting: error))"])
+                return response(.text(503, "the mirror cannot reach its database; retry later"), retryAfter: 5)
+            }
+        }
+        router.post("\(settings.prefix)/restore") { request, context -> Response in
+            guard inFlight.enter() else {
+                return response(.init(status: 429, contentType: "text/plain; charset=utf-8", body: "too many requests at once; retry later\n"), retryAfter: 1)
+            }
+            defer { inFlight.leave() }
+            let start = request.uri.queryParameters.get("start").flatMap { Int($0) } ?? 0
+            let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 10_000
+            guard start >= 0, (1...100_000).contains(limit) else { return response(.text(400, "start must be ≥ 0 and limit between 1 and 100000")) }
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: settings.maxBodyBytes)
+            } catch {
+                return response(.text(413, "a restore request is one signed note (at most \(settings.maxBodyBytes) bytes)"))
+            }
+            do {
+                guard let (head, entries) = try await mirror.restore(body: Array(body.readableBytesView), start: start, limit: limit) else {
+                    return response(.text(403, "not a restore request signed by a known township's register key within \(Int(RestoreRequest.window)) s of now"))
+                }
+                var out = ByteBuffer(data: try JSONEncoder().encode(head))
+                out.writeString("\n")
+                for entry in entries { out.writeString(entry + "\n") }
+                return Response(status: .ok, headers: [.contentType: "application/jsonl"], body: .init(byteBuffer: out))
+            } catch {
+                context.logger.error("restore failed", metadata: ["error": "\(String(reflecting: error))"])
                 return response(.text(503, "the mirror cannot reach its database; retry later"), retryAfter: 5)
             }
         }

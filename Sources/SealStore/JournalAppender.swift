@@ -47,16 +47,22 @@ enum JournalAppender {
     static func append(_ record: JournalRecord, actor: JournalActor, time: String, db: Database) throws -> JournalEntry {
         let sequence = try size(db) + 1
         let entry = JournalEntry(sequence: Int64(sequence), time: time, actor: actor, kind: record.kind, payload: record.payload)
-        let bytes = entry.canonicalBytes
+        try append(entry: entry, bytes: entry.canonicalBytes, subject: record.subject, db: db)
+        return entry
+    }
+
+    /// Stores an entry as given (its canonical bytes, which the leaf hash covers), with its Merkle nodes: a new one,
+    /// or one of a journal restored from the county's copy.
+    static func append(entry: JournalEntry, bytes: [UInt8], subject: String?, db: Database) throws {
+        let sequence = Int(entry.sequence)
         let leaf = TreeHash.leaf(bytes)
-        try db.cachedStatement(sql: "INSERT INTO journal(seq, time, kind, subject, actor_staff, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [sequence, time, record.kind, record.subject, actor.staff, String(decoding: bytes, as: UTF8.self), Data(leaf.bytes)]
+        try db.cachedStatement(sql: "INSERT INTO journal(seq, time, kind, subject, actor_staff, entry, leaf_hash) VALUES (?, ?, ?, ?, ?, ?, ?)").execute(arguments: [sequence, entry.time, entry.kind, subject, entry.actor.staff, String(decoding: bytes, as: UTF8.self), Data(leaf.bytes)]
         )
         let nodes = DatabaseMerkleNodes(db: db)
         for node in try merkleNodesCompleted(byAppending: leaf, at: sequence - 1, leftSibling: nodes.node) {
             try db.cachedStatement(sql: "INSERT INTO merkle_node(level, idx, hash) VALUES (?, ?, ?)").execute(arguments: [node.level, node.index, Data(node.hash.bytes)]
             )
         }
-        return entry
     }
 
     /// Signs and stores the checkpoint for the current tree.

@@ -6,7 +6,9 @@ import SealCore
 /// `RegisterProjection` on SQLite: answers the projection's reads and applies its changes in the caller's
 /// transaction. Table and column names come from the projection (constants), values are always bound.
 enum SQLiteProjection {
-    static func apply(_ event: JournalEvent, time: String, actor: JournalActor, db: Database) throws {
+    /// Projects the event; answers the journal row's `subject` as the projection derives it.
+    @discardableResult
+    static func apply(_ event: JournalEvent, time: String, actor: JournalActor, db: Database) throws -> String? {
         var reads: [ProjectionRead: TableRow] = [:]
         for read in RegisterProjection.reads(for: event) {
             if let row = try fetch(read, db) { reads[read] = row }
@@ -14,6 +16,7 @@ enum SQLiteProjection {
         for change in try RegisterProjection.changes(for: event, time: time, actor: actor, reads: reads) {
             try apply(change, db)
         }
+        return RegisterProjection.subject(for: event, reads: reads)
     }
 
     static func fetch(_ read: ProjectionRead, _ db: Database) throws -> TableRow? {

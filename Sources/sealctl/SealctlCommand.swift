@@ -17,7 +17,7 @@ struct SealctlCommand: AsyncParsableCommand {
         subcommands: [
             StatusCommand.self, WhoAmICommand.self, StaffCommand.self, MatterCommand.self, SealCommand.self,
             DelegationCommand.self, CustodyCommand.self, RequestCommand.self, UseCommand.self, EventsCommand.self,
-            BookCommand.self, CardCommand.self, ReportCommand.self, BackupCommand.self, CountyCommand.self,
+            BookCommand.self, CardCommand.self, ReportCommand.self, BackupCommand.self, RestoreCommand.self, CountyCommand.self,
         ]
     )
 

@@ -158,4 +158,59 @@ struct CountyMirrorTests {
         #expect(try Self.countyRows(postgres, origin: origin, "use_record", columns: useColumns).count == 18)
         try Self.expectSameReading(township, county, name: "己镇")
     }
+
+    @Test("a township whose state directory is lost is rebuilt from the county's copy with its key, verifies, goes on and is cosigned again; a stranger's key gets nothing")
+    func restoreFromCounty() async throws {
+        let postgres = try await PrivatePostgres(name: "restore")
+        let county = try RunningCounty(name: "restore", postgres: postgres)
+        try county.start()
+        let township = try await CountyWitnessTests.linkedTownship("restore", name: "庚镇", county: county)
+        try setUpTownship(township)
+        for _ in 0..<3 {
+            let id = try ok(township, ["--as", "S003", "request", "create", "--seal", "SEAL-0001", "--matter", "XK-001", "--case", "2026-XK-\(Int.random(in: 1000...9999))",
+                                       "--purpose", "decision", "--reason", "个体工商户设立登记决定书", "--count", "1"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            try ok(township, ["--as", "S002", "request", "approve", id])
+            try ok(township, ["--as", "S001", "use", "record", id, "--count", "1"])
+        }
+        let size = try Self.journalSize(township)
+        try await Self.awaitMirrored(township, size, county: county)
+        let book = try ok(township, ["book", "list", "--json"])
+
+        // The disk is lost; the operator has register.key from a backup, and the county's URL.
+        #expect(await township.stop() == 0)
+        let key = try Data(contentsOf: URL(fileURLWithPath: township.stateDirectory + "/register.key"))
+        try FileManager.default.removeItem(atPath: township.stateDirectory)
+        try FileManager.default.createDirectory(atPath: township.stateDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        FileManager.default.createFile(atPath: township.stateDirectory + "/register.key", contents: key, attributes: [.posixPermissions: 0o600])
+        let restored = try runCommand(Binaries.sealctl, ["restore", "--from-county", county.url, "--state-dir", township.stateDirectory, "--json"])
+        #expect(restored.status == 0, "\(restored.stderr)\n\(county.log)")
+        #expect((try? jsonObject(restored.stdout))?["entries"] as? Int == size, "\(restored.stdout)\n\(restored.stderr)")
+        // Run again over the restored register: refused, nothing touched.
+        let again = try runCommand(Binaries.sealctl, ["restore", "--from-county", county.url, "--state-dir", township.stateDirectory])
+        #expect(again.status == 64 && again.stderr.contains("exists"), "\(again.stderr)")
+
+        try township.start()
+        let status = try jsonObject(try township.sealctl(["status", "--json"]).stdout)
+        #expect((status["journal"] as? [String: Any])?["integrity"] as? String == "verified", "\(status)")
+        #expect(try Self.journalSize(township) == size)
+        #expect(try ok(township, ["book", "list", "--json"]) == book)
+        // It goes on: the next entry continues the sequence, and the county cosigns and mirrors it.
+        try ok(township, ["staff", "add", "S010", "--name", "周十", "--role", "clerk"])
+        try await CountyWitnessTests.awaitCosigned(township, size + 1, county: county)
+        try await Self.awaitMirrored(township, size + 1, county: county)
+        // The restored register is the one the county cosigned: no fork, no rollback.
+        let findings = try jsonObject(try county.sealctl(["anomalies", "--json"]).stdout)["anomalies"] as? [[String: Any]] ?? []
+        #expect(findings.allSatisfy { !["fork", "rollback"].contains($0["kind"] as? String ?? "") }, "\(findings)")
+
+        // A register the county does not witness cannot read anyone's copy.
+        let stranger = try RunningDaemon(name: "stranger", extra: "[pcsc]\nenabled = false")
+        try stranger.start()
+        #expect(await stranger.stop() == 0)
+        let empty = stranger.directory.appendingPathComponent("empty").path
+        try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: stranger.stateDirectory + "/register.key", toPath: empty + "/register.key")
+        let refused = try runCommand(Binaries.sealctl, ["restore", "--from-county", county.url, "--state-dir", empty])
+        #expect(refused.status == 69 && refused.stderr.contains("county-refused: 403"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: empty + "/registry.sqlite"), "nothing half-written stays behind")
+    }
 }
