@@ -93,7 +93,7 @@ public enum CountyAPI {
         }
         var settings = ReportSettings()
         settings.timeZone = configuration.timeZone
-        CountyBookRoutes(book: CountyBook(store: store, settings: settings), configuration: configuration).addRoutes(to: router)
+        CountyBookRoutes(book: CountyBook(store: store, settings: settings), configuration: configuration, witnessKey: key).addRoutes(to: router)
         return router
     }
 }

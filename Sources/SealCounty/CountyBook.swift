@@ -355,3 +355,68 @@ public struct CountyBook: Sendable {
         return CheckpointView(origin: origin, size: checkpoint.size, root: checkpoint.root.base64, rootHex: checkpoint.root.hex, time: checkpoint.time, note: note)
     }
 }
+
+extension CountyBook {
+    /// The head of a bundle of one township's copy, as the township cuts it: the mirror checkpoint with the witness's
+    /// cosignature (the witness cosigned a tree it extends), the entry range of the filter's dates, the boundary
+    /// hashes (computed from the copy's leaves, which the county keeps no tree of) and the bound card certificates.
+    public func bundleHead(origin: String, vkey: String, witnessKey: CosignerKey, _ filter: BookFilter) async throws -> BundleHead {
+        guard let state = try await store.mirrorState(origin: origin), let stored = state.checkpoint, let signed = SignedNote(parsing: stored) else {
+            throw SealError(.noCheckpoint, "the county holds no entries of \(origin) yet")
+        }
+        let cosignature = try witnessKey.cosign(noteText: signed.text, time: UInt64(Date().timeIntervalSince1970))
+        let note = SignedNote(parsing: stored + cosignature.line)?.serialized ?? stored
+        let size = state.size
+        let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
+        var q = BoundQuery()
+        q.sql = """
+            SELECT MIN(seq), MAX(seq), (SELECT count(*) FROM journal WHERE origin = $1 AND time < $2 AND seq <= $4)
+            FROM journal WHERE origin = $1 AND time >= $2 AND time < $3 AND seq <= $4
+            """
+        _ = (q.bind(origin), q.bind(lower), q.bind(upper), q.bind(size))
+        var (first, last, before): (Int?, Int?, Int) = (nil, nil, 0)
+        for try await (f, l, b) in try await client.query(q.query, logger: logger).decode((Int?, Int?, Int).self) { (first, last, before) = (f, l, b) }
+        let begin = first.map { $0 - 1 } ?? before
+        let end = last ?? begin
+        var left: [TreeHash] = []
+        for node in CompactRange.decomposition(0, begin) { left.append(try await subtree(origin: origin, node)) }
+        var right: [TreeHash] = []
+        for node in CompactRange.decomposition(end, size) { right.append(try await subtree(origin: origin, node)) }
+        var certificates: [(seal: String, fingerprint: String, der: String)] = []
+        let rows = try await client.query("SELECT entry FROM journal WHERE origin = \(origin) AND kind = 'card.bound' AND seq <= \(size) ORDER BY seq", logger: logger)
+        for try await (text) in rows.decode(String.self) {
+            guard let entry = JournalEntry(json: try JSONValue(parsing: text)), let seal = entry.payload["seal"]?.stringValue,
+                let fingerprint = entry.payload["fingerprint"]?.stringValue, let der = entry.payload["certificate"]?.stringValue
+            else { continue }
+            certificates.append((seal, fingerprint, der))
+        }
+        return BundleHead(
+            origin: origin, verifierKey: vkey, checkpointNote: note, size: size, begin: begin, end: end, left: left, right: right, certificates: certificates
+        )
+    }
+
+    /// The hash of the perfect subtree (level, index): the leaves `index·2^level ..< (index+1)·2^level` of the copy.
+    func subtree(origin: String, _ node: (level: Int, index: Int)) async throws -> TreeHash {
+        var frontier = MerkleFrontier()
+        let (from, to) = ((node.index << node.level) + 1, (node.index + 1) << node.level)
+        var next = from
+        // In pages: a subtree may span most of a long book.
+        while next <= to {
+            let page = try await journalSlice(origin: origin, from: next, to: to, limit: 10_000)
+            guard let last = page.last else { throw SealError(.internalError, "the copy of \(origin) lacks entry \(next)") }
+            for entry in page { frontier.append(entry.leaf) }
+            next = last.seq + 1
+        }
+        return frontier.root
+    }
+
+    /// Entries with sequence numbers in `from…to`, at most `limit`: (seq, canonical text, leaf hash).
+    public func journalSlice(origin: String, from: Int, to: Int, limit: Int) async throws -> [(seq: Int, entry: String, leaf: TreeHash)] {
+        var out: [(seq: Int, entry: String, leaf: TreeHash)] = []
+        let rows = try await client.query(
+            "SELECT seq, entry FROM journal WHERE origin = \(origin) AND seq >= \(from) AND seq <= \(to) ORDER BY seq LIMIT \(limit)", logger: logger
+        )
+        for try await (seq, entry) in rows.decode((Int, String).self) { out.append((seq, entry, TreeHash.leaf(Array(entry.utf8)))) }
+        return out
+    }
+}

@@ -14,9 +14,11 @@ import SealWire
 struct CountyBookRoutes {
     let book: CountyBook
     let configuration: CountyConfiguration
+    /// The witness's key: a bundle's checkpoint carries its cosignature, as one exported at the township does.
+    let witnessKey: CosignerKey
 
     enum Format: String, CaseIterable {
-        case csv, xlsx, html
+        case csv, xlsx, html, bundle
     }
 
     func addRoutes(to router: Router<CountyRequestContext>) {
@@ -55,10 +57,16 @@ struct CountyBookRoutes {
             let origin = township.origin
             let zone = book.settings.timeZone
             let pages: BookPages = { seal, cursor in try await book.exportPage(origin: origin, seal, filter, after: cursor, limit: 2000, headers: headers) }
-            let seals = try await book.exportSeals(origin: origin, filter)
+            let seals = format == .bundle ? [] : try await book.exportSeals(origin: origin, filter)
             let body: @Sendable (inout ChunkedWriter) async throws -> Void
             let contentType: String
             switch format {
+            case .bundle:
+                let vkey = try await book.store.townships().first { $0.origin == origin }?.vkey ?? ""
+                let head = try await book.bundleHead(origin: origin, vkey: vkey, witnessKey: witnessKey, filter)
+                contentType = "application/jsonl"
+                let slices: BookBundle.Slices = { from, to, limit in try await book.journalSlice(origin: origin, from: from, to: to, limit: limit) }
+                body = { try await BookBundle.write(head: head, filter: filter, slices: slices, to: &$0) }
             case .csv:
                 contentType = "text/csv; charset=utf-8"
                 body = { try await BookCSV.write(pages: pages, seals: seals, filter: filter, headers: headers, to: &$0) }
@@ -83,7 +91,10 @@ struct CountyBookRoutes {
             }
             return Response(
                 status: .ok,
-                headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"usage-book-\(origin.replacingOccurrences(of: "/", with: "-")).\(format.rawValue)\""],
+                headers: [
+                    .contentType: contentType,
+                    .contentDisposition: "attachment; filename=\"usage-book-\(origin.replacingOccurrences(of: "/", with: "-")).\(format == .bundle ? "jsonl" : format.rawValue)\"",
+                ],
                 body: ResponseBody { writer in
                     defer { _ = seal_trim_memory() }
                     var out = ChunkedWriter(writer: writer)

@@ -201,10 +201,11 @@ struct CountyCommand: AsyncParsableCommand {
 
         struct Export: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Export a township's usage book from the county's copy: csv, xlsx or html, as `sealctl book export`."
+                abstract: "Export a township's usage book from the county's copy: csv, xlsx, html or bundle, as `sealctl book export`.",
+                discussion: "A bundle carries the county witness's cosignature: `sealctl book verify BUNDLE --key township.vkey --witness county.vkey`."
             )
             @OptionGroup var county: CountyOptions
-            @Option(help: "csv, xlsx or html.") var format: ExportFormat = .csv
+            @Option(help: "csv, xlsx, html or bundle.") var format: ExportFormat = .csv
             @Option(help: "Write here instead of stdout.") var out: String?
             @OptionGroup var filter: BookFilterOptions
             @Option(help: "The township (its name at the county, or its origin).") var township: String

@@ -64,6 +64,29 @@ struct CountyMirrorTests {
         Issue.record("not mirrored at \(size): \(try CountyWitnessTests.witness(township)); county log:\n\(county.log)\ntownship log:\n\(township.log)")
     }
 
+    /// A bundle the county exports — the whole book, and windows whose entries are all before or all after it (so the
+    /// boundary hashes are computed from the copy's leaves) — verifies offline with the township's key and the
+    /// county's cosignature, as one exported at the township.
+    static func expectBundlesVerify(_ township: RunningDaemon, _ county: RunningCounty, name: String, sourceLocation: SourceLocation) throws {
+        let keys = township.directory.appendingPathComponent("keys-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: keys, withIntermediateDirectories: true)
+        try township.sealctl(["book", "key"]).stdout.write(toFile: keys + "/town.vkey", atomically: true, encoding: .utf8)
+        try county.vkey().write(toFile: keys + "/county.vkey", atomically: true, encoding: .utf8)
+        let day = { (offset: Double) in
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+            let c = calendar.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(offset * 86_400))
+            return String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!)
+        }
+        for window in [[], ["--from", day(1)], ["--to", day(-1)]] {
+            let bundle = keys + "/county-\(window.joined()).jsonl"
+            let exported = try county.sealctl(["book", "export", "--format", "bundle", "--township", name, "--out", bundle] + window)
+            #expect(exported.status == 0, "\(exported.stderr)", sourceLocation: sourceLocation)
+            let verified = try runCommand(Binaries.sealctl, ["book", "verify", bundle, "--key", keys + "/town.vkey", "--witness", keys + "/county.vkey"])
+            #expect(verified.status == 0, "\(window): \(verified.stdout)\(verified.stderr)", sourceLocation: sourceLocation)
+        }
+    }
+
     /// The book, its statistics, its anomalies and its CSV export, read at the township and at the county: the same.
     static func expectSameReading(_ township: RunningDaemon, _ county: RunningCounty, name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         func both(_ here: [String], _ there: [String]) throws -> (String, String) {
@@ -74,6 +97,7 @@ struct CountyMirrorTests {
         }
         let (list, countyList) = try both(["book", "list", "--json"], ["book", "list", "--json"])
         #expect(list == countyList, sourceLocation: sourceLocation)
+        try expectBundlesVerify(township, county, name: name, sourceLocation: sourceLocation)
         #expect(list.contains("\"uses\":[{"), sourceLocation: sourceLocation)
         let (table, countyTable) = try both(["book", "list", "--seal", "SEAL-0001"], ["book", "list", "--seal", "SEAL-0001"])
         #expect(table == countyTable, sourceLocation: sourceLocation)
