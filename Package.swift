@@ -142,6 +142,18 @@ let package = Package(
             name: "sealcountyd",
             dependencies: ["SealCounty", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The townships of `make bench-county` (not run in CI).
+        .executableTarget(
+            name: "county-bench",
+            dependencies: [
+                "SealBook", "SealCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "sealkeeperd",
             dependencies: [
