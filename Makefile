@@ -10,7 +10,7 @@ PY_PACKAGES := pytest schemathesis==4.32.5
 BIN := .build/debug
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps py-deps build build-run run run-county test reliability crash-test bench check-openapi clean format render-docs
+.PHONY: deps py-deps build build-run run run-county test reliability crash-test bench bench-county check-openapi clean format render-docs
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
@@ -74,6 +74,16 @@ bench: deps
 	$(SWIFT) build -c release --product sealkeeperd
 	$(SWIFT) build -c release --product sealctl
 	python3 Benchmarks/bench.py --bin .build/release --sizes $(BENCH_SIZES)
+
+# The county mirror at a county's scale: BENCH_TOWNSHIPS townships × BENCH_USES uses pushed at once into one private
+# PostgreSQL; ingestion, county-wide stats and CSV beside psql \copy, appended to Benchmarks/RESULTS.md. Not in CI.
+BENCH_TOWNSHIPS ?= 30
+BENCH_USES ?= 100000
+bench-county: deps
+	$(SWIFT) build -c release --product sealcountyd
+	$(SWIFT) build -c release --product sealctl
+	$(SWIFT) build -c release --product county-bench
+	python3 Benchmarks/bench_county.py --bin .build/release --townships $(BENCH_TOWNSHIPS) --uses $(BENCH_USES)
 
 # The exported book's summary pages rendered as a person sees them (headless Chromium, LibreOffice) into docs/.
 render-docs: build-run

@@ -86,6 +86,7 @@ extension CountyStore {
                     }
                     rowsText += [origin, String(index + 1), entry.time, entry.kind, subject, entry.actor.staff, text].map(Self.copyField).joined(separator: "\t") + "\n"
                 }
+                try await projection.flush()
                 let copied = rowsText
                 try await connection.copyFrom(table: "journal", columns: ["origin", "seq", "time", "kind", "subject", "actor_staff", "entry"], logger: logger) { writer in
                     try await writer.write(ByteBuffer(string: copied))
