@@ -75,23 +75,25 @@ public struct UsageStatistics: Sendable, Equatable, Codable {
 
         public init() {}
 
-        /// One use: (id, name) per dimension; `month` is `YYYY-MM` in the register's time zone.
+        /// One use, or `uses` uses sharing every key (a store that counts them in groups): (id, name) per dimension;
+        /// `month` is `YYYY-MM` in the register's time zone; `impressions` in all.
         public mutating func add(
-            seal: (String, String), matter: (String, String), user: (String, String), approver: (String, String)?, month: String, impressions: Int
+            seal: (String, String), matter: (String, String), user: (String, String), approver: (String, String)?, month: String, impressions: Int,
+            uses: Int = 1
         ) {
-            totals.uses += 1
+            totals.uses += uses
             totals.impressions += impressions
             let keys: [(Dimension, (String, String))] = [
                 (.seal, seal), (.matter, matter), (.user, user), (.approver, approver ?? ("", "未批准 · not approved")), (.month, (month, "")),
             ]
             for (dimension, (key, name)) in keys {
                 var row = tables[dimension, default: [:]][key] ?? Row(key: key, name: name, uses: 0, impressions: 0)
-                row.uses += 1
+                row.uses += uses
                 row.impressions += impressions
                 tables[dimension, default: [:]][key] = row
             }
             var cell = sealMonths[seal.0 + " " + month] ?? Row(key: seal.0, name: month, uses: 0, impressions: 0)
-            cell.uses += 1
+            cell.uses += uses
             cell.impressions += impressions
             sealMonths[seal.0 + " " + month] = cell
         }

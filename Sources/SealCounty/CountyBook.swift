@@ -165,46 +165,53 @@ public struct CountyBook: Sendable {
 
     // MARK: Statistics
 
-    /// The statistics of the period: the county's (every township, or the one named) and each township's, from one
-    /// keyset-paged pass over the period's lines in time order.
+    /// The statistics of the period: the county's (every township, or the one named) and each township's. PostgreSQL
+    /// counts the period's lines in groups sharing township, seal, matter, user, approver and UTC hour (minute, in a
+    /// zone whose offset is not whole hours); each group is added to the township's rules' accumulator with its local
+    /// month, so the figures are the township's, and only the groups cross the socket.
     public func statistics(origin: String?, _ filter: BookFilter) async throws -> (total: UsageStatistics, townships: [String: UsageStatistics]) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = settings.timeZone
+        let wholeHours = settings.timeZone.secondsFromGMT() % 3600 == 0 && settings.timeZone.nextDaylightSavingTimeTransition == nil
         var total = UsageStatistics.Accumulator()
         var each: [String: UsageStatistics.Accumulator] = [:]
-        var after: (String, String, Int) = ("", "", 0)
-        while true {
-            var q = BoundQuery()
-            q.sql = """
-                SELECT u.origin, u.line, u.time, u.seal_id, s.name AS seal_name, u.matter_code, m.name AS matter_name, u."user", us.name AS user_name,
-                       COALESCE(u.approver, r.approver) AS book_approver, ap.name AS approver_name, u.effective_count
-                FROM use_record u JOIN seal s ON s.origin = u.origin AND s.id = u.seal_id
-                JOIN use_request r ON r.origin = u.origin AND r.id = u.request_id
-                LEFT JOIN matter m ON m.origin = u.origin AND m.code = u.matter_code LEFT JOIN staff us ON us.origin = u.origin AND us.id = u."user"
-                LEFT JOIN staff ap ON ap.origin = u.origin AND ap.id = COALESCE(u.approver, r.approver)
-                WHERE (u.time, u.origin, u.line) > (\(q.bind(after.0)), \(q.bind(after.1)), \(q.bind(after.2)))
-                """
-            narrow(&q, filter, origin: origin)
-            q.sql += " ORDER BY u.time, u.origin, u.line LIMIT 5000"
-            var count = 0
-            for try await (town, line, time, seal, sealName, matter, matterName, user, userName, approver, approverName, impressions)
-                in try await client.query(q.query, logger: logger).decode((String, Int, String, String, String, String, String?, String, String?, String?, String?, Int).self)
-            {
-                count += 1
-                after = (time, town, line)
-                let date = LocalTime.parseStored(time) ?? Date(timeIntervalSince1970: 0)
-                let c = calendar.dateComponents([.year, .month], from: date)
-                let month = String(format: "%04d-%02d", c.year!, c.month!)
-                func add(_ accumulator: inout UsageStatistics.Accumulator) {
-                    accumulator.add(
-                        seal: (seal, sealName), matter: (matter, matterName ?? ""), user: (user, userName ?? ""),
-                        approver: approver.map { ($0, approverName ?? "") }, month: month, impressions: impressions
-                    )
-                }
-                add(&total)
-                add(&each[town, default: .init()])
+        var q = BoundQuery()
+        q.sql = """
+            SELECT a.origin, a.seal_id, s.name, a.matter_code, m.name, a."user", us.name, a.approver, ap.name, a.bucket, a.n, a.impressions
+            FROM (
+              SELECT u.origin, u.seal_id, u.matter_code, u."user", COALESCE(u.approver, r.approver) AS approver,
+                     substring(u.time, 1, \(wholeHours ? 13 : 16)) AS bucket, count(*) AS n, sum(u.effective_count)::bigint AS impressions
+              FROM use_record u LEFT JOIN use_request r ON u.approver IS NULL AND r.origin = u.origin AND r.id = u.request_id
+              WHERE true
+            """
+        narrow(&q, filter, origin: origin)
+        q.sql += """
+              GROUP BY 1, 2, 3, 4, 5, 6
+            ) a JOIN seal s ON s.origin = a.origin AND s.id = a.seal_id
+            LEFT JOIN matter m ON m.origin = a.origin AND m.code = a.matter_code LEFT JOIN staff us ON us.origin = a.origin AND us.id = a."user"
+            LEFT JOIN staff ap ON ap.origin = a.origin AND ap.id = a.approver
+            """
+        var months: [String: String] = [:]
+        for try await (town, seal, sealName, matter, matterName, user, userName, approver, approverName, bucket, n, impressions)
+            in try await client.query(q.query, logger: logger).decode((String, String, String, String, String?, String, String?, String?, String?, String, Int, Int).self)
+        {
+            let month: String
+            if let known = months[bucket] {
+                month = known
+            } else {
+                let stored = bucket + (wholeHours ? ":00:00Z" : ":00Z")
+                let c = calendar.dateComponents([.year, .month], from: LocalTime.parseStored(stored) ?? Date(timeIntervalSince1970: 0))
+                month = String(format: "%04d-%02d", c.year!, c.month!)
+                months[bucket] = month
             }
-            if count < 5000 { break }
+            func add(_ accumulator: inout UsageStatistics.Accumulator) {
+                accumulator.add(
+                    seal: (seal, sealName), matter: (matter, matterName ?? ""), user: (user, userName ?? ""),
+                    approver: approver.map { ($0, approverName ?? "") }, month: month, impressions: impressions, uses: n
+                )
+            }
+            add(&total)
+            add(&each[town, default: .init()])
         }
         for (town, code, n) in try await refusals(origin: origin, filter) where n > 0 {
             total.addRefusals(code: code, count: n)
