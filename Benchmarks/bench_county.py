@@ -80,7 +80,9 @@ def main():
         with open(f"/proc/{county.pid}/clear_refs", "w") as f:
             f.write("5")
         push = subprocess.run([f"{binary}/county-bench", "push", "--dir", keys, "--url", f"http://127.0.0.1:{port}", "--uses", str(args.uses)],
-                              check=True, capture_output=True, text=True)
+                              capture_output=True, text=True)
+        if push.returncode != 0:
+            raise SystemExit(f"county-bench push failed: {push.stderr[-2000:]}")
         result = json.loads(push.stdout.strip().splitlines()[-1])
         peak = rss(county.pid, "VmHWM")
         rate = result["entries_per_second"]

@@ -345,10 +345,7 @@ public struct CountyBook: Sendable {
         let corrections = try await corrections(origin: origin, uses: rows.map(\.id))
         var lines: [ExportLine] = []
         lines.reserveCapacity(rows.count)
-        for row in rows {
-            guard row.time >= lower, row.time < upper else { continue }
-            if let matter = filter.matter, matter != row.matterCode { continue }
-            if let wanted = filter.user, wanted != row.user { continue }
+        for row in rows where row.isExported(filter, lower: lower, upper: upper) {
             lines.append(row.exportLine(sealName: export.seal.name, corrections: corrections[row.id] ?? [], headers: headers, zone: settings.timeZone))
         }
         return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)

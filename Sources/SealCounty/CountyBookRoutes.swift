@@ -89,19 +89,8 @@ struct CountyBookRoutes {
                     }
                 }
             }
-            return Response(
-                status: .ok,
-                headers: [
-                    .contentType: contentType,
-                    .contentDisposition: "attachment; filename=\"usage-book-\(origin.replacingOccurrences(of: "/", with: "-")).\(format == .bundle ? "jsonl" : format.rawValue)\"",
-                ],
-                body: ResponseBody { writer in
-                    defer { _ = seal_trim_memory() }
-                    var out = ChunkedWriter(writer: writer)
-                    try await body(&out)
-                    try await out.finish()
-                }
-            )
+            let filename = "usage-book-\(origin.replacingOccurrences(of: "/", with: "-")).\(format == .bundle ? "jsonl" : format.rawValue)"
+            return ChunkedWriter.response(contentType: contentType, filename: filename, body: body)
         }
     }
 

@@ -33,44 +33,39 @@ public enum WitnessServer {
     public static func router(witness: Witness, mirror: Mirror, settings: CountyConfiguration.TownshipListener, logger: Logger) -> Router<BasicRequestContext> {
         let router = Router()
         let inFlight = InFlight(limit: settings.maxInFlight)
-        let limit = settings.maxBodyBytes
-        router.post("\(settings.prefix)/add-checkpoint") { request, context -> Response in
-            guard inFlight.enter() else {
-                return response(.init(status: 429, contentType: "text/plain; charset=utf-8", body: "too many requests at once; retry later\n"), retryAfter: 1)
-            }
-            defer { inFlight.leave() }
-            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-                return response(.text(413, "the body is \(length) bytes; the witness accepts at most \(limit)"))
-            }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: limit)
-            } catch {
-                return response(.text(413, "the body is larger than the witness accepts (\(limit) bytes)"))
-            }
-            do {
-                return response(try await witness.addCheckpoint(body: Array(body.readableBytesView)))
-            } catch {
-                // The database is down or refused: nothing was cosigned; the township will retry.
-                context.logger.error("add-checkpoint failed", metadata: ["error": "\(String(reflecting: error))"])
-                return response(.text(503, "the witness cannot reach its database; retry later"), retryAfter: 5)
+
+        /// A protocol route: at most `max_in_flight` at once (429 with Retry-After beyond), the body read up to
+        /// `limit` (413 beyond), and 503 when the database fails (nothing was stored; the township retries).
+        func route(_ path: String, limit: Int, what: String, _ handle: @escaping @Sendable (Request, ByteBuffer) async throws -> Response) {
+            router.post("\(settings.prefix)/\(path)") { request, context -> Response in
+                guard inFlight.enter() else {
+                    return response(.init(status: 429, contentType: "text/plain; charset=utf-8", body: "too many requests at once; retry later\n"), retryAfter: 1)
+                }
+                defer { inFlight.leave() }
+                if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+                    return response(.text(413, "the body is \(length) bytes; the \(what) accepts at most \(limit)"))
+                }
+                let body: ByteBuffer
+                do {
+                    body = try await request.body.collect(upTo: limit)
+                } catch {
+                    return response(.text(413, "the body is larger than the \(what) accepts (\(limit) bytes)"))
+                }
+                do {
+                    return try await handle(request, body)
+                } catch {
+                    context.logger.error("\(path) failed", metadata: ["error": "\(String(reflecting: error))"])
+                    return response(.text(503, "the \(what) cannot reach its database; retry later"), retryAfter: 5)
+                }
             }
         }
+
+        route("add-checkpoint", limit: settings.maxBodyBytes, what: "witness") { _, body in
+            response(try await witness.addCheckpoint(body: Array(body.readableBytesView)))
+        }
         let uploadLimit = settings.maxUploadBytes
-        router.post("\(settings.prefix)/add-entries") { request, context -> Response in
-            guard inFlight.enter() else {
-                return response(.init(status: 429, contentType: "text/plain; charset=utf-8", body: "too many requests at once; retry later\n"), retryAfter: 1)
-            }
-            defer { inFlight.leave() }
-            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > uploadLimit {
-                return response(.text(413, "the body is \(length) bytes; the mirror accepts at most \(uploadLimit)"))
-            }
-            var body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: uploadLimit)
-            } catch {
-                return response(.text(413, "the body is larger than the mirror accepts (\(uploadLimit) bytes)"))
-            }
+        route("add-entries", limit: uploadLimit, what: "mirror") { request, body in
+            var body = body
             switch request.headers[.contentEncoding]?.lowercased() {
             case nil, "identity": break
             case "gzip":
@@ -83,39 +78,19 @@ public enum WitnessServer {
             case let other?:
                 return response(.text(415, "Content-Encoding \(other) is not supported; send gzip or none"), acceptEncoding: true)
             }
-            do {
-                return response(try await mirror.addEntries(body: Array(body.readableBytesView)), acceptEncoding: true)
-            } catch {
-                context.logger.error("add-entries failed", metadata: ["error": "\(String(reflecting: error))"])
-                return response(.text(503, "the mirror cannot reach its database; retry later"), retryAfter: 5)
-            }
+            return response(try await mirror.addEntries(body: Array(body.readableBytesView)), acceptEncoding: true)
         }
-        router.post("\(settings.prefix)/restore") { request, context -> Response in
-            guard inFlight.enter() else {
-                return response(.init(status: 429, contentType: "text/plain; charset=utf-8", body: "too many requests at once; retry later\n"), retryAfter: 1)
-            }
-            defer { inFlight.leave() }
+        route("restore", limit: settings.maxBodyBytes, what: "mirror") { request, body in
             let start = request.uri.queryParameters.get("start").flatMap { Int($0) } ?? 0
             let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 10_000
             guard start >= 0, (1...100_000).contains(limit) else { return response(.text(400, "start must be ≥ 0 and limit between 1 and 100000")) }
-            let body: ByteBuffer
-            do {
-                body = try await request.body.collect(upTo: settings.maxBodyBytes)
-            } catch {
-                return response(.text(413, "a restore request is one signed note (at most \(settings.maxBodyBytes) bytes)"))
+            guard let (head, entries) = try await mirror.restore(body: Array(body.readableBytesView), start: start, limit: limit) else {
+                return response(.text(403, "not a restore request signed by a known township's register key within \(Int(RestoreRequest.window)) s of now"))
             }
-            do {
-                guard let (head, entries) = try await mirror.restore(body: Array(body.readableBytesView), start: start, limit: limit) else {
-                    return response(.text(403, "not a restore request signed by a known township's register key within \(Int(RestoreRequest.window)) s of now"))
-                }
-                var out = ByteBuffer(data: try JSONEncoder().encode(head))
-                out.writeString("\n")
-                for entry in entries { out.writeString(entry + "\n") }
-                return Response(status: .ok, headers: [.contentType: "application/jsonl"], body: .init(byteBuffer: out))
-            } catch {
-                context.logger.error("restore failed", metadata: ["error": "\(String(reflecting: error))"])
-                return response(.text(503, "the mirror cannot reach its database; retry later"), retryAfter: 5)
-            }
+            var out = ByteBuffer(data: try JSONEncoder().encode(head))
+            out.writeString("\n")
+            for entry in entries { out.writeString(entry + "\n") }
+            return Response(status: .ok, headers: [.contentType: "application/jsonl"], body: .init(byteBuffer: out))
         }
         return router
     }

@@ -72,19 +72,7 @@ struct BookExportRoutes {
                 let slices: BookBundle.Slices = { from, to, limit in try await register.journalSlice(from: from, to: to, limit: limit) }
                 body = { try await BookBundle.write(head: head, filter: filter, slices: slices, to: &$0) }
             }
-            let filename = "usage-book.\(format == .bundle ? "jsonl" : format.rawValue)"
-            return Response(
-                status: .ok,
-                headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"\(filename)\""],
-                body: ResponseBody { writer in
-                    // An export's pages and summary are freed as it goes; give the pages back to the system after it,
-                    // so the daemon's resident size at rest stays what it needs at rest.
-                    defer { _ = seal_trim_memory() }
-                    var out = ChunkedWriter(writer: writer)
-                    try await body(&out)
-                    try await out.finish()
-                }
-            )
+            return ChunkedWriter.response(contentType: contentType, filename: "usage-book.\(format == .bundle ? "jsonl" : format.rawValue)", body: body)
         }
     }
 }
@@ -118,6 +106,22 @@ public struct ChunkedWriter: ExportSink {
     public consuming func finish() async throws {
         try await flush()
         try await writer.finish(nil)
+    }
+
+    /// An export's response: `body` streamed through a writer, as an attachment named `filename`.
+    public static func response(contentType: String, filename: String, body: @escaping @Sendable (inout ChunkedWriter) async throws -> Void) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: contentType, .contentDisposition: "attachment; filename=\"\(filename)\""],
+            body: ResponseBody { writer in
+                // An export's pages and summary are freed as it goes; give the pages back to the system after it,
+                // so the daemon's resident size at rest stays what it needs at rest.
+                defer { _ = seal_trim_memory() }
+                var out = ChunkedWriter(writer: writer)
+                try await body(&out)
+                try await out.finish()
+            }
+        )
     }
 }
 

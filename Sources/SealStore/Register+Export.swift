@@ -41,11 +41,7 @@ extension Register {
             let corrections = try BookLineQuery.corrections(db, uses: rows.map(\.id))
             var lines: [ExportLine] = []
             lines.reserveCapacity(rows.count)
-            for row in rows {
-                // A line near the window's edges may be out of it (times can step back a little against 序号).
-                guard row.time >= lower, row.time < upper else { continue }
-                if let matter = filter.matter, matter != row.matterCode { continue }
-                if let wanted = filter.user, wanted != row.user { continue }
+            for row in rows where row.isExported(filter, lower: lower, upper: upper) {
                 lines.append(row.exportLine(sealName: export.seal.name, corrections: corrections[row.id] ?? [], headers: headers, zone: zone))
             }
             return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)

@@ -28,6 +28,12 @@ public struct BookLine: Sendable {
         (self.certificateFingerprint, self.statement, self.signature) = (certificateFingerprint, statement, signature)
     }
 
+    /// Whether an export's page keeps the line: inside the window (a line near its edges may be out of it, since
+    /// times can step back a little against 序号) and of the filter's matter and user.
+    public func isExported(_ filter: BookFilter, lower: String, upper: String) -> Bool {
+        time >= lower && time < upper && (filter.matter.map { $0 == matterCode } ?? true) && (filter.user.map { $0 == user } ?? true)
+    }
+
     /// The local date and wall-clock time of a stored UTC time in `zone`.
     public static func local(_ time: String, zone: TimeZone) -> (timestamp: Date, date: String, time: String) {
         let date = LocalTime.parseStored(time) ?? Date(timeIntervalSince1970: 0)

@@ -353,15 +353,19 @@ struct CountyWitnessTests {
         #expect((byName["戊镇"]?["forks"] as? Int ?? 0) >= 1)
         let forks = try jsonObject(try county.sealctl(["forks", "--json"]).stdout)["forks"] as? [[String: Any]] ?? []
         #expect(forks.allSatisfy { $0["township"] as? String == "戊镇" })
-        #expect(forks.first?["reason"] as? String == "inconsistent-proof")
-        #expect((forks.first?["cosigned_checkpoint"] as? String)?.contains("\n3\n") == true)
-        #expect((forks.first?["conflicting_checkpoint"] as? String)?.contains("\n4\n") == true)
+        // The proof from the cosigned 3 to its 4 fails. Had its first try, built from the restored copy before it recorded
+        // anything, reached the county (a connection retried while the county came back), the county also keeps that
+        // size-2 checkpoint as a rollback: both are true of this township.
+        #expect(Set(forks.compactMap { $0["reason"] as? String }).isSubset(of: ["inconsistent-proof", "rolled-back"]), "\(forks)")
+        let proofFork = forks.first { $0["reason"] as? String == "inconsistent-proof" }
+        #expect((proofFork?["cosigned_checkpoint"] as? String)?.contains("\n3\n") == true, "\(forks)")
+        #expect((proofFork?["conflicting_checkpoint"] as? String)?.contains("\n4\n") == true)
         #expect(try county.sealctl(["forks"]).stdout.contains("戊镇"))
-        // The county inspector's anomaly report: one fork finding for the forger, none for the honest township.
+        // The county inspector's anomaly report: a fork finding for the forger, nothing for the honest township.
         let findings = try jsonObject(try county.sealctl(["anomalies", "--json"]).stdout)["anomalies"] as? [[String: Any]] ?? []
-        #expect(findings.map { $0["kind"] as? String } == ["fork"])
-        #expect(findings.first?["subject"] as? String == "戊镇")
-        #expect(((findings.first?["evidence"] as? [[String: Any]])?.first?["detail"] as? String ?? "").hasPrefix("inconsistent-proof"))
+        #expect(findings.allSatisfy { $0["subject"] as? String == "戊镇" }, "\(findings)")
+        let fork = findings.first { $0["kind"] as? String == "fork" }
+        #expect(((fork?["evidence"] as? [[String: Any]])?.first?["detail"] as? String ?? "").hasPrefix("inconsistent-proof"), "\(findings)")
         #expect(try county.sealctl(["anomalies"]).stdout.contains("登记本分叉"))
         #expect(await forger.stop() == 0)
         #expect(await honest.stop() == 0)
