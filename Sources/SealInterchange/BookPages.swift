@@ -14,7 +14,9 @@ public protocol ExportSink {
 /// township and at the county.
 public typealias BookPages = @Sendable (ExportSeal, ExportCursor?) async throws -> (lines: [ExportLine], next: ExportCursor?)
 
-/// Pages through every exported seal's lines.
+/// Pages through every exported seal's lines. The next page is read while this one is written: reading (the
+/// database, decoding, building lines) and writing (formatting, the socket) each take about half an export's time,
+/// and a daemon has more than one core for them. At most two pages are held at once.
 public func forEachExportLine(
     pages: BookPages, seals: [ExportSeal],
     seal start: (ExportSeal) async throws -> Void = { _ in }, seal end: (ExportSeal) async throws -> Void = { _ in },
@@ -22,13 +24,19 @@ public func forEachExportLine(
 ) async throws {
     for seal in seals {
         try await start(seal)
-        var cursor: ExportCursor?
-        repeat {
-            let page = try await pages(seal, cursor)
+        var page = try await pages(seal, nil)
+        while true {
+            let cursor = page.next
+            async let following = nextPage(pages, seal, after: cursor)
             for exported in page.lines { try await line(seal, exported) }
-            cursor = page.next
-        } while cursor != nil
+            guard let fetched = try await following else { break }
+            page = fetched
+        }
         try await end(seal)
     }
 }
 
+private func nextPage(_ pages: BookPages, _ seal: ExportSeal, after cursor: ExportCursor?) async throws -> (lines: [ExportLine], next: ExportCursor?)? {
+    guard let cursor else { return nil }
+    return try await pages(seal, cursor)
+}
