@@ -187,18 +187,38 @@ public struct CountyBook: Sendable {
         let wholeHours = settings.timeZone.secondsFromGMT() % 3600 == 0 && settings.timeZone.nextDaylightSavingTimeTransition == nil
         var total = UsageStatistics.Accumulator()
         var each: [String: UsageStatistics.Accumulator] = [:]
+        let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
+        // The window's edges are whole UTC hours in a zone of whole hours: the hourly groups PostgreSQL keeps
+        // (`use_hour`) hold exactly its lines. Otherwise the lines are grouped here by the minute.
+        func onTheHour(_ bound: String) -> Bool { bound.count == 20 && bound.hasSuffix(":00:00Z") }
+        let hourly = wholeHours && (filter.from == nil || onTheHour(lower)) && (filter.to == nil || onTheHour(upper))
         var q = BoundQuery()
         q.sql = """
             SELECT a.origin, a.seal_id, s.name, a.matter_code, m.name, a."user", us.name, a.approver, ap.name, a.bucket, a.n, a.impressions
             FROM (
-              SELECT u.origin, u.seal_id, u.matter_code, u."user", COALESCE(u.approver, r.approver) AS approver,
-                     substring(u.time, 1, \(wholeHours ? 13 : 16)) AS bucket, count(*) AS n, sum(u.effective_count)::bigint AS impressions
-              FROM use_record u LEFT JOIN use_request r ON u.approver IS NULL AND r.origin = u.origin AND r.id = u.request_id
-              WHERE true
             """
-        narrow(&q, filter, origin: origin)
+        if hourly {
+            q.sql += """
+                  SELECT origin, seal_id, matter_code, "user", NULLIF(approver, '') AS approver, hour AS bucket, uses AS n, impressions
+                  FROM use_hour a WHERE uses <> 0
+                """
+            if let origin { q.sql += " AND a.origin = \(q.bind(origin))" }
+            if let seal = filter.seal { q.sql += " AND a.seal_id = \(q.bind(seal))" }
+            if filter.from != nil { q.sql += " AND a.hour >= \(q.bind(String(lower.prefix(13))))" }
+            if filter.to != nil { q.sql += " AND a.hour < \(q.bind(String(upper.prefix(13))))" }
+            if let matter = filter.matter { q.sql += " AND a.matter_code = \(q.bind(matter))" }
+            if let user = filter.user { q.sql += " AND a.\"user\" = \(q.bind(user))" }
+        } else {
+            q.sql += """
+                  SELECT u.origin, u.seal_id, u.matter_code, u."user", COALESCE(u.approver, r.approver) AS approver,
+                         substring(u.time, 1, \(wholeHours ? 13 : 16)) AS bucket, count(*) AS n, sum(u.effective_count)::bigint AS impressions
+                  FROM use_record u LEFT JOIN use_request r ON u.approver IS NULL AND r.origin = u.origin AND r.id = u.request_id
+                  WHERE true
+                """
+            narrow(&q, filter, origin: origin)
+            q.sql += " GROUP BY 1, 2, 3, 4, 5, 6"
+        }
         q.sql += """
-              GROUP BY 1, 2, 3, 4, 5, 6
             ) a JOIN seal s ON s.origin = a.origin AND s.id = a.seal_id
             LEFT JOIN matter m ON m.origin = a.origin AND m.code = a.matter_code LEFT JOIN staff us ON us.origin = a.origin AND us.id = a."user"
             LEFT JOIN staff ap ON ap.origin = a.origin AND ap.id = a.approver
@@ -255,7 +275,8 @@ public struct CountyBook: Sendable {
             """
         for prefix in ["f", "u"] {
             var part = ""
-            if let origin { part += " AND \(prefix == "f" ? "f" : "j").origin = \(q.bind(origin))" }
+            // County-wide, township by township: the journal's index leads with the township.
+            part += " AND \(prefix == "f" ? "f" : "j").origin " + (origin.map { "= \(q.bind($0))" } ?? "IN (SELECT origin FROM township)")
             if let seal = filter.seal { part += " AND \(prefix).seal_id = \(q.bind(seal))" }
             if let matter = filter.matter { part += " AND \(prefix).matter_code = \(q.bind(matter))" }
             if let user = filter.user { part += " AND \(prefix == "f" ? "f.actor_staff" : "u.requester") = \(q.bind(user))" }

@@ -31,6 +31,9 @@ public struct CountyDatabase: Sendable {
         }
         configuration.options.connectTimeout = .seconds(Int64(settings.connectTimeout))
         configuration.options.maximumConnections = settings.maxConnections
+        // The county's queries are short; PostgreSQL's JIT compiler would spend seconds compiling an aggregate over a
+        // quarter's lines that runs in less without it (measured: 2.5 s of a 6.6 s query).
+        configuration.options.additionalStartupParameters = [("jit", "off")]
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.logger = logger
     }
@@ -159,6 +162,7 @@ public struct CountyDatabase: Sendable {
             """,
             "CREATE INDEX journal_kind ON journal (origin, kind, time)",
         ] + RegisterTables.statements.map { PostgresQuery(unsafeSQL: $0) }),
+        Migration(version: 3, name: "use-hour", statements: UsageRollup.statements.map { PostgresQuery(unsafeSQL: $0) }),
     ]
 
     /// Brings the schema up to date. Several `sealcountyd` processes may start at once on one database: an advisory

@@ -1,0 +1,104 @@
+import PostgresNIO
+
+/// `use_hour`: the mirrored book's uses counted per township, UTC hour, seal, matter, user and approver, kept by
+/// PostgreSQL itself. Statistics over a county's quarter (millions of lines) read these groups — tens of thousands —
+/// instead of the lines. Statement triggers with transition tables keep the counts: the projection writes a package's
+/// lines in one INSERT, so a package costs one grouped upsert. Every change the projection can make to a line or to
+/// a request's approver (insert, update, delete, in any order within a package) moves the counts, so the groups are
+/// always those the lines give; a test compares them with the township's own statistics.
+enum UsageRollup {
+    static let statements: [String] = [
+        """
+        CREATE TABLE use_hour (
+            origin text NOT NULL REFERENCES township(origin),
+            -- The lines' stored UTC time to the hour: 'YYYY-MM-DDTHH'.
+            hour text NOT NULL,
+            seal_id text NOT NULL, matter_code text NOT NULL, "user" text NOT NULL,
+            -- The book's approver (the line's, else its request's); '' when it has none.
+            approver text NOT NULL,
+            uses bigint NOT NULL, impressions bigint NOT NULL,
+            PRIMARY KEY (origin, hour, seal_id, matter_code, "user", approver)
+        )
+        """,
+        "CREATE INDEX use_hour_by_hour ON use_hour (hour)",
+        // A request whose approver changes moves its lines that have none of their own.
+        "CREATE INDEX use_record_by_request ON use_record (origin, request_id)",
+        """
+        CREATE FUNCTION use_hour_lines() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            \(apply(lines("new_lines", sign: "")))
+          ELSIF TG_OP = 'DELETE' THEN
+            \(apply(lines("old_lines", sign: "-")))
+          ELSE
+            \(apply(lines("new_lines", sign: "") + " UNION ALL " + lines("old_lines", sign: "-")))
+          END IF;
+          RETURN NULL;
+        END $$
+        """,
+        "CREATE TRIGGER use_hour_line_insert AFTER INSERT ON use_record REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION use_hour_lines()",
+        """
+        CREATE TRIGGER use_hour_line_update AFTER UPDATE ON use_record REFERENCING OLD TABLE AS old_lines NEW TABLE AS new_lines
+        FOR EACH STATEMENT EXECUTE FUNCTION use_hour_lines()
+        """,
+        "CREATE TRIGGER use_hour_line_delete AFTER DELETE ON use_record REFERENCING OLD TABLE AS old_lines FOR EACH STATEMENT EXECUTE FUNCTION use_hour_lines()",
+        """
+        CREATE FUNCTION use_hour_requests() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            \(apply(moved("SELECT n.origin, n.id, '' AS before, COALESCE(n.approver, '') AS after FROM new_requests n")))
+          ELSIF TG_OP = 'DELETE' THEN
+            \(apply(moved("SELECT o.origin, o.id, COALESCE(o.approver, '') AS before, '' AS after FROM old_requests o")))
+          ELSE
+            \(apply(moved("""
+                SELECT n.origin, n.id, COALESCE(o.approver, '') AS before, COALESCE(n.approver, '') AS after
+                FROM old_requests o JOIN new_requests n ON n.origin = o.origin AND n.id = o.id
+                """)))
+          END IF;
+          RETURN NULL;
+        END $$
+        """,
+        "CREATE TRIGGER use_hour_request_insert AFTER INSERT ON use_request REFERENCING NEW TABLE AS new_requests FOR EACH STATEMENT EXECUTE FUNCTION use_hour_requests()",
+        """
+        CREATE TRIGGER use_hour_request_update AFTER UPDATE ON use_request REFERENCING OLD TABLE AS old_requests NEW TABLE AS new_requests
+        FOR EACH STATEMENT EXECUTE FUNCTION use_hour_requests()
+        """,
+        "CREATE TRIGGER use_hour_request_delete AFTER DELETE ON use_request REFERENCING OLD TABLE AS old_requests FOR EACH STATEMENT EXECUTE FUNCTION use_hour_requests()",
+        // A county that mirrored before this table existed: its lines counted once.
+        apply(lines("use_record", sign: "")),
+    ]
+
+    /// Adds signed contributions (origin, hour, seal_id, matter_code, user, approver, uses, impressions) to the
+    /// groups; contributions that cancel out (an update that changed nothing counted) write nothing.
+    static func apply(_ contributions: String) -> String {
+        """
+        INSERT INTO use_hour AS h (origin, hour, seal_id, matter_code, "user", approver, uses, impressions)
+        SELECT origin, hour, seal_id, matter_code, "user", approver, sum(uses), sum(impressions) FROM (\(contributions)) c
+        GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(uses) <> 0 OR sum(impressions) <> 0
+        ON CONFLICT (origin, hour, seal_id, matter_code, "user", approver)
+        DO UPDATE SET uses = h.uses + EXCLUDED.uses, impressions = h.impressions + EXCLUDED.impressions;
+        """
+    }
+
+    /// The contribution of each line of `table` (+1 use and its count, or with `sign` "-" their removal), with the
+    /// approver as the book shows it.
+    static func lines(_ table: String, sign: String) -> String {
+        """
+        SELECT l.origin, substring(l.time, 1, 13) AS hour, l.seal_id, l.matter_code, l."user", COALESCE(l.approver, r.approver, '') AS approver,
+               \(sign)1 AS uses, \(sign)l.effective_count AS impressions
+        FROM \(table) l LEFT JOIN use_request r ON l.approver IS NULL AND r.origin = l.origin AND r.id = l.request_id
+        """
+    }
+
+    /// The lines without an approver of their own under requests whose approver went from `before` to `after`
+    /// (rows of origin, id, before, after), taken from the old group and added to the new.
+    static func moved(_ moves: String) -> String {
+        """
+        SELECT u.origin, substring(u.time, 1, 13) AS hour, u.seal_id, u.matter_code, u."user", m.after AS approver, 1 AS uses, u.effective_count AS impressions
+        FROM (\(moves)) m JOIN use_record u ON u.origin = m.origin AND u.request_id = m.id AND u.approver IS NULL WHERE m.before <> m.after
+        UNION ALL
+        SELECT u.origin, substring(u.time, 1, 13), u.seal_id, u.matter_code, u."user", m.before, -1, -u.effective_count
+        FROM (\(moves)) m JOIN use_record u ON u.origin = m.origin AND u.request_id = m.id AND u.approver IS NULL WHERE m.before <> m.after
+        """
+    }
+}
