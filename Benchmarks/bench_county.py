@@ -8,8 +8,9 @@ add-entries of up to 1 MiB, gzip, until 200). After a VACUUM ANALYZE (what autov
 measures, beside the baselines in the same run:
 
   ingestion   entries verified, stored and projected per second, all townships pushing at once;
-  stats       `sealctl county report stats --quarter 2026Q4` over every township;
-  csv         `sealctl county book export --format csv --township 镇1`, against `psql \\copy` of the same join;
+  stats       `sealctl county report stats --quarter 2026Q4` over every township (best of 3, and the first run);
+  csv         `sealctl county book export --format csv --township 镇1`, against `psql \\copy` of the same join
+              (each the best of 3);
   memory      sealcountyd's peak and resting RSS.
 
 The table is printed and appended to Benchmarks/RESULTS.md. A benchmark, not a test: CI does not run it.
@@ -36,6 +37,12 @@ def timed(argv, stdout="/dev/null", env=None):
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()[:500]}")
     return time.perf_counter() - t0
+
+
+def best(runs, argv, stdout="/dev/null", env=None):
+    """The fastest of `runs` runs: on a shared 2-core machine one run of a sub-second reader can be doubled by a
+    neighbour; ours and the baseline are both given the same chances."""
+    return min(timed(argv, stdout, env) for _ in range(runs))
 
 
 def main():
@@ -96,18 +103,19 @@ def main():
         ctl = f"{binary}/sealctl"
         with open(f"/proc/{county.pid}/clear_refs", "w") as f:
             f.write("5")
-        seconds = timed([ctl, "county", "report", "stats", "--quarter", "2026Q4"], env=env)
-        rows.append((f"county report stats, 2026Q4, {args.townships * args.uses:,} uses", f"{seconds:.2f} s", "", "", "≤2 s", f"{rss(county.pid, 'VmHWM'):.0f}"))
+        first = timed([ctl, "county", "report", "stats", "--quarter", "2026Q4"], env=env)
+        seconds = best(3, [ctl, "county", "report", "stats", "--quarter", "2026Q4"], env=env)
+        rows.append((f"county report stats, 2026Q4, {args.townships * args.uses:,} uses", f"{seconds:.2f} s", f"first run {first:.2f} s", "", "≤2 s", f"{rss(county.pid, 'VmHWM'):.0f}"))
 
         csv = os.path.join(root, "town1.csv")
         with open(f"/proc/{county.pid}/clear_refs", "w") as f:
             f.write("5")
-        ours = timed([ctl, "county", "book", "export", "--format", "csv", "--township", "镇1"], stdout=csv, env=env)
+        ours = best(3, [ctl, "county", "book", "export", "--format", "csv", "--township", "镇1"], stdout=csv, env=env)
         peak_csv = rss(county.pid, "VmHWM")
         query = ("SELECT u.serial, u.time, s.name, u.reason, COALESCE(u.approver, r.approver), u.\"user\", u.effective_count, u.matter_code, "
                  "u.case_number, u.urgent, u.note, u.document_digest FROM use_record u JOIN use_request r ON r.origin = u.origin AND r.id = u.request_id "
                  "JOIN seal s ON s.origin = u.origin AND s.id = u.seal_id WHERE u.origin = 'bench.example/town-1' ORDER BY u.seal_id, u.serial")
-        base = timed(["psql", "-h", pg, "-U", "sealcounty", "-d", "sealcounty", "-X", "-q", "-c", f"\\copy ({query}) TO STDOUT WITH CSV"],
+        base = best(3, ["psql", "-h", pg, "-U", "sealcounty", "-d", "sealcounty", "-X", "-q", "-c", f"\\copy ({query}) TO STDOUT WITH CSV"],
                      stdout=os.path.join(root, "town1-psql.csv"))
         rows.append((f"county CSV export, one township ({args.uses:,} uses)", f"{ours:.2f} s", f"psql \\copy {base:.2f} s", f"{ours / base:.2f}", "≤1.5×", f"{peak_csv:.0f}"))
         time.sleep(2)
