@@ -127,15 +127,31 @@ public struct CountyBook: Sendable {
     /// The corrections of the given uses of one township, in order, with the corrector's name.
     func corrections(origin: String, uses ids: [String]) async throws -> [String: [UseView.Correction]] {
         guard !ids.isEmpty else { return [:] }
-        var found: [String: [UseView.Correction]] = [:]
-        let rows = try await client.query(
+        return try await corrections(
             """
             SELECT c.use_id, c.new_count, c.reason, c.corrected_by, st.name, c.at FROM use_correction c
             LEFT JOIN staff st ON st.origin = c.origin AND st.id = c.corrected_by
             WHERE c.origin = \(origin) AND c.use_id = ANY(\(ids)) ORDER BY c.id
-            """, logger: logger
+            """
         )
-        for try await (use, count, reason, by, byName, at) in rows.decode((String, Int, String, String?, String?, String).self) {
+    }
+
+    /// The corrections of one seal's lines `serials`: an export's page asks for them by the range it reads, not
+    /// by its thousands of ids.
+    func corrections(origin: String, seal: String, serials: ClosedRange<Int>) async throws -> [String: [UseView.Correction]] {
+        try await corrections(
+            """
+            SELECT c.use_id, c.new_count, c.reason, c.corrected_by, st.name, c.at FROM use_correction c
+            JOIN use_record u ON u.origin = c.origin AND u.id = c.use_id
+            LEFT JOIN staff st ON st.origin = c.origin AND st.id = c.corrected_by
+            WHERE c.origin = \(origin) AND u.seal_id = \(seal) AND u.serial BETWEEN \(serials.lowerBound) AND \(serials.upperBound) ORDER BY c.id
+            """
+        )
+    }
+
+    private func corrections(_ query: PostgresQuery) async throws -> [String: [UseView.Correction]] {
+        var found: [String: [UseView.Correction]] = [:]
+        for try await (use, count, reason, by, byName, at) in try await client.query(query, logger: logger).decode((String, Int, String, String?, String?, String).self) {
             found[use, default: []].append(UseView.Correction(count: count, reason: reason, by: by, byName: byName, at: at))
         }
         return found
@@ -368,22 +384,35 @@ public struct CountyBook: Sendable {
     public func exportPage(origin: String, _ export: ExportSeal, _ filter: BookFilter, after cursor: ExportCursor?, limit: Int, headers: BookTable.Headers)
         async throws -> (lines: [ExportLine], next: ExportCursor?)
     {
-        let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
         let from = max(export.serials.lowerBound, (cursor?.serial ?? 0) + 1)
         let to = min(export.serials.upperBound, from + limit - 1)
         guard from <= to else { return ([], nil) }
         // The book's own columns only; the names come from the township's small tables, read
         // once a page: joining them per line costs PostgreSQL more than the lines themselves.
-        let names = try await exportNames(origin: origin, seal: export.seal.id)
+        async let names = exportNames(origin: origin, seal: export.seal.id)
+        // The corrections first, so each row becomes its export line as it is read.
+        let corrections = try await corrections(origin: origin, seal: export.seal.id, serials: from...to)
+        let lines = try await exportLines(origin: origin, export, filter, serials: from...to, names: try await names, corrections: corrections, headers: headers)
+        return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)
+    }
+
+    /// The export lines of `serials` in one seal's book, in order.
+    private func exportLines(
+        origin: String, _ export: ExportSeal, _ filter: BookFilter, serials: ClosedRange<Int>,
+        names: ExportNames, corrections: [String: [UseView.Correction]],
+        headers: BookTable.Headers
+    ) async throws -> [ExportLine] {
+        let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
         var q = BoundQuery()
         q.sql = """
             SELECT u.id, u.time, u.matter_code, u.case_number, u.reason, u."user", u.request_id, u.medium, u.serial, u.count, u.effective_count,
                    u.urgent, u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by
             FROM use_record u JOIN use_request r ON r.origin = u.origin AND r.id = u.request_id
-            WHERE u.origin = \(q.bind(origin)) AND u.seal_id = \(q.bind(export.seal.id)) AND u.serial BETWEEN \(q.bind(from)) AND \(q.bind(to)) ORDER BY u.serial
+            WHERE u.origin = \(q.bind(origin)) AND u.seal_id = \(q.bind(export.seal.id)) AND u.serial BETWEEN \(q.bind(serials.lowerBound)) AND \(q.bind(serials.upperBound)) ORDER BY u.serial
             """
-        var rows: [BookLine] = []
-        rows.reserveCapacity(to - from + 1)
+        let zone = settings.timeZone
+        var lines: [ExportLine] = []
+        lines.reserveCapacity(serials.count)
         for try await row in try await client.query(q.query, logger: logger) {
             var cells = RowCells(row)
             let (id, time, matter, caseNumber, reason, user, request, medium) =
@@ -391,26 +420,24 @@ public struct CountyBook: Sendable {
                  try cells.string(), try cells.string())
             let (serial, count, effective, urgent) = (try cells.int(), try cells.int(), try cells.int(), try cells.int())
             let (note, digest, approver, deniedBy) = (try cells.text(), try cells.text(), try cells.text(), try cells.text())
-            rows.append(BookLine(
+            let line = BookLine(
                 id: id, time: time, sealID: export.seal.id, sealName: export.seal.name, matterCode: matter, caseNumber: caseNumber, reason: reason,
                 user: user, requestID: request, medium: medium, serial: serial, count: count, effectiveCount: effective, urgent: urgent != 0,
                 note: note, documentDigest: digest, matterName: names.matters[matter], userName: names.staff[user], bookApprover: approver,
                 approverName: approver.flatMap { names.staff[$0] }, deniedBy: deniedBy, deniedByName: deniedBy.flatMap { names.staff[$0] },
                 method: names.methods[matter], denialReason: nil, deniedAt: nil, recorder: nil, certificateFingerprint: nil, statement: nil, signature: nil
-            ))
+            )
+            guard line.isExported(filter, lower: lower, upper: upper) else { continue }
+            lines.append(line.exportLine(sealName: export.seal.name, corrections: corrections[id] ?? [], headers: headers, zone: zone))
         }
-        let corrections = try await corrections(origin: origin, uses: rows.map(\.id))
-        var lines: [ExportLine] = []
-        lines.reserveCapacity(rows.count)
-        for row in rows where row.isExported(filter, lower: lower, upper: upper) {
-            lines.append(row.exportLine(sealName: export.seal.name, corrections: corrections[row.id] ?? [], headers: headers, zone: settings.timeZone))
-        }
-        return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)
+        return lines
     }
 
     /// A township's staff and matter names, and the method of each matter on `seal` (that of the first delegation,
     /// by id, covering both, as `select` joins it).
-    func exportNames(origin: String, seal: String) async throws -> (staff: [String: String], matters: [String: String], methods: [String: String]) {
+    typealias ExportNames = (staff: [String: String], matters: [String: String], methods: [String: String])
+
+    func exportNames(origin: String, seal: String) async throws -> ExportNames {
         var staff: [String: String] = [:]
         for try await (id, name) in try await client.query("SELECT id, name FROM staff WHERE origin = \(origin)", logger: logger).decode((String, String).self) {
             staff[id] = name

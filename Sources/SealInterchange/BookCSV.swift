@@ -7,9 +7,17 @@ import SealWire
 public enum BookCSV {
     public static func write(pages: BookPages, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, to out: inout some ExportSink) async throws {
         try await out.write(CSVFormat.byteOrderMark + CSVFormat.line(BookTable.columns(headers)))
+        // Lines are gathered as bytes and handed on 64 KiB at a time.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 17)
         try await forEachExportLine(pages: pages, seals: seals) { _, exported in
-            try await out.write(CSVFormat.line(exported.line.cells(headers)))
+            CSVFormat.append(line: exported.line.cells(headers), to: &bytes)
+            if bytes.count >= 1 << 16 {
+                try await out.write(bytes: bytes)
+                bytes.removeAll(keepingCapacity: true)
+            }
         }
+        try await out.write(bytes: bytes)
     }
 }
 

@@ -6,35 +6,49 @@ public enum CSVFormat {
     public static let byteOrderMark = "\u{FEFF}"
 
     public static func line(_ cells: [String]) -> String {
-        var out = ""
-        out.reserveCapacity(cells.reduce(4) { $0 + $1.utf8.count + 3 })
-        for (i, cell) in cells.enumerated() {
-            if i > 0 { out += "," }
-            append(cell, to: &out)
-        }
-        out += "\r\n"
-        return out
+        var out: [UInt8] = []
+        append(line: cells, to: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func field(_ raw: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         append(raw, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A line's bytes, CRLF included, added to `out`: an export writes a book's lines into one buffer instead of
+    /// building a string per line.
+    public static func append(line cells: [String], to out: inout [UInt8]) {
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            append(cell, to: &out)
+        }
+        out.append(0x0D)
+        out.append(0x0A)
     }
 
     /// The cell neutralised and, when it holds a comma, quote or line break, quoted. A cell starting with `=`, `+`,
     /// `-`, `@` (or a tab or carriage return before one) would be evaluated as a formula (CSV injection); a leading
     /// apostrophe makes spreadsheets show it as text. Decided on the UTF-8 bytes: every byte that matters here is
     /// ASCII, and a book line has a dozen cells of CJK text.
-    static func append(_ raw: String, to out: inout String) {
-        let formula = raw.utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
-        guard raw.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
-            if formula { out += "'" }
-            out += raw
-            return
+    static func append(_ raw: String, to out: inout [UInt8]) {
+        var raw = raw
+        raw.withUTF8 { bytes in
+            guard let first = bytes.first else { return }
+            let formula = first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+            guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+                if formula { out.append(0x27) }
+                out.append(contentsOf: bytes)
+                return
+            }
+            out.append(0x22)
+            if formula { out.append(0x27) }
+            for byte in bytes {
+                if byte == 0x22 { out.append(0x22) }
+                out.append(byte)
+            }
+            out.append(0x22)
         }
-        out += formula ? "\"'" : "\""
-        out += raw.utf8.contains(0x22) ? raw.replacingOccurrences(of: "\"", with: "\"\"") : raw
-        out += "\""
     }
 }
