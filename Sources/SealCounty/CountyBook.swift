@@ -84,10 +84,10 @@ public struct CountyBook: Sendable {
           SELECT DISTINCT ON (dm.origin, ds.seal_id, dm.matter_code) dm.origin, ds.seal_id, dm.matter_code, dm.method
           FROM delegation_matter dm JOIN delegation_seal ds ON ds.origin = dm.origin AND ds.delegation_id = dm.delegation_id
           ORDER BY dm.origin, ds.seal_id, dm.matter_code, dm.delegation_id)
-        SELECT u.id, u.time, u.seal_id, s.name, u.matter_code, u.case_number, u.reason, u."user", u.request_id, u.medium,
+        SELECT ROW(u.id, u.time, u.seal_id, s.name, u.matter_code, u.case_number, u.reason, u."user", u.request_id, u.medium,
                u.serial, u.count, u.effective_count, u.urgent, u.note, u.document_digest, m.name, us.name,
                COALESCE(u.approver, r.approver), ap.name, r.denied_by, dn.name, mt.method, r.denial_reason, r.denied_at,
-               u.recorder, u.certificate_fingerprint, u.statement, u.signature, u.origin, u.line
+               u.recorder, u.certificate_fingerprint, u.statement, u.signature, u.origin, u.line)
         FROM use_record u JOIN seal s ON s.origin = u.origin AND s.id = u.seal_id
         JOIN use_request r ON r.origin = u.origin AND r.id = u.request_id
         LEFT JOIN matter m ON m.origin = u.origin AND m.code = u.matter_code LEFT JOIN staff us ON us.origin = u.origin AND us.id = u."user"
@@ -98,7 +98,7 @@ public struct CountyBook: Sendable {
 
     /// A row of `select`, read cell by cell in order (looking cells up by name costs a quarter of a listing's time).
     static func line(_ row: PostgresRow) throws -> (line: BookLine, origin: String, order: Int) {
-        var cells = RowCells(row)
+        var cells = try RowCells(row)
         func text() throws -> String? { try cells.text() }
         func string() throws -> String { try cells.string() }
         func int() throws -> Int { try cells.int() }
@@ -405,8 +405,8 @@ public struct CountyBook: Sendable {
         let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
         var q = BoundQuery()
         q.sql = """
-            SELECT u.id, u.time, u.matter_code, u.case_number, u.reason, u."user", u.request_id, u.medium, u.serial, u.count, u.effective_count,
-                   u.urgent, u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by
+            SELECT ROW(u.id, u.time, u.matter_code, u.case_number, u.reason, u."user", u.request_id, u.medium, u.serial, u.count,
+                       u.effective_count, u.urgent, u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by)
             FROM use_record u JOIN use_request r ON r.origin = u.origin AND r.id = u.request_id
             WHERE u.origin = \(q.bind(origin)) AND u.seal_id = \(q.bind(export.seal.id)) AND u.serial BETWEEN \(q.bind(serials.lowerBound)) AND \(q.bind(serials.upperBound)) ORDER BY u.serial
             """
@@ -414,7 +414,7 @@ public struct CountyBook: Sendable {
         var lines: [ExportLine] = []
         lines.reserveCapacity(serials.count)
         for try await row in try await client.query(q.query, logger: logger) {
-            var cells = RowCells(row)
+            var cells = try RowCells(row)
             let (id, time, matter, caseNumber, reason, user, request, medium) =
                 (try cells.string(), try cells.string(), try cells.string(), try cells.string(), try cells.string(), try cells.string(),
                  try cells.string(), try cells.string())
