@@ -23,50 +23,49 @@ enum UsageRollup {
         "CREATE INDEX use_hour_by_hour ON use_hour (hour)",
         // A request whose approver changes moves its lines that have none of their own.
         "CREATE INDEX use_record_by_request ON use_record (origin, request_id)",
-        """
-        CREATE FUNCTION use_hour_lines() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF TG_OP = 'INSERT' THEN
-            \(apply(lines("new_lines", sign: "")))
-          ELSIF TG_OP = 'DELETE' THEN
-            \(apply(lines("old_lines", sign: "-")))
-          ELSE
-            \(apply(lines("new_lines", sign: "") + " UNION ALL " + lines("old_lines", sign: "-")))
-          END IF;
-          RETURN NULL;
-        END $$
-        """,
-        "CREATE TRIGGER use_hour_line_insert AFTER INSERT ON use_record REFERENCING NEW TABLE AS new_lines FOR EACH STATEMENT EXECUTE FUNCTION use_hour_lines()",
-        """
-        CREATE TRIGGER use_hour_line_update AFTER UPDATE ON use_record REFERENCING OLD TABLE AS old_lines NEW TABLE AS new_lines
-        FOR EACH STATEMENT EXECUTE FUNCTION use_hour_lines()
-        """,
-        "CREATE TRIGGER use_hour_line_delete AFTER DELETE ON use_record REFERENCING OLD TABLE AS old_lines FOR EACH STATEMENT EXECUTE FUNCTION use_hour_lines()",
-        """
-        CREATE FUNCTION use_hour_requests() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF TG_OP = 'INSERT' THEN
-            \(apply(moved("SELECT n.origin, n.id, '' AS before, COALESCE(n.approver, '') AS after FROM new_requests n")))
-          ELSIF TG_OP = 'DELETE' THEN
-            \(apply(moved("SELECT o.origin, o.id, COALESCE(o.approver, '') AS before, '' AS after FROM old_requests o")))
-          ELSE
-            \(apply(moved("""
-                SELECT n.origin, n.id, COALESCE(o.approver, '') AS before, COALESCE(n.approver, '') AS after
-                FROM old_requests o JOIN new_requests n ON n.origin = o.origin AND n.id = o.id
-                """)))
-          END IF;
-          RETURN NULL;
-        END $$
-        """,
-        "CREATE TRIGGER use_hour_request_insert AFTER INSERT ON use_request REFERENCING NEW TABLE AS new_requests FOR EACH STATEMENT EXECUTE FUNCTION use_hour_requests()",
-        """
-        CREATE TRIGGER use_hour_request_update AFTER UPDATE ON use_request REFERENCING OLD TABLE AS old_requests NEW TABLE AS new_requests
-        FOR EACH STATEMENT EXECUTE FUNCTION use_hour_requests()
-        """,
-        "CREATE TRIGGER use_hour_request_delete AFTER DELETE ON use_request REFERENCING OLD TABLE AS old_requests FOR EACH STATEMENT EXECUTE FUNCTION use_hour_requests()",
+    ] + statementTriggers(
+        on: "use_record", function: "use_hour_lines", old: "old_lines", new: "new_lines",
+        insert: apply(lines("new_lines", sign: "")),
+        delete: apply(lines("old_lines", sign: "-")),
+        update: apply(lines("new_lines", sign: "") + " UNION ALL " + lines("old_lines", sign: "-"))
+    ) + statementTriggers(
+        on: "use_request", function: "use_hour_requests", old: "old_requests", new: "new_requests",
+        insert: apply(moved("SELECT n.origin, n.id, '' AS before, COALESCE(n.approver, '') AS after FROM new_requests n")),
+        delete: apply(moved("SELECT o.origin, o.id, COALESCE(o.approver, '') AS before, '' AS after FROM old_requests o")),
+        update: apply(moved("""
+            SELECT n.origin, n.id, COALESCE(o.approver, '') AS before, COALESCE(n.approver, '') AS after
+            FROM old_requests o JOIN new_requests n ON n.origin = o.origin AND n.id = o.id
+            """))
+    ) + [
         // A county that mirrored before this table existed: its lines counted once.
         apply(lines("use_record", sign: "")),
     ]
+
+    /// A plpgsql function run once per statement on `table` with its transition tables (`old`, `new`), doing
+    /// `insert`, `delete` or `update` by the statement's kind, and its three triggers.
+    static func statementTriggers(on table: String, function: String, old: String, new: String, insert: String, delete: String, update: String) -> [String] {
+        [
+            """
+            CREATE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF TG_OP = 'INSERT' THEN
+                \(insert)
+              ELSIF TG_OP = 'DELETE' THEN
+                \(delete)
+              ELSE
+                \(update)
+              END IF;
+              RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER \(function)_insert AFTER INSERT ON \(table) REFERENCING NEW TABLE AS \(new) FOR EACH STATEMENT EXECUTE FUNCTION \(function)()",
+            """
+            CREATE TRIGGER \(function)_update AFTER UPDATE ON \(table) REFERENCING OLD TABLE AS \(old) NEW TABLE AS \(new)
+            FOR EACH STATEMENT EXECUTE FUNCTION \(function)()
+            """,
+            "CREATE TRIGGER \(function)_delete AFTER DELETE ON \(table) REFERENCING OLD TABLE AS \(old) FOR EACH STATEMENT EXECUTE FUNCTION \(function)()",
+        ]
+    }
 
     /// Adds signed contributions (origin, hour, seal_id, matter_code, user, approver, uses, impressions) to the
     /// groups; contributions that cancel out (an update that changed nothing counted) write nothing.
