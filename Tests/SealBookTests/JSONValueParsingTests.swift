@@ -49,4 +49,33 @@ struct JSONValueParsingTests {
         let foundation = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
         #expect((foundation?["payload"] as? [String: Any])?["reason"] as? String == "设立\"登记\"\n")
     }
+
+    @Test(
+        "canonical member order is by UTF-16 code units: a private-use character (U+E000…U+FFFF) after an emoji",
+        arguments: [
+            ("a", "b"), ("a", "ab"), ("", "a"), ("B", "a"), ("z", "é"), ("é", "中"), ("中", "\u{E000}"), ("\u{1F600}", "\u{E000}"),
+            ("\u{1F600}", "\u{FFFD}"), ("中\u{1F600}", "中\u{FF01}"), ("\u{1F600}", "\u{1F601}"), ("\u{D7FF}", "\u{1F600}"),
+            ("x\u{10000}y", "x\u{E000}"), ("用印", "用印人"),
+        ]
+    )
+    func memberOrder(first: String, second: String) throws {
+        // The pair as given is in UTF-16 order; the canonical writer must agree, and with itself the other way round.
+        #expect(first.utf16.lexicographicallyPrecedes(second.utf16))
+        #expect(JSONValue.precedes(first, second))
+        #expect(!JSONValue.precedes(second, first))
+        #expect(!JSONValue.precedes(first, first))
+        let text = String(decoding: JSONValue.object([second: 2, first: 1]).canonicalBytes, as: UTF8.self)
+        #expect(text == "{\"\(first)\":1,\"\(second)\":2}")
+    }
+
+    @Test("escapes inside, at the start and at the end of a string, and runs of plain text between them")
+    func escapesBetweenRuns() {
+        let cases: [(String, String)] = [
+            ("\"a", #""\"a""#), ("a\\", #""a\\""#), ("用\n印\t人\"", #""用\n印\t人\"""#), ("\u{0}\u{1F}\u{7F}", #""\u0000\u001f\#u{7F}""#),
+            ("", #""""#), ("plain 张三", #""plain 张三""#),
+        ]
+        for (raw, canonical) in cases {
+            #expect(String(decoding: JSONValue.string(raw).canonicalBytes, as: UTF8.self) == canonical)
+        }
+    }
 }
