@@ -75,15 +75,19 @@ public struct CountyBook: Sendable {
         }
     }
 
-    /// The township's `BookLineQuery.select` on the county's tables: every join also on the origin.
-    /// A book line's query up to its WHERE: its columns in the order `line(_:)` reads them. The method is that of
-    /// the first delegation (by id) covering the seal and matter, as at the township; it is joined from one small
-    /// table of every township's (seal, matter) pairs rather than asked per line, which costs half an export's time.
+    /// The method (实施方式) of each township's (seal, matter): that of the first delegation, by id, covering both,
+    /// as at the township. Columns origin, seal_id, matter_code, method.
+    static let methods = """
+        SELECT DISTINCT ON (dm.origin, ds.seal_id, dm.matter_code) dm.origin, ds.seal_id, dm.matter_code, dm.method
+        FROM delegation_matter dm JOIN delegation_seal ds ON ds.origin = dm.origin AND ds.delegation_id = dm.delegation_id
+        ORDER BY dm.origin, ds.seal_id, dm.matter_code, dm.delegation_id
+        """
+
+    /// The township's `BookLineQuery.select` on the county's tables, every join also on the origin, up to its WHERE:
+    /// the columns in the order `line(_:)` reads them. The method is joined from `methods` rather than asked per
+    /// line, which cost half an export's time.
     static let select = """
-        WITH method AS (
-          SELECT DISTINCT ON (dm.origin, ds.seal_id, dm.matter_code) dm.origin, ds.seal_id, dm.matter_code, dm.method
-          FROM delegation_matter dm JOIN delegation_seal ds ON ds.origin = dm.origin AND ds.delegation_id = dm.delegation_id
-          ORDER BY dm.origin, ds.seal_id, dm.matter_code, dm.delegation_id)
+        WITH method AS (\(methods))
         SELECT ROW(u.id, u.time, u.seal_id, s.name, u.matter_code, u.case_number, u.reason, u."user", u.request_id, u.medium,
                u.serial, u.count, u.effective_count, u.urgent, u.note, u.document_digest, m.name, us.name,
                COALESCE(u.approver, r.approver), ap.name, r.denied_by, dn.name, mt.method, r.denial_reason, r.denied_at,
@@ -433,10 +437,10 @@ public struct CountyBook: Sendable {
         return lines
     }
 
-    /// A township's staff and matter names, and the method of each matter on `seal` (that of the first delegation,
-    /// by id, covering both, as `select` joins it).
     typealias ExportNames = (staff: [String: String], matters: [String: String], methods: [String: String])
 
+    /// A township's staff and matter names, and the method of each matter on `seal` (from `methods`, as `select`
+    /// joins it).
     func exportNames(origin: String, seal: String) async throws -> ExportNames {
         var staff: [String: String] = [:]
         for try await (id, name) in try await client.query("SELECT id, name FROM staff WHERE origin = \(origin)", logger: logger).decode((String, String).self) {
@@ -447,14 +451,9 @@ public struct CountyBook: Sendable {
             matters[code] = name
         }
         var methods: [String: String] = [:]
-        let rows = try await client.query(
-            """
-            SELECT DISTINCT ON (dm.matter_code) dm.matter_code, dm.method FROM delegation_matter dm
-            JOIN delegation_seal ds ON ds.origin = dm.origin AND ds.delegation_id = dm.delegation_id
-            WHERE dm.origin = \(origin) AND ds.seal_id = \(seal) ORDER BY dm.matter_code, dm.delegation_id
-            """, logger: logger
-        )
-        for try await (code, method) in rows.decode((String, String).self) { methods[code] = method }
+        var q = BoundQuery()
+        q.sql = "SELECT matter_code, method FROM (\(Self.methods)) mt WHERE origin = \(q.bind(origin)) AND seal_id = \(q.bind(seal))"
+        for try await (code, method) in try await client.query(q.query, logger: logger).decode((String, String).self) { methods[code] = method }
         return (staff, matters, methods)
     }
 
