@@ -37,26 +37,13 @@ public struct ExportSeal: Sendable {
     }
 }
 
-/// Where a seal's export continues: after the line with this 序号.
-public struct ExportCursor: Sendable, Equatable {
-    public var serial: Int
-
-    public init(serial: Int) {
-        self.serial = serial
-    }
-}
-
 /// One exported line with the time as a date value for spreadsheets.
 public struct ExportLine: Sendable {
     public var line: BookTable.Line
     public var timestamp: Date
-    public var id: String
-    public var cursor: ExportCursor
 
-    public init(line: BookTable.Line, timestamp: Date, id: String, cursor: ExportCursor) {
+    public init(line: BookTable.Line, timestamp: Date) {
         self.line = line
         self.timestamp = timestamp
-        self.id = id
-        self.cursor = cursor
     }
 }

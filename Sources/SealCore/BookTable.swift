@@ -60,10 +60,47 @@ public enum BookTable {
             self.documentDigest = documentDigest
         }
 
-        public func cells(_ headers: Headers) -> [String] {
-            [String(serial), date, time, sealName, reason, approver, user, String(count), matterCode, matterName, caseNumber,
-             method, urgent ? (headers == .chinese ? "是" : "yes") : "", corrections, note, documentDigest]
+        /// The cells in the columns' order, handed to `writer` one by one: the one place that order is written down.
+        /// An export writes a line's cells straight into its output (no array of strings per line).
+        public func write(to writer: inout some CellWriter, _ headers: Headers) {
+            writer.number(serial)
+            writer.text(date)
+            writer.text(time)
+            writer.text(sealName)
+            writer.text(reason)
+            writer.text(approver)
+            writer.text(user)
+            writer.number(count)
+            writer.text(matterCode)
+            writer.text(matterName)
+            writer.text(caseNumber)
+            writer.text(method)
+            writer.text(urgent ? (headers == .chinese ? "是" : "yes") : "")
+            writer.text(corrections)
+            writer.text(note)
+            writer.text(documentDigest)
         }
+
+        public func cells(_ headers: Headers) -> [String] {
+            var cells = TextCells()
+            write(to: &cells, headers)
+            return cells.cells
+        }
+    }
+
+    /// Where `Line.write(to:_:)` puts a line's cells; numbers (序号, 用印数) are told apart for formats that keep them
+    /// as numbers.
+    public protocol CellWriter {
+        mutating func text(_ cell: String)
+        mutating func number(_ cell: Int)
+    }
+
+    /// A line's cells as text.
+    struct TextCells: CellWriter {
+        var cells: [String] = []
+        init() { cells.reserveCapacity(16) }
+        mutating func text(_ cell: String) { cells.append(cell) }
+        mutating func number(_ cell: Int) { cells.append(String(cell)) }
     }
 
     /// Index of 用印数 and of the document digest in `columns`.

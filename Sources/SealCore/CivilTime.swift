@@ -82,9 +82,44 @@ public struct CivilTime: Sendable, Equatable {
     }
 
     /// `2026-11-22`
-    public var dateText: String { Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2) }
+    public var dateText: String {
+        // Written digit by digit (every export line has one): 11 small strings joined cost more than the line.
+        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+            return Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
+        }
+        return String(unsafeUninitializedCapacity: 10) { text in
+            Self.digits(year, 4, into: text, at: 0)
+            text[4] = 0x2D
+            Self.digits(month, 2, into: text, at: 5)
+            text[7] = 0x2D
+            Self.digits(day, 2, into: text, at: 8)
+            return 10
+        }
+    }
+
     /// `23:59:59`
-    public var timeText: String { Self.pad(hour, 2) + ":" + Self.pad(minute, 2) + ":" + Self.pad(second, 2) }
+    public var timeText: String {
+        guard (0...99).contains(hour), (0...99).contains(minute), (0...99).contains(second) else {
+            return Self.pad(hour, 2) + ":" + Self.pad(minute, 2) + ":" + Self.pad(second, 2)
+        }
+        return String(unsafeUninitializedCapacity: 8) { text in
+            Self.digits(hour, 2, into: text, at: 0)
+            text[2] = 0x3A
+            Self.digits(minute, 2, into: text, at: 3)
+            text[5] = 0x3A
+            Self.digits(second, 2, into: text, at: 6)
+            return 8
+        }
+    }
+
+    /// `value` (0 ≤ value < 10^width) as `width` ASCII digits, zero-padded.
+    private static func digits(_ value: Int, _ width: Int, into text: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        var value = value
+        for i in (start..<start + width).reversed() {
+            text[i] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+            value /= 10
+        }
+    }
 
     static func pad(_ value: Int, _ width: Int) -> String {
         let text = String(value)

@@ -25,8 +25,9 @@ public enum LocalTime {
 
     /// A stored UTC timestamp (`2026-11-22T15:59:59Z`, fractions allowed).
     public static func parseStored(_ text: String) -> Date? {
-        guard text.hasSuffix("Z") else { return nil }
-        if let civil = CivilTime.parseStored(Array(text.utf8)) { return Date(timeIntervalSince1970: TimeInterval(civil.secondsSince1970)) }
+        guard text.utf8.last == 0x5A else { return nil }  // Z
+        var text = text
+        if let civil = text.withUTF8({ CivilTime.parseStored($0) }) { return Date(timeIntervalSince1970: TimeInterval(civil.secondsSince1970)) }
         return (try? Date(text, strategy: .iso8601)) ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
     }
 

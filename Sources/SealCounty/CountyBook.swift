@@ -102,7 +102,10 @@ public struct CountyBook: Sendable {
 
     /// A row of `select`, read cell by cell in order (looking cells up by name costs a quarter of a listing's time).
     static func line(_ row: PostgresRow) throws -> (line: BookLine, origin: String, order: Int) {
-        var cells = try RowCells(row)
+        try RowCells.read(row) { cells in try line(&cells) }
+    }
+
+    private static func line(_ cells: inout RowCells) throws -> (line: BookLine, origin: String, order: Int) {
         func text() throws -> String? { try cells.text() }
         func string() throws -> String { try cells.string() }
         func int() throws -> Int { try cells.int() }
@@ -384,20 +387,16 @@ public struct CountyBook: Sendable {
         return found
     }
 
-    /// Up to `limit` lines of one seal's book inside the window after `cursor`, in 序号 order.
-    public func exportPage(origin: String, _ export: ExportSeal, _ filter: BookFilter, after cursor: ExportCursor?, limit: Int, headers: BookTable.Headers)
-        async throws -> (lines: [ExportLine], next: ExportCursor?)
+    /// The lines of one seal's book of 序号 `serials` inside the window, in 序号 order.
+    public func exportPage(origin: String, _ export: ExportSeal, _ filter: BookFilter, serials: ClosedRange<Int>, headers: BookTable.Headers)
+        async throws -> [ExportLine]
     {
-        let from = max(export.serials.lowerBound, (cursor?.serial ?? 0) + 1)
-        let to = min(export.serials.upperBound, from + limit - 1)
-        guard from <= to else { return ([], nil) }
         // The book's own columns only; the names come from the township's small tables, read
         // once a page: joining them per line costs PostgreSQL more than the lines themselves.
         async let names = exportNames(origin: origin, seal: export.seal.id)
         // The corrections first, so each row becomes its export line as it is read.
-        let corrections = try await corrections(origin: origin, seal: export.seal.id, serials: from...to)
-        let lines = try await exportLines(origin: origin, export, filter, serials: from...to, names: try await names, corrections: corrections, headers: headers)
-        return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)
+        let corrections = try await corrections(origin: origin, seal: export.seal.id, serials: serials)
+        return try await exportLines(origin: origin, export, filter, serials: serials, names: try await names, corrections: corrections, headers: headers)
     }
 
     /// The export lines of `serials` in one seal's book, in order.
@@ -409,7 +408,7 @@ public struct CountyBook: Sendable {
         let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
         var q = BoundQuery()
         q.sql = """
-            SELECT ROW(u.id, u.time, u.matter_code, u.case_number, u.reason, u."user", u.request_id, u.medium, u.serial, u.count,
+            SELECT ROW(u.id, u.time, u.matter_code, u.case_number, u.reason, u."user", u.serial, u.count,
                        u.effective_count, u.urgent, u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by)
             FROM use_record u JOIN use_request r ON r.origin = u.origin AND r.id = u.request_id
             WHERE u.origin = \(q.bind(origin)) AND u.seal_id = \(q.bind(export.seal.id)) AND u.serial BETWEEN \(q.bind(serials.lowerBound)) AND \(q.bind(serials.upperBound)) ORDER BY u.serial
@@ -418,21 +417,23 @@ public struct CountyBook: Sendable {
         var lines: [ExportLine] = []
         lines.reserveCapacity(serials.count)
         for try await row in try await client.query(q.query, logger: logger) {
-            var cells = try RowCells(row)
-            let (id, time, matter, caseNumber, reason, user, request, medium) =
-                (try cells.string(), try cells.string(), try cells.string(), try cells.string(), try cells.string(), try cells.string(),
-                 try cells.string(), try cells.string())
-            let (serial, count, effective, urgent) = (try cells.int(), try cells.int(), try cells.int(), try cells.int())
-            let (note, digest, approver, deniedBy) = (try cells.text(), try cells.text(), try cells.text(), try cells.text())
-            let line = BookLine(
-                id: id, time: time, sealID: export.seal.id, sealName: export.seal.name, matterCode: matter, caseNumber: caseNumber, reason: reason,
-                user: user, requestID: request, medium: medium, serial: serial, count: count, effectiveCount: effective, urgent: urgent != 0,
-                note: note, documentDigest: digest, matterName: names.matters[matter], userName: names.staff[user], bookApprover: approver,
-                approverName: approver.flatMap { names.staff[$0] }, deniedBy: deniedBy, deniedByName: deniedBy.flatMap { names.staff[$0] },
-                method: names.methods[matter], denialReason: nil, deniedAt: nil, recorder: nil, certificateFingerprint: nil, statement: nil, signature: nil
-            )
-            guard line.isExported(filter, lower: lower, upper: upper) else { continue }
-            lines.append(line.exportLine(sealName: export.seal.name, corrections: corrections[id] ?? [], headers: headers, zone: zone))
+            // Only the columns a book line shows (the request and medium are not among them): every column is
+            // PostgreSQL's work too.
+            let exported = try RowCells.read(row) { cells -> ExportLine? in
+                let (id, time, matter, caseNumber, reason, user) =
+                    (try cells.string(), try cells.string(), try cells.string(), try cells.string(), try cells.string(), try cells.string())
+                let (serial, count, effective, urgent) = (try cells.int(), try cells.int(), try cells.int(), try cells.int())
+                let (note, digest, approver, deniedBy) = (try cells.text(), try cells.text(), try cells.text(), try cells.text())
+                guard BookLine.isExported(filter, lower: lower, upper: upper, time: time, matter: matter, user: user) else { return nil }
+                return BookLine.exportLine(
+                    serial: serial, time: time, sealName: export.seal.name, reason: reason, approver: approver,
+                    approverName: approver.flatMap { names.staff[$0] }, deniedBy: deniedBy, deniedByName: deniedBy.flatMap { names.staff[$0] },
+                    urgent: urgent != 0, user: user, userName: names.staff[user], count: count, effectiveCount: effective, matterCode: matter,
+                    matterName: names.matters[matter], caseNumber: caseNumber, method: names.methods[matter], note: note, documentDigest: digest,
+                    corrections: corrections[id] ?? [], headers: headers, zone: zone
+                )
+            }
+            if let exported { lines.append(exported) }
         }
         return lines
     }

@@ -56,7 +56,7 @@ struct CountyBookRoutes {
             let (filter, township) = try await Self.oneTownship(request, book)
             let origin = township.origin
             let zone = book.settings.timeZone
-            let pages: BookPages = { seal, cursor in try await book.exportPage(origin: origin, seal, filter, after: cursor, limit: 5000, headers: headers) }
+            let pages = BookPages(size: 5000) { seal, serials in try await book.exportPage(origin: origin, seal, filter, serials: serials, headers: headers) }
             let seals = format == .bundle ? [] : try await book.exportSeals(origin: origin, filter)
             let body: @Sendable (inout ChunkedWriter) async throws -> Void
             let contentType: String

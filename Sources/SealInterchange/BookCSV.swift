@@ -11,7 +11,7 @@ public enum BookCSV {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(1 << 17)
         try await forEachExportLine(pages: pages, seals: seals) { _, exported in
-            CSVFormat.append(line: exported.line.cells(headers), to: &bytes)
+            CSVFormat.append(line: exported.line, headers, to: &bytes)
             if bytes.count >= 1 << 16 {
                 try await out.write(bytes: bytes)
                 bytes.removeAll(keepingCapacity: true)

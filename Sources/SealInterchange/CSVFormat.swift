@@ -28,6 +28,49 @@ public enum CSVFormat {
         out.append(0x0A)
     }
 
+    /// A book line's bytes, CRLF included, added to `bytes`: its cells go straight into the buffer.
+    public static func append(line: BookTable.Line, _ headers: BookTable.Headers, to bytes: inout [UInt8]) {
+        // The buffer is moved into the writer and back, never shared, so appending never copies it.
+        var writer = LineWriter(bytes: [])
+        swap(&writer.bytes, &bytes)
+        line.write(to: &writer, headers)
+        writer.bytes.append(0x0D)
+        writer.bytes.append(0x0A)
+        swap(&writer.bytes, &bytes)
+    }
+
+    private struct LineWriter: BookTable.CellWriter {
+        var bytes: [UInt8]
+        var first = true
+
+        mutating func separate() {
+            if first { first = false } else { bytes.append(0x2C) }
+        }
+
+        mutating func text(_ cell: String) {
+            separate()
+            CSVFormat.append(cell, to: &bytes)
+        }
+
+        /// A number's decimal digits, never quoted (no comma, quote or line break). A negative one (a book has
+        /// none) goes the text way, neutralised like any cell starting with a minus sign.
+        mutating func number(_ cell: Int) {
+            separate()
+            guard cell >= 0 else { return CSVFormat.append(String(cell), to: &bytes) }
+            var value = cell
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: Int.max has 19 digits
+            withUnsafeMutableBytes(of: &digits) { buffer in
+                var at = buffer.count
+                repeat {
+                    at -= 1
+                    buffer[at] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                    value /= 10
+                } while value > 0
+                bytes.append(contentsOf: buffer[at...])
+            }
+        }
+    }
+
     /// The cell neutralised and, when it holds a comma, quote or line break, quoted. A cell starting with `=`, `+`,
     /// `-`, `@` (or a tab or carriage return before one) would be evaluated as a formula (CSV injection); a leading
     /// apostrophe makes spreadsheets show it as text. Decided on the UTF-8 bytes: every byte that matters here is

@@ -31,7 +31,7 @@ struct BookExportRoutes {
             let register = self.register
             let settings = self.settings
             let zone = context.timeZone
-            let pages: BookPages = { seal, cursor in try await register.exportPage(seal, filter, after: cursor, limit: 2000, headers: headers) }
+            let pages = BookPages(size: 2000) { seal, serials in try await register.exportPage(seal, filter, serials: serials, headers: headers) }
             /// The first page: totals, the chart and the anomalies of the same filter.
             @Sendable func summary() async throws -> BookSummary {
                 let anomalies = AnomalyRules.detect(try await register.auditFacts(filter), settings: settings, now: Date())

@@ -24,19 +24,15 @@ extension Register {
         }
     }
 
-    /// Up to `limit` lines of one seal's book inside the window, after `cursor`, in 序号 order on the (seal, serial)
-    /// index: an export reads each use once, in pages, in constant memory.
-    public func exportPage(_ export: ExportSeal, _ filter: BookFilter, after cursor: ExportCursor?, limit: Int, headers: BookTable.Headers)
-        async throws -> (lines: [ExportLine], next: ExportCursor?)
-    {
+    /// The lines of one seal's book of 序号 `serials` inside the window, in 序号 order on the (seal, serial) index:
+    /// an export reads each use once, in pages, in constant memory.
+    public func exportPage(_ export: ExportSeal, _ filter: BookFilter, serials: ClosedRange<Int>, headers: BookTable.Headers) async throws -> [ExportLine] {
         let zone = useSettings.zone
         return try await pool.read { db in
             let (lower, upper) = Self.bounds(filter, zone: zone)
-            let from = max(export.serials.lowerBound, (cursor?.serial ?? 0) + 1)
-            let to = min(export.serials.upperBound, from + limit - 1)
-            guard from <= to else { return ([], nil) }
             let rows = try BookLineQuery.lines(
-                db, BookLineQuery.select + " WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial", [export.seal.id, from, to]
+                db, BookLineQuery.select + " WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial",
+                [export.seal.id, serials.lowerBound, serials.upperBound]
             )
             let corrections = try BookLineQuery.corrections(db, uses: rows.map(\.id))
             var lines: [ExportLine] = []
@@ -44,7 +40,7 @@ extension Register {
             for row in rows where row.isExported(filter, lower: lower, upper: upper) {
                 lines.append(row.exportLine(sealName: export.seal.name, corrections: corrections[row.id] ?? [], headers: headers, zone: zone))
             }
-            return (lines, to < export.serials.upperBound ? ExportCursor(serial: to) : nil)
+            return lines
         }
     }
 

@@ -31,7 +31,11 @@ public struct BookLine: Sendable {
     /// Whether an export's page keeps the line: inside the window (a line near its edges may be out of it, since
     /// times can step back a little against 序号) and of the filter's matter and user.
     public func isExported(_ filter: BookFilter, lower: String, upper: String) -> Bool {
-        time >= lower && time < upper && (filter.matter.map { $0 == matterCode } ?? true) && (filter.user.map { $0 == user } ?? true)
+        Self.isExported(filter, lower: lower, upper: upper, time: time, matter: matterCode, user: user)
+    }
+
+    public static func isExported(_ filter: BookFilter, lower: String, upper: String, time: String, matter: String, user: String) -> Bool {
+        time >= lower && time < upper && (filter.matter.map { $0 == matter } ?? true) && (filter.user.map { $0 == user } ?? true)
     }
 
     /// The local date and wall-clock time of a stored UTC time in `zone`.
@@ -60,9 +64,26 @@ public struct BookLine: Sendable {
 
     /// The line as an export writes it, in `seal`'s book.
     public func exportLine(sealName: String, corrections: [UseView.Correction], headers: BookTable.Headers, zone: TimeZone) -> ExportLine {
+        Self.exportLine(
+            serial: serial, time: time, sealName: sealName, reason: reason, approver: bookApprover, approverName: approverName,
+            deniedBy: deniedBy, deniedByName: deniedByName, urgent: urgent, user: user, userName: userName, count: count,
+            effectiveCount: effectiveCount, matterCode: matterCode, matterName: matterName, caseNumber: caseNumber, method: method,
+            note: note, documentDigest: documentDigest, corrections: corrections, headers: headers, zone: zone
+        )
+    }
+
+    /// An export line from the columns it shows: what `exportLine(sealName:corrections:headers:zone:)` does, for a
+    /// store that reads only those columns (the county's export reads them straight from PostgreSQL's rows; a whole
+    /// `BookLine` per row, built and dropped, was a tenth of the export's time).
+    public static func exportLine(
+        serial: Int, time: String, sealName: String, reason: String, approver: String?, approverName: String?, deniedBy: String?,
+        deniedByName: String?, urgent: Bool, user: String, userName: String?, count: Int, effectiveCount: Int, matterCode: String,
+        matterName: String?, caseNumber: String, method: String?, note: String?, documentDigest: String?, corrections: [UseView.Correction],
+        headers: BookTable.Headers, zone: TimeZone
+    ) -> ExportLine {
         let local = Self.local(time, zone: zone)
         let approver = BookTable.approver(
-            BookTable.person(name: approverName, id: bookApprover), denied: BookTable.person(name: deniedByName, id: deniedBy), urgent: urgent, headers
+            BookTable.person(name: approverName, id: approver), denied: BookTable.person(name: deniedByName, id: deniedBy), urgent: urgent, headers
         )
         let lineCorrections: [BookTable.Correction] = corrections.map { x in
             BookTable.Correction(
@@ -78,6 +99,6 @@ public struct BookLine: Sendable {
             corrections: BookTable.corrections(recorded: count, lineCorrections),
             note: note ?? "", documentDigest: documentDigest ?? ""
         )
-        return ExportLine(line: line, timestamp: local.timestamp, id: id, cursor: ExportCursor(serial: serial))
+        return ExportLine(line: line, timestamp: local.timestamp)
     }
 }

@@ -37,6 +37,19 @@ struct CivilTimeTests {
         #expect(CivilTime.parseStored(Array(text.utf8)) == expected)
     }
 
+    @Test(
+        "a reading's date and time are zero-padded, for any year",
+        arguments: [
+            (CivilTime(year: 2026, month: 11, day: 22, hour: 23, minute: 59, second: 59), "2026-11-22", "23:59:59"),
+            (CivilTime(year: 5, month: 1, day: 2, hour: 0, minute: 0, second: 7), "0005-01-02", "00:00:07"),
+            (CivilTime(year: 12345, month: 10, day: 31, hour: 9, minute: 5, second: 0), "12345-10-31", "09:05:00"),
+        ]
+    )
+    func readingText(civil: CivilTime, date: String, time: String) {
+        #expect(civil.dateText == date)
+        #expect(civil.timeText == time)
+    }
+
     @Test("local times and dates are written as people read them")
     func text() {
         let shanghai = TimeZone(identifier: "Asia/Shanghai")!
