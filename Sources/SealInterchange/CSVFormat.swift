@@ -76,22 +76,25 @@ public enum CSVFormat {
     /// apostrophe makes spreadsheets show it as text. Decided on the UTF-8 bytes: every byte that matters here is
     /// ASCII, and a book line has a dozen cells of CJK text.
     static func append(_ raw: String, to out: inout [UInt8]) {
-        var raw = raw
-        raw.withUTF8 { bytes in
-            guard let first = bytes.first else { return }
-            let formula = first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
-            guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
-                if formula { out.append(0x27) }
-                out.append(contentsOf: bytes)
-                return
-            }
-            out.append(0x22)
-            if formula { out.append(0x27) }
-            for byte in bytes {
-                if byte == 0x22 { out.append(0x22) }
-                out.append(byte)
-            }
-            out.append(0x22)
+        if raw.utf8.withContiguousStorageIfAvailable({ append(utf8: $0, to: &out) }) == nil {
+            Array(raw.utf8).withUnsafeBufferPointer { append(utf8: $0, to: &out) }
         }
+    }
+
+    private static func append(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard let first = bytes.first else { return }
+        let formula = first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09 || first == 0x0D
+        guard bytes.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else {
+            if formula { out.append(0x27) }
+            out.append(contentsOf: bytes)
+            return
+        }
+        out.append(0x22)
+        if formula { out.append(0x27) }
+        for byte in bytes {
+            if byte == 0x22 { out.append(0x22) }
+            out.append(byte)
+        }
+        out.append(0x22)
     }
 }
