@@ -23,12 +23,7 @@ enum UsageRollup {
         "CREATE INDEX use_hour_by_hour ON use_hour (hour)",
         // A request whose approver changes moves its lines that have none of their own.
         "CREATE INDEX use_record_by_request ON use_record (origin, request_id)",
-    ] + statementTriggers(
-        on: "use_record", function: "use_hour_lines", old: "old_lines", new: "new_lines",
-        insert: apply(lines("new_lines", sign: "")),
-        delete: apply(lines("old_lines", sign: "-")),
-        update: apply(lines("new_lines", sign: "") + " UNION ALL " + lines("old_lines", sign: "-"))
-    ) + statementTriggers(
+    ] + [linesFunction] + triggers(on: "use_record", function: "use_hour_lines", old: "old_lines", new: "new_lines") + statementTriggers(
         on: "use_request", function: "use_hour_requests", old: "old_requests", new: "new_requests",
         insert: apply(moved("SELECT n.origin, n.id, '' AS before, COALESCE(n.approver, '') AS after FROM new_requests n")),
         delete: apply(moved("SELECT o.origin, o.id, COALESCE(o.approver, '') AS before, '' AS after FROM old_requests o")),
@@ -41,23 +36,40 @@ enum UsageRollup {
         apply(lines("use_record", sign: "")),
     ]
 
+    /// The lines' trigger function. Migration 4 replaced its first form, which joined every request of every
+    /// township to a package's lines (a sequential scan of `use_request` per package: at 30 townships a third of
+    /// ingestion's time), with a lookup of the request only for a line without an approver of its own.
+    static let linesFunction = function(
+        "use_hour_lines",
+        insert: apply(lines("new_lines", sign: "")),
+        delete: apply(lines("old_lines", sign: "-")),
+        update: apply(lines("new_lines", sign: "") + " UNION ALL " + lines("old_lines", sign: "-"))
+    )
+
     /// A plpgsql function run once per statement on `table` with its transition tables (`old`, `new`), doing
     /// `insert`, `delete` or `update` by the statement's kind, and its three triggers.
-    static func statementTriggers(on table: String, function: String, old: String, new: String, insert: String, delete: String, update: String) -> [String] {
+    static func statementTriggers(on table: String, function name: String, old: String, new: String, insert: String, delete: String, update: String) -> [String] {
+        [function(name, insert: insert, delete: delete, update: update)] + triggers(on: table, function: name, old: old, new: new)
+    }
+
+    static func function(_ function: String, insert: String, delete: String, update: String) -> String {
+        """
+        CREATE OR REPLACE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF TG_OP = 'INSERT' THEN
+            \(insert)
+          ELSIF TG_OP = 'DELETE' THEN
+            \(delete)
+          ELSE
+            \(update)
+          END IF;
+          RETURN NULL;
+        END $$
+        """
+    }
+
+    static func triggers(on table: String, function: String, old: String, new: String) -> [String] {
         [
-            """
-            CREATE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-              IF TG_OP = 'INSERT' THEN
-                \(insert)
-              ELSIF TG_OP = 'DELETE' THEN
-                \(delete)
-              ELSE
-                \(update)
-              END IF;
-              RETURN NULL;
-            END $$
-            """,
             "CREATE TRIGGER \(function)_insert AFTER INSERT ON \(table) REFERENCING NEW TABLE AS \(new) FOR EACH STATEMENT EXECUTE FUNCTION \(function)()",
             """
             CREATE TRIGGER \(function)_update AFTER UPDATE ON \(table) REFERENCING OLD TABLE AS \(old) NEW TABLE AS \(new)
@@ -80,12 +92,14 @@ enum UsageRollup {
     }
 
     /// The contribution of each line of `table` (+1 use and its count, or with `sign` "-" their removal), with the
-    /// approver as the book shows it.
+    /// approver as the book shows it. The request is looked up (on its key) only for a line without an approver of
+    /// its own; a join would let the planner hash every township's requests for each package.
     static func lines(_ table: String, sign: String) -> String {
         """
-        SELECT l.origin, substring(l.time, 1, 13) AS hour, l.seal_id, l.matter_code, l."user", COALESCE(l.approver, r.approver, '') AS approver,
+        SELECT l.origin, substring(l.time, 1, 13) AS hour, l.seal_id, l.matter_code, l."user",
+               COALESCE(l.approver, (SELECT r.approver FROM use_request r WHERE r.origin = l.origin AND r.id = l.request_id), '') AS approver,
                \(sign)1 AS uses, \(sign)l.effective_count AS impressions
-        FROM \(table) l LEFT JOIN use_request r ON l.approver IS NULL AND r.origin = l.origin AND r.id = l.request_id
+        FROM \(table) l
         """
     }
 
