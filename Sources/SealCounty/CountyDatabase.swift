@@ -163,7 +163,7 @@ public struct CountyDatabase: Sendable {
             "CREATE INDEX journal_kind ON journal (origin, kind, time)",
         ] + RegisterTables.statements.map { PostgresQuery(unsafeSQL: $0) }),
         Migration(version: 3, name: "use-hour", statements: UsageRollup.statements.map { PostgresQuery(unsafeSQL: $0) }),
-        Migration(version: 4, name: "use-hour-request-lookup", statements: [PostgresQuery(unsafeSQL: UsageRollup.linesFunction)]),
+        Migration(version: 4, name: "use-hour-planned-per-statement", statements: UsageRollup.functions.map { PostgresQuery(unsafeSQL: $0) }),
     ]
 
     /// Brings the schema up to date. Several `sealcountyd` processes may start at once on one database: an advisory

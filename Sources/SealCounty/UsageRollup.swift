@@ -23,22 +23,19 @@ enum UsageRollup {
         "CREATE INDEX use_hour_by_hour ON use_hour (hour)",
         // A request whose approver changes moves its lines that have none of their own.
         "CREATE INDEX use_record_by_request ON use_record (origin, request_id)",
-    ] + [linesFunction] + triggers(on: "use_record", function: "use_hour_lines", old: "old_lines", new: "new_lines") + statementTriggers(
-        on: "use_request", function: "use_hour_requests", old: "old_requests", new: "new_requests",
-        insert: apply(moved("SELECT n.origin, n.id, '' AS before, COALESCE(n.approver, '') AS after FROM new_requests n")),
-        delete: apply(moved("SELECT o.origin, o.id, COALESCE(o.approver, '') AS before, '' AS after FROM old_requests o")),
-        update: apply(moved("""
-            SELECT n.origin, n.id, COALESCE(o.approver, '') AS before, COALESCE(n.approver, '') AS after
-            FROM old_requests o JOIN new_requests n ON n.origin = o.origin AND n.id = o.id
-            """))
-    ) + [
-        // A county that mirrored before this table existed: its lines counted once.
-        apply(lines("use_record", sign: "")),
-    ]
+    ] + [linesFunction] + triggers(on: "use_record", function: "use_hour_lines", old: "old_lines", new: "new_lines")
+        + [requestsFunction] + triggers(on: "use_request", function: "use_hour_requests", old: "old_requests", new: "new_requests") + [
+            // A county that mirrored before this table existed: its lines counted once.
+            apply(lines("use_record", sign: "")) + ";",
+        ]
 
-    /// The lines' trigger function. Migration 4 replaced its first form, which joined every request of every
-    /// township to a package's lines (a sequential scan of `use_request` per package: at 30 townships a third of
-    /// ingestion's time), with a lookup of the request only for a line without an approver of its own.
+    /// The trigger functions as migration 4 left them. Their first form (migration 3) joined every request of
+    /// every township to a package's lines, and ran its statements as plpgsql does, on plans made once per
+    /// connection: a plan made while the tables were small (a hash join over all of `use_record`) stayed for every
+    /// later package, a sequential scan of millions of lines each (a third of ingestion's time at 30 townships).
+    static let functions = [linesFunction, requestsFunction]
+
+    /// A line's contribution moves with each line inserted, deleted or updated.
     static let linesFunction = function(
         "use_hour_lines",
         insert: apply(lines("new_lines", sign: "")),
@@ -46,28 +43,37 @@ enum UsageRollup {
         update: apply(lines("new_lines", sign: "") + " UNION ALL " + lines("old_lines", sign: "-"))
     )
 
-    /// A plpgsql function run once per statement on `table` with its transition tables (`old`, `new`), doing
-    /// `insert`, `delete` or `update` by the statement's kind, and its three triggers.
-    static func statementTriggers(on table: String, function name: String, old: String, new: String, insert: String, delete: String, update: String) -> [String] {
-        [function(name, insert: insert, delete: delete, update: update)] + triggers(on: table, function: name, old: old, new: new)
-    }
+    /// A request's approver moves its lines that have none of their own.
+    static let requestsFunction = function(
+        "use_hour_requests",
+        insert: apply(moved("SELECT n.origin, n.id, '' AS before, COALESCE(n.approver, '') AS after FROM new_requests n")),
+        delete: apply(moved("SELECT o.origin, o.id, COALESCE(o.approver, '') AS before, '' AS after FROM old_requests o")),
+        update: apply(moved("""
+            SELECT n.origin, n.id, COALESCE(o.approver, '') AS before, COALESCE(n.approver, '') AS after
+            FROM old_requests o JOIN new_requests n ON n.origin = o.origin AND n.id = o.id
+            """))
+    )
 
+    /// A plpgsql function run once per statement with its transition tables, doing `insert`, `delete` or `update`
+    /// by the statement's kind. Each is run by `EXECUTE`, so it is planned for the tables and the transition
+    /// table as they are at that statement, not on a plan cached when the county was empty.
     static func function(_ function: String, insert: String, delete: String, update: String) -> String {
         """
         CREATE OR REPLACE FUNCTION \(function)() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
           IF TG_OP = 'INSERT' THEN
-            \(insert)
+            EXECUTE $sql$\(insert)$sql$;
           ELSIF TG_OP = 'DELETE' THEN
-            \(delete)
+            EXECUTE $sql$\(delete)$sql$;
           ELSE
-            \(update)
+            EXECUTE $sql$\(update)$sql$;
           END IF;
           RETURN NULL;
         END $$
         """
     }
 
+    /// The statement triggers running `function` on `table` with its transition tables (`old`, `new`).
     static func triggers(on table: String, function: String, old: String, new: String) -> [String] {
         [
             "CREATE TRIGGER \(function)_insert AFTER INSERT ON \(table) REFERENCING NEW TABLE AS \(new) FOR EACH STATEMENT EXECUTE FUNCTION \(function)()",
@@ -87,7 +93,7 @@ enum UsageRollup {
         SELECT origin, hour, seal_id, matter_code, "user", approver, sum(uses), sum(impressions) FROM (\(contributions)) c
         GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(uses) <> 0 OR sum(impressions) <> 0
         ON CONFLICT (origin, hour, seal_id, matter_code, "user", approver)
-        DO UPDATE SET uses = h.uses + EXCLUDED.uses, impressions = h.impressions + EXCLUDED.impressions;
+        DO UPDATE SET uses = h.uses + EXCLUDED.uses, impressions = h.impressions + EXCLUDED.impressions
         """
     }
 
