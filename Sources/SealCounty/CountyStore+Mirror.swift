@@ -60,7 +60,7 @@ extension CountyStore {
                 guard MerkleProof.verifyConsistency(firstSize: range.upperBound, secondSize: end, firstRoot: frontier.root, secondRoot: root, proof: package.proof) else {
                     return .unproven("entries [\(range.lowerBound), \(range.upperBound)) do not rebuild the checkpoint of \(end) entries with the package's proof")
                 }
-                var rowsText = ""
+                var copyRows = ByteBuffer()
                 let projection = PostgresProjection(origin: origin, connection: connection, logger: logger)
                 for (offset, bytes) in package.entries.enumerated() {
                     let index = range.lowerBound + offset
@@ -84,12 +84,12 @@ extension CountyStore {
                     } catch let error as ProjectionError {
                         throw Unprojectable(why: "entry \(index + 1) (\(entry.kind)): \(error)")
                     }
-                    rowsText += [origin, String(index + 1), entry.time, entry.kind, subject, entry.actor.staff, text].map(Self.copyField).joined(separator: "\t") + "\n"
+                    Self.appendCopyRow([origin, String(index + 1), entry.time, entry.kind, subject, entry.actor.staff, text], to: &copyRows)
                 }
                 try await projection.flush()
-                let copied = rowsText
+                let copied = copyRows
                 try await connection.copyFrom(table: "journal", columns: ["origin", "seq", "time", "kind", "subject", "actor_staff", "entry"], logger: logger) { writer in
-                    try await writer.write(ByteBuffer(string: copied))
+                    try await writer.write(copied)
                 }
                 let now = frontier.size
                 let frontierData = Data(frontier.hashes.flatMap(\.bytes))
@@ -106,21 +106,32 @@ extension CountyStore {
         }
     }
 
-    /// A value in COPY's text format: `\N` for null; backslash, tab, newline and carriage return escaped.
-    static func copyField(_ value: String?) -> String {
-        guard let value else { return "\\N" }
-        var out = ""
-        out.reserveCapacity(value.utf8.count)
-        for c in value.unicodeScalars {
-            switch c {
-            case "\\": out += "\\\\"
-            case "\t": out += "\\t"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            default: out.unicodeScalars.append(c)
+    /// One row in COPY's text format: values separated by tabs, `\N` for null, and backslash, tab, newline and
+    /// carriage return escaped. Written byte by byte into the upload's buffer (a package's entries are a megabyte of
+    /// text; building a string per field cost a tenth of ingestion's time in the daemon).
+    static func appendCopyRow(_ values: [String?], to out: inout ByteBuffer) {
+        for (i, value) in values.enumerated() {
+            if i > 0 { out.writeInteger(UInt8(0x09)) }
+            guard let value else {
+                out.writeStaticString("\\N")
+                continue
+            }
+            let utf8 = value.utf8
+            if !utf8.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                out.writeString(value)
+                continue
+            }
+            for byte in utf8 {
+                switch byte {
+                case 0x5C: out.writeStaticString("\\\\")
+                case 0x09: out.writeStaticString("\\t")
+                case 0x0A: out.writeStaticString("\\n")
+                case 0x0D: out.writeStaticString("\\r")
+                default: out.writeInteger(byte)
+                }
             }
         }
-        return out
+        out.writeInteger(UInt8(0x0A))
     }
 
     /// Moves the mirror checkpoint to `size` once every entry up to it is stored (never back). False when it already
