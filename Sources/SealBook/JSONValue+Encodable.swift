@@ -9,10 +9,9 @@ extension JSONValue {
         self = try JSONValue(parsing: try encoder.encode(value))
     }
 
-    /// Decodes a Codable value from this JSON (snake_case keys).
+    /// Decodes a Codable value from this JSON (snake_case keys, matched as `JSONDecoder`'s `.convertFromSnakeCase`
+    /// matches them), without writing it back to bytes.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(T.self, from: Data(canonicalBytes))
+        try JSONValueDecoder.decode(type, self, codingPath: [])
     }
 }
