@@ -82,33 +82,32 @@ public struct CivilTime: Sendable, Equatable {
     }
 
     /// `2026-11-22`
-    public var dateText: String {
-        // Written digit by digit (every export line has one): 11 small strings joined cost more than the line.
-        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
-            return Self.pad(year, 4) + "-" + Self.pad(month, 2) + "-" + Self.pad(day, 2)
-        }
-        return String(unsafeUninitializedCapacity: 10) { text in
-            Self.digits(year, 4, into: text, at: 0)
-            text[4] = 0x2D
-            Self.digits(month, 2, into: text, at: 5)
-            text[7] = 0x2D
-            Self.digits(day, 2, into: text, at: 8)
-            return 10
-        }
-    }
+    public var dateText: String { Self.text((year, 4), (month, 2), (day, 2), separator: 0x2D) }
 
     /// `23:59:59`
-    public var timeText: String {
-        guard (0...99).contains(hour), (0...99).contains(minute), (0...99).contains(second) else {
-            return Self.pad(hour, 2) + ":" + Self.pad(minute, 2) + ":" + Self.pad(second, 2)
+    public var timeText: String { Self.text((hour, 2), (minute, 2), (second, 2), separator: 0x3A) }
+
+    /// Three numbers zero-padded to their widths, joined by `separator`. Written digit by digit (every export line
+    /// has a date and a time: eleven small strings joined cost more than the line); a number too wide for its field
+    /// (a year past 9999) is written whole.
+    private static func text(_ a: (value: Int, width: Int), _ b: (value: Int, width: Int), _ c: (value: Int, width: Int), separator: UInt8) -> String {
+        func fits(_ part: (value: Int, width: Int)) -> Bool {
+            var limit = 1
+            for _ in 0..<part.width { limit *= 10 }
+            return part.value >= 0 && part.value < limit
         }
-        return String(unsafeUninitializedCapacity: 8) { text in
-            Self.digits(hour, 2, into: text, at: 0)
-            text[2] = 0x3A
-            Self.digits(minute, 2, into: text, at: 3)
-            text[5] = 0x3A
-            Self.digits(second, 2, into: text, at: 6)
-            return 8
+        guard fits(a), fits(b), fits(c) else {
+            let joint = String(UnicodeScalar(separator))
+            return pad(a.value, a.width) + joint + pad(b.value, b.width) + joint + pad(c.value, c.width)
+        }
+        let count = a.width + b.width + c.width + 2
+        return String(unsafeUninitializedCapacity: count) { text in
+            digits(a.value, a.width, into: text, at: 0)
+            text[a.width] = separator
+            digits(b.value, b.width, into: text, at: a.width + 1)
+            text[a.width + b.width + 1] = separator
+            digits(c.value, c.width, into: text, at: a.width + b.width + 2)
+            return count
         }
     }
 
