@@ -1,3 +1,5 @@
+import Foundation
+
 /// The statistics report: uses (lines of the book) and impressions (用印数 after corrections) by seal, matter, user,
 /// approver and month, and refusals and denials by code. Built in one pass over the book; memory grows with the
 /// number of distinct keys (seals, matters, staff, months), not with the uses.
@@ -63,6 +65,37 @@ public struct UsageStatistics: Sendable, Equatable, Codable {
         case .user: byUser
         case .approver: byApprover
         case .month: byMonth
+        }
+    }
+
+    /// The register's months for stored times counted in groups. A store groups a period's uses by the first
+    /// `prefixLength` characters of their stored UTC time (`2026-11-22T15`: the hour, or the minute in a zone whose
+    /// offset is not whole hours or changes), which all fall in one local month; `month(of:)` names it, once per
+    /// bucket. Township (SQLite) and county (PostgreSQL) count the same way, so their figures are the same.
+    public struct MonthBuckets: Sendable {
+        public let prefixLength: Int
+        let suffix: String
+        var calendar: Calendar
+        var known: [String: String] = [:]
+
+        public init(zone: TimeZone) {
+            let wholeHours = zone.secondsFromGMT() % 3600 == 0 && zone.nextDaylightSavingTimeTransition == nil
+            prefixLength = wholeHours ? 13 : 16
+            suffix = wholeHours ? ":00:00Z" : ":00Z"
+            calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+        }
+
+        /// Whether every bucket is a whole UTC hour.
+        public var hourly: Bool { prefixLength == 13 }
+
+        /// `YYYY-MM` in the zone of the bucket's first instant.
+        public mutating func month(of bucket: String) -> String {
+            if let month = known[bucket] { return month }
+            let c = calendar.dateComponents([.year, .month], from: LocalTime.parseStored(bucket + suffix) ?? Date(timeIntervalSince1970: 0))
+            let month = String(format: "%04d-%02d", c.year!, c.month!)
+            known[bucket] = month
+            return month
         }
     }
 

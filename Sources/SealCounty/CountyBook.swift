@@ -205,16 +205,14 @@ public struct CountyBook: Sendable {
     /// zone whose offset is not whole hours); each group is added to the township's rules' accumulator with its local
     /// month, so the figures are the township's, and only the groups cross the socket.
     public func statistics(origin: String?, _ filter: BookFilter) async throws -> (total: UsageStatistics, townships: [String: UsageStatistics]) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = settings.timeZone
-        let wholeHours = settings.timeZone.secondsFromGMT() % 3600 == 0 && settings.timeZone.nextDaylightSavingTimeTransition == nil
+        var months = UsageStatistics.MonthBuckets(zone: settings.timeZone)
         var total = UsageStatistics.Accumulator()
         var each: [String: UsageStatistics.Accumulator] = [:]
         let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
         // The window's edges are whole UTC hours in a zone of whole hours: the hourly groups PostgreSQL keeps
         // (`use_hour`) hold exactly its lines. Otherwise the lines are grouped here by the minute.
         func onTheHour(_ bound: String) -> Bool { bound.count == 20 && bound.hasSuffix(":00:00Z") }
-        let hourly = wholeHours && (filter.from == nil || onTheHour(lower)) && (filter.to == nil || onTheHour(upper))
+        let hourly = months.hourly && (filter.from == nil || onTheHour(lower)) && (filter.to == nil || onTheHour(upper))
         var q = BoundQuery()
         q.sql = """
             SELECT a.origin, a.seal_id, s.name, a.matter_code, m.name, a."user", us.name, a.approver, ap.name, a.bucket, a.n, a.impressions
@@ -234,7 +232,7 @@ public struct CountyBook: Sendable {
         } else {
             q.sql += """
                   SELECT u.origin, u.seal_id, u.matter_code, u."user", COALESCE(u.approver, r.approver) AS approver,
-                         substring(u.time, 1, \(wholeHours ? 13 : 16)) AS bucket, count(*) AS n, sum(u.effective_count)::bigint AS impressions
+                         substring(u.time, 1, \(months.prefixLength)) AS bucket, count(*) AS n, sum(u.effective_count)::bigint AS impressions
                   FROM use_record u LEFT JOIN use_request r ON u.approver IS NULL AND r.origin = u.origin AND r.id = u.request_id
                   WHERE true
                 """
@@ -246,19 +244,10 @@ public struct CountyBook: Sendable {
             LEFT JOIN matter m ON m.origin = a.origin AND m.code = a.matter_code LEFT JOIN staff us ON us.origin = a.origin AND us.id = a."user"
             LEFT JOIN staff ap ON ap.origin = a.origin AND ap.id = a.approver
             """
-        var months: [String: String] = [:]
         for try await (town, seal, sealName, matter, matterName, user, userName, approver, approverName, bucket, n, impressions)
             in try await client.query(q.query, logger: logger).decode((String, String, String, String, String?, String, String?, String?, String?, String, Int, Int).self)
         {
-            let month: String
-            if let known = months[bucket] {
-                month = known
-            } else {
-                let stored = bucket + (wholeHours ? ":00:00Z" : ":00Z")
-                let c = calendar.dateComponents([.year, .month], from: LocalTime.parseStored(stored) ?? Date(timeIntervalSince1970: 0))
-                month = String(format: "%04d-%02d", c.year!, c.month!)
-                months[bucket] = month
-            }
+            let month = months.month(of: bucket)
             func add(_ accumulator: inout UsageStatistics.Accumulator) {
                 accumulator.add(
                     seal: (seal, sealName), matter: (matter, matterName ?? ""), user: (user, userName ?? ""),

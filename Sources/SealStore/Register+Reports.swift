@@ -3,62 +3,45 @@ import GRDB
 import SealCore
 import SealWire
 
-/// One use as the statistics count it.
-struct StatisticsRow: Sendable {
-    var id, time, seal, sealName, matter, matterName, user, userName: String
-    var rowid: Int64
-    var approver: String?
-    var approverName: String
-    var impressions: Int
-
-    init(_ row: Row) {
-        id = row["id"]
-        rowid = row["line_rowid"]
-        time = row["time"]
-        seal = row["seal_id"]
-        sealName = row["seal_name"]
-        matter = row["matter_code"]
-        matterName = row["matter_name"] ?? ""
-        user = row["user"]
-        userName = row["user_name"] ?? ""
-        approver = row["book_approver"]
-        approverName = row["approver_name"] ?? ""
-        impressions = row["effective_count"]
-    }
-}
-
 extension Register {
-    /// The statistics report for the filter's period and seals, in one keyset-paged pass over the book.
+    /// The statistics report for the filter's period and seals. SQLite counts the period's lines in groups sharing
+    /// seal, matter, user, approver and UTC hour (minute, in a zone whose offset is not whole hours), as the county
+    /// does in PostgreSQL; each group is added with its local month. Only the groups are held, never the lines.
     public func statistics(_ filter: BookFilter) async throws -> UsageStatistics {
-        let zone = useSettings.zone
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
+        var months = UsageStatistics.MonthBuckets(zone: useSettings.zone)
         var accumulator = UsageStatistics.Accumulator()
-        let (lower, upper) = Self.bounds(filter, zone: zone)
+        let (lower, upper) = Self.bounds(filter, zone: useSettings.zone)
         let (scope, scopeArguments) = Self.sealScope(filter, column: "u.seal_id")
-        var after: (String, Int64) = ("", 0)
-        while true {
-            let cursor = after
-            let rows = try await pool.read { db in
-                var arguments: StatementArguments = [lower, upper, cursor.0, cursor.1]
-                // Keyset pages in time order on the time index: a quarter at the end of a long book starts there.
-                var sql = BookLineQuery.select + " WHERE u.time >= ? AND u.time < ? AND (u.time, u.rowid) > (?, ?) AND \(scope)"
-                _ = arguments.append(contentsOf: scopeArguments)
-                Self.narrowUses(filter, &sql, &arguments)
-                // Plain values, not GRDB rows: a non-Sendable result would silently select GRDB's blocking `read`.
-                return try Row.fetchAll(db.cachedStatement(sql: sql + " ORDER BY u.time, u.rowid LIMIT 5000"), arguments: arguments).map(StatisticsRow.init)
+        let prefix = months.prefixLength
+        let groups = try await pool.read { db in
+            var arguments: StatementArguments = [lower, upper]
+            _ = arguments.append(contentsOf: scopeArguments)
+            // An urgent use made before approval takes its request's approver (the book's 批准人): the request is
+            // looked up only for such a line.
+            var grouped = """
+                SELECT u.seal_id, u.matter_code, u.user, COALESCE(u.approver, r.approver) AS approver, substr(u.time, 1, \(prefix)) AS bucket,
+                       count(*) AS n, sum(u.effective_count) AS impressions
+                FROM use_record u LEFT JOIN use_request r ON u.approver IS NULL AND r.id = u.request_id
+                WHERE u.time >= ? AND u.time < ? AND \(scope)
+                """
+            Self.narrowUses(filter, &grouped, &arguments)
+            // Plain values, not GRDB rows: a non-Sendable result would silently select GRDB's blocking `read`.
+            return try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT a.seal_id, s.name AS seal_name, a.matter_code, m.name AS matter_name, a.user, us.name AS user_name,
+                       a.approver, ap.name AS approver_name, a.bucket, a.n, a.impressions
+                FROM (\(grouped) GROUP BY 1, 2, 3, 4, 5) a JOIN seal s ON s.id = a.seal_id
+                LEFT JOIN matter m ON m.code = a.matter_code LEFT JOIN staff us ON us.id = a.user LEFT JOIN staff ap ON ap.id = a.approver
+                """), arguments: arguments).map { row in
+                (seal: (row["seal_id"] as String, row["seal_name"] as String), matter: (row["matter_code"] as String, (row["matter_name"] as String?) ?? ""),
+                 user: (row["user"] as String, (row["user_name"] as String?) ?? ""), approver: (row["approver"] as String?).map { ($0, (row["approver_name"] as String?) ?? "") },
+                 bucket: row["bucket"] as String, uses: row["n"] as Int, impressions: row["impressions"] as Int)
             }
-            guard let last = rows.last else { break }
-            for row in rows {
-                let date = LocalTime.parseStored(row.time) ?? Date(timeIntervalSince1970: 0)
-                let c = calendar.dateComponents([.year, .month], from: date)
-                accumulator.add(
-                    seal: (row.seal, row.sealName), matter: (row.matter, row.matterName), user: (row.user, row.userName),
-                    approver: row.approver.map { ($0, row.approverName) },
-                    month: String(format: "%04d-%02d", c.year!, c.month!), impressions: row.impressions
-                )
-            }
-            after = (last.time, last.rowid)
+        }
+        for g in groups {
+            accumulator.add(
+                seal: g.seal, matter: g.matter, user: g.user, approver: g.approver, month: months.month(of: g.bucket), impressions: g.impressions,
+                uses: g.uses
+            )
         }
         let refusals = try await pool.read { db in
             // Refusals and denials follow the same filters as the uses: a report for one seal, township, matter or
