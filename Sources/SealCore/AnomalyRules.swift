@@ -270,11 +270,19 @@ public enum AnomalyRules {
             close()
         }
 
-        let byReason = grouped(facts.uses, by: { $0.reason.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let byReason = grouped(facts.uses, by: { trimmed($0.reason) })
         for (reason, uses) in byReason where Set(uses.map(\.caseNumber)).count >= t.repeatedReasonCases {
             add(.repeatedReason, subject: reason, uses.map { use($0, "case \($0.caseNumber)") })
         }
         return found
+    }
+
+    /// The text without leading and trailing white space; most reasons have none, and are returned as they are
+    /// without Foundation's trimming (a copy through NSString per use).
+    static func trimmed(_ text: String) -> String {
+        let spaces = CharacterSet.whitespacesAndNewlines
+        if let first = text.unicodeScalars.first, let last = text.unicodeScalars.last, !spaces.contains(first), !spaces.contains(last) { return text }
+        return text.trimmingCharacters(in: spaces)
     }
 
     /// Groups in first-seen order, each group keeping the input order.

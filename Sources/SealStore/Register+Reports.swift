@@ -72,7 +72,8 @@ extension Register {
         let zone = useSettings.zone
         let (lower, upper) = Self.bounds(filter, zone: zone)
         return try await pool.read { db in
-            func date(_ text: String?) -> Date? { text.flatMap { try? Date($0, strategy: .iso8601) } }
+            // Stored times are JournalClock's fixed form, read digit by digit; anything else through Foundation.
+            func date(_ text: String?) -> Date? { text.flatMap { LocalTime.parseStored($0) ?? (try? Date($0, strategy: .iso8601)) } }
             var facts = AuditFacts()
             let delegations = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM delegation ORDER BY id")).compactMap { try Self.delegation(db, id: $0) }
 

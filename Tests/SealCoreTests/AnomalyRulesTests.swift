@@ -115,6 +115,13 @@ struct AnomalyRulesTests {
         #expect(Set(found.keys) == Set(Anomaly.Kind.allCases).subtracting([.witnessLag, .fork, .rollback, .silentTownship, .mirrorLag]))
     }
 
+    @Test("reasons are grouped without the white space around them, as Foundation trims it", arguments: [
+        "营业执照", " 营业执照", "营业执照\n", "\u{3000}营业执照\u{3000}", "", " ", "\t\r\n", "a b", "e\u{301}", "\u{301}x", " \u{1F600} ",
+    ])
+    func trimmedReasons(reason: String) {
+        #expect(AnomalyRules.trimmed(reason) == reason.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     @Test("a streak of approvals used to the last is broken by one that is not")
     func streaks() {
         let pattern = [true, true, false, true, true]
