@@ -7,7 +7,7 @@ import SealBook
 /// the hashes prove. Feed it every line in order, then call `finish()`.
 public struct BundleVerifier {
     /// Why a bundle fails; each kind has its own exit status in `sealctl book verify`.
-    public enum Failure: Error, Equatable, CustomStringConvertible {
+    public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case malformed(String)
         case badSignature(String)
         case entryAltered(seq: Int, String)
@@ -66,7 +66,7 @@ public struct BundleVerifier {
     }
 
     /// Checks a card's ECDSA signature: (certificate DER, statement bytes, DER signature) → valid.
-    public typealias CardSignatureCheck = ([UInt8], [UInt8], [UInt8]) -> Bool
+    public typealias CardSignatureCheck = @Sendable ([UInt8], [UInt8], [UInt8]) -> Bool
 
     let trustedKey: NoteVerifier?
     let witness: CosignatureVerifier?
@@ -97,10 +97,92 @@ public struct BundleVerifier {
         self.checkCard = checkCard
     }
 
+    /// What of a line can be checked on its own, without the lines before it: its JSON and, for an entry, its card
+    /// signature, leaf hash and canonical form. Most of the work of a long bundle, so `check(_:with:)` runs it on
+    /// every core; `consume(checked:)` then checks in order what needs the lines before (order, range, root).
+    public struct CheckedLine: Sendable {
+        let parsed: BundleLine.Parsed
+        /// For an entry: the first thing wrong with it on its own, in the order they are reported.
+        let verdict: Failure?
+        let cardSigned: Bool
+    }
+
+    /// Checks entry lines on their own once the entries have begun (the certificates are known then).
+    public struct EntryChecker: Sendable {
+        let certificates: [String: [UInt8]]
+        let checkCard: CardSignatureCheck
+
+        public func check(_ text: String) -> CheckedLine {
+            let parsed = BundleLine.parse(text)
+            guard case .line(.entry(let seq, let entry, let leaf)) = parsed else { return CheckedLine(parsed: parsed, verdict: nil, cardSigned: false) }
+            do throws(Failure) {
+                return CheckedLine(parsed: parsed, verdict: nil, cardSigned: try check(seq: seq, text: entry, leaf: leaf))
+            } catch {
+                return CheckedLine(parsed: parsed, verdict: error, cardSigned: false)
+            }
+        }
+
+        /// The entry's card signature (true when it has one and it verifies), then its leaf, then its canonical form.
+        private func check(seq: Int, text: String, leaf: TreeHash) throws(Failure) -> Bool {
+            let bytes = Array(text.utf8)
+            let entry = (try? JSONValue(parsing: text)).flatMap(JournalEntry.init(json:))
+            // A card signature is checked first: an altered signature is reported as such, not as a changed entry.
+            var signed = false
+            if let entry, entry.kind == "use.recorded", let signature = entry.payload["signature"]?.stringValue {
+                try checkSignedUse(seq: seq, payload: entry.payload, signature: signature)
+                signed = true
+            }
+            guard TreeHash.leaf(bytes) == leaf else { throw .entryAltered(seq: seq, "its text does not hash to its leaf") }
+            guard let entry, entry.json.canonicalBytes == bytes, entry.sequence == seq else {
+                throw .entryAltered(seq: seq, "not a canonical journal entry numbered \(seq)")
+            }
+            return signed
+        }
+
+        /// An electronic use: the statement must describe this use, name the certificate, and carry the card's signature.
+        private func checkSignedUse(seq: Int, payload: JSONValue, signature: String) throws(Failure) {
+            guard let statementText = payload["statement"]?.stringValue, let fingerprint = payload["certificate_fingerprint"]?.stringValue,
+                  let der = Data(base64Encoded: signature), let statement = try? JSONValue(parsing: statementText)
+            else { throw .cardSignature(seq: seq, "an electronic use without its statement") }
+            guard let certificate = certificates[fingerprint] else { throw .cardSignature(seq: seq, "no certificate \(fingerprint.prefix(16))… in the bundle") }
+            for (field, key) in [("seal", "seal"), ("request", "request"), ("document_sha256", "document_digest")] {
+                guard statement[field] == payload[key] else { throw .cardSignature(seq: seq, "the signed statement's \(field) is not the use's") }
+            }
+            guard statement["count"] == payload["count"], statement["certificate_sha256"]?.stringValue == fingerprint else {
+                throw .cardSignature(seq: seq, "the signed statement's count or certificate is not the use's")
+            }
+            guard checkCard(certificate, Array(statementText.utf8), Array(der)) else {
+                throw .cardSignature(seq: seq, "the card signature does not verify against certificate \(fingerprint.prefix(16))…")
+            }
+        }
+    }
+
+    /// Nil until the entries begin; from then on, checks entry lines on their own (see `CheckedLine`).
+    public var entryChecker: EntryChecker? { stage == 5 ? EntryChecker(certificates: certificates, checkCard: checkCard) : nil }
+
+    /// `checker.check` on each line, the lines shared out among the cores; the results in the lines' order.
+    public static func check(_ lines: [String], with checker: EntryChecker) async -> [CheckedLine] {
+        let share = max(1, (lines.count + ProcessInfo.processInfo.activeProcessorCount - 1) / ProcessInfo.processInfo.activeProcessorCount)
+        return await withTaskGroup(of: (Int, [CheckedLine]).self) { group in
+            for start in stride(from: 0, to: lines.count, by: share) {
+                let part = lines[start..<min(start + share, lines.count)]
+                group.addTask { (start, part.map(checker.check)) }
+            }
+            var parts: [(Int, [CheckedLine])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
     public mutating func consume(_ text: String) throws(Failure) {
+        try consume(checked: entryChecker?.check(text) ?? CheckedLine(parsed: BundleLine.parse(text), verdict: nil, cardSigned: false))
+    }
+
+    /// The next line, checked on its own by `entryChecker` (or, before the entries, only parsed).
+    public mutating func consume(checked: CheckedLine) throws(Failure) {
         guard !done else { throw .malformed("lines after the right boundary") }
         let line: BundleLine
-        switch BundleLine.parse(text) {
+        switch checked.parsed {
         case .line(let parsed): line = parsed
         case .notJSON:
             if stage == 5 { throw .entryAltered(seq: expected, "the line after entry \(expected - 1) is not a JSON entry") }
@@ -160,8 +242,8 @@ public struct BundleVerifier {
             }
             try checkPrevious()
             stage = 5
-        case (5, .entry(let seq, let text, let leaf)):
-            try entry(seq: seq, text: text, leaf: leaf)
+        case (5, .entry(let seq, _, let leaf)):
+            try entry(seq: seq, leaf: leaf, checked)
         case (5, .right(let hashes)):
             guard let checkpoint, let header, var range else { throw .malformed("bad right boundary") }
             guard range.end == header.last else {
@@ -186,20 +268,12 @@ public struct BundleVerifier {
         }
     }
 
-    private mutating func entry(seq: Int, text: String, leaf: TreeHash) throws(Failure) {
+    private mutating func entry(seq: Int, leaf: TreeHash, _ checked: CheckedLine) throws(Failure) {
         guard seq == expected else {
             throw .entryMissing(seq > expected ? "entry \(expected) is missing (next is \(seq))" : "entry \(seq) is out of order (expected \(expected))")
         }
-        let bytes = Array(text.utf8)
-        let entry = (try? JSONValue(parsing: text)).flatMap(JournalEntry.init(json:))
-        // A card signature is checked first: an altered signature is reported as such, not as a changed entry.
-        if let entry, entry.kind == "use.recorded", let signature = entry.payload["signature"]?.stringValue {
-            try checkSignedUse(seq: seq, payload: entry.payload, signature: signature)
-        }
-        guard TreeHash.leaf(bytes) == leaf else { throw .entryAltered(seq: seq, "its text does not hash to its leaf") }
-        guard let entry, entry.json.canonicalBytes == bytes, entry.sequence == seq else {
-            throw .entryAltered(seq: seq, "not a canonical journal entry numbered \(seq)")
-        }
+        if let verdict = checked.verdict { throw verdict }
+        if checked.cardSigned { cardSignatures += 1 }
         do {
             try range!.append(level: 0, hash: leaf)
         } catch {
@@ -208,24 +282,6 @@ public struct BundleVerifier {
         entries += 1
         expected += 1
         try checkPrevious()
-    }
-
-    /// An electronic use: the statement must describe this use, name the certificate, and carry the card's signature.
-    private mutating func checkSignedUse(seq: Int, payload: JSONValue, signature: String) throws(Failure) {
-        guard let statementText = payload["statement"]?.stringValue, let fingerprint = payload["certificate_fingerprint"]?.stringValue,
-              let der = Data(base64Encoded: signature), let statement = try? JSONValue(parsing: statementText)
-        else { throw .cardSignature(seq: seq, "an electronic use without its statement") }
-        guard let certificate = certificates[fingerprint] else { throw .cardSignature(seq: seq, "no certificate \(fingerprint.prefix(16))… in the bundle") }
-        for (field, key) in [("seal", "seal"), ("request", "request"), ("document_sha256", "document_digest")] {
-            guard statement[field] == payload[key] else { throw .cardSignature(seq: seq, "the signed statement's \(field) is not the use's") }
-        }
-        guard statement["count"] == payload["count"], statement["certificate_sha256"]?.stringValue == fingerprint else {
-            throw .cardSignature(seq: seq, "the signed statement's count or certificate is not the use's")
-        }
-        guard checkCard(certificate, Array(statementText.utf8), Array(der)) else {
-            throw .cardSignature(seq: seq, "the card signature does not verify against certificate \(fingerprint.prefix(16))…")
-        }
-        cardSignatures += 1
     }
 
     private mutating func checkPrevious() throws(Failure) {

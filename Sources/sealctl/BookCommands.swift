@@ -55,9 +55,9 @@ struct BookCommand: AsyncParsableCommand {
             }
             var older: Checkpoint?
             if let previous {
-                older = try Self.check(previous, key: trusted, previous: nil, label: "previous").checkpoint
+                older = try await Self.check(previous, key: trusted, previous: nil, label: "previous").checkpoint
             }
-            let summary = try Self.check(bundle, key: trusted, witness: county, previous: older, label: "bundle")
+            let summary = try await Self.check(bundle, key: trusted, witness: county, previous: older, label: "bundle")
             if trusted == nil { print("key          sha256:\(summary.keyFingerprint) (the bundle's own; compare it with the county's copy, or pass --key)") }
             print("checkpoint   \(summary.checkpoint.origin) size \(summary.checkpoint.size) root \(summary.checkpoint.root.hex) (\(summary.checkpoint.time))")
             print("entries      \(summary.first)…\(summary.last) (\(summary.entries)) verified against the signed root")
@@ -69,8 +69,9 @@ struct BookCommand: AsyncParsableCommand {
             print("verified")
         }
 
-        /// Streams the file line by line through the verifier (constant memory); exits with the failure's status.
-        static func check(_ path: String, key: NoteVerifier?, witness: CosignatureVerifier? = nil, previous: Checkpoint?, label: String) throws -> BundleVerifier.Summary {
+        /// Streams the file line by line through the verifier (constant memory: entries are checked in batches of
+        /// 4,096 lines, shared out among the cores, then taken in order); exits with the failure's status.
+        static func check(_ path: String, key: NoteVerifier?, witness: CosignatureVerifier? = nil, previous: Checkpoint?, label: String) async throws -> BundleVerifier.Summary {
             guard let file = fopen(path, "r") else {
                 FileHandle.standardError.write(Data("error: file-unreadable: cannot read \(path)\n".utf8))
                 throw ExitCode(66)
@@ -85,15 +86,26 @@ struct BookCommand: AsyncParsableCommand {
             var line: UnsafeMutablePointer<CChar>?
             var capacity = 0
             defer { free(line) }
+            var batch: [String] = []
             do {
+                func consumeBatch(_ checker: BundleVerifier.EntryChecker) async throws(BundleVerifier.Failure) {
+                    for checked in await BundleVerifier.check(batch, with: checker) { try verifier.consume(checked: checked) }
+                    batch.removeAll(keepingCapacity: true)
+                }
                 while true {
                     let length = getline(&line, &capacity, file)
                     if length < 0 { break }
                     var text = String(cString: line!)
                     if text.hasSuffix("\n") { text.removeLast() }
                     if text.isEmpty { continue }
-                    try verifier.consume(text)
+                    guard let checker = verifier.entryChecker else {
+                        try verifier.consume(text)
+                        continue
+                    }
+                    batch.append(text)
+                    if batch.count == 4096 { try await consumeBatch(checker) }
                 }
+                if let checker = verifier.entryChecker { try await consumeBatch(checker) }
                 return try verifier.finish()
             } catch {
                 let name = label == "previous" ? " (in the older bundle \(path))" : ""
