@@ -37,6 +37,9 @@ public enum BookHTML {
         try await out.write(summaryHTML(summary, checkpoint: checkpoint, zh: zh, zone: zone))
         let footer = checkpoint.map { "\(zh ? "检查点" : "Checkpoint") \(escape($0.origin)) · \(zh ? "条目数" : "size") \($0.size) · root \($0.rootHex) · \($0.time)" }
             ?? (zh ? "无检查点" : "no checkpoint")
+        // Everything after the summary is gathered as bytes and handed on 64 KiB at a time.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1 << 17)
         try await forEachExportLine(
             pages: pages, seals: seals,
             seal: { s in
@@ -54,21 +57,55 @@ public enum BookHTML {
                     text += "<dt>\(zh ? "委托" : "Delegation")</dt><dd>\(escape("\(d.agreementNumber) · \(d.delegatingDepartment) → \(d.township) · \(d.validFrom)–\(d.validTo)\(filing)\(revoked)"))</dd>"
                 }
                 text += "</dl><table><thead><tr>" + BookTable.columns(headers).map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>\n"
-                try await out.write(text)
+                bytes += text.utf8
             },
-            seal: { _ in try await out.write("</tbody></table><footer>\(footer)</footer></section>\n") },
+            seal: { _ in bytes += "</tbody></table><footer>\(footer)</footer></section>\n".utf8 },
             line: { _, exported in
-                let cells = exported.line.cells(headers)
-                var row = "<tr>"
-                for (i, cell) in cells.enumerated() {
-                    let cls = i == 0 || i == BookTable.countColumn ? " class=\"n\"" : i == BookTable.digestColumn ? " class=\"d\"" : ""
-                    row += "<td\(cls)>\(escape(cell))</td>"
+                RowWriter.append(exported.line, headers, to: &bytes)
+                if bytes.count >= 1 << 16 {
+                    try await out.write(bytes: bytes)
+                    bytes.removeAll(keepingCapacity: true)
                 }
-                try await out.write(row + "</tr>\n")
             }
         )
+        try await out.write(bytes: bytes)
         if seals.isEmpty { try await out.write("<p>\(zh ? "此期间无用印记录" : "No uses in this period")</p><footer>\(footer)</footer>\n") }
         try await out.write("</body></html>\n")
+    }
+
+    /// A line as a table row, its cells escaped straight into the buffer: 序号 and 用印数 right-aligned, the digest
+    /// small.
+    struct RowWriter: BookTable.CellWriter {
+        var bytes: [UInt8]
+        var column = 0
+
+        static func append(_ line: BookTable.Line, _ headers: BookTable.Headers, to bytes: inout [UInt8]) {
+            // The buffer is moved into the writer and back, never shared, so appending never copies it.
+            var writer = RowWriter(bytes: [])
+            swap(&writer.bytes, &bytes)
+            writer.bytes += "<tr>".utf8
+            line.write(to: &writer, headers)
+            writer.bytes += "</tr>\n".utf8
+            swap(&writer.bytes, &bytes)
+        }
+
+        mutating func open() {
+            let cell: StaticString = column == 0 || column == BookTable.countColumn ? "<td class=\"n\">" : column == BookTable.digestColumn ? "<td class=\"d\">" : "<td>"
+            bytes.append(contentsOf: UnsafeBufferPointer(start: cell.utf8Start, count: cell.utf8CodeUnitCount))
+            column += 1
+        }
+
+        mutating func text(_ cell: String) {
+            open()
+            SpreadsheetML.append(escaped: cell, to: &bytes)
+            bytes += "</td>".utf8
+        }
+
+        mutating func number(_ cell: Int) {
+            open()
+            DecimalText.append(cell, to: &bytes)
+            bytes += "</td>".utf8
+        }
     }
 
     /// 汇总: totals per seal and per matter (合计), the chart of uses per month per seal, the anomalies with their

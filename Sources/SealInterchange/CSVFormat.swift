@@ -57,17 +57,7 @@ public enum CSVFormat {
         mutating func number(_ cell: Int) {
             separate()
             guard cell >= 0 else { return CSVFormat.append(String(cell), to: &bytes) }
-            var value = cell
-            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: Int.max has 19 digits
-            withUnsafeMutableBytes(of: &digits) { buffer in
-                var at = buffer.count
-                repeat {
-                    at -= 1
-                    buffer[at] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
-                    value /= 10
-                } while value > 0
-                bytes.append(contentsOf: buffer[at...])
-            }
+            DecimalText.append(cell, to: &bytes)
         }
     }
 

@@ -261,20 +261,46 @@ public enum SpreadsheetML {
 
     /// XML text: markup characters escaped, and the control characters XML 1.0 cannot carry at all dropped.
     public static func escape(_ text: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
-            default: out.unicodeScalars.append(scalar)
+        append(escaped: text, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `escape(text)`'s bytes added to `out`, decided on the UTF-8 bytes: the markup characters and the C0 controls
+    /// are ASCII, and U+FFFE and U+FFFF are the only scalars encoded EF BF BE and EF BF BF. Runs that need nothing
+    /// are copied whole.
+    public static func append(escaped text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            var i = 0
+            while i < bytes.count {
+                let replacement: StaticString
+                var width = 1
+                switch bytes[i] {
+                case UInt8(ascii: "&"): replacement = "&amp;"
+                case UInt8(ascii: "<"): replacement = "&lt;"
+                case UInt8(ascii: ">"): replacement = "&gt;"
+                case UInt8(ascii: "\""): replacement = "&quot;"
+                case 0x09, 0x0A, 0x0D:
+                    i += 1
+                    continue
+                case ..<0x20: replacement = ""
+                case 0xEF where i + 2 < bytes.count && bytes[i + 1] == 0xBF && (bytes[i + 2] == 0xBE || bytes[i + 2] == 0xBF):
+                    replacement = ""
+                    width = 3
+                default:
+                    i += 1
+                    continue
+                }
+                out.append(contentsOf: bytes[start..<i])
+                out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                i += width
+                start = i
             }
+            out.append(contentsOf: bytes[start...])
         }
-        return out
     }
 
     /// A worksheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, unique in `taken`.

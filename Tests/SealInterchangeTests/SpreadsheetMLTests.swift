@@ -27,6 +27,36 @@ struct SpreadsheetMLTests {
         #expect(SpreadsheetML.escape("一\u{0}二\u{1B}三\n四\t") == "一二三\n四\t")
     }
 
+    @Test("escaping on the bytes equals escaping scalar by scalar, for text mixing markup, controls, CJK, U+FFFD…U+FFFF and emoji")
+    func escapingBytesMatchesScalars() {
+        /// The rule scalar by scalar, as XML 1.0 states it.
+        func reference(_ text: String) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+                case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: continue
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
+        let pool: [Unicode.Scalar] = ["a", "&", "<", ">", "\"", "'", "\u{0}", "\u{1F}", "\t", "\n", "\r", "\u{7F}", "章", "\u{3000}", "\u{FFFD}",
+                                      "\u{FFFE}", "\u{FFFF}", "\u{EFBF}", "\u{1F600}", "\u{10FFFF}"]
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 2, 3, 5, 40] {
+            for _ in 0..<400 {
+                var text = ""
+                for _ in 0..<length { text.unicodeScalars.append(pool.randomElement(using: &generator)!) }
+                #expect(SpreadsheetML.escape(text) == reference(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+    }
+
     @Test("sheet names: 31 characters at most, no []:*?/\\, unique")
     func sheetNames() {
         #expect(SpreadsheetML.sheetName("SEAL-0001 XX镇人民政府行政审批委托专用章", taken: []) == "SEAL-0001 XX镇人民政府行政审批委托专用章")
