@@ -106,7 +106,7 @@ public enum BookXLSX {
                 current = open!
             }
             current.rows += 1
-            try current.file.write(SpreadsheetML.row(current.rows, cells))
+            try current.file.write(row: current.rows, cells)
             open = current
         }
 
@@ -128,7 +128,7 @@ public enum BookXLSX {
             var file = try BufferedFile(url)
             try file.write(SpreadsheetML.worksheetStart(widths: widths, header: header, frozen: frozen))
             for (i, row) in rows.enumerated() {
-                try file.write(SpreadsheetML.row(i + 2, row, style: styles[i + 2] ?? .plain))
+                try file.write(row: i + 2, row, style: styles[i + 2] ?? .plain)
             }
             var range: String?
             if filter {
@@ -258,6 +258,11 @@ public struct BufferedFile {
 
     mutating func write(_ text: String) throws {
         buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { try flush() }
+    }
+
+    mutating func write(row number: Int, _ cells: [SpreadsheetML.Cell], style: SpreadsheetML.Style = .plain) throws {
+        SpreadsheetML.append(row: number, cells, style: style, to: &buffer)
         if buffer.count >= 1 << 16 { try flush() }
     }
 

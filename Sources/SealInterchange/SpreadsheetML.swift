@@ -204,24 +204,54 @@ public enum SpreadsheetML {
 
     /// Row `number` (1-based) with its cells in columns A, B, ….
     public static func row(_ number: Int, _ cells: [Cell], style: Style = .plain) -> String {
-        var xml = #"<row r="\#(number)">"#
+        var out: [UInt8] = []
+        append(row: number, cells, style: style, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `row(number, cells, style:)`'s bytes added to `out`: a sheet's rows go straight into its file's buffer.
+    public static func append(row number: Int, _ cells: [Cell], style: Style = .plain, to out: inout [UInt8]) {
+        out += #"<row r=""#.utf8
+        DecimalText.append(number, to: &out)
+        out += #"">"#.utf8
         for (i, cell) in cells.enumerated() {
-            let ref = column(i) + String(number)
-            let s = style == .plain ? "" : #" s="\#(style.rawValue)""#
+            func open(style: Style) {
+                out += #"<c r=""#.utf8
+                out += column(i).utf8
+                DecimalText.append(number, to: &out)
+                out += "\"".utf8
+                if style != .plain {
+                    out += #" s=""#.utf8
+                    DecimalText.append(style.rawValue, to: &out)
+                    out += "\"".utf8
+                }
+            }
             switch cell {
             case .text(let text) where text.isEmpty:
                 continue
             case .text(let text):
-                xml += #"<c r="\#(ref)"\#(s) t="inlineStr"><is><t xml:space="preserve">\#(escape(text))</t></is></c>"#
+                open(style: style)
+                out += #" t="inlineStr"><is><t xml:space="preserve">"#.utf8
+                append(escaped: text, to: &out)
+                out += "</t></is></c>".utf8
             case .number(let n):
-                xml += #"<c r="\#(ref)"\#(s)><v>\#(n)</v></c>"#
+                open(style: style)
+                out += "><v>".utf8
+                DecimalText.append(n, to: &out)
+                out += "</v></c>".utf8
             case .date(let date):
-                xml += #"<c r="\#(ref)" s="\#(Style.date.rawValue)"><v>\#(serial(date))</v></c>"#
+                open(style: .date)
+                out += "><v>".utf8
+                DecimalText.append(serial(date), to: &out)
+                out += "</v></c>".utf8
             case .time(let seconds):
-                xml += #"<c r="\#(ref)" s="\#(Style.time.rawValue)"><v>\#(timeFraction(seconds))</v></c>"#
+                open(style: .time)
+                out += "><v>".utf8
+                out += timeFraction(seconds).utf8
+                out += "</v></c>".utf8
             }
         }
-        return xml + "</row>"
+        out += "</row>".utf8
     }
 
     /// Column letters: 0 → A, 25 → Z, 26 → AA.

@@ -79,5 +79,8 @@ struct SpreadsheetMLTests {
         #expect(xml.hasPrefix(#"<row r="2"><c r="A2"><v>3</v></c><c r="B2" s="1"><v>46347</v></c><c r="C2" s="2"><v>0.6110763889</v></c>"#))
         #expect(xml.contains(#"<c r="E2" t="inlineStr"><is><t xml:space="preserve">=1+1</t></is></c>"#))
         #expect(!xml.contains(#"r="M2""#) && !xml.contains(#"r="O2""#))
+        #expect(SpreadsheetML.row(1, [.text("a<b"), .number(-5), .text(""), .date(LocalDate("1970-01-01")!)], style: .header)
+            == #"<row r="1"><c r="A1" s="3" t="inlineStr"><is><t xml:space="preserve">a&lt;b</t></is></c><c r="B1" s="3"><v>-5</v></c><c r="D1" s="1"><v>25569</v></c></row>"#)
+        #expect(SpreadsheetML.row(27, [.time(0)]).contains(#"<c r="A27" s="2"><v>0.0000000000</v></c>"#))
     }
 }
