@@ -27,11 +27,7 @@ struct CSVFormatTests {
 
     @Test("a book line written straight into the buffer is its cells' CSV line", arguments: [0, 7, 10, 99_999, 1_000_000, Int.max, -3])
     func bookLine(number: Int) {
-        let line = BookTable.Line(
-            serial: number, date: "2026-11-21", time: "14:39:57", sealName: "章,一", reason: "=说\"明\"", approver: "",
-            user: "王五(S003)", count: number, matterCode: "XK-001", matterName: "名", caseNumber: "-1", method: "委托办理",
-            urgent: number % 2 == 0, corrections: "2 →1 作废 (张三(S001), 2026-11-22)", note: "", documentDigest: "ab"
-        )
+        let line = BookTable.Line.awkward(number)
         for headers in BookTable.Headers.allCases {
             var bytes: [UInt8] = Array("前".utf8)
             CSVFormat.append(line: line, headers, to: &bytes)
