@@ -8,18 +8,90 @@ import SealWire
 /// statistics: the use, its seal, matter, people, and its request (for the 批准人 of an urgent use approved
 /// afterwards, 补批, and for a denial).
 enum BookLineQuery {
+    /// The method (实施方式) of each (seal, matter): that of the first delegation, by id, covering both (the county's
+    /// `CountyBook.methods`). SQLite takes a bare column from the row MIN() picks. Joined once per query: asked per
+    /// line, it was a correlated subquery on every row.
+    static let methods = """
+        WITH method AS (
+            SELECT ds.seal_id, dm.matter_code, dm.method, MIN(dm.delegation_id) FROM delegation_matter dm
+            JOIN delegation_seal ds ON ds.delegation_id = dm.delegation_id GROUP BY ds.seal_id, dm.matter_code)
+        """
+
     /// `u` is the use; every other column is named. `book_approver` is the approver at the time of use, or for an
     /// urgent use made before approval, whoever approved its request afterwards.
     static let select = """
+        \(methods)
         SELECT u.*, u.rowid AS line_rowid, s.name AS seal_name, m.name AS matter_name, us.name AS user_name,
                COALESCE(u.approver, r.approver) AS book_approver, ap.name AS approver_name,
-               r.denied_by, r.denial_reason, r.denied_at, dn.name AS denied_by_name,
-               (SELECT dm.method FROM delegation_matter dm JOIN delegation_seal ds ON ds.delegation_id = dm.delegation_id
-                WHERE ds.seal_id = u.seal_id AND dm.matter_code = u.matter_code LIMIT 1) AS method
+               r.denied_by, r.denial_reason, r.denied_at, dn.name AS denied_by_name, mt.method AS method
         FROM use_record u JOIN seal s ON s.id = u.seal_id JOIN use_request r ON r.id = u.request_id
         LEFT JOIN matter m ON m.code = u.matter_code LEFT JOIN staff us ON us.id = u.user
         LEFT JOIN staff ap ON ap.id = COALESCE(u.approver, r.approver) LEFT JOIN staff dn ON dn.id = r.denied_by
+        LEFT JOIN method mt ON mt.seal_id = u.seal_id AND mt.matter_code = u.matter_code
         """
+
+    /// One seal's lines of a 序号 range with only the columns an export shows, in the order `exportLines` reads
+    /// them: the use's own columns, the names and the method. Half of `select`'s columns (the statement, the
+    /// signature, the ids of the request and recorder) are never exported and cost their copies on every line.
+    static let exportSelect = """
+        \(methods)
+        SELECT u.id, u.serial, u.time, u.reason, u.user, u.count, u.effective_count, u.matter_code, u.case_number, u.urgent,
+               u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by, m.name, us.name, ap.name, dn.name, mt.method
+        FROM use_record u JOIN use_request r ON r.id = u.request_id
+        LEFT JOIN matter m ON m.code = u.matter_code LEFT JOIN staff us ON us.id = u.user
+        LEFT JOIN staff ap ON ap.id = COALESCE(u.approver, r.approver) LEFT JOIN staff dn ON dn.id = r.denied_by
+        LEFT JOIN method mt ON mt.seal_id = u.seal_id AND mt.matter_code = u.matter_code
+        WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial
+        """
+
+    /// The export lines of `seal`'s 序号 range that the filter keeps (`exportSelect`), each with its corrections,
+    /// read by column position straight from SQLite: no `BookLine` is built for a line only shown.
+    static func exportLines(
+        _ db: Database, seal: String, sealName: String, serials: ClosedRange<Int>, keep: (_ time: String, _ matter: String, _ user: String) -> Bool,
+        headers: BookTable.Headers, zone: TimeZone
+    ) throws -> [ExportLine] {
+        let statement = try db.cachedStatement(sql: exportSelect)
+        try statement.setArguments([seal, serials.lowerBound, serials.upperBound])
+        let raw = statement.sqliteStatement
+        defer { sqlite3_reset(raw) }
+        func text(_ i: Int32) -> String? {
+            guard let bytes = sqlite3_column_text(raw, i) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, i))), as: UTF8.self)
+        }
+        func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(raw, i)) }
+        let corrections = try Self.corrections(db, seal: seal, serials: serials)
+        var lines: [ExportLine] = []
+        while true {
+            let step = sqlite3_step(raw)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "reading the book") }
+            let (time, matter, user) = (text(2) ?? "", text(7) ?? "", text(4) ?? "")
+            guard keep(time, matter, user) else { continue }
+            lines.append(BookLine.exportLine(
+                serial: int(1), time: time, sealName: sealName, reason: text(3) ?? "", approver: text(12), approverName: text(16),
+                deniedBy: text(13), deniedByName: text(17), urgent: int(9) != 0, user: user, userName: text(15), count: int(5),
+                effectiveCount: int(6), matterCode: matter, matterName: text(14), caseNumber: text(8) ?? "", method: text(18),
+                note: text(10), documentDigest: text(11), corrections: corrections.isEmpty ? [] : corrections[text(0) ?? ""] ?? [],
+                headers: headers, zone: zone
+            ))
+        }
+        return lines
+    }
+
+    /// The corrections of one seal's lines of a 序号 range, in order, with the corrector's name, by use id: what a page
+    /// shows, read before its lines (most pages have none).
+    static func corrections(_ db: Database, seal: String, serials: ClosedRange<Int>) throws -> [String: [UseView.Correction]] {
+        var found: [String: [UseView.Correction]] = [:]
+        for row in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT c.use_id, c.new_count, c.reason, c.corrected_by, st.name, c.at FROM use_correction c
+            JOIN use_record u ON u.id = c.use_id LEFT JOIN staff st ON st.id = c.corrected_by
+            WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY c.id
+            """), arguments: [seal, serials.lowerBound, serials.upperBound])
+        {
+            found[row[0], default: []].append(UseView.Correction(count: row[1], reason: row[2], by: row[3], byName: row[4], at: row[5]))
+        }
+        return found
+    }
 
     /// The lines `sql` (`select` with a condition) selects. Stepped through SQLite's C API: building GRDB rows and
     /// decoding their optional strings generically cost more than an export's formatting.

@@ -30,17 +30,11 @@ extension Register {
         let zone = useSettings.zone
         return try await pool.read { db in
             let (lower, upper) = Self.bounds(filter, zone: zone)
-            let rows = try BookLineQuery.lines(
-                db, BookLineQuery.select + " WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial",
-                [export.seal.id, serials.lowerBound, serials.upperBound]
+            return try BookLineQuery.exportLines(
+                db, seal: export.seal.id, sealName: export.seal.name, serials: serials,
+                keep: { time, matter, user in BookLine.isExported(filter, lower: lower, upper: upper, time: time, matter: matter, user: user) },
+                headers: headers, zone: zone
             )
-            let corrections = try BookLineQuery.corrections(db, uses: rows.map(\.id))
-            var lines: [ExportLine] = []
-            lines.reserveCapacity(rows.count)
-            for row in rows where row.isExported(filter, lower: lower, upper: upper) {
-                lines.append(row.exportLine(sealName: export.seal.name, corrections: corrections[row.id] ?? [], headers: headers, zone: zone))
-            }
-            return lines
         }
     }
 
