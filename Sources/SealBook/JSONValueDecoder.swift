@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Decodes a Codable value straight from a parsed `JSONValue`, keys matched as Foundation's `JSONDecoder` matches
 /// them under `.convertFromSnakeCase` (each JSON key converted, then compared with the coding key). Every journal
@@ -28,7 +27,7 @@ struct JSONValueDecoder: Decoder {
         guard convertsKeys else { return KeyedDecodingContainer(Keyed<Key>(members: members, codingPath: codingPath)) }
         var converted: [String: JSONValue] = [:]
         converted.reserveCapacity(members.count)
-        for (key, member) in members { converted[Self.fromSnakeCase(key)] = member }
+        for (key, member) in members { converted[SnakeCaseKeys.fromSnakeCase(key)] = member }
         return KeyedDecodingContainer(Keyed<Key>(members: converted, codingPath: codingPath))
     }
 
@@ -38,30 +37,6 @@ struct JSONValueDecoder: Decoder {
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { Single(value: value, codingPath: codingPath) }
-
-    /// Foundation's `convertFromSnakeCase`: underscores at either end kept, the words between joined, the first in
-    /// lower case and every later one capitalised (`case_number` → `caseNumber`), a key without underscores left
-    /// as it is. Keys
-    /// repeat in every entry, so each is converted once.
-    static func fromSnakeCase(_ key: String) -> String {
-        guard key.utf8.contains(0x5F) else { return key }
-        if let known = converted.withLock({ $0[key] }) { return known }
-        let result = convertFromSnakeCase(key)
-        converted.withLock { if $0.count < 4096 { $0[key] = result } }
-        return result
-    }
-
-    private static let converted = Mutex<[String: String]>([:])
-
-    static func convertFromSnakeCase(_ key: String) -> String {
-        guard !key.isEmpty, let first = key.firstIndex(where: { $0 != "_" }) else { return key }
-        var last = key.index(before: key.endIndex)
-        while last > first, key[last] == "_" { last = key.index(before: last) }
-        let words = key[first...last].split(separator: "_")
-        guard words.count > 1 else { return key }
-        let joined = words[0].lowercased() + words.dropFirst().map { $0.capitalized }.joined()
-        return String(key[..<first]) + joined + String(key[key.index(after: last)...])
-    }
 
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let members: [String: JSONValue]

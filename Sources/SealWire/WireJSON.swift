@@ -1,4 +1,5 @@
 import Foundation
+import SealBook
 
 /// The API's JSON conventions, for both ends: snake_case keys, RFC 3339 dates, sorted keys so equal answers are
 /// equal bytes. The daemons encode answers and decode bodies with these; sealctl does the reverse.
@@ -13,7 +14,7 @@ public enum WireJSON {
 
     public static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        decoder.keyDecodingStrategy = SnakeCaseKeys.decoding
         decoder.dateDecodingStrategy = .iso8601
         return decoder
     }

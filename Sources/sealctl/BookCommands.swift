@@ -186,13 +186,17 @@ struct BookCommand: AsyncParsableCommand {
         /// Pages through the book at `path` (the township's or, with a `township`, the county's) and prints it seal
         /// by seal.
         static func list(_ client: DaemonClient, path: String, query filters: [(String, String?)], json: Bool) async throws {
-            var after: String?
+            @Sendable func page(after: String?) async throws -> UsePageView {
+                try await client.get(path + query(filters + [("after", after), ("limit", "1000")]), as: UsePageView.self).0
+            }
+            // The next page is asked for before this one is taken in, so the daemon encodes it while sealctl decodes.
             var lines: [UseView] = []
-            repeat {
-                let (page, _) = try await client.get(path + query(filters + [("after", after), ("limit", "1000")]), as: UsePageView.self)
-                lines += page.uses
-                after = page.next
-            } while after != nil
+            var next: Task<UsePageView, any Error>? = Task { try await page(after: nil) }
+            while let reading = next {
+                let read = try await reading.value
+                next = read.next.map { after in Task { try await page(after: after) } }
+                lines += read.uses
+            }
             if json { return Output.printJSONLine(UsePageView(uses: lines)) }
             let bySeal = Dictionary(grouping: lines, by: \.seal)
             for sealID in bySeal.keys.sorted() {

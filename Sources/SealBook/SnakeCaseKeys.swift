@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+
+/// Snake_case keys read as camelCase, as Foundation's `.convertFromSnakeCase` converts them, each key converted once
+/// and remembered.
+///
+/// Foundation converts every key of every object again, splitting it into words: decoding a page of the book in
+/// sealctl spent a third of its time there. A wire type has a few dozen keys, so a key is looked up far more often
+/// than converted. Used by `WireJSON`'s decoder (a `.custom` strategy) and by `JSONValueDecoder`. (Encoding keeps
+/// Foundation's `.convertToSnakeCase`: a `.custom` encoding strategy builds each key's coding path, which cost more
+/// than the conversion it saved.)
+public enum SnakeCaseKeys {
+    /// At most this many keys are remembered; keys past it (a client could send any keys) are converted each time.
+    static let capacity = 4096
+
+    /// `case_number` → `caseNumber`: Foundation's `convertFromSnakeCase` (underscores at either end kept, the words
+    /// between joined, the first in lower case and every later one capitalised, a key without underscores left as
+    /// it is).
+    public static func fromSnakeCase(_ key: String) -> String {
+        guard key.utf8.contains(0x5F) else { return key }
+        if let known = camel.withLock({ $0[key] }) { return known }
+        let result = convertFromSnakeCase(key)
+        camel.withLock { if $0.count < capacity { $0[key] = result } }
+        return result
+    }
+
+    /// The decoder's strategy: each key converted by `fromSnakeCase`.
+    public static let decoding = JSONDecoder.KeyDecodingStrategy.custom { path in Key(fromSnakeCase(path.last!.stringValue)) }
+
+    private static let camel = Mutex<[String: String]>([:])
+
+    static func convertFromSnakeCase(_ key: String) -> String {
+        guard !key.isEmpty, let first = key.firstIndex(where: { $0 != "_" }) else { return key }
+        var last = key.index(before: key.endIndex)
+        while last > first, key[last] == "_" { last = key.index(before: last) }
+        let words = key[first...last].split(separator: "_")
+        guard words.count > 1 else { return key }
+        let joined = words[0].lowercased() + words.dropFirst().map { $0.capitalized }.joined()
+        return String(key[..<first]) + joined + String(key[key.index(after: last)...])
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ string: String) { stringValue = string }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+}
