@@ -180,37 +180,83 @@ struct BookCommand: AsyncParsableCommand {
         @OptionGroup var filter: BookFilterOptions
 
         func run() async throws {
-            try await runReporting { try await Self.list(global.client(), path: "/v1/uses", query: filter.query, json: global.json) }
+            try await runReporting {
+                let client = try global.client()
+                // The township's seals, so its book is printed seal by seal as it is read (see `list`).
+                var seals = [String]()
+                if let seal = filter.seal { seals = [seal] } else { seals = try await client.get("/v1/seals", as: SealListView.self).0.items.map(\.id) }
+                try await Self.list(client, path: "/v1/uses", query: filter.query, json: global.json, seals: seals)
+            }
         }
 
         /// Pages through the book at `path` (the township's or, with a `township`, the county's) and prints it seal
-        /// by seal.
-        static func list(_ client: DaemonClient, path: String, query filters: [(String, String?)], json: Bool) async throws {
-            @Sendable func page(after: String?) async throws -> UsePageView {
-                try await client.get(path + query(filters + [("after", after), ("limit", "1000")]), as: UsePageView.self).0
+        /// by seal. With `seals` (the township's), each seal's book is read on its own, in 序号 order, and printed page
+        /// by page as it comes, so sealctl holds one page whatever the book's size; a page's columns are as wide as
+        /// the seal's widest cell so far. Without (the county's), the lines are gathered first and grouped. `--json`
+        /// writes the one `{"uses":[…]}` object, a page at a time.
+        static func list(_ client: DaemonClient, path: String, query filters: [(String, String?)], json: Bool, seals: [String]? = nil) async throws {
+            /// Every page of the book under `filters`, in order. The next page is asked for before this one is taken
+            /// in, so the daemon encodes it while sealctl decodes and prints.
+            func pages(_ filters: [(String, String?)], _ take: ([UseView]) throws -> Void) async throws {
+                @Sendable func page(after: String?) async throws -> UsePageView {
+                    try await client.get(path + query(filters + [("after", after), ("limit", "1000")]), as: UsePageView.self).0
+                }
+                var next: Task<UsePageView, any Error>? = Task { try await page(after: nil) }
+                while let reading = next {
+                    let read = try await reading.value
+                    next = read.next.map { after in Task { try await page(after: after) } }
+                    try take(read.uses)
+                }
             }
-            // The next page is asked for before this one is taken in, so the daemon encodes it while sealctl decodes.
-            var lines: [UseView] = []
-            var next: Task<UsePageView, any Error>? = Task { try await page(after: nil) }
-            while let reading = next {
-                let read = try await reading.value
-                next = read.next.map { after in Task { try await page(after: after) } }
-                lines += read.uses
+            if json {
+                var first = true
+                Output.write(Data(#"{"uses":["#.utf8))
+                try await pages(filters) { uses in
+                    var text = Data()
+                    for use in uses {
+                        if !first { text.append(UInt8(ascii: ",")) }
+                        text.append(try WireJSON.encoder.encode(use))
+                        first = false
+                    }
+                    Output.write(text)
+                }
+                return Output.write(Data("]}\n".utf8))
             }
-            if json { return Output.printJSONLine(UsePageView(uses: lines)) }
-            let bySeal = Dictionary(grouping: lines, by: \.seal)
-            for sealID in bySeal.keys.sorted() {
-                let group = bySeal[sealID]!
-                print("\(group[0].sealName) (\(sealID))")
-                Self.printLines(group)
-                print("")
+            var printed = false
+            guard let seals else {
+                var lines: [UseView] = []
+                try await pages(filters) { lines += $0 }
+                for group in Dictionary(grouping: lines, by: \.seal).sorted(by: { $0.key < $1.key }).map(\.value) {
+                    print("\(group[0].sealName) (\(group[0].seal))")
+                    _ = Self.printLines(group)
+                    print("")
+                    printed = true
+                }
+                if !printed { print("no uses recorded") }
+                return Output.finishStandardOutput()
             }
-            if lines.isEmpty { print("no uses recorded") }
+            for seal in seals.sorted() {
+                var widths: [Int]?
+                try await pages(filters.filter { $0.0 != "seal" } + [("seal", seal)]) { uses in
+                    guard let first = uses.first else { return }
+                    if widths == nil { print("\(first.sealName) (\(seal))") }
+                    widths = Self.printLines(uses, header: widths == nil, widths: widths ?? [])
+                }
+                if widths != nil {
+                    print("")
+                    printed = true
+                }
+            }
+            if !printed { print("no uses recorded") }
+            Output.finishStandardOutput()
         }
 
-        static func printLines(_ lines: [UseView]) {
+        /// The lines as table rows, the header first when `header`, columns at least `widths` wide; returns the
+        /// widths used.
+        @discardableResult
+        static func printLines(_ lines: [UseView], header: Bool = true, widths: [Int] = []) -> [Int] {
             Output.printTable(
-                ["序号", "日期", "时间", "事由", "批准人", "用印人", "用印数", "事项", "办件编号", "紧急", "更正", "备注"],
+                ["序号", "日期", "时间", "事由", "批准人", "用印人", "用印数", "事项", "办件编号", "紧急", "更正", "备注"], header: header, widths: widths,
                 lines.map { u in
                     let approver = BookTable.approver(
                         BookTable.person(name: u.approverName ?? "", id: u.approver ?? ""),

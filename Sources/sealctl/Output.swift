@@ -74,16 +74,23 @@ enum Output {
     }
 
     /// A table with a header row; columns sized to their widest cell (CJK characters count double).
-    static func printTable(_ header: [String], _ rows: [[String]]) {
+    ///
+    /// Printed in parts (a long book page by page): `header` false leaves the header row out, and `widths` (each
+    /// column at least that wide) carries on from the part before; returns the widths used.
+    @discardableResult
+    static func printTable(_ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]]) -> [Int] {
         let all = ([header] + rows).map { $0.map(safe) }
-        let widths = header.indices.map { column in all.map { displayWidth($0[column]) }.max() ?? 0 }
-        for row in all {
+        let widths = header.indices.map { column in
+            max(all.map { displayWidth($0[column]) }.max() ?? 0, column < minimum.count ? minimum[column] : 0)
+        }
+        for row in all.dropFirst(printHeader ? 0 : 1) {
             let cells = row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - displayWidth(cell))
             }
             print(cells.joined(separator: "  "))
         }
         finishStandardOutput()
+        return widths
     }
 
     /// Terminal columns a string takes: East Asian wide characters take two.

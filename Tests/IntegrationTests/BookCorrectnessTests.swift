@@ -45,6 +45,60 @@ struct BookCorrectnessTests {
         #expect(try ok(daemon, ["book", "list"]).contains("多盖一份作废 (张三(S001), "))
     }
 
+    /// Records `uses` uses of one impression each on `seal` through the API (requests of 50, approved, used one
+    /// by one): a book longer than one page of `book list` in a few seconds.
+    func fill(_ daemon: RunningDaemon, seal: String, matter: String, uses: Int) throws {
+        let script = """
+            import http.client, json, socket, sys
+            class Conn(http.client.HTTPConnection):
+                def connect(self):
+                    self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    self.sock.connect(sys.argv[1])
+            conn = Conn("localhost")
+            def call(path, body, staff):
+                conn.request("POST", path, json.dumps(body), {"Content-Type": "application/json", "Sealkeeper-On-Behalf-Of": staff})
+                r = conn.getresponse(); data = r.read()
+                if r.status >= 300: sys.exit(f"{path}: {r.status} {data[:300]!r}")
+                return json.loads(data)
+            left = int(sys.argv[4])
+            while left > 0:
+                n = min(50, left)
+                req = call("/v1/requests", {"seal": sys.argv[2], "matter": sys.argv[3], "case_number": f"2026-P-{left}", "purpose": "decision",
+                                            "reason": "分页测试", "count": n}, "S003")
+                call(f"/v1/requests/{req['id']}/approve", {}, "S002")
+                for _ in range(n): call("/v1/uses", {"request": req["id"], "count": 1}, "S001")
+                left -= n
+            """
+        let result = try runCommand("/usr/bin/python3", ["-c", script, daemon.socketPath, seal, matter, String(uses)])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+
+    @Test("a book longer than a page lists every line once, seal by seal in 序号 order, as a table and as JSON")
+    func longBookList() async throws {
+        let daemon = try RunningDaemon(name: "long-list")
+        try daemon.start()
+        try setUpTownship(daemon)
+        try fill(daemon, seal: "SEAL-0002", matter: "GG-001", uses: 3)
+        try fill(daemon, seal: "SEAL-0001", matter: "XK-001", uses: 2_120)
+
+        let table = try ok(daemon, ["book", "list"]).split(separator: "\n", omittingEmptySubsequences: false)
+        let first = try #require(table.firstIndex { $0.hasSuffix("(SEAL-0001)") })
+        let second = try #require(table.firstIndex { $0.hasSuffix("(SEAL-0002)") })
+        #expect(first < second, "seals in id order")
+        #expect(table.filter { $0.hasSuffix("(SEAL-0001)") || $0.hasSuffix("(SEAL-0002)") }.count == 2, "each seal's title once")
+        #expect(table.filter { $0.hasPrefix("序号") }.count == 2, "each seal's header row once, not once a page")
+        let serials = { (lines: ArraySlice<Substring>) in lines.prefix { !$0.isEmpty }.dropFirst().map { Int($0.split(separator: " ")[0]) } }
+        #expect(serials(table[(first + 1)...]) == (1...2_120).map { $0 })
+        #expect(serials(table[(second + 1)...]) == [1, 2, 3])
+
+        let json = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list"]))["uses"] as? [[String: Any]])
+        #expect(json.count == 2_123)
+        #expect(Set(json.compactMap { $0["id"] as? String }).count == 2_123)
+        let one = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list", "--seal", "SEAL-0001"]))["uses"] as? [[String: Any]])
+        #expect(one.compactMap { $0["serial"] as? Int } == (1...2_120).map { $0 })
+        #expect(try ok(daemon, ["book", "list", "--seal", "SEAL-0002"]).contains("(SEAL-0001)") == false)
+    }
+
     @Test("a denied urgent use reads 已驳回 by … in every form and is an anomaly at once")
     func deniedUrgent() async throws {
         let daemon = try RunningDaemon(name: "denied-urgent")
