@@ -344,16 +344,17 @@ public enum AnomalyRules {
         Anomaly.Evidence(ref: "#\(e.seq)", time: stamp(e.time), staff: e.staff, seal: e.subject, detail: detail)
     }
 
+    /// RFC 3339 UTC, `2026-11-22T15:59:59Z` (`Date.formatted(.iso8601)`). Both this and `local` go through
+    /// `CivilTime`: every piece of evidence has a time and most a local one, and a report over a long period has
+    /// as many as it has uses; Foundation's formatters cost microseconds each.
     static func stamp(_ date: Date) -> String {
-        date.formatted(.iso8601)
+        CivilTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down))).utcText
     }
 
-    /// Local wall-clock time with the weekday, as a township clerk would say it.
+    /// Local wall-clock time with the weekday, as a township clerk would say it: `2026-11-22 sun 23:59`.
     static func local(_ date: Date, _ zone: TimeZone) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .weekday], from: date)
-        return String(format: "%04d-%02d-%02d %@ %02d:%02d", c.year!, c.month!, c.day!, OfficeHours.weekdayNames[c.weekday! - 1], c.hour!, c.minute!)
+        let c = CivilTime(date, zone: zone)
+        return c.dateText + " " + OfficeHours.weekdayNames[c.weekday - 1] + " " + CivilTime.pad(c.hour, 2) + ":" + CivilTime.pad(c.minute, 2)
     }
 
     static func duration(_ seconds: TimeInterval) -> String {

@@ -81,6 +81,16 @@ public struct CivilTime: Sendable, Equatable {
         return civil
     }
 
+    /// The day of the week as `Calendar` numbers it: 1 Sunday … 7 Saturday (1970-01-01 was a Thursday).
+    public var weekday: Int {
+        let days = (secondsSince1970 - Int64(hour * 3600 + minute * 60 + second)) / 86_400
+        return Int(((days + 4) % 7 + 7) % 7) + 1
+    }
+
+    /// `2026-11-22T15:59:59Z`: the reading as RFC 3339 UTC (`Date.formatted(.iso8601)` of the instant), for a
+    /// reading taken in UTC.
+    public var utcText: String { dateText + "T" + timeText + "Z" }
+
     /// `2026-11-22`
     public var dateText: String { Self.text((year, 4), (month, 2), (day, 2), separator: 0x2D) }
 
