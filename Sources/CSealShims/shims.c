@@ -18,6 +18,15 @@ int seal_limit_malloc_arenas(int arenas) {
     return mallopt(M_ARENA_MAX, arenas);
 }
 
+int seal_fix_malloc_thresholds(int mmap_threshold, int trim_threshold) {
+    return mallopt(M_MMAP_THRESHOLD, mmap_threshold) && mallopt(M_TRIM_THRESHOLD, trim_threshold);
+}
+
 int seal_trim_memory(void) {
     return malloc_trim(0);
+}
+
+size_t seal_free_heap_bytes(void) {
+    struct mallinfo2 info = mallinfo2();
+    return info.fordblks;
 }

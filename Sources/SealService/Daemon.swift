@@ -32,6 +32,11 @@ public struct Daemon {
         // glibc gives each thread that allocates its own heap arena (up to 8 per core) and keeps what an export or
         // a report freed in it; two arenas keep the daemon's resident memory near what it uses at rest.
         _ = seal_limit_malloc_arenas(2)
+        // glibc raises its mmap threshold to the size of each large block freed (up to 32 MB) and its trim
+        // threshold to twice that: after one big answer (an anomaly report's JSON, a page of the book) an arena
+        // kept tens of MB at its top, beyond malloc_trim's reach, for good. Fixed thresholds give blocks of 256 KiB
+        // or more straight back when freed, and an arena's top over 1 MiB.
+        _ = seal_fix_malloc_thresholds(256 << 10, 1 << 20)
         let listener: UnixSocketListener
         if let activated = try UnixSocketListener.fromSystemd() {
             listener = activated
@@ -82,6 +87,7 @@ public struct Daemon {
         // Services stop in reverse order: the card service (which wipes unlocked PINs and journals the locks) after
         // the server has drained, and the register's writer last, once nothing can write any more.
         var services: [any Service] = [register.writer, cards, server, ShutdownAnnouncer(notifier: notifier, logger: logger, register: register)]
+        services.append(HeapTrimmer())
         if let witness {
             // Stopped before the server drains: a request in flight to the county is simply retried next start.
             services.append(witness)

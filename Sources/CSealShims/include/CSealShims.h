@@ -1,6 +1,7 @@
 #ifndef CSEALSHIMS_H
 #define CSEALSHIMS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /// Layout-identical to Linux's `struct ucred`, which Glibc only declares under _GNU_SOURCE (hidden from Swift).
@@ -20,7 +21,14 @@ int seal_disable_dumps(void);
 /// mallopt(M_ARENA_MAX, n): <malloc.h> is not in Swift's Glibc module.
 int seal_limit_malloc_arenas(int arenas);
 
+/// Fixes malloc's mmap and trim thresholds (M_MMAP_THRESHOLD, M_TRIM_THRESHOLD), which glibc otherwise raises
+/// each time a large block is freed; returns nonzero on success.
+int seal_fix_malloc_thresholds(int mmap_threshold, int trim_threshold);
+
 /// malloc_trim(0): gives freed heap pages back to the system.
 int seal_trim_memory(void);
+
+/// Bytes malloc holds free in its arenas (mallinfo2's fordblks), whether or not their pages were given back.
+size_t seal_free_heap_bytes(void);
 
 #endif
