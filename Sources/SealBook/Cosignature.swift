@@ -68,7 +68,7 @@ public struct CosignatureVerifier: Sendable, Equatable {
         Array(SHA256.hash(data: Array(name.utf8) + [0x0A, Cosignature.signatureType] + Array(publicKey.rawRepresentation)).prefix(4))
     }
 
-    public var keyHashHex: String { keyHash.map { String(format: "%02x", $0) }.joined() }
+    public var keyHashHex: String { Hex.lowercase(keyHash) }
 
     /// The verifier key `NAME+HASH+BASE64(0x04 ‖ public key)`.
     public var vkey: String {

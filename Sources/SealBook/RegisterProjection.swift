@@ -17,7 +17,7 @@ public enum Cell: Sendable, Hashable, CustomStringConvertible {
         case .null: "NULL"
         case .int(let n): "\(n)"
         case .text(let s): "'\(s)'"
-        case .blob(let b): "x'\(b.map { String(format: "%02x", $0) }.joined())'"
+        case .blob(let b): "x'\(Hex.lowercase(b))'"
         }
     }
 

@@ -114,14 +114,14 @@ public struct NoteVerifier: Sendable, Equatable {
         Array(SHA256.hash(data: Array(name.utf8) + [0x0A, 0x01] + Array(publicKey.rawRepresentation)).prefix(4))
     }
 
-    public var keyHashHex: String { keyHash.map { String(format: "%02x", $0) }.joined() }
+    public var keyHashHex: String { Hex.lowercase(keyHash) }
 
     /// The verifier key string `NAME+HASH+BASE64(0x01 ‖ public key)`.
     public var vkey: String { "\(name)+\(keyHashHex)+\(Base64.encode([0x01] + Array(publicKey.rawRepresentation)))" }
 
     /// SHA-256 of the public key, hex: the fingerprint people compare by eye.
     public var fingerprint: String {
-        SHA256.hash(data: publicKey.rawRepresentation).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(Array(SHA256.hash(data: publicKey.rawRepresentation)))
     }
 
     public init?(vkey: String) {

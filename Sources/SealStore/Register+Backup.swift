@@ -57,7 +57,7 @@ extension Register {
                     let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
                     return RegisterBackup(
                         url: url, bytes: (attributes[.size] as? NSNumber)?.int64Value ?? 0, entries: size,
-                        checkpointRootHex: root.map { String(format: "%02x", $0) }.joined(), checkpointTime: row?["time"] ?? "",
+                        checkpointRootHex: Hex.lowercase(root), checkpointTime: row?["time"] ?? "",
                         origin: origin
                     )
                 }
