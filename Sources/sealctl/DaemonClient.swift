@@ -44,9 +44,21 @@ struct DaemonClient {
     /// Sends one request; returns the body of a 2xx answer, or throws the daemon's error code and message.
     func send(_ method: HTTPMethod, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> Data {
         let response = try await execute(method, path, body: body, contentType: contentType, timeout: .seconds(120))
-        let buffer = try await response.body.collect(upTo: 256 << 20)
-        return Data(buffer.readableBytesView)
+        do {
+            return Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            // A report over a long period of a big book (every use a finding, say) can be this large; say so
+            // plainly rather than as a NIO error.
+            throw ClientError(
+                code: "answer-too-large",
+                message: "the answer to \(path.split(separator: "?")[0]) is larger than \(Self.answerLimit >> 20) MiB; ask for a shorter period (--from/--to, --quarter) or one seal (--seal)",
+                exitCode: 1
+            )
+        }
     }
+
+    /// The most one JSON answer may hold; exports and bundles stream (`download`) and are not limited.
+    static let answerLimit = 256 << 20
 
     /// GETs `path` and writes the body to `output` as it arrives: an export of any size in constant memory.
     /// Returns the bytes written and the answer's headers; `chunk` sees every piece written (to hash it, say).

@@ -280,3 +280,50 @@ struct EverydayInputTests {
         #expect(refused.status == 66 && refused.stderr.hasPrefix("error: file-unreadable: "))
     }
 }
+
+@Suite("sealctl and answers too large to hold")
+struct AnswerLimitTests {
+    @Test("a JSON answer over 256 MiB is answer-too-large, naming what to narrow, not a NIO error")
+    func answerTooLarge() async throws {
+        let directory = try makeTemporaryDirectory("answer-limit")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("big.sock").path
+        // A stand-in daemon whose anomaly report is 300 MiB of JSON, sent as fast as the socket takes it.
+        let server = """
+            import os, socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[1] + ".new"); s.listen(4)
+            os.rename(sys.argv[1] + ".new", sys.argv[1])  # the path appears once it is listened on
+            while True:
+                c, _ = s.accept()
+                data = b""
+                while b"\\r\\n\\r\\n" not in data:
+                    more = c.recv(65536)
+                    if not more: break
+                    data += more
+                if not data:  # sealctl's probe of the socket
+                    c.close(); continue
+                size = 300 << 20
+                c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nContent-Length: %d\\r\\n\\r\\n" % size)
+                chunk = b'"' + b"x" * (1 << 20) + b'"'
+                try:
+                    for _ in range(size // len(chunk)): c.sendall(chunk)
+                    c.sendall(b" " * (size % len(chunk)))
+                except OSError:
+                    pass
+                c.close()
+            """
+        // Spawned as the daemons are (signals reset, output to a log): a child holding the test runner's output
+        // open, or deaf to SIGTERM, would keep `swift test` waiting after the test ends.
+        let pid = try spawn("/usr/bin/python3", ["-c", server, socket], environment: [:], logPath: directory.appendingPathComponent("server.log").path)
+        defer {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(50)) }
+        let result = try runCommand(Binaries.sealctl, ["--socket", socket, "report", "anomalies"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("error: answer-too-large: the answer to /v1/reports/anomalies is larger than 256 MiB"), "\(result.stderr)")
+        #expect(result.stderr.contains("--from/--to"))
+    }
+}
