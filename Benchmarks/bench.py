@@ -19,7 +19,7 @@ appended, with the date, machine and build, to Benchmarks/RESULTS.md. A benchmar
 
 Usage: bench.py [--bin .build/release] [--sizes 10000,100000] [--clients 32] [--keep DIR] [--no-record]
 """
-import argparse, datetime, json, multiprocessing, os, platform, shutil, sqlite3, subprocess, sys, tempfile, time
+import argparse, atexit, datetime, json, multiprocessing, os, platform, shutil, sqlite3, subprocess, sys, tempfile, time
 
 from export_memory import fill, proc_status, set_up, start_daemon, stop_daemon, write_config
 from unix_http import UnixConnection
@@ -84,13 +84,21 @@ def raw_sqlite_rate(directory, seconds=3.0):
     return rate
 
 
+class StepFailed(Exception):
+    """A measured command failed: its row says so, and the run goes on to the next."""
+
+
 def timed(argv, stdout="/dev/null"):
-    """Runs argv; returns (seconds, max RSS MB)."""
+    """Runs argv; returns (seconds, max RSS MB). Raises StepFailed with the command's last error line."""
     t0 = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)])
-    _, status, usage = os.wait4(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{' '.join(argv)} failed")
+    with tempfile.TemporaryFile() as err:
+        pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[
+            (os.POSIX_SPAWN_OPEN, 1, stdout, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), (os.POSIX_SPAWN_DUP2, err.fileno(), 2)])
+        _, status, usage = os.wait4(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            lines = err.read().decode(errors="replace").strip().splitlines()
+            raise StepFailed(lines[-1] if lines else f"exit status {os.waitstatus_to_exitcode(status)}")
     return time.perf_counter() - t0, usage.ru_maxrss / 1024
 
 
@@ -119,6 +127,9 @@ def main():
     config = write_config(root)
     log = open(os.path.join(root, "daemon.log"), "ab")
     proc, sock = start_daemon(binary, config, log)
+    # Whatever ends the run, no daemon is left behind on its (large) temporary register.
+    running = {"proc": proc}
+    atexit.register(lambda: running["proc"].poll() is None and running["proc"].kill())
     set_up(binary, sock)
     state = os.path.join(root, "state")
     rows = []
@@ -146,6 +157,7 @@ def main():
         stop_daemon(proc)
         t0 = time.perf_counter()
         proc, sock = start_daemon(binary, config, log)
+        running["proc"] = proc
         ready = time.perf_counter() - t0
         conn = UnixConnection(sock)
         while True:
@@ -180,7 +192,11 @@ def main():
         for name, argv in (("book list", ["book", "list"]), ("report stats", ["report", "stats"]),
                            ("report anomalies", ["report", "anomalies"])):
             reset_peak(proc.pid)
-            seconds, rss = timed([f"{binary}/sealctl", "--socket", sock] + argv)
+            try:
+                seconds, rss = timed([f"{binary}/sealctl", "--socket", sock] + argv)
+            except StepFailed as failure:
+                row(size, name, float("nan"), "", 0, "s", "≤1 s", f"failed: {failure}")
+                continue
             row(size, name, seconds, "", 0, "s", "≤1 s", f"daemon {proc_status(proc.pid, 'VmHWM') / 1024:.0f}")
         time.sleep(2)
         row(size, "idle RSS after all of the above", proc_status(proc.pid, "VmRSS") / 1024, "", 0, "MB", "≤30 MB")
