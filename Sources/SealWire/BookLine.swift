@@ -28,12 +28,8 @@ public struct BookLine: Sendable {
         (self.certificateFingerprint, self.statement, self.signature) = (certificateFingerprint, statement, signature)
     }
 
-    /// Whether an export's page keeps the line: inside the window (a line near its edges may be out of it, since
+    /// Whether an export's page keeps a line: inside the window (a line near its edges may be out of it, since
     /// times can step back a little against 序号) and of the filter's matter and user.
-    public func isExported(_ filter: BookFilter, lower: String, upper: String) -> Bool {
-        Self.isExported(filter, lower: lower, upper: upper, time: time, matter: matterCode, user: user)
-    }
-
     public static func isExported(_ filter: BookFilter, lower: String, upper: String, time: String, matter: String, user: String) -> Bool {
         time >= lower && time < upper && (filter.matter.map { $0 == matter } ?? true) && (filter.user.map { $0 == user } ?? true)
     }
@@ -62,19 +58,9 @@ public struct BookLine: Sendable {
         )
     }
 
-    /// The line as an export writes it, in `seal`'s book.
-    public func exportLine(sealName: String, corrections: [UseView.Correction], headers: BookTable.Headers, zone: TimeZone) -> ExportLine {
-        Self.exportLine(
-            serial: serial, time: time, sealName: sealName, reason: reason, approver: bookApprover, approverName: approverName,
-            deniedBy: deniedBy, deniedByName: deniedByName, urgent: urgent, user: user, userName: userName, count: count,
-            effectiveCount: effectiveCount, matterCode: matterCode, matterName: matterName, caseNumber: caseNumber, method: method,
-            note: note, documentDigest: documentDigest, corrections: corrections, headers: headers, zone: zone
-        )
-    }
-
-    /// An export line from the columns it shows: what `exportLine(sealName:corrections:headers:zone:)` does, for a
-    /// store that reads only those columns (the county's export reads them straight from PostgreSQL's rows; a whole
-    /// `BookLine` per row, built and dropped, was a tenth of the export's time).
+    /// An export line from the columns it shows: both stores read only those columns for an export, the township's
+    /// straight from SQLite, the county's from PostgreSQL's rows (a whole `BookLine` per row, built and dropped, was a
+    /// tenth of the export's time).
     public static func exportLine(
         serial: Int, time: String, sealName: String, reason: String, approver: String?, approverName: String?, deniedBy: String?,
         deniedByName: String?, urgent: Bool, user: String, userName: String?, count: Int, effectiveCount: Int, matterCode: String,
