@@ -182,9 +182,14 @@ struct BookCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let client = try global.client()
-                // The township's seals, so its book is printed seal by seal as it is read (see `list`).
-                var seals = [String]()
-                if let seal = filter.seal { seals = [seal] } else { seals = try await client.get("/v1/seals", as: SealListView.self).0.items.map(\.id) }
+                // The township's seals, so its book is printed seal by seal as it is read (see `list`); JSON keeps
+                // the API's order and needs none.
+                var seals: [String]?
+                if let seal = filter.seal {
+                    seals = [seal]
+                } else if !global.json {
+                    seals = try await client.get("/v1/seals", as: SealListView.self).0.items.map(\.id)
+                }
                 try await Self.list(client, path: "/v1/uses", query: filter.query, json: global.json, seals: seals)
             }
         }
