@@ -193,88 +193,20 @@ public struct Anomaly: Sendable, Equatable, Codable {
 
 /// The anomaly rules: pure functions of the period's facts, the settings and the current time.
 public enum AnomalyRules {
+    /// The findings over facts held in memory: the tally's two passes over them (the daemon streams the same passes
+    /// from the register, so both give the same report).
     public static func detect(_ facts: AuditFacts, settings: ReportSettings, now: Date) -> [Anomaly] {
-        var found: [Anomaly] = []
-        func add(_ kind: Anomaly.Kind, subject: String? = nil, _ evidence: [Anomaly.Evidence]) {
-            if !evidence.isEmpty { found.append(Anomaly(kind: kind, subject: subject, evidence: evidence)) }
+        var tally = AnomalyTally(settings: settings, now: now)
+        let all = facts.all
+        for fact in all { tally.add(fact) }
+        var plan = tally.plan()
+        var evidence = plan.findings.map { finding -> [Anomaly.Evidence] in
+            var list: [Anomaly.Evidence] = []
+            list.reserveCapacity(finding.count)
+            return list
         }
-        let t = settings.thresholds
-        let hours = settings.officeHours
-        let zone = settings.timeZone
-
-        // The most serious line a book can hold: a seal was used and the approver then said no. Listed at once.
-        add(.urgentDenied, facts.uses.compactMap { u in
-            guard u.urgent, let denial = u.denial else { return nil }
-            let at = (try? Date(denial.at, strategy: .iso8601)).map { local($0, zone) } ?? denial.at
-            return use(u, "denied by \(denial.by) \(at): \(denial.reason)")
-        })
-
-        add(.outsideOfficeHours, facts.uses.filter { !hours.contains($0.time, zone: zone) }.map { use($0, "\(local($0.time, zone)) · \($0.reason)") })
-
-        add(.urgentNotApproved, facts.uses.compactMap { u in
-            guard u.urgent, u.approver == nil, u.denial == nil else { return nil }
-            let deadline = u.time.addingTimeInterval(settings.urgentWindow)
-            if let approved = u.approvedAt {
-                guard approved > deadline else { return nil }
-                return use(u, "approved \(local(approved, zone)), \(duration(approved.timeIntervalSince(u.time))) after the use")
-            }
-            guard now > deadline else { return nil }
-            return use(u, "not approved \(duration(now.timeIntervalSince(u.time))) after the use")
-        })
-
-        add(.unfiledDelegation, facts.uses.compactMap { u in u.unfiledAgreement.map { use(u, "delegation \($0) has no filing record") } })
-
-        add(.overdueCarryOut, facts.carryOuts.compactMap { c in
-            let back = c.returnedAt ?? now
-            guard back > c.due else { return nil }
-            let state = c.returnedAt.map { "returned \(local($0, zone))" } ?? "not returned"
-            return Anomaly.Evidence(
-                ref: "carry-out \(c.id)", time: stamp(c.outAt), staff: c.carrier, seal: c.seal,
-                detail: "due \(local(c.due, zone)), \(state), \(duration(back.timeIntervalSince(c.due))) late"
-            )
-        })
-
-        for (staff, events) in grouped(facts.refusals.filter { $0.staff != nil }, by: { $0.staff! }) where events.count >= t.refusalsPerClerk {
-            add(.refusalsAboveThreshold, subject: staff, events.map { journal($0, "refused: \($0.detail)") })
-        }
-
-        let quick = facts.uses.filter { u in
-            guard let approver = u.approver, approver != u.user, let at = u.approvedAt else { return false }
-            let gap = u.time.timeIntervalSince(at)
-            return gap >= 0 && gap <= Double(t.quickUseSeconds)
-        }
-        for (pair, uses) in grouped(quick, by: { "\($0.approver!) → \($0.user)" }) where uses.count >= t.quickUseRepeats {
-            add(.quickApprovalAndUse, subject: pair, uses.map { u in use(u, "used \(duration(u.time.timeIntervalSince(u.approvedAt!))) after approval") })
-        }
-
-        add(.unlockOutsideOfficeHours, facts.unlocks.filter { !hours.contains($0.time, zone: zone) }.map {
-            journal($0, "card unlocked \(local($0.time, zone)) in \($0.detail)")
-        })
-
-        for (requester, approvals) in grouped(facts.approvals, by: \.requester) {
-            var run: [AuditFacts.Approval] = []
-            func close() {
-                if run.count >= t.fullUseStreak {
-                    add(.approvalsUsedToTheLast, subject: requester, run.map { a in
-                        Anomaly.Evidence(
-                            ref: a.request, time: stamp(a.approvedAt), staff: a.requester, seal: nil,
-                            detail: "approved \(a.approvedCount) by \(a.approver), used \(a.used)"
-                        )
-                    })
-                }
-                run = []
-            }
-            for a in approvals {
-                if a.approvedCount > 0, a.used == a.approvedCount { run.append(a) } else { close() }
-            }
-            close()
-        }
-
-        let byReason = grouped(facts.uses, by: { trimmed($0.reason) })
-        for (reason, uses) in byReason where Set(uses.map(\.caseNumber)).count >= t.repeatedReasonCases {
-            add(.repeatedReason, subject: reason, uses.map { use($0, "case \($0.caseNumber)") })
-        }
-        return found
+        for fact in all { plan.route(fact) { evidence[$0].append($1) } }
+        return zip(plan.findings, evidence).map { Anomaly(kind: $0.kind, subject: $0.subject, evidence: $1) }
     }
 
     /// The text without leading and trailing white space; most reasons have none, and are returned as they are
@@ -283,18 +215,6 @@ public enum AnomalyRules {
         let spaces = CharacterSet.whitespacesAndNewlines
         if let first = text.unicodeScalars.first, let last = text.unicodeScalars.last, !spaces.contains(first), !spaces.contains(last) { return text }
         return text.trimmingCharacters(in: spaces)
-    }
-
-    /// Groups in first-seen order, each group keeping the input order.
-    static func grouped<T>(_ items: [T], by key: (T) -> String) -> [(String, [T])] {
-        var order: [String] = []
-        var groups: [String: [T]] = [:]
-        for item in items {
-            let k = key(item)
-            if groups[k] == nil { order.append(k) }
-            groups[k, default: []].append(item)
-        }
-        return order.map { ($0, groups[$0]!) }
     }
 
     /// The county witness has not cosigned the register's entries since `oldest` (the first entry after the cosigned

@@ -1,4 +1,3 @@
-import CSealShims
 import Foundation
 import Hummingbird
 import SealCore
@@ -10,6 +9,8 @@ import SealStore
 struct ReportRoutes {
     let register: Register
     let settings: ReportSettings
+    /// Where a long report's evidence is set aside while it is written (the exports' scratch directory).
+    let scratch: URL
     /// With `[county]`: a witness lag beyond `max_lag` is listed too.
     var witness: (client: CountyWitnessClient, maxLag: TimeInterval)?
 
@@ -21,23 +22,27 @@ struct ReportRoutes {
             return StatisticsView(period: Self.period(filter), statistics: try await register.statistics(filter))
         }
         router.get("/v1/reports/anomalies") { request, context in
-            // The period's facts are held while the rules run; their pages go back to the system after.
-            defer { _ = seal_trim_memory() }
             _ = try context.caller(requiring: .inspector, .admin)
             let filter = try request.bookFilter()
             try await register.checkFilter(filter)
-            let facts = try await register.auditFacts(filter)
-            var found = AnomalyRules.detect(facts, settings: settings, now: Date())
+            let now = Date()
+            // Streamed: the period's facts are read twice (counts, then evidence), never held; see AnomalyReportResponse.
+            let (findings, spill) = try await AnomalyReportResponse.scan(
+                register: register, filter: filter, settings: settings, now: now, zone: context.timeZone, scratch: scratch
+            )
+            var extra: [Anomaly] = []
             if let witness {
                 let status = await witness.client.status()
                 let after = try await register.entriesAfter(size: status.cosignedSize)
                 if let lag = AnomalyRules.witnessLag(
-                    oldest: after.oldest, uncosigned: after.count, maxLag: witness.maxLag, now: Date(), state: status.state, zone: settings.timeZone
+                    oldest: after.oldest, uncosigned: after.count, maxLag: witness.maxLag, now: now, state: status.state, zone: settings.timeZone
                 ) {
-                    found.append(lag)
+                    extra.append(lag)
                 }
             }
-            return AnomalyReportView(period: Self.period(filter), settings: AnomalySettingsView(settings), anomalies: found.map(AnomalyFinding.init))
+            return try AnomalyReportResponse.response(
+                period: Self.period(filter), settings: AnomalySettingsView(settings), findings: findings, spill: spill, extra: extra, zone: context.timeZone
+            )
         }
     }
 

@@ -36,7 +36,7 @@ public enum SealAPI {
         BookExportRoutes(register: environment.register, scratch: environment.exportScratch, settings: environment.configuration.reportSettings).addRoutes(to: router)
         BackupRoutes(register: environment.register, scratch: environment.backupScratch).addRoutes(to: router)
         ReportRoutes(
-            register: environment.register, settings: environment.configuration.reportSettings,
+            register: environment.register, settings: environment.configuration.reportSettings, scratch: environment.exportScratch,
             witness: environment.witness.map { ($0, environment.configuration.county?.maxLag ?? 3600) }
         ).addRoutes(to: router)
         routeTable.learn(router.routes)

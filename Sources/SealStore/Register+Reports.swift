@@ -66,90 +66,122 @@ extension Register {
         return accumulator.result
     }
 
-    /// What the anomaly rules look at for the filter's period and seals. The period's uses are held in memory
-    /// (a few hundred bytes each): a quarter of a township's book is thousands, not millions.
+    /// What the anomaly rules look at for the filter's period and seals, held in memory (the book export's summary).
     public func auditFacts(_ filter: BookFilter) async throws -> AuditFacts {
-        let zone = useSettings.zone
-        let (lower, upper) = Self.bounds(filter, zone: zone)
-        return try await pool.read { db in
-            // Stored times are JournalClock's fixed form, read digit by digit; anything else through Foundation.
-            func date(_ text: String?) -> Date? { text.flatMap { LocalTime.parseStored($0) ?? (try? Date($0, strategy: .iso8601)) } }
+        try await withAuditFacts(filter) { source in
             var facts = AuditFacts()
-            let delegations = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM delegation ORDER BY id")).compactMap { try Self.delegation(db, id: $0) }
-
-            let (useScope, useArguments) = Self.sealScope(filter, column: "u.seal_id")
-            var arguments: StatementArguments = [lower, upper]
-            _ = arguments.append(contentsOf: useArguments)
-            var sql = """
-                SELECT u.id, u.seal_id, u.request_id, u.time, u.user, u.approver, u.effective_count, u.urgent, u.reason, u.case_number,
-                       u.matter_code, r.approved_at, r.denied_by, r.denial_reason, r.denied_at
-                FROM use_record u JOIN use_request r ON r.id = u.request_id
-                WHERE u.time >= ? AND u.time < ? AND \(useScope)
-                """
-            Self.narrowUses(filter, &sql, &arguments)
-            // Columns by position (in the SELECT's order) from a cursor: GRDB finds a column by name case-insensitively,
-            // lowercasing each name on every row, which cost more than the rules themselves over a long period.
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: sql + " ORDER BY u.time, u.id"), arguments: arguments)
-            while let row = try rows.next() {
-                let time: String = row[3]
-                let at = date(time) ?? Date(timeIntervalSince1970: 0)
-                let seal: String = row[1]
-                let matter: String = row[10]
-                facts.uses.append(AuditFacts.Use(
-                    id: row[0], seal: seal, request: row[2], time: at, user: row[4], approver: row[5],
-                    count: row[6], urgent: row[7], reason: row[8], caseNumber: row[9], matter: matter,
-                    approvedAt: date(row[11]),
-                    unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
-                    denial: (row[12] as String?).map { UseRequest.Denial(by: $0, reason: row[13], at: row[14]) }
-                ))
-            }
-
-            let (requestScope, requestArguments) = Self.sealScope(filter, column: "seal_id")
-            arguments = [lower, upper]
-            _ = arguments.append(contentsOf: requestArguments)
-            for row in try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT id, requester, approver, approved_at, approved_count, used FROM use_request
-                WHERE approved_at >= ? AND approved_at < ? AND approver IS NOT NULL AND \(requestScope) ORDER BY approved_at, id
-                """), arguments: arguments)
-            {
-                facts.approvals.append(AuditFacts.Approval(
-                    request: row["id"], requester: row["requester"], approver: row["approver"], approvedAt: date(row["approved_at"])!,
-                    approvedCount: row["approved_count"] ?? 0, used: row["used"]
-                ))
-            }
-
-            /// Journal entries of one kind in the period; `scoped`: only those whose subject is a seal in the filter.
-            func events(_ kind: String, detail: String, scoped: Bool) throws -> [AuditFacts.Event] {
-                let (scope, scopeArguments) = scoped ? Self.sealScope(filter, column: "subject") : ("1 = 1", [])
-                var arguments: StatementArguments = [kind, lower, upper]
-                _ = arguments.append(contentsOf: scopeArguments)
-                return try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT seq, time, actor_staff, subject, json_extract(entry, '$.payload.\(detail)') AS detail FROM journal
-                    WHERE kind = ? AND time >= ? AND time < ? AND \(scope) ORDER BY seq
-                    """), arguments: arguments).map {
-                    AuditFacts.Event(seq: $0["seq"], time: date($0["time"])!, staff: $0["actor_staff"], subject: $0["subject"], detail: $0["detail"] ?? "")
+            try source.forEach { fact in
+                switch fact {
+                case .use(let u): facts.uses.append(u)
+                case .approval(let a): facts.approvals.append(a)
+                case .refusal(let e): facts.refusals.append(e)
+                case .unlock(let e): facts.unlocks.append(e)
+                case .carryOut(let c): facts.carryOuts.append(c)
                 }
-            }
-            let (refused, refusedArguments) = Self.refusalScope(filter, lower: lower, upper: upper)
-            facts.refusals = try Row.fetchAll(db.cachedStatement(sql: refused + " ORDER BY seq"), arguments: refusedArguments).map {
-                AuditFacts.Event(seq: $0["seq"], time: date($0["time"])!, staff: $0["actor_staff"], subject: $0["subject"], detail: $0["code"] ?? "")
-            }
-            facts.unlocks = try events("card.unlocked", detail: "reader", scoped: true)
-
-            arguments = [upper, lower]
-            _ = arguments.append(contentsOf: requestArguments)
-            facts.carryOuts = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM carry_out WHERE out_at < ? AND (returned_at IS NULL OR returned_at >= ?) AND \(requestScope) ORDER BY id
-                """), arguments: arguments).map {
-                AuditFacts.CarryOut(
-                    id: $0["id"], seal: $0["seal_id"], carrier: $0["carrier"], outAt: date($0["out_at"])!, due: date($0["due"])!,
-                    returnedAt: date($0["returned_at"])
-                )
             }
             return facts
         }
     }
 
+    /// Runs `body` in one read of the register, with the period's facts to read — as many times as it likes, each
+    /// time the same facts, since they come from the same snapshot — one at a time, never all held.
+    public func withAuditFacts<T: Sendable>(_ filter: BookFilter, _ body: @escaping @Sendable (AuditFactSource) throws -> T) async throws -> T {
+        let zone = useSettings.zone
+        return try await pool.read { db in
+            let delegations = try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM delegation ORDER BY id")).compactMap { try Self.delegation(db, id: $0) }
+            return try body(AuditFactSource(db: db, filter: filter, zone: zone, delegations: delegations))
+        }
+    }
+}
+
+/// The period's facts in one read of the register, in the order the anomaly rules read them.
+public struct AuditFactSource {
+    let db: Database
+    let filter: BookFilter
+    let zone: TimeZone
+    let delegations: [Delegation]
+
+    /// Calls `visit` with each use (in time order), approval (in order of approval), refusal and card unlock (in
+    /// journal order) and carry-out (by id) of the period.
+    public func forEach(_ visit: (AuditFacts.Fact) throws -> Void) throws {
+        let (lower, upper) = Register.bounds(filter, zone: zone)
+        // Stored times are JournalClock's fixed form, read digit by digit; anything else through Foundation.
+        func date(_ text: String?) -> Date? { text.flatMap { LocalTime.parseStored($0) ?? (try? Date($0, strategy: .iso8601)) } }
+
+        let (useScope, useArguments) = Register.sealScope(filter, column: "u.seal_id")
+        var arguments: StatementArguments = [lower, upper]
+        _ = arguments.append(contentsOf: useArguments)
+        var sql = """
+            SELECT u.id, u.seal_id, u.request_id, u.time, u.user, u.approver, u.effective_count, u.urgent, u.reason, u.case_number,
+                   u.matter_code, r.approved_at, r.denied_by, r.denial_reason, r.denied_at
+            FROM use_record u JOIN use_request r ON r.id = u.request_id
+            WHERE u.time >= ? AND u.time < ? AND \(useScope)
+            """
+        Register.narrowUses(filter, &sql, &arguments)
+        // Columns by position (in the SELECT's order) from a cursor: GRDB finds a column by name case-insensitively,
+        // lowercasing each name on every row, which cost more than the rules themselves over a long period.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql + " ORDER BY u.time, u.id"), arguments: arguments)
+        while let row = try rows.next() {
+            let time: String = row[3]
+            let at = date(time) ?? Date(timeIntervalSince1970: 0)
+            let seal: String = row[1]
+            let matter: String = row[10]
+            try visit(.use(AuditFacts.Use(
+                id: row[0], seal: seal, request: row[2], time: at, user: row[4], approver: row[5],
+                count: row[6], urgent: row[7], reason: row[8], caseNumber: row[9], matter: matter,
+                approvedAt: date(row[11]),
+                unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
+                denial: (row[12] as String?).map { UseRequest.Denial(by: $0, reason: row[13], at: row[14]) }
+            )))
+        }
+
+        let (requestScope, requestArguments) = Register.sealScope(filter, column: "seal_id")
+        arguments = [lower, upper]
+        _ = arguments.append(contentsOf: requestArguments)
+        let approvals = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT id, requester, approver, approved_at, approved_count, used FROM use_request
+            WHERE approved_at >= ? AND approved_at < ? AND approver IS NOT NULL AND \(requestScope) ORDER BY approved_at, id
+            """), arguments: arguments)
+        while let row = try approvals.next() {
+            try visit(.approval(AuditFacts.Approval(
+                request: row[0], requester: row[1], approver: row[2], approvedAt: date(row[3])!, approvedCount: (row[4] as Int?) ?? 0, used: row[5]
+            )))
+        }
+
+        let (refused, refusedArguments) = Register.refusalScope(filter, lower: lower, upper: upper)
+        let refusals = try Row.fetchCursor(db.cachedStatement(sql: refused + " ORDER BY seq"), arguments: refusedArguments)
+        while let row = try refusals.next() {
+            try visit(.refusal(AuditFacts.Event(
+                seq: row["seq"], time: date(row["time"])!, staff: row["actor_staff"], subject: row["subject"], detail: row["code"] ?? ""
+            )))
+        }
+
+        let (unlockScope, unlockArguments) = Register.sealScope(filter, column: "subject")
+        arguments = ["card.unlocked", lower, upper]
+        _ = arguments.append(contentsOf: unlockArguments)
+        let unlocks = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT seq, time, actor_staff, subject, json_extract(entry, '$.payload.reader') AS detail FROM journal
+            WHERE kind = ? AND time >= ? AND time < ? AND \(unlockScope) ORDER BY seq
+            """), arguments: arguments)
+        while let row = try unlocks.next() {
+            try visit(.unlock(AuditFacts.Event(seq: row[0], time: date(row[1])!, staff: row[2], subject: row[3], detail: (row[4] as String?) ?? "")))
+        }
+
+        arguments = [upper, lower]
+        _ = arguments.append(contentsOf: requestArguments)
+        let carryOuts = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT id, seal_id, carrier, out_at, due, returned_at FROM carry_out
+            WHERE out_at < ? AND (returned_at IS NULL OR returned_at >= ?) AND \(requestScope) ORDER BY id
+            """), arguments: arguments)
+        while let row = try carryOuts.next() {
+            try visit(.carryOut(AuditFacts.CarryOut(
+                id: row[0], seal: row[1], carrier: row[2], outAt: date(row[3])!, due: date(row[4])!, returnedAt: date(row[5])
+            )))
+        }
+    }
+}
+
+extension Register {
     /// The period's refusals (`refused` journal entries: seq, time, actor_staff, subject, code) narrowed by the
     /// filter: a refusal is about the seal and matter it names, or those of the request or use it names; `user`
     /// keeps the refusals of that staff member's own actions.

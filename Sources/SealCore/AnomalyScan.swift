@@ -1,0 +1,267 @@
+import Foundation
+
+extension AuditFacts {
+    /// One fact of a period, as a report reads them one at a time: uses in time order, approvals in order of
+    /// approval, refusals and unlocks in journal order, carry-outs by id (the order `AuditFacts` keeps them in).
+    public enum Fact: Sendable {
+        case use(Use)
+        case approval(Approval)
+        case refusal(Event)
+        case unlock(Event)
+        case carryOut(CarryOut)
+    }
+
+    /// Every fact, kind by kind, in the order the rules read them.
+    public var all: [Fact] {
+        uses.map(Fact.use) + approvals.map(Fact.approval) + refusals.map(Fact.refusal) + unlocks.map(Fact.unlock) + carryOuts.map(Fact.carryOut)
+    }
+}
+
+/// A finding before its evidence is gathered: what it is and how many register entries show it.
+public struct PlannedFinding: Sendable, Equatable {
+    public var kind: Anomaly.Kind
+    public var subject: String?
+    public var count: Int
+
+    public init(kind: Anomaly.Kind, subject: String? = nil, count: Int) {
+        self.kind = kind
+        self.subject = subject
+        self.count = count
+    }
+}
+
+/// The anomaly rules' first pass. The period's facts arrive one at a time and only counts and each group's small
+/// state are kept (per clerk, per approver–user pair, per requester's current run, per 事由 its first few cases),
+/// never the facts themselves; `plan()` then names the findings, in the report's order, with how many entries show
+/// each, and routes the same facts, read a second time in the same order, to their findings. So a report over any
+/// period holds its groups, not its uses, and can state each finding's count before its evidence.
+public struct AnomalyTally: Sendable {
+    let rules: AnomalyRules.Applied
+    var single: [Anomaly.Kind: Int] = [:]
+    var refusals = OrderedGroups<Int>()
+    var pairs = OrderedGroups<Int>()
+    var runs = OrderedGroups<ApprovalRuns>()
+    var reasons = OrderedGroups<ReasonGroup>()
+
+    /// A requester's approvals so far: how many, the run of fully used ones now open, the runs long enough to list.
+    struct ApprovalRuns: Sendable {
+        var seen = 0
+        var open: Range<Int>?
+        var listed: [Range<Int>] = []
+
+        mutating func close(streak: Int) {
+            if let run = open, !run.isEmpty, run.count >= streak { listed.append(run) }
+            open = nil
+        }
+    }
+
+    /// A 事由's uses, and its distinct case numbers until there are enough of them to list it.
+    struct ReasonGroup: Sendable {
+        var uses = 0
+        var cases: Set<String> = []
+        var listed = false
+    }
+
+    public init(settings: ReportSettings, now: Date) {
+        rules = AnomalyRules.Applied(settings: settings, now: now)
+    }
+
+    public mutating func add(_ fact: AuditFacts.Fact) {
+        let t = rules.settings.thresholds
+        switch fact {
+        case .use(let u):
+            if rules.urgentDenied(u) != nil { single[.urgentDenied, default: 0] += 1 }
+            if rules.isOutsideOfficeHours(u.time) { single[.outsideOfficeHours, default: 0] += 1 }
+            if rules.urgentNotApproved(u) != nil { single[.urgentNotApproved, default: 0] += 1 }
+            if u.unfiledAgreement != nil { single[.unfiledDelegation, default: 0] += 1 }
+            if let pair = rules.quickPair(u) { pairs.update(pair, default: 0) { $0 += 1 } }
+            reasons.update(AnomalyRules.trimmed(u.reason), default: ReasonGroup()) { group in
+                group.uses += 1
+                guard !group.listed else { return }
+                group.cases.insert(u.caseNumber)
+                if group.cases.count >= t.repeatedReasonCases {
+                    group.listed = true
+                    group.cases = []
+                }
+            }
+        case .approval(let a):
+            runs.update(a.requester, default: ApprovalRuns()) { r in
+                if AnomalyRules.usedToTheLast(a) {
+                    r.open = (r.open?.lowerBound ?? r.seen)..<(r.seen + 1)
+                } else {
+                    r.close(streak: t.fullUseStreak)
+                }
+                r.seen += 1
+            }
+        case .refusal(let e):
+            if let staff = e.staff { refusals.update(staff, default: 0) { $0 += 1 } }
+        case .unlock(let e):
+            if rules.isOutsideOfficeHours(e.time) { single[.unlockOutsideOfficeHours, default: 0] += 1 }
+        case .carryOut(let c):
+            if rules.overdue(c) != nil { single[.overdueCarryOut, default: 0] += 1 }
+        }
+    }
+
+    /// The findings, in the report's order, and the router for the second pass.
+    public func plan() -> AnomalyPlan {
+        let t = rules.settings.thresholds
+        var plan = AnomalyPlan(rules: rules)
+        func add(_ kind: Anomaly.Kind, subject: String? = nil, _ count: Int) -> Int? {
+            guard count > 0 else { return nil }
+            plan.findings.append(PlannedFinding(kind: kind, subject: subject, count: count))
+            return plan.findings.count - 1
+        }
+        for kind in [Anomaly.Kind.urgentDenied, .outsideOfficeHours, .urgentNotApproved, .unfiledDelegation, .overdueCarryOut] {
+            plan.single[kind] = add(kind, single[kind] ?? 0)
+        }
+        for (staff, n) in refusals.ordered where n >= t.refusalsPerClerk {
+            plan.refusals[staff] = add(.refusalsAboveThreshold, subject: staff, n)
+        }
+        for (pair, n) in pairs.ordered where n >= t.quickUseRepeats {
+            plan.pairs[pair] = add(.quickApprovalAndUse, subject: pair, n)
+        }
+        plan.single[.unlockOutsideOfficeHours] = add(.unlockOutsideOfficeHours, single[.unlockOutsideOfficeHours] ?? 0)
+        for (requester, state) in runs.ordered {
+            var state = state
+            state.close(streak: t.fullUseStreak)
+            plan.runs[requester] = state.listed.compactMap { run in add(.approvalsUsedToTheLast, subject: requester, run.count).map { (run, $0) } }
+        }
+        for (reason, group) in reasons.ordered where group.listed {
+            plan.reasons[reason] = add(.repeatedReason, subject: reason, group.uses)
+        }
+        return plan
+    }
+}
+
+/// The second pass: which finding each fact is evidence of, and the evidence. Fed the same facts in the same order
+/// as the tally, it gives each finding exactly the count the tally planned.
+public struct AnomalyPlan: Sendable {
+    let rules: AnomalyRules.Applied
+    public internal(set) var findings: [PlannedFinding] = []
+    var single: [Anomaly.Kind: Int] = [:]
+    var refusals: [String: Int] = [:]
+    var pairs: [String: Int] = [:]
+    var reasons: [String: Int] = [:]
+    var runs: [String: [(Range<Int>, Int)]] = [:]
+    var approvalsSeen: [String: Int] = [:]
+
+    init(rules: AnomalyRules.Applied) {
+        self.rules = rules
+    }
+
+    /// Calls `emit` with the finding's index and the evidence for each finding `fact` shows.
+    public mutating func route(_ fact: AuditFacts.Fact, _ emit: (Int, Anomaly.Evidence) throws -> Void) rethrows {
+        switch fact {
+        case .use(let u):
+            if let i = single[.urgentDenied], let e = rules.urgentDenied(u) { try emit(i, e) }
+            if let i = single[.outsideOfficeHours], rules.isOutsideOfficeHours(u.time) { try emit(i, rules.outsideOfficeHours(u)) }
+            if let i = single[.urgentNotApproved], let e = rules.urgentNotApproved(u) { try emit(i, e) }
+            if let i = single[.unfiledDelegation], let agreement = u.unfiledAgreement {
+                try emit(i, AnomalyRules.use(u, "delegation \(agreement) has no filing record"))
+            }
+            if !pairs.isEmpty, let pair = rules.quickPair(u), let i = pairs[pair] {
+                try emit(i, AnomalyRules.use(u, "used \(AnomalyRules.duration(u.time.timeIntervalSince(u.approvedAt!))) after approval"))
+            }
+            if !reasons.isEmpty, let i = reasons[AnomalyRules.trimmed(u.reason)] { try emit(i, AnomalyRules.use(u, "case \(u.caseNumber)")) }
+        case .approval(let a):
+            guard let listed = runs[a.requester] else { return }
+            let n = approvalsSeen[a.requester, default: 0]
+            approvalsSeen[a.requester] = n + 1
+            if let (_, i) = listed.first(where: { $0.0.contains(n) }) {
+                try emit(i, Anomaly.Evidence(
+                    ref: a.request, time: AnomalyRules.stamp(a.approvedAt), staff: a.requester, seal: nil,
+                    detail: "approved \(a.approvedCount) by \(a.approver), used \(a.used)"
+                ))
+            }
+        case .refusal(let e):
+            if let staff = e.staff, let i = refusals[staff] { try emit(i, AnomalyRules.journal(e, "refused: \(e.detail)")) }
+        case .unlock(let e):
+            if let i = single[.unlockOutsideOfficeHours], rules.isOutsideOfficeHours(e.time) {
+                try emit(i, AnomalyRules.journal(e, "card unlocked \(AnomalyRules.local(e.time, rules.settings.timeZone)) in \(e.detail)"))
+            }
+        case .carryOut(let c):
+            if let i = single[.overdueCarryOut], let e = rules.overdue(c) { try emit(i, e) }
+        }
+    }
+}
+
+/// Groups by key in the order their keys were first seen.
+struct OrderedGroups<Value: Sendable>: Sendable {
+    private var index: [String: Int] = [:]
+    private(set) var keys: [String] = []
+    private var values: [Value] = []
+
+    mutating func update(_ key: String, default value: @autoclosure () -> Value, _ change: (inout Value) -> Void) {
+        if let i = index[key] {
+            change(&values[i])
+        } else {
+            index[key] = values.count
+            keys.append(key)
+            values.append(value())
+            change(&values[values.count - 1])
+        }
+    }
+
+    var ordered: Zip2Sequence<[String], [Value]> { zip(keys, values) }
+}
+
+extension AnomalyRules {
+    /// The per-fact rules with the report's settings and time applied: what the tally counts and the plan routes, one
+    /// definition for both passes.
+    struct Applied: Sendable {
+        let settings: ReportSettings
+        let now: Date
+
+        func isOutsideOfficeHours(_ time: Date) -> Bool {
+            !settings.officeHours.contains(time, zone: settings.timeZone)
+        }
+
+        func outsideOfficeHours(_ u: AuditFacts.Use) -> Anomaly.Evidence {
+            AnomalyRules.use(u, "\(AnomalyRules.local(u.time, settings.timeZone)) · \(u.reason)")
+        }
+
+        /// The most serious line a book can hold: a seal was used and the approver then said no.
+        func urgentDenied(_ u: AuditFacts.Use) -> Anomaly.Evidence? {
+            guard u.urgent, let denial = u.denial else { return nil }
+            let at = (try? Date(denial.at, strategy: .iso8601)).map { AnomalyRules.local($0, settings.timeZone) } ?? denial.at
+            return AnomalyRules.use(u, "denied by \(denial.by) \(at): \(denial.reason)")
+        }
+
+        func urgentNotApproved(_ u: AuditFacts.Use) -> Anomaly.Evidence? {
+            guard u.urgent, u.approver == nil, u.denial == nil else { return nil }
+            let deadline = u.time.addingTimeInterval(settings.urgentWindow)
+            if let approved = u.approvedAt {
+                guard approved > deadline else { return nil }
+                return AnomalyRules.use(
+                    u, "approved \(AnomalyRules.local(approved, settings.timeZone)), \(AnomalyRules.duration(approved.timeIntervalSince(u.time))) after the use"
+                )
+            }
+            guard now > deadline else { return nil }
+            return AnomalyRules.use(u, "not approved \(AnomalyRules.duration(now.timeIntervalSince(u.time))) after the use")
+        }
+
+        /// `approver → user` when the use came within `quick_use_seconds` of its approval by someone else.
+        func quickPair(_ u: AuditFacts.Use) -> String? {
+            guard let approver = u.approver, approver != u.user, let at = u.approvedAt else { return nil }
+            let gap = u.time.timeIntervalSince(at)
+            guard gap >= 0, gap <= Double(settings.thresholds.quickUseSeconds) else { return nil }
+            return "\(approver) → \(u.user)"
+        }
+
+        func overdue(_ c: AuditFacts.CarryOut) -> Anomaly.Evidence? {
+            let back = c.returnedAt ?? now
+            guard back > c.due else { return nil }
+            let zone = settings.timeZone
+            let state = c.returnedAt.map { "returned \(AnomalyRules.local($0, zone))" } ?? "not returned"
+            return Anomaly.Evidence(
+                ref: "carry-out \(c.id)", time: AnomalyRules.stamp(c.outAt), staff: c.carrier, seal: c.seal,
+                detail: "due \(AnomalyRules.local(c.due, zone)), \(state), \(AnomalyRules.duration(back.timeIntervalSince(c.due))) late"
+            )
+        }
+    }
+
+    /// An approval whose every approved impression was used.
+    static func usedToTheLast(_ a: AuditFacts.Approval) -> Bool {
+        a.approvedCount > 0 && a.used == a.approvedCount
+    }
+}
