@@ -196,17 +196,31 @@ public enum AnomalyRules {
     /// The findings over facts held in memory: the tally's two passes over them (the daemon streams the same passes
     /// from the register, so both give the same report).
     public static func detect(_ facts: AuditFacts, settings: ReportSettings, now: Date) -> [Anomaly] {
-        var tally = AnomalyTally(settings: settings, now: now)
         let all = facts.all
-        for fact in all { tally.add(fact) }
+        return findings(settings: settings, now: now) { visit in all.forEach(visit) }.map {
+            Anomaly(kind: $0.finding.kind, subject: $0.finding.subject, evidence: $0.evidence)
+        }
+    }
+
+    /// The findings over the facts `facts` reads — it is called twice, the tally then the routing, and must give the
+    /// same facts in the same order — each with its first `limit` entries (all by default) and its full count.
+    public static func findings(
+        settings: ReportSettings, now: Date, limit: Int = .max, facts: ((AuditFacts.Fact) -> Void) throws -> Void
+    ) rethrows -> [(finding: PlannedFinding, evidence: [Anomaly.Evidence])] {
+        var tally = AnomalyTally(settings: settings, now: now)
+        try facts { tally.add($0) }
         var plan = tally.plan()
         var evidence = plan.findings.map { finding -> [Anomaly.Evidence] in
             var list: [Anomaly.Evidence] = []
-            list.reserveCapacity(finding.count)
+            list.reserveCapacity(min(finding.count, limit))
             return list
         }
-        for fact in all { plan.route(fact) { evidence[$0].append($1) } }
-        return zip(plan.findings, evidence).map { Anomaly(kind: $0.kind, subject: $0.subject, evidence: $1) }
+        try facts { fact in
+            plan.route(fact) { i, e in
+                if evidence[i].count < limit { evidence[i].append(e) }
+            }
+        }
+        return Array(zip(plan.findings, evidence))
     }
 
     /// The text without leading and trailing white space; most reasons have none, and are returned as they are

@@ -130,11 +130,13 @@ public enum BookHTML {
             html += "<p>\(zh ? "无" : "None")</p>"
         } else {
             html += "<table><thead><tr><th>\(zh ? "类型" : "Kind")</th><th>\(zh ? "条目" : "Entry")</th><th>\(zh ? "时间" : "Time")</th><th>\(zh ? "人员" : "Staff")</th><th>\(zh ? "印章" : "Seal")</th><th>\(zh ? "说明" : "Detail")</th></tr></thead><tbody>"
-            for anomaly in summary.anomalies {
+            for (n, anomaly) in summary.anomalies.enumerated() {
+                let unlisted = summary.unlisted(n, zh: zh)
                 for (i, e) in anomaly.evidence.enumerated() {
-                    let kind = i == 0 ? "<td rowspan=\"\(anomaly.evidence.count)\">\(escape(anomaly.kind.title))\(anomaly.subject.map { "<br>\(escape($0))" } ?? "")</td>" : ""
+                    let kind = i == 0 ? "<td rowspan=\"\(anomaly.evidence.count + (unlisted == nil ? 0 : 1))\">\(escape(anomaly.kind.title))\(anomaly.subject.map { "<br>\(escape($0))" } ?? "")</td>" : ""
                     html += "<tr>\(kind)<td>\(escape(e.ref))</td><td>\(escape(LocalTime.text(stored: e.time, zone: zone)))</td><td>\(escape(e.staff ?? ""))</td><td>\(escape(e.seal ?? ""))</td><td>\(escape(e.detail))</td></tr>"
                 }
+                if let unlisted { html += "<tr><td colspan=\"5\">\(escape(unlisted.text))</td></tr>" }
             }
             html += "</tbody></table>"
         }

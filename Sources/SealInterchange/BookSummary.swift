@@ -15,11 +15,25 @@ public struct BookSummary: Sendable, Equatable {
     /// Every month from the first to the last with a use (or of the period), `YYYY-MM`, so gaps show as zero.
     public var months: [String]
     public var series: [Series]
+    /// The anomalies, each with at most `evidenceShown` of its entries (the first ones)…
     public var anomalies: [Anomaly]
+    /// …and how many entries each has in all.
+    public var anomalyTotals: [Int]
 
-    public init(statistics: UsageStatistics, anomalies: [Anomaly], from: LocalDate?, to: LocalDate?) {
+    /// Entries listed per anomaly. The summary is what an inspector prints and reads first, and a sheet holds at most
+    /// 1,048,576 rows: a finding shown by more entries lists the first ones and says how many more there are (`sealctl
+    /// report anomalies` lists every one), so the summary is the same size for a quarter as for a decade.
+    public static let evidenceShown = 1_000
+
+    /// `totals`: each anomaly's full count, when its evidence was already cut (the count of its evidence otherwise).
+    public init(statistics: UsageStatistics, anomalies: [Anomaly], totals: [Int]? = nil, from: LocalDate?, to: LocalDate?) {
         self.statistics = statistics
-        self.anomalies = anomalies
+        anomalyTotals = totals ?? anomalies.map(\.evidence.count)
+        self.anomalies = anomalies.map { anomaly in
+            var shown = anomaly
+            if shown.evidence.count > Self.evidenceShown { shown.evidence.removeSubrange(Self.evidenceShown...) }
+            return shown
+        }
         let used = statistics.bySealMonth.map(\.name)
         let first = from.map { Self.month($0) } ?? used.min()
         let last = to.map { Self.month($0) } ?? used.max()
@@ -36,6 +50,13 @@ public struct BookSummary: Sendable, Equatable {
             let cells = statistics.bySealMonth.filter { $0.key == seal.key }
             return Series(seal: seal.key, name: seal.name, uses: months.map { month in cells.first { $0.name == month }?.uses ?? 0 })
         }
+    }
+
+    /// Entries of anomaly `i` not listed, and the sentence that says so.
+    public func unlisted(_ i: Int, zh: Bool) -> (count: Int, text: String)? {
+        let more = anomalyTotals[i] - anomalies[i].evidence.count
+        guard more > 0 else { return nil }
+        return (more, zh ? "另有 \(more) 条未列出（sealctl report anomalies 列出全部）" : "\(more) more entries not listed (sealctl report anomalies lists them all)")
     }
 
     static func month(_ date: LocalDate) -> String {

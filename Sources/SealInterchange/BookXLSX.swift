@@ -22,7 +22,7 @@ public enum BookXLSX {
 
         var sheets = SheetSet(directory: directory, headers: headers)
         let chart = try sheets.addSummarySheet(summary, checkpoint: checkpoint, filter: filter, zone: zone)
-        try sheets.addAnomalySheet(summary.anomalies, zone: zone)
+        try sheets.addAnomalySheet(summary, zone: zone)
         try await forEachExportLine(
             pages: pages, seals: seals,
             seal: { try sheets.begin("\($0.seal.id) \($0.seal.name)") },
@@ -180,7 +180,7 @@ public enum BookXLSX {
             rows.append([.text(zh ? "检查点" : "Checkpoint"), .text(checkpoint.map { "\($0.origin) · \(zh ? "条目数" : "size") \($0.size) · \(LocalTime.text(stored: $0.time, zone: zone))" } ?? (zh ? "无" : "none"))])
             rows.append([.text("root"), .text(checkpoint?.rootHex ?? "")])
             rows.append([.text(zh ? "县级见证" : "County witness"), .text(zh ? "未配置：仅由乡镇登记簿密钥签署" : "not configured: signed by the township's register key only")])
-            rows.append([.text(zh ? "异常" : "Anomalies"), .number(summary.anomalies.reduce(0) { $0 + $1.evidence.count }), .text(zh ? "见“异常”工作表" : "see the Anomalies sheet")])
+            rows.append([.text(zh ? "异常" : "Anomalies"), .number(summary.anomalyTotals.reduce(0, +)), .text(zh ? "见“异常”工作表" : "see the Anomalies sheet")])
             rows.append([])
             rows.append([.text(zh ? "稽核人" : "Inspector"), .text("______________"), .text(zh ? "日期" : "Date"), .text("______________")])
             try addSheet(name, widths: [16, 34, 12, 12, 4] + Array(repeating: 10, count: 10), header: [zh ? "印章使用登记本 · 汇总" : "Seal usage book · summary"], rows: rows, styles: styles, frozen: false, filter: false, drawing: true)
@@ -198,14 +198,17 @@ public enum BookXLSX {
             return (xml, (5, 1), (15, 20))
         }
 
-        /// 异常: every anomaly's entries, one per row, with an autofilter.
-        mutating func addAnomalySheet(_ anomalies: [Anomaly], zone: TimeZone) throws {
+        /// 异常: every anomaly's entries (up to `BookSummary.evidenceShown` each), one per row, with an autofilter.
+        mutating func addAnomalySheet(_ summary: BookSummary, zone: TimeZone) throws {
             let zh = headers == .chinese
             var rows: [[SpreadsheetML.Cell]] = []
-            for anomaly in anomalies {
+            for (n, anomaly) in summary.anomalies.enumerated() {
                 for e in anomaly.evidence {
                     rows.append([.text(anomaly.kind.title), .text(anomaly.subject ?? ""), .text(e.ref), .text(LocalTime.text(stored: e.time, zone: zone)),
                                  .text(e.staff ?? ""), .text(e.seal ?? ""), .text(e.detail)])
+                }
+                if let unlisted = summary.unlisted(n, zh: zh) {
+                    rows.append([.text(anomaly.kind.title), .text(anomaly.subject ?? ""), .text("…"), .text(""), .text(""), .text(""), .text(unlisted.text)])
                 }
             }
             try addSheet(

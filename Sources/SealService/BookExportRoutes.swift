@@ -32,10 +32,17 @@ struct BookExportRoutes {
             let settings = self.settings
             let zone = context.timeZone
             let pages = BookPages(size: 2000) { seal, serials in try await register.exportPage(seal, filter, serials: serials, headers: headers) }
-            /// The first page: totals, the chart and the anomalies of the same filter.
+            /// The first page: totals, the chart and the anomalies of the same filter, their facts read twice (counts,
+            /// then the first entries of each) rather than held.
             @Sendable func summary() async throws -> BookSummary {
-                let anomalies = AnomalyRules.detect(try await register.auditFacts(filter), settings: settings, now: Date())
-                return BookSummary(statistics: try await register.statistics(filter), anomalies: anomalies, from: filter.from, to: filter.to)
+                let found = try await register.withAuditFacts(filter) { source in
+                    try AnomalyRules.findings(settings: settings, now: Date(), limit: BookSummary.evidenceShown) { visit in try source.forEach(visit) }
+                }
+                return BookSummary(
+                    statistics: try await register.statistics(filter),
+                    anomalies: found.map { Anomaly(kind: $0.finding.kind, subject: $0.finding.subject, evidence: $0.evidence) },
+                    totals: found.map(\.finding.count), from: filter.from, to: filter.to
+                )
             }
             let body: @Sendable (inout ChunkedWriter) async throws -> Void
             let contentType: String
