@@ -9,12 +9,8 @@ import SealWire
 enum Output {
     /// Prints the daemon's JSON as it came, re-indented for reading.
     static func printJSON(_ data: Data) {
-        if let object = try? JSONSerialization.jsonObject(with: data),
-            let pretty = try? JSONSerialization.data(
-                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            )
-        {
-            print(String(decoding: pretty, as: UTF8.self))
+        if let pretty = PrettyJSON.indent(data) {
+            write(Data(pretty) + Data("\n".utf8))
         } else {
             print(String(decoding: data, as: UTF8.self))
         }

@@ -94,8 +94,9 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let path = "/v1/reports/anomalies" + query(filter.query + [("township", township)])
-                let (report, raw) = try await global.client().get(path, as: AnomalyReportView.self)
-                if global.json { return Output.printJSON(raw) }
+                // --json shows the answer as it came: a long period's report is not decoded only to be printed raw.
+                if global.json { return Output.printJSON(try await global.client().send(.GET, path)) }
+                let (report, _) = try await global.client().get(path, as: AnomalyReportView.self)
                 Self.print(report.anomalies, settings: report.settings, period: report.period, format: format)
             }
         }
