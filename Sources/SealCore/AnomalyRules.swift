@@ -197,28 +197,37 @@ public enum AnomalyRules {
     /// from the register, so both give the same report).
     public static func detect(_ facts: AuditFacts, settings: ReportSettings, now: Date) -> [Anomaly] {
         let all = facts.all
-        return findings(settings: settings, now: now) { visit in all.forEach(visit) }.map {
+        return findings(settings: settings, now: now) { visit in for fact in all where !visit(fact) { break } }.map {
             Anomaly(kind: $0.finding.kind, subject: $0.finding.subject, evidence: $0.evidence)
         }
     }
 
     /// The findings over the facts `facts` reads — it is called twice, the tally then the routing, and must give the
-    /// same facts in the same order — each with its first `limit` entries (all by default) and its full count.
+    /// same facts in the same order until its visitor answers false — each with its first `limit` entries (all by
+    /// default) and its full count. The second reading ends as soon as every finding has what it shows.
     public static func findings(
-        settings: ReportSettings, now: Date, limit: Int = .max, facts: ((AuditFacts.Fact) -> Void) throws -> Void
+        settings: ReportSettings, now: Date, limit: Int = .max, facts: ((AuditFacts.Fact) -> Bool) throws -> Void
     ) rethrows -> [(finding: PlannedFinding, evidence: [Anomaly.Evidence])] {
         var tally = AnomalyTally(settings: settings, now: now)
-        try facts { tally.add($0) }
+        try facts {
+            tally.add($0)
+            return true
+        }
         var plan = tally.plan()
-        var evidence = plan.findings.map { finding -> [Anomaly.Evidence] in
+        let needed = plan.findings.map { min($0.count, limit) }
+        var evidence = needed.map { n -> [Anomaly.Evidence] in
             var list: [Anomaly.Evidence] = []
-            list.reserveCapacity(min(finding.count, limit))
+            list.reserveCapacity(n)
             return list
         }
+        var complete = 0
+        guard !needed.isEmpty else { return [] }
         try facts { fact in
-            plan.route(fact) { i, e in
-                if evidence[i].count < limit { evidence[i].append(e) }
+            plan.route(fact, wanted: { evidence[$0].count < needed[$0] }) { i, e in
+                evidence[i].append(e)
+                if evidence[i].count == needed[i] { complete += 1 }
             }
+            return complete < needed.count
         }
         return Array(zip(plan.findings, evidence))
     }

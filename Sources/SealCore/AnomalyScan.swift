@@ -149,38 +149,40 @@ public struct AnomalyPlan: Sendable {
         self.rules = rules
     }
 
-    /// Calls `emit` with the finding's index and the evidence for each finding `fact` shows.
-    public mutating func route(_ fact: AuditFacts.Fact, _ emit: (Int, Anomaly.Evidence) throws -> Void) rethrows {
+    /// Calls `emit` with the finding's index and the evidence for each finding `fact` shows — of those `wanted`
+    /// accepts: the evidence of a finding that has all it needs is not even made.
+    public mutating func route(_ fact: AuditFacts.Fact, wanted: (Int) -> Bool = { _ in true }, _ emit: (Int, Anomaly.Evidence) throws -> Void) rethrows {
+        func want(_ i: Int?) -> Int? { i.flatMap { wanted($0) ? $0 : nil } }
         switch fact {
         case .use(let u):
-            if let i = single[.urgentDenied], let e = rules.urgentDenied(u) { try emit(i, e) }
-            if let i = single[.outsideOfficeHours], rules.isOutsideOfficeHours(u.time) { try emit(i, rules.outsideOfficeHours(u)) }
-            if let i = single[.urgentNotApproved], let e = rules.urgentNotApproved(u) { try emit(i, e) }
-            if let i = single[.unfiledDelegation], let agreement = u.unfiledAgreement {
+            if let i = want(single[.urgentDenied]), let e = rules.urgentDenied(u) { try emit(i, e) }
+            if let i = want(single[.outsideOfficeHours]), rules.isOutsideOfficeHours(u.time) { try emit(i, rules.outsideOfficeHours(u)) }
+            if let i = want(single[.urgentNotApproved]), let e = rules.urgentNotApproved(u) { try emit(i, e) }
+            if let i = want(single[.unfiledDelegation]), let agreement = u.unfiledAgreement {
                 try emit(i, AnomalyRules.use(u, "delegation \(agreement) has no filing record"))
             }
-            if !pairs.isEmpty, let pair = rules.quickPair(u), let i = pairs[pair] {
+            if !pairs.isEmpty, let pair = rules.quickPair(u), let i = want(pairs[pair]) {
                 try emit(i, AnomalyRules.use(u, "used \(AnomalyRules.duration(u.time.timeIntervalSince(u.approvedAt!))) after approval"))
             }
-            if !reasons.isEmpty, let i = reasons[AnomalyRules.trimmed(u.reason)] { try emit(i, AnomalyRules.use(u, "case \(u.caseNumber)")) }
+            if !reasons.isEmpty, let i = want(reasons[AnomalyRules.trimmed(u.reason)]) { try emit(i, AnomalyRules.use(u, "case \(u.caseNumber)")) }
         case .approval(let a):
             guard let listed = runs[a.requester] else { return }
             let n = approvalsSeen[a.requester, default: 0]
             approvalsSeen[a.requester] = n + 1
-            if let (_, i) = listed.first(where: { $0.0.contains(n) }) {
+            if let (_, i) = listed.first(where: { $0.0.contains(n) }), wanted(i) {
                 try emit(i, Anomaly.Evidence(
                     ref: a.request, time: AnomalyRules.stamp(a.approvedAt), staff: a.requester, seal: nil,
                     detail: "approved \(a.approvedCount) by \(a.approver), used \(a.used)"
                 ))
             }
         case .refusal(let e):
-            if let staff = e.staff, let i = refusals[staff] { try emit(i, AnomalyRules.journal(e, "refused: \(e.detail)")) }
+            if let staff = e.staff, let i = want(refusals[staff]) { try emit(i, AnomalyRules.journal(e, "refused: \(e.detail)")) }
         case .unlock(let e):
-            if let i = single[.unlockOutsideOfficeHours], rules.isOutsideOfficeHours(e.time) {
+            if let i = want(single[.unlockOutsideOfficeHours]), rules.isOutsideOfficeHours(e.time) {
                 try emit(i, AnomalyRules.journal(e, "card unlocked \(AnomalyRules.local(e.time, rules.settings.timeZone)) in \(e.detail)"))
             }
         case .carryOut(let c):
-            if let i = single[.overdueCarryOut], let e = rules.overdue(c) { try emit(i, e) }
+            if let i = want(single[.overdueCarryOut]), let e = rules.overdue(c) { try emit(i, e) }
         }
     }
 }

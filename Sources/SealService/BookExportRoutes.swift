@@ -36,7 +36,7 @@ struct BookExportRoutes {
             /// then the first entries of each) rather than held.
             @Sendable func summary() async throws -> BookSummary {
                 let found = try await register.withAuditFacts(filter) { source in
-                    try AnomalyRules.findings(settings: settings, now: Date(), limit: BookSummary.evidenceShown) { visit in try source.forEach(visit) }
+                    try AnomalyRules.findings(settings: settings, now: Date(), limit: BookSummary.evidenceShown) { visit in try source.forEach(while: visit) }
                 }
                 return BookSummary(
                     statistics: try await register.statistics(filter),

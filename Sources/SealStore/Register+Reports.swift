@@ -104,6 +104,14 @@ public struct AuditFactSource {
     /// Calls `visit` with each use (in time order), approval (in order of approval), refusal and card unlock (in
     /// journal order) and carry-out (by id) of the period.
     public func forEach(_ visit: (AuditFacts.Fact) throws -> Void) throws {
+        try forEach(while: {
+            try visit($0)
+            return true
+        })
+    }
+
+    /// The same, until `visit` answers false.
+    public func forEach(while visit: (AuditFacts.Fact) throws -> Bool) throws {
         let (lower, upper) = Register.bounds(filter, zone: zone)
         // Stored times are JournalClock's fixed form, read digit by digit; anything else through Foundation.
         func date(_ text: String?) -> Date? { text.flatMap { LocalTime.parseStored($0) ?? (try? Date($0, strategy: .iso8601)) } }
@@ -126,13 +134,13 @@ public struct AuditFactSource {
             let at = date(time) ?? Date(timeIntervalSince1970: 0)
             let seal: String = row[1]
             let matter: String = row[10]
-            try visit(.use(AuditFacts.Use(
+            guard try visit(.use(AuditFacts.Use(
                 id: row[0], seal: seal, request: row[2], time: at, user: row[4], approver: row[5],
                 count: row[6], urgent: row[7], reason: row[8], caseNumber: row[9], matter: matter,
                 approvedAt: date(row[11]),
                 unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
                 denial: (row[12] as String?).map { UseRequest.Denial(by: $0, reason: row[13], at: row[14]) }
-            )))
+            ))) else { return }
         }
 
         let (requestScope, requestArguments) = Register.sealScope(filter, column: "seal_id")
@@ -143,17 +151,17 @@ public struct AuditFactSource {
             WHERE approved_at >= ? AND approved_at < ? AND approver IS NOT NULL AND \(requestScope) ORDER BY approved_at, id
             """), arguments: arguments)
         while let row = try approvals.next() {
-            try visit(.approval(AuditFacts.Approval(
+            guard try visit(.approval(AuditFacts.Approval(
                 request: row[0], requester: row[1], approver: row[2], approvedAt: date(row[3])!, approvedCount: (row[4] as Int?) ?? 0, used: row[5]
-            )))
+            ))) else { return }
         }
 
         let (refused, refusedArguments) = Register.refusalScope(filter, lower: lower, upper: upper)
         let refusals = try Row.fetchCursor(db.cachedStatement(sql: refused + " ORDER BY seq"), arguments: refusedArguments)
         while let row = try refusals.next() {
-            try visit(.refusal(AuditFacts.Event(
+            guard try visit(.refusal(AuditFacts.Event(
                 seq: row["seq"], time: date(row["time"])!, staff: row["actor_staff"], subject: row["subject"], detail: row["code"] ?? ""
-            )))
+            ))) else { return }
         }
 
         let (unlockScope, unlockArguments) = Register.sealScope(filter, column: "subject")
@@ -164,7 +172,7 @@ public struct AuditFactSource {
             WHERE kind = ? AND time >= ? AND time < ? AND \(unlockScope) ORDER BY seq
             """), arguments: arguments)
         while let row = try unlocks.next() {
-            try visit(.unlock(AuditFacts.Event(seq: row[0], time: date(row[1])!, staff: row[2], subject: row[3], detail: (row[4] as String?) ?? "")))
+            guard try visit(.unlock(AuditFacts.Event(seq: row[0], time: date(row[1])!, staff: row[2], subject: row[3], detail: (row[4] as String?) ?? ""))) else { return }
         }
 
         arguments = [upper, lower]
@@ -174,9 +182,9 @@ public struct AuditFactSource {
             WHERE out_at < ? AND (returned_at IS NULL OR returned_at >= ?) AND \(requestScope) ORDER BY id
             """), arguments: arguments)
         while let row = try carryOuts.next() {
-            try visit(.carryOut(AuditFacts.CarryOut(
+            guard try visit(.carryOut(AuditFacts.CarryOut(
                 id: row[0], seal: row[1], carrier: row[2], outAt: date(row[3])!, due: date(row[4])!, returnedAt: date(row[5])
-            )))
+            ))) else { return }
         }
     }
 }

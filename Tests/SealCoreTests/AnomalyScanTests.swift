@@ -171,4 +171,28 @@ struct AnomalyScanTests {
         #expect(group?.cases.isEmpty == true)
         #expect(tally.plan().findings.first { $0.kind == .repeatedReason } == PlannedFinding(kind: .repeatedReason, subject: "同一事由", count: 1_000))
     }
+
+    @Test("with a limit: each finding's first entries and its full count, and the second reading stops once all are there", arguments: [1, 3, 40])
+    func limited(limit: Int) {
+        let facts = Self.period(2_000, seed: 11)
+        let all = facts.all
+        let settings = AnomalyRulesTests.settings
+        var readings: [Int] = []
+        let found = AnomalyRules.findings(settings: settings, now: Self.now, limit: limit) { visit in
+            var n = 0
+            for fact in all {
+                n += 1
+                if !visit(fact) { break }
+            }
+            readings.append(n)
+        }
+        let whole = Self.reference(facts, settings: settings, now: Self.now)
+        #expect(found.map(\.finding.kind) == whole.map(\.kind))
+        #expect(found.map(\.finding.subject) == whole.map(\.subject))
+        #expect(found.map(\.finding.count) == whole.map(\.evidence.count))
+        #expect(found.map(\.evidence) == whole.map { Array($0.evidence.prefix(limit)) })
+        // The tally reads everything; the routing stops at the fact that completes the last finding.
+        #expect(readings.first == all.count)
+        #expect(readings.count == 2 && readings[1] < all.count, "\(readings)")
+    }
 }
