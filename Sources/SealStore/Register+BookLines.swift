@@ -78,16 +78,18 @@ enum BookLineQuery {
         return lines
     }
 
+    /// A page's corrections: its lines by (seal, 序号), then each line's corrections by `use_correction_by_use`.
+    static let pageCorrections = """
+        SELECT c.use_id, c.new_count, c.reason, c.corrected_by, st.name, c.at FROM use_correction c
+        JOIN use_record u ON u.id = c.use_id LEFT JOIN staff st ON st.id = c.corrected_by
+        WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY c.id
+        """
+
     /// The corrections of one seal's lines of a 序号 range, in order, with the corrector's name, by use id: what a page
     /// shows, read before its lines (most pages have none).
     static func corrections(_ db: Database, seal: String, serials: ClosedRange<Int>) throws -> [String: [UseView.Correction]] {
         var found: [String: [UseView.Correction]] = [:]
-        for row in try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT c.use_id, c.new_count, c.reason, c.corrected_by, st.name, c.at FROM use_correction c
-            JOIN use_record u ON u.id = c.use_id LEFT JOIN staff st ON st.id = c.corrected_by
-            WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY c.id
-            """), arguments: [seal, serials.lowerBound, serials.upperBound])
-        {
+        for row in try Row.fetchAll(db.cachedStatement(sql: pageCorrections), arguments: [seal, serials.lowerBound, serials.upperBound]) {
             found[row[0], default: []].append(UseView.Correction(count: row[1], reason: row[2], by: row[3], byName: row[4], at: row[5]))
         }
         return found

@@ -219,6 +219,11 @@ extension RegistryDatabase {
                 t.column("cosigned_at", .integer).notNull()
             }
         }
+        migrator.registerMigration("v9-correction-by-use") { db in
+            // An export page reads its lines' corrections, a use view its own: by use, not by scanning every
+            // correction the book has.
+            try db.create(index: "use_correction_by_use", on: "use_correction", columns: ["use_id"])
+        }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import SealBook
 import SealCore
 import Testing
@@ -65,5 +66,20 @@ struct ExportPageTests {
         let second = try await register.exportPage(seal, BookFilter(), serials: 2...2, headers: .chinese)
         #expect(second.map(\.line.serial) == [2])
         #expect(try await register.exportPage(seal, BookFilter(matter: "XK-999"), serials: seal.serials, headers: .chinese).isEmpty)
+    }
+
+    @Test("a page's corrections are looked up per line by use (use_correction_by_use), not by reading every correction in the book")
+    func correctionsByUse() async throws {
+        let (register, directory, seal) = try await Self.book("plan", first: .handling)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plan = try await register.pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + BookLineQuery.pageCorrections, arguments: [seal.seal.id, 1, 2000])
+                .map { $0["detail"] as String }.joined(separator: "\n")
+        }
+        #expect(plan.contains("USING INDEX use_correction_by_use (use_id=?)"), "\(plan)")
+        #expect(!plan.contains("SCAN c"), "\(plan)")
+        // And the page still shows its correction.
+        let lines = try await register.exportPage(seal, BookFilter(), serials: seal.serials, headers: .chinese)
+        #expect(lines.first?.line.count == 2)
     }
 }
