@@ -25,9 +25,10 @@ enum AnomalyReportResponse {
             try source.forEach { tally.add($0) }
             var plan = tally.plan()
             let spill = EvidenceSpill(findings: plan.findings.count, directory: scratch, limit: spillLimit)
+            let encoder = WireJSON.snakeCaseEncodedEncoder
             try source.forEach { fact in
                 try plan.route(fact) { finding, evidence in
-                    try spill.append(finding, LocalTimeResponseEncoder.localize(try WireJSON.encoder.encode(evidence), zone: zone))
+                    try spill.append(finding, LocalTimeResponseEncoder.localize(try encoder.encode(evidence), zone: zone))
                 }
             }
             return (plan.findings, spill)

@@ -15,7 +15,7 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
     public init(zone: TimeZone) { self.zone = zone }
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let data = Self.localize(try WireJSON.encoder.encode(value), zone: zone)
+        let data = Self.localize(try WireJSON.encoder(for: value).encode(value), zone: zone)
         return Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],

@@ -3,7 +3,7 @@ import SealBook
 import SealCore
 
 /// One page of the book; `next` is the `after` value for the following page.
-public struct UsePageView: Sendable, Codable {
+public struct UsePageView: Sendable, Codable, SnakeCaseEncoded {
     public var uses: [UseView]
     public var next: String?
 

@@ -116,7 +116,7 @@ public struct UseRequestView: Sendable, Codable {
 }
 
 /// One line of the 印章使用登记本.
-public struct UseView: Sendable, Codable, Equatable {
+public struct UseView: Sendable, Codable, SnakeCaseEncoded, Equatable {
     public var id: String
     /// 序号: the use's number in this seal's book.
     public var serial: Int
@@ -155,12 +155,26 @@ public struct UseView: Sendable, Codable, Equatable {
     public var signature: String?
     public var corrections: [Correction]
 
-    public struct Correction: Sendable, Codable, Equatable {
+    public struct Correction: Sendable, Codable, SnakeCaseEncoded, Equatable {
         public var count: Int
         public var reason: String
         public var by: String?
         public var byName: String?
         public var at: String
+
+        enum SnakeKeys: String, CodingKey {
+            case count, reason, by, at
+            case byName = "by_name"
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: SnakeKeys.self)
+            try c.encode(count, forKey: .count)
+            try c.encode(reason, forKey: .reason)
+            try c.encodeIfPresent(by, forKey: .by)
+            try c.encodeIfPresent(byName, forKey: .byName)
+            try c.encode(at, forKey: .at)
+        }
 
         public init(count: Int, reason: String, by: String? = nil, byName: String? = nil, at: String) {
             self.count = count
@@ -169,6 +183,48 @@ public struct UseView: Sendable, Codable, Equatable {
             self.byName = byName
             self.at = at
         }
+    }
+
+    enum SnakeKeys: String, CodingKey {
+        case id, serial, seal, time, reason, approver, denial, user, count, matter, request, urgent, recorder, note, medium, statement, signature, corrections
+        case sealName = "seal_name", localDate = "local_date", localTime = "local_time", approverName = "approver_name"
+        case deniedByName = "denied_by_name", userName = "user_name", recordedCount = "recorded_count", matterName = "matter_name"
+        case caseNumber = "case_number", documentDigest = "document_digest", certificateFingerprint = "certificate_fingerprint"
+    }
+
+    /// Written under snake_case keys (see `SnakeCaseEncoded`): the book's lines are the API's longest lists. Read
+    /// through the API's key strategy like every other type.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: SnakeKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(serial, forKey: .serial)
+        try c.encode(seal, forKey: .seal)
+        try c.encode(sealName, forKey: .sealName)
+        try c.encode(time, forKey: .time)
+        try c.encode(localDate, forKey: .localDate)
+        try c.encode(localTime, forKey: .localTime)
+        try c.encode(reason, forKey: .reason)
+        try c.encodeIfPresent(approver, forKey: .approver)
+        try c.encodeIfPresent(approverName, forKey: .approverName)
+        try c.encodeIfPresent(denial, forKey: .denial)
+        try c.encodeIfPresent(deniedByName, forKey: .deniedByName)
+        try c.encode(user, forKey: .user)
+        try c.encode(userName, forKey: .userName)
+        try c.encode(count, forKey: .count)
+        try c.encode(recordedCount, forKey: .recordedCount)
+        try c.encode(matter, forKey: .matter)
+        try c.encode(matterName, forKey: .matterName)
+        try c.encode(caseNumber, forKey: .caseNumber)
+        try c.encode(request, forKey: .request)
+        try c.encode(urgent, forKey: .urgent)
+        try c.encodeIfPresent(recorder, forKey: .recorder)
+        try c.encodeIfPresent(note, forKey: .note)
+        try c.encodeIfPresent(documentDigest, forKey: .documentDigest)
+        try c.encode(medium, forKey: .medium)
+        try c.encodeIfPresent(certificateFingerprint, forKey: .certificateFingerprint)
+        try c.encodeIfPresent(statement, forKey: .statement)
+        try c.encodeIfPresent(signature, forKey: .signature)
+        try c.encode(corrections, forKey: .corrections)
     }
 
     public init(

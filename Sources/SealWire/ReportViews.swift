@@ -112,3 +112,7 @@ extension AnomalyFinding {
         self.init(kind: anomaly.kind.rawValue, title: anomaly.kind.title, subject: anomaly.subject, count: anomaly.evidence.count, evidence: anomaly.evidence)
     }
 }
+
+/// Evidence's keys are single words, the same under every spelling: written without the key strategy (a long period's
+/// report has hundreds of thousands of them).
+extension Anomaly.Evidence: SnakeCaseEncoded {}

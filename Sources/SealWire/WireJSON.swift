@@ -19,3 +19,25 @@ public enum WireJSON {
         return decoder
     }
 }
+
+/// A wire type that writes itself under snake_case keys — and so does every type inside it — so it is encoded
+/// without a key strategy. Foundation's `.convertToSnakeCase` re-spells every key of every object it writes, nearly
+/// half the time of encoding a page of the book; the types of the long lists spell their keys in `encode(to:)`
+/// instead. Decoding is unchanged (the API's key strategy). `SnakeCaseEncodedTests` holds each such type to the
+/// same bytes either way, and to a key for every property.
+public protocol SnakeCaseEncoded: Encodable {}
+
+extension WireJSON {
+    /// The API's encoder without a key strategy: for `SnakeCaseEncoded` values only.
+    public static var snakeCaseEncodedEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    /// The encoder for `value`: without a key strategy when it spells its keys in snake_case itself.
+    public static func encoder(for value: any Encodable) -> JSONEncoder {
+        value is any SnakeCaseEncoded ? snakeCaseEncodedEncoder : encoder
+    }
+}
