@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 SWIFT ?= swift
 DEB_PACKAGES := libsqlite3-dev sqlite3 libpcsclite-dev pcscd vsmartcard-vpcd opensc yubico-piv-tool curl util-linux systemd python3-openpyxl \
-	fiu-utils libfiu-dev socat gcc postgresql
+	fiu-utils libfiu-dev socat gcc postgresql time
 # The reliability suite's Python tools (pytest, and schemathesis at the version the suite was written against).
 PY_PACKAGES := pytest schemathesis==4.32.5
 BIN := .build/debug

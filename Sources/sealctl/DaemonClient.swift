@@ -51,7 +51,8 @@ struct DaemonClient {
             // plainly rather than as a NIO error.
             throw ClientError(
                 code: "answer-too-large",
-                message: "the answer to \(path.split(separator: "?")[0]) is larger than \(Self.answerLimit >> 20) MiB; ask for a shorter period (--from/--to, --quarter) or one seal (--seal)",
+                message: "the answer to \(path.split(separator: "?")[0]) is larger than \(Self.answerLimit >> 20) MiB; ask for a shorter period (--from/--to, --quarter) or one seal (--seal)"
+                    + (path.hasPrefix("/v1/reports/anomalies") ? "; --json prints it whole as it streams" : ""),
                 exitCode: 1
             )
         }
@@ -66,14 +67,20 @@ struct DaemonClient {
     func download(_ path: String, to output: FileHandle, chunk observe: (ByteBuffer) -> Void = { _ in }) async throws
         -> (bytes: Int, headers: HTTPHeaders)
     {
-        let response = try await execute(.GET, path, body: nil, contentType: nil, timeout: .hours(6))
         var written = 0
-        for try await chunk in response.body {
+        let headers = try await receive(path) { chunk in
             observe(chunk)
             Output.write(Data(chunk.readableBytesView), to: output.fileDescriptor)
             written += chunk.readableBytes
         }
-        return (written, response.headers)
+        return (written, headers)
+    }
+
+    /// GETs `path` and hands the body to `consume` piece by piece as it arrives (no answer limit); returns the headers.
+    func receive(_ path: String, _ consume: (ByteBuffer) throws -> Void) async throws -> HTTPHeaders {
+        let response = try await execute(.GET, path, body: nil, contentType: nil, timeout: .hours(6))
+        for try await chunk in response.body { try consume(chunk) }
+        return response.headers
     }
 
     private func execute(_ method: HTTPMethod, _ path: String, body: Data?, contentType: String?, timeout: TimeAmount) async throws

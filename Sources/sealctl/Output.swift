@@ -16,6 +16,24 @@ enum Output {
         }
     }
 
+    /// GETs `path` and prints the daemon's JSON re-indented as it arrives: an answer of any size (a long period's
+    /// anomaly report) in the memory of one piece.
+    static func streamJSON(_ client: DaemonClient, _ path: String) async throws {
+        var pretty = PrettyJSON()
+        var out: [UInt8] = []
+        do {
+            try await client.receive(path) { chunk in
+                try pretty.feed(chunk.readableBytesView, into: &out)
+                write(Data(out))
+                out.removeAll(keepingCapacity: true)
+            }
+            try pretty.finish()
+        } catch is PrettyJSON.Malformed {
+            throw ClientError(code: "bad-answer", message: "the daemon's answer to \(path.split(separator: "?")[0]) is not one JSON object", exitCode: 76)
+        }
+        write(Data("\n".utf8))
+    }
+
     /// One compact JSON value per line (JSON Lines), for streaming, in the API's own encoding.
     static func printJSONLine(_ value: some Encodable) {
         guard let data = try? WireJSON.encoder.encode(value) else { return }

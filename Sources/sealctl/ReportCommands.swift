@@ -94,8 +94,8 @@ struct ReportCommand: AsyncParsableCommand {
         func run() async throws {
             try await runReporting {
                 let path = "/v1/reports/anomalies" + query(filter.query + [("township", township)])
-                // --json shows the answer as it came: a long period's report is not decoded only to be printed raw.
-                if global.json { return Output.printJSON(try await global.client().send(.GET, path)) }
+                // --json shows the answer as it comes: streamed, re-indented, never held (the daemon streams it too).
+                if global.json { return try await Output.streamJSON(global.client(), path) }
                 let (report, _) = try await global.client().get(path, as: AnomalyReportView.self)
                 Self.print(report.anomalies, settings: report.settings, period: report.period, format: format)
             }

@@ -325,5 +325,67 @@ struct AnswerLimitTests {
         #expect(result.status == 1)
         #expect(result.stderr.contains("error: answer-too-large: the answer to /v1/reports/anomalies is larger than 256 MiB"), "\(result.stderr)")
         #expect(result.stderr.contains("--from/--to"))
+        #expect(result.stderr.contains("--json prints it whole as it streams"))
+    }
+
+    @Test("report anomalies --json streams an answer of any size, re-indented as it arrives, in a piece's memory")
+    func jsonStreams() async throws {
+        let directory = try makeTemporaryDirectory("answer-stream")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let socket = directory.appendingPathComponent("big.sock").path
+        // A stand-in daemon whose anomaly report is a well-formed 300 MiB object, sent chunked as the daemon sends it.
+        let server = """
+            import os, socket, sys
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[1] + ".new"); s.listen(4)
+            os.rename(sys.argv[1] + ".new", sys.argv[1])
+            item = b'{"detail":"case 1, \\\\"quoted\\\\" [x]","ref":"USE-0000001","time":"2026-11-20T09:00:00+08:00"}'
+            per = (1 << 20) // (len(item) + 1)
+            piece = b",".join([item] * per)
+            pieces = 300
+            head = b'{"anomalies":[{"count":%d,"evidence":[' % (per * pieces)
+            tail = b'],"kind":"repeated-reason","title":"t"}],"period":{},"settings":{}}'
+            def chunk(c, data): c.sendall(b"%x\\r\\n" % len(data) + data + b"\\r\\n")
+            while True:
+                c, _ = s.accept()
+                data = b""
+                while b"\\r\\n\\r\\n" not in data:
+                    more = c.recv(65536)
+                    if not more: break
+                    data += more
+                if not data:
+                    c.close(); continue
+                c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n")
+                try:
+                    chunk(c, head + piece)
+                    for _ in range(pieces - 1): chunk(c, b"," + piece)
+                    chunk(c, tail)
+                    c.sendall(b"0\\r\\n\\r\\n")
+                except OSError:
+                    pass
+                c.close()
+            """
+        let pid = try spawn("/usr/bin/python3", ["-c", server, socket], environment: [:], logPath: directory.appendingPathComponent("server.log").path)
+        defer {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(50)) }
+        // The output (over 400 MiB) goes to a file; GNU time reports sealctl's peak memory.
+        let out = directory.appendingPathComponent("report.json").path
+        let result = try runCommand("/bin/sh", ["-c", "/usr/bin/time -f 'maxrss %M' \"$0\" --socket \"$1\" --json report anomalies > \"$2\"", Binaries.sealctl, socket, out])
+        #expect(result.status == 0, "\(result.stderr)")
+        let size = try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int ?? 0
+        #expect(size > 300 << 20)
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: out))
+        defer { try? handle.close() }
+        let start = String(decoding: try handle.read(upToCount: 200) ?? Data(), as: UTF8.self)
+        #expect(start.hasPrefix("{\n  \"anomalies\" : [\n    {\n      \"count\" : "), "\(start)")
+        #expect(start.contains("\"detail\" : \"case 1, \\\"quoted\\\" [x]\","), "\(start)")
+        try handle.seek(toOffset: UInt64(max(0, size - 120)))
+        let end = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
+        #expect(end.hasSuffix("  \"period\" : {},\n  \"settings\" : {}\n}\n"), "\(end)")
+        let peak = result.stderr.split(separator: "\n").last { $0.hasPrefix("maxrss ") }.flatMap { Int($0.dropFirst(7)) } ?? .max
+        #expect(peak < 100_000, "sealctl peaked at \(peak) KB streaming a 300 MiB answer")
     }
 }

@@ -58,4 +58,18 @@ struct PrettyJSONTests {
     func refused(text: String) {
         #expect(Self.pretty(text) == nil)
     }
+
+    @Test("fed in pieces of any size, the same as whole", arguments: [1, 2, 3, 7, 64])
+    func pieces(size: Int) throws {
+        let json = Array(#"{"a":[],"b":{ },"c":[1,{"x":"y\"z}"}],"d":"中文","e":[[],[{}]]}"#.utf8)
+        let whole = try #require(PrettyJSON.indent(json))
+        var pretty = PrettyJSON()
+        var out: [UInt8] = []
+        for start in stride(from: 0, to: json.count, by: size) {
+            try pretty.feed(json[start..<min(start + size, json.count)], into: &out)
+        }
+        try pretty.finish()
+        #expect(out == whole)
+        #expect(String(decoding: whole, as: UTF8.self).contains("\"e\" : [\n    [],\n    [\n      {}\n    ]\n  ]"))
+    }
 }
