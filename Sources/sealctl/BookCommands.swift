@@ -184,7 +184,7 @@ struct BookCommand: AsyncParsableCommand {
                 let client = try global.client()
                 // The township's seals, so its book is printed seal by seal as it is read (see `list`); JSON keeps
                 // the API's order and needs none.
-                var seals: [String]?
+                var seals: [String] = []
                 if let seal = filter.seal {
                     seals = [seal]
                 } else if !global.json {
@@ -195,11 +195,10 @@ struct BookCommand: AsyncParsableCommand {
         }
 
         /// Pages through the book at `path` (the township's or, with a `township`, the county's) and prints it seal
-        /// by seal. With `seals` (the township's), each seal's book is read on its own, in 序号 order, and printed page
-        /// by page as it comes, so sealctl holds one page whatever the book's size; a page's columns are as wide as
-        /// the seal's widest cell so far. Without (the county's), the lines are gathered first and grouped. `--json`
-        /// writes the one `{"uses":[…]}` object, a page at a time.
-        static func list(_ client: DaemonClient, path: String, query filters: [(String, String?)], json: Bool, seals: [String]? = nil) async throws {
+        /// by seal: each of `seals` is read on its own, in 序号 order, and printed page by page as it comes, so
+        /// sealctl holds one page whatever the book's size; a page's columns are as wide as the seal's widest cell so
+        /// far. `--json` writes the one `{"uses":[…]}` object in the API's order, a page at a time (`seals` unused).
+        static func list(_ client: DaemonClient, path: String, query filters: [(String, String?)], json: Bool, seals: [String]) async throws {
             /// Every page of the book under `filters`, in order. The next page is asked for before this one is taken
             /// in, so the daemon encodes it while sealctl decodes and prints.
             func pages(_ filters: [(String, String?)], _ take: ([UseView]) throws -> Void) async throws {
@@ -215,12 +214,13 @@ struct BookCommand: AsyncParsableCommand {
             }
             if json {
                 var first = true
+                let encoder = WireJSON.snakeCaseEncodedEncoder
                 Output.write(Data(#"{"uses":["#.utf8))
                 try await pages(filters) { uses in
                     var text = Data()
                     for use in uses {
                         if !first { text.append(UInt8(ascii: ",")) }
-                        text.append(try WireJSON.encoder.encode(use))
+                        text.append(try encoder.encode(use))
                         first = false
                     }
                     Output.write(text)
@@ -228,18 +228,6 @@ struct BookCommand: AsyncParsableCommand {
                 return Output.write(Data("]}\n".utf8))
             }
             var printed = false
-            guard let seals else {
-                var lines: [UseView] = []
-                try await pages(filters) { lines += $0 }
-                for group in Dictionary(grouping: lines, by: \.seal).sorted(by: { $0.key < $1.key }).map(\.value) {
-                    print("\(group[0].sealName) (\(group[0].seal))")
-                    _ = Self.printLines(group)
-                    print("")
-                    printed = true
-                }
-                if !printed { print("no uses recorded") }
-                return Output.finishStandardOutput()
-            }
             for seal in seals.sorted() {
                 var widths: [Int]?
                 try await pages(filters.filter { $0.0 != "seal" } + [("seal", seal)]) { uses in

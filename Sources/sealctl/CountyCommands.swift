@@ -194,7 +194,17 @@ struct CountyCommand: AsyncParsableCommand {
 
             func run() async throws {
                 try await runReporting {
-                    try await BookCommand.List.list(county.client(), path: "/v1/county/uses", query: filter.query + [("township", township)], json: county.json)
+                    let client = try county.client()
+                    let filters = filter.query + [("township", township)]
+                    // The township's seals with lines under the filter (its statistics by seal), so its book is read
+                    // and printed seal by seal as at the township, never gathered whole.
+                    var seals: [String] = []
+                    if let seal = filter.seal {
+                        seals = [seal]
+                    } else if !county.json {
+                        seals = try await client.get("/v1/county/reports/stats" + query(filters), as: CountyStatisticsView.self).0.statistics.bySeal.map(\.key)
+                    }
+                    try await BookCommand.List.list(client, path: "/v1/county/uses", query: filters, json: county.json, seals: seals)
                 }
             }
         }

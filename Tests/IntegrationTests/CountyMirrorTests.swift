@@ -116,6 +116,10 @@ struct CountyMirrorTests {
         #expect(list.contains("\"uses\":[{"), sourceLocation: sourceLocation)
         let (table, countyTable) = try both(["book", "list", "--seal", "SEAL-0001"], ["book", "list", "--seal", "SEAL-0001"])
         #expect(table == countyTable, sourceLocation: sourceLocation)
+        // The whole book, seal by seal (the county reads its seals from the township's statistics).
+        let (whole, countyWhole) = try both(["book", "list"], ["book", "list"])
+        #expect(whole == countyWhole, sourceLocation: sourceLocation)
+        #expect(whole.contains("(SEAL-0001)"), sourceLocation: sourceLocation)
         let (csv, countyCSV) = try both(["book", "export", "--format", "csv"], ["book", "export", "--format", "csv"])
         #expect(csv == countyCSV, sourceLocation: sourceLocation)
         let (html, countyHTML) = try both(["book", "export", "--format", "html"], ["book", "export", "--format", "html"])
