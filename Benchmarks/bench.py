@@ -11,7 +11,8 @@ the real API (requests of 50 impressions, approved, then used one impression at 
   start    seconds from exec to the socket answering, and to `status` saying the journal is verified;
   csv, xlsx, html   `sealctl book export` of the whole book, against `sqlite3 -csv` of the uses ⋈ requests join;
   verify   `sealctl book verify` of the bundle, against `sha256sum` of it;
-  list, stats, anomalies   `sealctl book list`, `report stats`, `report anomalies` over the book;
+  list, stats, anomalies   `sealctl book list`, `report stats`, `report anomalies` (a table, and --json as it streams)
+           over the book;
   idle RSS the daemon's VmRSS after the measurements, at rest.
 
 Peak memory is the daemon's VmHWM (reset before each step) and sealctl's ru_maxrss. The table is printed and
@@ -190,14 +191,14 @@ def main():
                 row(size, f"export {fmt}", seconds, "sqlite3 -csv of the join", baseline_csv, "s", target, peak)
             os.remove(out)
         for name, argv in (("book list", ["book", "list"]), ("report stats", ["report", "stats"]),
-                           ("report anomalies", ["report", "anomalies"])):
+                           ("report anomalies", ["report", "anomalies"]), ("report anomalies --json", ["--json", "report", "anomalies"])):
             reset_peak(proc.pid)
             try:
                 seconds, rss = timed([f"{binary}/sealctl", "--socket", sock] + argv)
             except StepFailed as failure:
                 row(size, name, float("nan"), "", 0, "s", "≤1 s", f"failed: {failure}")
                 continue
-            row(size, name, seconds, "", 0, "s", "≤1 s", f"daemon {proc_status(proc.pid, 'VmHWM') / 1024:.0f}")
+            row(size, name, seconds, "", 0, "s", "≤1 s", f"daemon {proc_status(proc.pid, 'VmHWM') / 1024:.0f}, sealctl {rss:.0f}")
         time.sleep(2)
         row(size, "idle RSS after all of the above", proc_status(proc.pid, "VmRSS") / 1024, "", 0, "MB", "≤30 MB")
 
