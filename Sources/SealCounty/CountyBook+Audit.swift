@@ -7,12 +7,52 @@ import SealStore
 extension CountyBook {
     /// What the anomaly rules look at for one township's period, as the township's `auditFacts` reads it.
     public func auditFacts(origin: String, _ filter: BookFilter) async throws -> AuditFacts {
+        var facts = AuditFacts()
+        let source = CountyAuditFactSource(
+            origin: origin, filter: filter, zone: settings.timeZone, delegations: try await delegations(origin: origin, seal: nil)
+        ) { [client, logger] query in try await client.query(query, logger: logger) }
+        try await source.forEach { fact in
+            switch fact {
+            case .use(let u): facts.uses.append(u)
+            case .approval(let a): facts.approvals.append(a)
+            case .refusal(let e): facts.refusals.append(e)
+            case .unlock(let e): facts.unlocks.append(e)
+            case .carryOut(let c): facts.carryOuts.append(c)
+            }
+            return true
+        }
+        return facts
+    }
+
+    /// Runs `body` in one read-only REPEATABLE READ transaction with one township's period to read — as many times as
+    /// it likes, the same facts each time (mirroring may go on meanwhile) — a fact at a time, never all held.
+    public func withAuditFacts<T: Sendable>(origin: String, _ filter: BookFilter, _ body: (CountyAuditFactSource) async throws -> T) async throws -> T {
+        let delegations = try await delegations(origin: origin, seal: nil)
         let zone = settings.timeZone
+        let logger = self.logger
+        return try await store.database.transaction { connection in
+            _ = try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
+            return try await body(CountyAuditFactSource(origin: origin, filter: filter, zone: zone, delegations: delegations) { query in
+                try await connection.query(query, logger: logger)
+            })
+        }
+    }
+}
+
+/// One township's period in the county's copy, read in the order the anomaly rules read it (as the township's
+/// `AuditFactSource`), through `run`: the pool, or one transaction's connection.
+public struct CountyAuditFactSource {
+    let origin: String
+    let filter: BookFilter
+    let zone: TimeZone
+    let delegations: [Delegation]
+    let run: (PostgresQuery) async throws -> PostgresRowSequence
+
+    /// Calls `visit` with each use (in time order), approval (in order of approval), refusal and card unlock (in
+    /// journal order) and carry-out (by id) of the period, until it answers false.
+    public func forEach(_ visit: (AuditFacts.Fact) throws -> Bool) async throws {
         let (lower, upper) = filter.storedBounds(zone: zone)
         func date(_ text: String?) -> Date? { text.flatMap { try? Date($0, strategy: .iso8601) } }
-        var facts = AuditFacts()
-        let delegations = try await delegations(origin: origin, seal: nil)
-
         var q = BoundQuery()
         q.sql = """
             SELECT u.id, u.seal_id, u.request_id, u.time, u."user", u.approver, u.effective_count, u.urgent, u.reason, u.case_number,
@@ -23,19 +63,19 @@ extension CountyBook {
         var narrowed = filter
         narrowed.from = nil
         narrowed.to = nil
-        narrow(&q, narrowed, origin: origin)
+        CountyBook.narrow(&q, narrowed, origin: origin, zone: zone)
         q.sql += " ORDER BY u.time, u.id"
         for try await (id, seal, request, time, user, approver, count, urgent, reason, caseNumber, matter, approvedAt, deniedBy, denialReason, deniedAt)
-            in try await client.query(q.query, logger: logger)
+            in try await run(q.query)
                 .decode((String, String, String, String, String, String?, Int, Int, String, String, String, String?, String?, String?, String?).self)
         {
             let at = date(time) ?? Date(timeIntervalSince1970: 0)
-            facts.uses.append(AuditFacts.Use(
+            guard try visit(.use(AuditFacts.Use(
                 id: id, seal: seal, request: request, time: at, user: user, approver: approver, count: count, urgent: urgent != 0, reason: reason,
                 caseNumber: caseNumber, matter: matter, approvedAt: date(approvedAt),
                 unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
                 denial: deniedBy.map { UseRequest.Denial(by: $0, reason: denialReason ?? "", at: deniedAt ?? "") }
-            ))
+            ))) else { return }
         }
 
         q = BoundQuery()
@@ -46,11 +86,11 @@ extension CountyBook {
         if let seal = filter.seal { q.sql += " AND seal_id = \(q.bind(seal))" }
         q.sql += " ORDER BY approved_at, id"
         for try await (id, requester, approver, approvedAt, approvedCount, used)
-            in try await client.query(q.query, logger: logger).decode((String, String, String, String, Int?, Int).self)
+            in try await run(q.query).decode((String, String, String, String, Int?, Int).self)
         {
-            facts.approvals.append(AuditFacts.Approval(
+            guard try visit(.approval(AuditFacts.Approval(
                 request: id, requester: requester, approver: approver, approvedAt: date(approvedAt)!, approvedCount: approvedCount ?? 0, used: used
-            ))
+            ))) else { return }
         }
 
         // Refusals, narrowed as at the township (the seal and matter they name, or those of their request or use).
@@ -70,8 +110,8 @@ extension CountyBook {
         if let matter = filter.matter { q.sql += " AND f.matter_code = \(q.bind(matter))" }
         if let user = filter.user { q.sql += " AND f.actor_staff = \(q.bind(user))" }
         q.sql += " ORDER BY seq"
-        for try await (seq, time, staff, subject, code) in try await client.query(q.query, logger: logger).decode((Int, String, String?, String?, String?).self) {
-            facts.refusals.append(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: code ?? ""))
+        for try await (seq, time, staff, subject, code) in try await run(q.query).decode((Int, String, String?, String?, String?).self) {
+            guard try visit(.refusal(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: code ?? ""))) else { return }
         }
 
         q = BoundQuery()
@@ -81,8 +121,8 @@ extension CountyBook {
             """
         if let seal = filter.seal { q.sql += " AND subject = \(q.bind(seal))" }
         q.sql += " ORDER BY seq"
-        for try await (seq, time, staff, subject, reader) in try await client.query(q.query, logger: logger).decode((Int, String, String?, String?, String?).self) {
-            facts.unlocks.append(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: reader ?? ""))
+        for try await (seq, time, staff, subject, reader) in try await run(q.query).decode((Int, String, String?, String?, String?).self) {
+            guard try visit(.unlock(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: reader ?? ""))) else { return }
         }
 
         q = BoundQuery()
@@ -92,9 +132,8 @@ extension CountyBook {
             """
         if let seal = filter.seal { q.sql += " AND seal_id = \(q.bind(seal))" }
         q.sql += " ORDER BY id"
-        for try await (id, seal, carrier, outAt, due, returnedAt) in try await client.query(q.query, logger: logger).decode((Int, String, String, String, String, String?).self) {
-            facts.carryOuts.append(AuditFacts.CarryOut(id: id, seal: seal, carrier: carrier, outAt: date(outAt)!, due: date(due)!, returnedAt: date(returnedAt)))
+        for try await (id, seal, carrier, outAt, due, returnedAt) in try await run(q.query).decode((Int, String, String, String, String, String?).self) {
+            guard try visit(.carryOut(AuditFacts.CarryOut(id: id, seal: seal, carrier: carrier, outAt: date(outAt)!, due: date(due)!, returnedAt: date(returnedAt)))) else { return }
         }
-        return facts
     }
 }

@@ -166,9 +166,13 @@ public struct CountyBook: Sendable {
 
     /// The filter's conditions on `use_record u`: township, seal, window, matter, user.
     func narrow(_ q: inout BoundQuery, _ filter: BookFilter, origin: String?) {
+        Self.narrow(&q, filter, origin: origin, zone: settings.timeZone)
+    }
+
+    static func narrow(_ q: inout BoundQuery, _ filter: BookFilter, origin: String?, zone: TimeZone) {
         if let origin { q.sql += " AND u.origin = \(q.bind(origin))" }
         if let seal = filter.seal { q.sql += " AND u.seal_id = \(q.bind(seal))" }
-        let (lower, upper) = filter.storedBounds(zone: settings.timeZone)
+        let (lower, upper) = filter.storedBounds(zone: zone)
         if filter.from != nil { q.sql += " AND u.time >= \(q.bind(lower))" }
         if filter.to != nil { q.sql += " AND u.time < \(q.bind(upper))" }
         if let matter = filter.matter { q.sql += " AND u.matter_code = \(q.bind(matter))" }

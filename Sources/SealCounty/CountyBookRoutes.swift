@@ -37,18 +37,29 @@ struct CountyBookRoutes {
                 townships: townships.map { TownshipStatisticsView(name: $0.name, origin: $0.origin, statistics: each[$0.origin] ?? UsageStatistics()) }
             )
         }
-        router.get("/v1/county/reports/anomalies") { request, _ -> CountyAnomalyReportView in
-            defer { _ = seal_trim_memory() }
+        router.get("/v1/county/reports/anomalies") { request, context -> Response in
             let (filter, townships) = try await Self.townships(request, book)
-            var reports: [TownshipAnomaliesView] = []
-            // One township's period in memory at a time.
+            let now = Date()
+            let zone = context.timeZone
+            let scratch = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true).appendingPathComponent("report-tmp", isDirectory: true)
+            // Streamed as the township's report is: each township's period read twice in one snapshot (counts, then
+            // evidence into a spill), never held; the county's report holds none of them either.
+            var scanned: [(name: String, origin: String, passes: AnomalyPasses)] = []
             for township in townships {
-                let found = AnomalyRules.detect(try await book.auditFacts(origin: township.origin, filter), settings: book.settings, now: Date())
-                reports.append(TownshipAnomaliesView(name: township.name, origin: township.origin, anomalies: found.map(AnomalyFinding.init)))
+                let passes = try await book.withAuditFacts(origin: township.origin, filter) { source in
+                    var passes = AnomalyPasses(settings: book.settings, now: now, zone: zone)
+                    try await source.forEach { passes.count($0) }
+                    passes.startRouting(scratch: scratch, spillLimit: max(1 << 20, (16 << 20) / max(1, townships.count)))
+                    try await source.forEach { try passes.route($0) }
+                    return passes
+                }
+                scanned.append((township.name, township.origin, passes))
             }
             let names = Set(townships.map(\.name))
             let county = try await CountyAnomalies.countyFindings(store: book.store, configuration: configuration).filter { $0.subject.map(names.contains) ?? true }
-            return CountyAnomalyReportView(period: Self.period(filter), settings: AnomalySettingsView(book.settings), county: county, townships: reports)
+            return try AnomalyReportResponse.countyResponse(
+                period: Self.period(filter), settings: AnomalySettingsView(book.settings), county: county, townships: scanned, zone: zone
+            )
         }
         router.get("/v1/county/book") { request, _ -> Response in
             let format = try request.queryEnum("format", Format.self) ?? .csv
@@ -124,4 +135,3 @@ struct CountyBookRoutes {
 }
 
 extension CountyStatisticsView: ResponseEncodable {}
-extension CountyAnomalyReportView: ResponseEncodable {}

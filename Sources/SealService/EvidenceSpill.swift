@@ -12,7 +12,7 @@ import SealCore
 ///
 /// Filled inside one register read (on GRDB's thread), then read back by one response writer: never shared by two
 /// tasks at once.
-final class EvidenceSpill: @unchecked Sendable {
+public final class EvidenceSpill: @unchecked Sendable {
     private let directory: URL
     private let limit: Int
     private var buffers: [[UInt8]]

@@ -27,7 +27,7 @@ struct ReportRoutes {
             try await register.checkFilter(filter)
             let now = Date()
             // Streamed: the period's facts are read twice (counts, then evidence), never held; see AnomalyReportResponse.
-            let (findings, spill) = try await AnomalyReportResponse.scan(
+            let passes = try await AnomalyReportResponse.scan(
                 register: register, filter: filter, settings: settings, now: now, zone: context.timeZone, scratch: scratch
             )
             var extra: [Anomaly] = []
@@ -41,7 +41,7 @@ struct ReportRoutes {
                 }
             }
             return try AnomalyReportResponse.response(
-                period: Self.period(filter), settings: AnomalySettingsView(settings), findings: findings, spill: spill, extra: extra, zone: context.timeZone
+                period: Self.period(filter), settings: AnomalySettingsView(settings), passes: passes, extra: extra, zone: context.timeZone
             )
         }
     }

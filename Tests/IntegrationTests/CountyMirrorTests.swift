@@ -138,6 +138,14 @@ struct CountyMirrorTests {
         let theirs = (try jsonObject(countyAnomalies)["townships"] as? [[String: Any]])?.first?["anomalies"] as? [[String: Any]] ?? []
         #expect(mine.contains { $0["kind"] as? String == "urgent-denied" }, "\(anomalies)", sourceLocation: sourceLocation)
         #expect(NSArray(array: mine) == NSArray(array: theirs), "\(anomalies)\n\(countyAnomalies)", sourceLocation: sourceLocation)
+        // Across the county (every township, streamed a township at a time): the same township's findings, and the
+        // table an inspector reads.
+        let all = try county.sealctl(["report", "anomalies", "--json"])
+        let entry = (try jsonObject(all.stdout)["townships"] as? [[String: Any]])?.first { $0["name"] as? String == name }
+        #expect(NSArray(array: entry?["anomalies"] as? [[String: Any]] ?? []) == NSArray(array: mine), "\(all.stdout)", sourceLocation: sourceLocation)
+        let printed = try county.sealctl(["report", "anomalies"])
+        #expect(printed.status == 0 && printed.stdout.contains("== \(name) ==") && printed.stdout.contains("紧急用印被驳回"), "\(printed.stdout)\(printed.stderr)",
+                sourceLocation: sourceLocation)
     }
 
     @Test("every kind of event a township journals lands in the county's tables exactly as the township's; a township back after the county was away catches up")

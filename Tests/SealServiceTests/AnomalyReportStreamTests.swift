@@ -73,7 +73,7 @@ struct AnomalyReportStreamTests {
 
             let settings = f.environment.configuration.reportSettings
             let scratch = f.directory.appendingPathComponent("scratch")
-            let (planned, spill) = try await AnomalyReportResponse.scan(
+            let passes = try await AnomalyReportResponse.scan(
                 register: f.environment.register, filter: BookFilter(), settings: settings, now: Date(), zone: settings.timeZone, scratch: scratch,
                 spillLimit: 64
             )
@@ -81,7 +81,7 @@ struct AnomalyReportStreamTests {
             #expect(FileManager.default.fileExists(atPath: scratch.path))
             #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
             let response = try AnomalyReportResponse.response(
-                period: ReportPeriod(), settings: AnomalySettingsView(settings), findings: planned, spill: spill, extra: [], zone: settings.timeZone
+                period: ReportPeriod(), settings: AnomalySettingsView(settings), passes: passes, extra: [], zone: settings.timeZone
             )
             let body = Collected()
             try await response.body.write(body)
