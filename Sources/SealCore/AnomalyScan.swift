@@ -11,6 +11,17 @@ extension AuditFacts {
         case carryOut(CarryOut)
     }
 
+    /// Keeps `fact` with the others of its kind.
+    public mutating func append(_ fact: Fact) {
+        switch fact {
+        case .use(let u): uses.append(u)
+        case .approval(let a): approvals.append(a)
+        case .refusal(let e): refusals.append(e)
+        case .unlock(let e): unlocks.append(e)
+        case .carryOut(let c): carryOuts.append(c)
+        }
+    }
+
     /// Every fact, kind by kind, in the order the rules read them.
     public var all: [Fact] {
         uses.map(Fact.use) + approvals.map(Fact.approval) + refusals.map(Fact.refusal) + unlocks.map(Fact.unlock) + carryOuts.map(Fact.carryOut)

@@ -12,13 +12,7 @@ extension CountyBook {
             origin: origin, filter: filter, zone: settings.timeZone, delegations: try await delegations(origin: origin, seal: nil)
         ) { [client, logger] query in try await client.query(query, logger: logger) }
         try await source.forEach { fact in
-            switch fact {
-            case .use(let u): facts.uses.append(u)
-            case .approval(let a): facts.approvals.append(a)
-            case .refusal(let e): facts.refusals.append(e)
-            case .unlock(let e): facts.unlocks.append(e)
-            case .carryOut(let c): facts.carryOuts.append(c)
-            }
+            facts.append(fact)
             return true
         }
         return facts

@@ -70,15 +70,7 @@ extension Register {
     public func auditFacts(_ filter: BookFilter) async throws -> AuditFacts {
         try await withAuditFacts(filter) { source in
             var facts = AuditFacts()
-            try source.forEach { fact in
-                switch fact {
-                case .use(let u): facts.uses.append(u)
-                case .approval(let a): facts.approvals.append(a)
-                case .refusal(let e): facts.refusals.append(e)
-                case .unlock(let e): facts.unlocks.append(e)
-                case .carryOut(let c): facts.carryOuts.append(c)
-                }
-            }
+            try source.forEach { facts.append($0) }
             return facts
         }
     }

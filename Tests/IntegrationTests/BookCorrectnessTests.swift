@@ -283,16 +283,18 @@ struct EverydayInputTests {
 
 @Suite("sealctl and answers too large to hold")
 struct AnswerLimitTests {
-    @Test("a JSON answer over 256 MiB is answer-too-large, naming what to narrow, not a NIO error")
-    func answerTooLarge() async throws {
-        let directory = try makeTemporaryDirectory("answer-limit")
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// A stand-in daemon on a Unix socket in `directory`: Python that runs `setup` once, then answers every request
+    /// by running `answer` with the connection `c` (after skipping sealctl's probe of the socket). Spawned as the
+    /// daemons are (signals reset, output to a log): a child holding the test runner's output open, or deaf to
+    /// SIGTERM, would keep `swift test` waiting after the test ends. Returns the socket and the process to kill.
+    static func standIn(in directory: URL, setup: String, answer: String) async throws -> (socket: String, pid: pid_t) {
         let socket = directory.appendingPathComponent("big.sock").path
-        // A stand-in daemon whose anomaly report is 300 MiB of JSON, sent as fast as the socket takes it.
+        let indented = answer.split(separator: "\n").map { "        " + $0 }.joined(separator: "\n")
         let server = """
             import os, socket, sys
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[1] + ".new"); s.listen(4)
             os.rename(sys.argv[1] + ".new", sys.argv[1])  # the path appears once it is listened on
+            \(setup)
             while True:
                 c, _ = s.accept()
                 data = b""
@@ -302,25 +304,34 @@ struct AnswerLimitTests {
                     data += more
                 if not data:  # sealctl's probe of the socket
                     c.close(); continue
-                size = 300 << 20
-                c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nContent-Length: %d\\r\\n\\r\\n" % size)
-                chunk = b'"' + b"x" * (1 << 20) + b'"'
                 try:
-                    for _ in range(size // len(chunk)): c.sendall(chunk)
-                    c.sendall(b" " * (size % len(chunk)))
+            \(indented)
                 except OSError:
                     pass
                 c.close()
             """
-        // Spawned as the daemons are (signals reset, output to a log): a child holding the test runner's output
-        // open, or deaf to SIGTERM, would keep `swift test` waiting after the test ends.
         let pid = try spawn("/usr/bin/python3", ["-c", server, socket], environment: [:], logPath: directory.appendingPathComponent("server.log").path)
-        defer {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
         for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(50)) }
+        return (socket, pid)
+    }
+
+    static func stop(_ pid: pid_t) {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+
+    @Test("a JSON answer over 256 MiB is answer-too-large, naming what to narrow, not a NIO error")
+    func answerTooLarge() async throws {
+        let directory = try makeTemporaryDirectory("answer-limit")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // An anomaly report of 300 MiB of JSON, sent as fast as the socket takes it.
+        let (socket, pid) = try await Self.standIn(in: directory, setup: "size = 300 << 20\nchunk = b'\"' + b\"x\" * (1 << 20) + b'\"'", answer: """
+            c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nContent-Length: %d\\r\\n\\r\\n" % size)
+            for _ in range(size // len(chunk)): c.sendall(chunk)
+            c.sendall(b" " * (size % len(chunk)))
+            """)
+        defer { Self.stop(pid) }
         let result = try runCommand(Binaries.sealctl, ["--socket", socket, "report", "anomalies"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("error: answer-too-large: the answer to /v1/reports/anomalies is larger than 256 MiB"), "\(result.stderr)")
@@ -332,12 +343,8 @@ struct AnswerLimitTests {
     func jsonStreams() async throws {
         let directory = try makeTemporaryDirectory("answer-stream")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let socket = directory.appendingPathComponent("big.sock").path
-        // A stand-in daemon whose anomaly report is a well-formed 300 MiB object, sent chunked as the daemon sends it.
-        let server = """
-            import os, socket, sys
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); s.bind(sys.argv[1] + ".new"); s.listen(4)
-            os.rename(sys.argv[1] + ".new", sys.argv[1])
+        // A well-formed 300 MiB report, sent chunked as the daemon sends it.
+        let (socket, pid) = try await Self.standIn(in: directory, setup: """
             item = b'{"detail":"case 1, \\\\"quoted\\\\" [x]","ref":"USE-0000001","time":"2026-11-20T09:00:00+08:00"}'
             per = (1 << 20) // (len(item) + 1)
             piece = b",".join([item] * per)
@@ -345,32 +352,14 @@ struct AnswerLimitTests {
             head = b'{"anomalies":[{"count":%d,"evidence":[' % (per * pieces)
             tail = b'],"kind":"repeated-reason","title":"t"}],"period":{},"settings":{}}'
             def chunk(c, data): c.sendall(b"%x\\r\\n" % len(data) + data + b"\\r\\n")
-            while True:
-                c, _ = s.accept()
-                data = b""
-                while b"\\r\\n\\r\\n" not in data:
-                    more = c.recv(65536)
-                    if not more: break
-                    data += more
-                if not data:
-                    c.close(); continue
-                c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n")
-                try:
-                    chunk(c, head + piece)
-                    for _ in range(pieces - 1): chunk(c, b"," + piece)
-                    chunk(c, tail)
-                    c.sendall(b"0\\r\\n\\r\\n")
-                except OSError:
-                    pass
-                c.close()
-            """
-        let pid = try spawn("/usr/bin/python3", ["-c", server, socket], environment: [:], logPath: directory.appendingPathComponent("server.log").path)
-        defer {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-        }
-        for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { try await Task.sleep(for: .milliseconds(50)) }
+            """, answer: """
+            c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n")
+            chunk(c, head + piece)
+            for _ in range(pieces - 1): chunk(c, b"," + piece)
+            chunk(c, tail)
+            c.sendall(b"0\\r\\n\\r\\n")
+            """)
+        defer { Self.stop(pid) }
         // The output (over 400 MiB) goes to a file; GNU time reports sealctl's peak memory.
         let out = directory.appendingPathComponent("report.json").path
         let result = try runCommand("/bin/sh", ["-c", "/usr/bin/time -f 'maxrss %M' \"$0\" --socket \"$1\" --json report anomalies > \"$2\"", Binaries.sealctl, socket, out])
