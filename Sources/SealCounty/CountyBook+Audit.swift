@@ -44,7 +44,7 @@ public struct CountyAuditFactSource {
 
     /// Calls `visit` with each use (in time order), approval (in order of approval), refusal and card unlock (in
     /// journal order) and carry-out (by id) of the period, until it answers false.
-    public func forEach(_ visit: (AuditFacts.Fact) throws -> Bool) async throws {
+    public func forEach(_ visit: (AuditFacts.Fact) async throws -> Bool) async throws {
         let (lower, upper) = filter.storedBounds(zone: zone)
         func date(_ text: String?) -> Date? { text.flatMap { try? Date($0, strategy: .iso8601) } }
         var q = BoundQuery()
@@ -64,7 +64,7 @@ public struct CountyAuditFactSource {
                 .decode((String, String, String, String, String, String?, Int, Int, String, String, String, String?, String?, String?, String?).self)
         {
             let at = date(time) ?? Date(timeIntervalSince1970: 0)
-            guard try visit(.use(AuditFacts.Use(
+            guard try await visit(.use(AuditFacts.Use(
                 id: id, seal: seal, request: request, time: at, user: user, approver: approver, count: count, urgent: urgent != 0, reason: reason,
                 caseNumber: caseNumber, matter: matter, approvedAt: date(approvedAt),
                 unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
@@ -82,7 +82,7 @@ public struct CountyAuditFactSource {
         for try await (id, requester, approver, approvedAt, approvedCount, used)
             in try await run(q.query).decode((String, String, String, String, Int?, Int).self)
         {
-            guard try visit(.approval(AuditFacts.Approval(
+            guard try await visit(.approval(AuditFacts.Approval(
                 request: id, requester: requester, approver: approver, approvedAt: date(approvedAt)!, approvedCount: approvedCount ?? 0, used: used
             ))) else { return }
         }
@@ -105,7 +105,7 @@ public struct CountyAuditFactSource {
         if let user = filter.user { q.sql += " AND f.actor_staff = \(q.bind(user))" }
         q.sql += " ORDER BY seq"
         for try await (seq, time, staff, subject, code) in try await run(q.query).decode((Int, String, String?, String?, String?).self) {
-            guard try visit(.refusal(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: code ?? ""))) else { return }
+            guard try await visit(.refusal(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: code ?? ""))) else { return }
         }
 
         q = BoundQuery()
@@ -116,7 +116,7 @@ public struct CountyAuditFactSource {
         if let seal = filter.seal { q.sql += " AND subject = \(q.bind(seal))" }
         q.sql += " ORDER BY seq"
         for try await (seq, time, staff, subject, reader) in try await run(q.query).decode((Int, String, String?, String?, String?).self) {
-            guard try visit(.unlock(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: reader ?? ""))) else { return }
+            guard try await visit(.unlock(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: reader ?? ""))) else { return }
         }
 
         q = BoundQuery()
@@ -127,7 +127,7 @@ public struct CountyAuditFactSource {
         if let seal = filter.seal { q.sql += " AND seal_id = \(q.bind(seal))" }
         q.sql += " ORDER BY id"
         for try await (id, seal, carrier, outAt, due, returnedAt) in try await run(q.query).decode((Int, String, String, String, String, String?).self) {
-            guard try visit(.carryOut(AuditFacts.CarryOut(id: id, seal: seal, carrier: carrier, outAt: date(outAt)!, due: date(due)!, returnedAt: date(returnedAt)))) else { return }
+            guard try await visit(.carryOut(AuditFacts.CarryOut(id: id, seal: seal, carrier: carrier, outAt: date(outAt)!, due: date(due)!, returnedAt: date(returnedAt)))) else { return }
         }
     }
 }

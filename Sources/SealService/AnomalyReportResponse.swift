@@ -111,12 +111,16 @@ public struct AnomalyPasses: @unchecked Sendable {
         return true
     }
 
-    /// Between the passes: the findings are known, their evidence goes to a spill under `scratch`.
-    public mutating func startRouting(scratch: URL, spillLimit: Int = 4 << 20) {
+    /// Between the passes: the findings are known, their evidence goes to a spill under `scratch` — which writes
+    /// its file itself when routing runs off Swift concurrency's threads (`spillsItself`); otherwise see `spillDue`.
+    public mutating func startRouting(scratch: URL, spillLimit: Int = 4 << 20, spillsItself: Bool = true) {
         let plan = tally.plan()
         self.plan = plan
-        spill = EvidenceSpill(findings: plan.findings.count, directory: scratch, limit: spillLimit)
+        spill = EvidenceSpill(findings: plan.findings.count, directory: scratch, limit: spillLimit, spillsItself: spillsItself)
     }
+
+    /// The spill, when it holds more than its limit in memory and is to be written out (through `BlockingWork`).
+    public var spillDue: EvidenceSpill? { spill.flatMap { $0.isOverLimit ? $0 : nil } }
 
     /// The second pass: always true (read on).
     public mutating func route(_ fact: AuditFacts.Fact) throws -> Bool {

@@ -11,10 +11,12 @@ import SealCore
 /// MiB, whatever its evidence adds up to.
 ///
 /// Filled inside one register read (on GRDB's thread), then read back by one response writer: never shared by two
-/// tasks at once.
+/// tasks at once. Filled from async code (the county's reading), it does not write by itself (`spillsItself` false):
+/// the caller moves it to the file through `BlockingWork` when `isOverLimit`, off Swift concurrency's threads.
 public final class EvidenceSpill: @unchecked Sendable {
     private let directory: URL
     private let limit: Int
+    private let spillsItself: Bool
     private var buffers: [[UInt8]]
     private var written: [[(offset: Int64, count: Int)]]
     private var items: [Int]
@@ -22,9 +24,10 @@ public final class EvidenceSpill: @unchecked Sendable {
     private var file: Int32 = -1
     private var end: Int64 = 0
 
-    init(findings: Int, directory: URL, limit: Int = 4 << 20) {
+    init(findings: Int, directory: URL, limit: Int = 4 << 20, spillsItself: Bool = true) {
         self.directory = directory
         self.limit = limit
+        self.spillsItself = spillsItself
         buffers = Array(repeating: [], count: findings)
         written = Array(repeating: [], count: findings)
         items = Array(repeating: 0, count: findings)
@@ -43,8 +46,11 @@ public final class EvidenceSpill: @unchecked Sendable {
         items[finding] += 1
         buffers[finding].append(contentsOf: json)
         held += json.count
-        if held >= limit { try spill() }
+        if spillsItself, isOverLimit { try spill() }
     }
+
+    /// More is held in memory than the limit.
+    public var isOverLimit: Bool { held >= limit }
 
     /// Pieces of evidence appended to `finding`.
     func count(_ finding: Int) -> Int { items[finding] }
@@ -65,8 +71,8 @@ public final class EvidenceSpill: @unchecked Sendable {
         if !buffers[finding].isEmpty { try await body(buffers[finding]) }
     }
 
-    /// Moves every buffer to the end of the scratch file.
-    private func spill() throws {
+    /// Moves every buffer to the end of the scratch file (blocking file I/O).
+    public func spill() throws {
         if file < 0 {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let path = directory.appendingPathComponent("evidence-\(UUID().uuidString)").path

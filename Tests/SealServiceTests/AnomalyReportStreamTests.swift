@@ -121,4 +121,27 @@ struct AnomalyReportStreamTests {
             #expect(spill.count(0) == 67 && spill.count(1) == 67 && spill.count(2) == 0)
         }
     }
+
+    @Test("filled from async code, the spill writes its file only when told (off Swift concurrency's threads), in order")
+    func spillWhenTold() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let spill = EvidenceSpill(findings: 1, directory: directory, limit: 16, spillsItself: false)
+        var expected: [String] = []
+        for i in 0..<10 {
+            try spill.append(0, Array("{\"n\":\(i)}".utf8))
+            expected.append("{\"n\":\(i)}")
+            if i == 4 {
+                // Over its limit, and still nothing written: the caller decides where the write runs.
+                #expect(spill.isOverLimit)
+                #expect(!FileManager.default.fileExists(atPath: directory.path))
+                try await BlockingWork.run { try spill.spill() }
+                #expect(!spill.isOverLimit)
+                #expect(FileManager.default.fileExists(atPath: directory.path))
+            }
+        }
+        var read: [UInt8] = []
+        try await spill.read(0) { read += $0 }
+        #expect(String(decoding: read, as: UTF8.self) == expected.joined(separator: ","))
+    }
 }
