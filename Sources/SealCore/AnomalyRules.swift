@@ -208,28 +208,10 @@ public enum AnomalyRules {
     public static func findings(
         settings: ReportSettings, now: Date, limit: Int = .max, facts: ((AuditFacts.Fact) -> Bool) throws -> Void
     ) rethrows -> [(finding: PlannedFinding, evidence: [Anomaly.Evidence])] {
-        var tally = AnomalyTally(settings: settings, now: now)
-        try facts {
-            tally.add($0)
-            return true
-        }
-        var plan = tally.plan()
-        let needed = plan.findings.map { min($0.count, limit) }
-        var evidence = needed.map { n -> [Anomaly.Evidence] in
-            var list: [Anomaly.Evidence] = []
-            list.reserveCapacity(n)
-            return list
-        }
-        var complete = 0
-        guard !needed.isEmpty else { return [] }
-        try facts { fact in
-            plan.route(fact, wanted: { evidence[$0].count < needed[$0] }) { i, e in
-                evidence[i].append(e)
-                if evidence[i].count == needed[i] { complete += 1 }
-            }
-            return complete < needed.count
-        }
-        return Array(zip(plan.findings, evidence))
+        var sample = AnomalySample(settings: settings, now: now, limit: limit)
+        try facts { sample.count($0) }
+        if sample.finishCounting() { try facts { sample.route($0) } }
+        return sample.findings
     }
 
     /// The text without leading and trailing white space; most reasons have none, and are returned as they are

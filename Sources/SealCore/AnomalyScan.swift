@@ -198,6 +198,56 @@ public struct AnomalyPlan: Sendable {
     }
 }
 
+/// The findings with their first `limit` entries each (all by default) and their full counts, fed by whoever reads
+/// the facts, synchronously or not: `count` every fact, `finishCounting`, then — when it says so — `route` the same
+/// facts in the same order until it answers false (every finding has what it shows).
+public struct AnomalySample: Sendable {
+    var tally: AnomalyTally
+    let limit: Int
+    var plan: AnomalyPlan?
+    var needed: [Int] = []
+    var evidence: [[Anomaly.Evidence]] = []
+    var complete = 0
+
+    public init(settings: ReportSettings, now: Date, limit: Int = .max) {
+        tally = AnomalyTally(settings: settings, now: now)
+        self.limit = limit
+    }
+
+    /// The first reading: always true (read on).
+    public mutating func count(_ fact: AuditFacts.Fact) -> Bool {
+        tally.add(fact)
+        return true
+    }
+
+    /// Between the readings: whether there is anything to route.
+    public mutating func finishCounting() -> Bool {
+        let plan = tally.plan()
+        self.plan = plan
+        needed = plan.findings.map { min($0.count, limit) }
+        evidence = needed.map { n in
+            var list: [Anomaly.Evidence] = []
+            list.reserveCapacity(n)
+            return list
+        }
+        return !needed.isEmpty
+    }
+
+    /// The second reading: false once every finding has its entries.
+    public mutating func route(_ fact: AuditFacts.Fact) -> Bool {
+        guard complete < needed.count else { return false }
+        plan!.route(fact, wanted: { evidence[$0].count < needed[$0] }) { i, e in
+            evidence[i].append(e)
+            if evidence[i].count == needed[i] { complete += 1 }
+        }
+        return complete < needed.count
+    }
+
+    public var findings: [(finding: PlannedFinding, evidence: [Anomaly.Evidence])] {
+        Array(zip(plan?.findings ?? [], evidence))
+    }
+}
+
 /// Groups by key in the order their keys were first seen.
 struct OrderedGroups<Value: Sendable>: Sendable {
     private var index: [String: Int] = [:]

@@ -5,19 +5,6 @@ import SealCore
 import SealStore
 
 extension CountyBook {
-    /// What the anomaly rules look at for one township's period, as the township's `auditFacts` reads it.
-    public func auditFacts(origin: String, _ filter: BookFilter) async throws -> AuditFacts {
-        var facts = AuditFacts()
-        let source = CountyAuditFactSource(
-            origin: origin, filter: filter, zone: settings.timeZone, delegations: try await delegations(origin: origin, seal: nil)
-        ) { [client, logger] query in try await client.query(query, logger: logger) }
-        try await source.forEach { fact in
-            facts.append(fact)
-            return true
-        }
-        return facts
-    }
-
     /// Runs `body` in one read-only REPEATABLE READ transaction with one township's period to read — as many times as
     /// it likes, the same facts each time (mirroring may go on meanwhile) — a fact at a time, never all held.
     public func withAuditFacts<T: Sendable>(origin: String, _ filter: BookFilter, _ body: (CountyAuditFactSource) async throws -> T) async throws -> T {
@@ -34,7 +21,7 @@ extension CountyBook {
 }
 
 /// One township's period in the county's copy, read in the order the anomaly rules read it (as the township's
-/// `AuditFactSource`), through `run`: the pool, or one transaction's connection.
+/// `AuditFactSource`), through `run`: one transaction's connection (see `CountyBook.withAuditFacts`).
 public struct CountyAuditFactSource {
     let origin: String
     let filter: BookFilter

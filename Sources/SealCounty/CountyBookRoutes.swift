@@ -87,8 +87,19 @@ struct CountyBookRoutes {
                 contentType = "text/csv; charset=utf-8"
                 body = { try await BookCSV.write(pages: pages, seals: seals, filter: filter, headers: headers, to: &$0) }
             case .xlsx, .html:
-                let anomalies = AnomalyRules.detect(try await book.auditFacts(origin: origin, filter), settings: book.settings, now: Date())
-                let summary = BookSummary(statistics: try await book.statistics(origin: origin, filter).total, anomalies: anomalies, from: filter.from, to: filter.to)
+                // The summary's anomalies as the township's: two readings of the period in one snapshot, the second
+                // stopping once every finding has its first entries; the period is never held.
+                let found = try await book.withAuditFacts(origin: origin, filter) { source in
+                    var sample = AnomalySample(settings: book.settings, now: Date(), limit: BookSummary.evidenceShown)
+                    try await source.forEach { sample.count($0) }
+                    if sample.finishCounting() { try await source.forEach { sample.route($0) } }
+                    return sample.findings
+                }
+                let summary = BookSummary(
+                    statistics: try await book.statistics(origin: origin, filter).total,
+                    anomalies: found.map { Anomaly(kind: $0.finding.kind, subject: $0.finding.subject, evidence: $0.evidence) },
+                    totals: found.map(\.finding.count), from: filter.from, to: filter.to
+                )
                 let checkpoint = try await book.mirrorCheckpoint(origin: origin)
                 if format == .html {
                     contentType = "text/html; charset=utf-8"

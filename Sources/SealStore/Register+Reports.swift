@@ -66,15 +66,6 @@ extension Register {
         return accumulator.result
     }
 
-    /// What the anomaly rules look at for the filter's period and seals, held in memory (the book export's summary).
-    public func auditFacts(_ filter: BookFilter) async throws -> AuditFacts {
-        try await withAuditFacts(filter) { source in
-            var facts = AuditFacts()
-            try source.forEach { facts.append($0) }
-            return facts
-        }
-    }
-
     /// Runs `body` in one read of the register, with the period's facts to read — as many times as it likes, each
     /// time the same facts, since they come from the same snapshot — one at a time, never all held.
     public func withAuditFacts<T: Sendable>(_ filter: BookFilter, _ body: @escaping @Sendable (AuditFactSource) throws -> T) async throws -> T {

@@ -46,7 +46,12 @@ struct AnomalyReportStreamTests {
     /// What the daemon answered before it streamed: the whole view, through the API's encoder.
     static func whole(_ f: RouterTests.Fixture) async throws -> Data {
         let settings = f.environment.configuration.reportSettings
-        let found = AnomalyRules.detect(try await f.environment.register.auditFacts(BookFilter()), settings: settings, now: Date())
+        let facts = try await f.environment.register.withAuditFacts(BookFilter()) { source in
+            var facts = AuditFacts()
+            try source.forEach { facts.append($0) }
+            return facts
+        }
+        let found = AnomalyRules.detect(facts, settings: settings, now: Date())
         let view = AnomalyReportView(period: ReportPeriod(), settings: AnomalySettingsView(settings), anomalies: found.map(AnomalyFinding.init))
         return LocalTimeResponseEncoder.localize(try WireJSON.encoder.encode(view), zone: settings.timeZone)
     }
