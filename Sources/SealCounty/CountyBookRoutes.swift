@@ -49,9 +49,9 @@ struct CountyBookRoutes {
                 let passes = try await book.withAuditFacts(origin: township.origin, filter) { source in
                     var passes = AnomalyPasses(settings: book.settings, now: now, zone: zone)
                     try await source.forEach { passes.count($0) }
-                    passes.startRouting(scratch: scratch, spillLimit: max(1 << 20, (16 << 20) / max(1, townships.count)), spillsItself: false)
+                    passes.startRouting(scratch: scratch, spillLimit: max(1 << 20, (16 << 20) / max(1, townships.count)))
                     try await source.forEach { fact in
-                        let more = try passes.route(fact)
+                        let more = passes.route(fact)
                         // This runs on Swift concurrency's threads: the spill's file is written on BlockingWork's.
                         if let due = passes.spillDue { try await BlockingWork.run { try due.spill() } }
                         return more

@@ -25,7 +25,12 @@ public enum AnomalyReportResponse {
             var passes = AnomalyPasses(settings: settings, now: now, zone: zone)
             try source.forEach(while: { passes.count($0) })
             passes.startRouting(scratch: scratch, spillLimit: spillLimit)
-            try source.forEach(while: { try passes.route($0) })
+            try source.forEach(while: { fact in
+                let more = passes.route(fact)
+                // Blocking file I/O is fine here: this is the register's read, on GRDB's thread.
+                try passes.spillDue?.spill()
+                return more
+            })
             return passes
         }
     }
@@ -111,22 +116,24 @@ public struct AnomalyPasses: @unchecked Sendable {
         return true
     }
 
-    /// Between the passes: the findings are known, their evidence goes to a spill under `scratch` — which writes
-    /// its file itself when routing runs off Swift concurrency's threads (`spillsItself`); otherwise see `spillDue`.
-    public mutating func startRouting(scratch: URL, spillLimit: Int = 4 << 20, spillsItself: Bool = true) {
+    /// Between the passes: the findings are known, their evidence goes to a spill under `scratch`.
+    public mutating func startRouting(scratch: URL, spillLimit: Int = 4 << 20) {
         let plan = tally.plan()
         self.plan = plan
-        spill = EvidenceSpill(findings: plan.findings.count, directory: scratch, limit: spillLimit, spillsItself: spillsItself)
+        spill = EvidenceSpill(findings: plan.findings.count, directory: scratch, limit: spillLimit)
     }
 
-    /// The spill, when it holds more than its limit in memory and is to be written out (through `BlockingWork`).
+    /// The spill, when it holds more than its limit in memory: the reader writes it out (`spill()`) where blocking
+    /// file I/O may run.
     public var spillDue: EvidenceSpill? { spill.flatMap { $0.isOverLimit ? $0 : nil } }
 
-    /// The second pass: always true (read on).
-    public mutating func route(_ fact: AuditFacts.Fact) throws -> Bool {
+    /// The second pass: always true (read on). The evidence is encoded by the API's encoder; it cannot fail to
+    /// encode (strings only), and if it ever did the count check in `FindingParts` would refuse the report.
+    public mutating func route(_ fact: AuditFacts.Fact) -> Bool {
         guard let spill else { return false }
-        try plan!.route(fact) { finding, evidence in
-            try spill.append(finding, LocalTimeResponseEncoder.localize(try encoder.encode(evidence), zone: zone))
+        plan!.route(fact) { finding, evidence in
+            guard let json = try? encoder.encode(evidence) else { return }
+            spill.append(finding, LocalTimeResponseEncoder.localize(json, zone: zone))
         }
         return true
     }

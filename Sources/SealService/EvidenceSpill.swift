@@ -10,13 +10,12 @@ import SealCore
 /// behind if the daemon dies) and closed when the spill is released. A report over any period thus holds a few
 /// MiB, whatever its evidence adds up to.
 ///
-/// Filled inside one register read (on GRDB's thread), then read back by one response writer: never shared by two
-/// tasks at once. Filled from async code (the county's reading), it does not write by itself (`spillsItself` false):
-/// the caller moves it to the file through `BlockingWork` when `isOverLimit`, off Swift concurrency's threads.
+/// Filled by one reading of the facts, then read back by one response writer: never shared by two tasks at once. It
+/// never writes its file by itself: when it `isOverLimit`, the reader calls `spill()` where blocking I/O may run (in
+/// the register's read, on GRDB's thread; at the county, through `BlockingWork`), never on Swift concurrency's.
 public final class EvidenceSpill: @unchecked Sendable {
     private let directory: URL
     private let limit: Int
-    private let spillsItself: Bool
     private var buffers: [[UInt8]]
     private var written: [[(offset: Int64, count: Int)]]
     private var items: [Int]
@@ -24,10 +23,9 @@ public final class EvidenceSpill: @unchecked Sendable {
     private var file: Int32 = -1
     private var end: Int64 = 0
 
-    init(findings: Int, directory: URL, limit: Int = 4 << 20, spillsItself: Bool = true) {
+    init(findings: Int, directory: URL, limit: Int = 4 << 20) {
         self.directory = directory
         self.limit = limit
-        self.spillsItself = spillsItself
         buffers = Array(repeating: [], count: findings)
         written = Array(repeating: [], count: findings)
         items = Array(repeating: 0, count: findings)
@@ -38,7 +36,7 @@ public final class EvidenceSpill: @unchecked Sendable {
     }
 
     /// Adds one piece of evidence (a JSON value) to finding `finding`'s array, after a comma if it is not the first.
-    func append(_ finding: Int, _ json: some Collection<UInt8>) throws {
+    func append(_ finding: Int, _ json: some Collection<UInt8>) {
         if items[finding] > 0 {
             buffers[finding].append(UInt8(ascii: ","))
             held += 1
@@ -46,7 +44,6 @@ public final class EvidenceSpill: @unchecked Sendable {
         items[finding] += 1
         buffers[finding].append(contentsOf: json)
         held += json.count
-        if spillsItself, isOverLimit { try spill() }
     }
 
     /// More is held in memory than the limit.

@@ -116,7 +116,8 @@ struct AnomalyReportStreamTests {
                 guard finding != 2 else { continue }
                 let piece = "{\"n\":\(i)}"
                 expected[finding] += (expected[finding].isEmpty ? "" : ",") + piece
-                try spill.append(finding, Array(piece.utf8))
+                spill.append(finding, Array(piece.utf8))
+                if spill.isOverLimit { try spill.spill() }
             }
             for finding in 0..<3 {
                 var read: [UInt8] = []
@@ -127,14 +128,14 @@ struct AnomalyReportStreamTests {
         }
     }
 
-    @Test("filled from async code, the spill writes its file only when told (off Swift concurrency's threads), in order")
+    @Test("the spill writes its file only when told (where blocking I/O may run), in order")
     func spillWhenTold() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let spill = EvidenceSpill(findings: 1, directory: directory, limit: 16, spillsItself: false)
+        let spill = EvidenceSpill(findings: 1, directory: directory, limit: 16)
         var expected: [String] = []
         for i in 0..<10 {
-            try spill.append(0, Array("{\"n\":\(i)}".utf8))
+            spill.append(0, Array("{\"n\":\(i)}".utf8))
             expected.append("{\"n\":\(i)}")
             if i == 4 {
                 // Over its limit, and still nothing written: the caller decides where the write runs.
