@@ -69,3 +69,46 @@ public struct JournalEntry: Sendable, Equatable {
         self.init(sequence: sequence, time: time, actor: actor, kind: kind, payload: payload)
     }
 }
+
+extension JournalEntry {
+    /// What `book verify` needs of an entry whose text it does not parse: its number, its kind, and whether its
+    /// payload has a `signature` member (read only for `use.recorded`, whose card signature is then checked).
+    public struct CanonicalHead: Sendable, Equatable {
+        public var sequence: Int64
+        public var kind: String
+        public var payloadHasSignature: Bool
+    }
+
+    /// The head of `bytes` when they are exactly a journal entry's canonical encoding — the same answer as
+    /// `JournalEntry(json: JSONValue(parsing: bytes))?.canonicalBytes == bytes`, in one pass without building the
+    /// entry (`CanonicalJSONScanner`) — else nil.
+    public static func canonicalHead(_ bytes: UnsafeBufferPointer<UInt8>) -> CanonicalHead? {
+        let scan = CanonicalJSONScanner(bytes)
+        // Exactly the five members `json` writes, in canonical order, each of the type `init?(json:)` reads back.
+        guard let top = scan.members(), top.count == 5, scan.equals(top[0].name, "actor"), scan.equals(top[1].name, "kind"),
+              scan.equals(top[2].name, "payload"), scan.equals(top[3].name, "seq"), scan.equals(top[4].name, "time"),
+              let sequence = scan.integer(top[3].value), let kind = scan.string(top[1].value),
+              bytes[top[4].value.lowerBound] == UInt8(ascii: "\""), let actor = scan.members(in: top[0].value)
+        else { return nil }
+        // The actor: `uid`, and `staff`, `user` (strings) and `tool_uid` when present; anything else, or a number
+        // out of a uid's range, would be dropped when read back.
+        var hasUID = false
+        for member in actor {
+            let first = bytes[member.value.lowerBound]
+            if scan.equals(member.name, "staff") || scan.equals(member.name, "user") {
+                guard first == UInt8(ascii: "\"") else { return nil }
+            } else if scan.equals(member.name, "uid") || scan.equals(member.name, "tool_uid") {
+                guard let n = scan.integer(member.value), UInt32(exactly: n) != nil else { return nil }
+                hasUID = hasUID || scan.equals(member.name, "uid")
+            } else {
+                return nil
+            }
+        }
+        guard hasUID else { return nil }
+        var signed = false
+        if kind == "use.recorded", let payload = scan.members(in: top[2].value) {
+            signed = payload.contains { scan.equals($0.name, "signature") }
+        }
+        return CanonicalHead(sequence: sequence, kind: kind, payloadHasSignature: signed)
+    }
+}

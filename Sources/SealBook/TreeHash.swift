@@ -12,17 +12,19 @@ public struct TreeHash: Sendable, Hashable, CustomStringConvertible {
 
     public init(digest: SHA256.Digest) { bytes = Array(digest) }
 
+    /// 64 hexadecimal digits (either case).
     public init?(hex: String) {
-        guard hex.count == 64 else { return nil }
-        var out: [UInt8] = []
-        var index = hex.startIndex
-        while index < hex.endIndex {
-            let next = hex.index(index, offsetBy: 2)
-            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
-            out.append(byte)
-            index = next
-        }
-        bytes = out
+        var hex = hex
+        guard let parsed = hex.withUTF8({ digits -> [UInt8]? in
+            guard digits.count == 64 else { return nil }
+            var out = [UInt8](repeating: 0, count: 32)
+            for i in 0..<32 {
+                guard let high = Hex.value(digits[2 * i]), let low = Hex.value(digits[2 * i + 1]) else { return nil }
+                out[i] = high << 4 | low
+            }
+            return out
+        }) else { return nil }
+        bytes = parsed
     }
 
     public init?(base64: String) {
@@ -68,6 +70,16 @@ public struct TreeHash: Sendable, Hashable, CustomStringConvertible {
 /// line was most of a bundle export's time.
 public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
+
+    /// The value of one hexadecimal digit (either case).
+    public static func value(_ c: UInt8) -> UInt8? {
+        switch c {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
 
     public static func lowercase(_ bytes: some Collection<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count * 2) { out in

@@ -76,6 +76,7 @@ public enum BundleLine: Sendable, Equatable {
     }
 
     public static func parse(_ text: String) -> Parsed {
+        if let entry = canonicalEntry(text) { return .line(entry) }
         guard let value = try? JSONValue(parsing: text), let o = value.objectValue, let type = o["type"]?.stringValue else { return .notJSON }
         func hashes() -> [TreeHash]? {
             guard let list = o["hashes"]?.arrayValue else { return nil }
@@ -119,6 +120,22 @@ public enum BundleLine: Sendable, Equatable {
 }
 
 extension BundleLine {
+    /// An entry line exactly as `bytes` writes it (canonical; `entry`, `leaf`, `seq`, `type` and nothing else), read
+    /// in one pass without building a `JSONValue` (a bundle is mostly these); nil for anything else, which `parse`
+    /// then reads the general way.
+    static func canonicalEntry(_ text: String) -> BundleLine? {
+        var text = text
+        return text.withUTF8 { bytes -> BundleLine? in
+            let scan = CanonicalJSONScanner(bytes)
+            guard let m = scan.members(), m.count == 4, scan.equals(m[0].name, "entry"), scan.equals(m[1].name, "leaf"),
+                  scan.equals(m[2].name, "seq"), scan.equals(m[3].name, "type"), scan.equals(m[3].value, #""entry""#),
+                  let seq = scan.integer(m[2].value), let leaf = scan.string(m[1].value).flatMap(TreeHash.init(hex:)),
+                  let entry = scan.string(m[0].value)
+            else { return nil }
+            return .entry(seq: Int(seq), entry: entry, leaf: leaf)
+        }
+    }
+
     /// The line's `type` as written.
     public var type: String {
         switch self {

@@ -124,6 +124,17 @@ public struct BundleVerifier {
 
         /// The entry's card signature (true when it has one and it verifies), then its leaf, then its canonical form.
         private func check(seq: Int, text: String, leaf: TreeHash) throws(Failure) -> Bool {
+            // Most entries are canonical and carry no card signature: their scan answers without parsing them.
+            var text = text
+            let scanned = text.withUTF8 { bytes -> (head: JournalEntry.CanonicalHead, hashes: Bool)? in
+                guard let head = JournalEntry.canonicalHead(bytes), !(head.kind == "use.recorded" && head.payloadHasSignature) else { return nil }
+                return (head, TreeHash.leaf(UnsafeRawBufferPointer(bytes)) == leaf)
+            }
+            if let scanned {
+                guard scanned.hashes else { throw .entryAltered(seq: seq, "its text does not hash to its leaf") }
+                guard scanned.head.sequence == seq else { throw .entryAltered(seq: seq, "not a canonical journal entry numbered \(seq)") }
+                return false
+            }
             let bytes = Array(text.utf8)
             let entry = (try? JSONValue(parsing: text)).flatMap(JournalEntry.init(json:))
             // A card signature is checked first: an altered signature is reported as such, not as a changed entry.

@@ -70,7 +70,8 @@ struct BookCommand: AsyncParsableCommand {
         }
 
         /// Streams the file line by line through the verifier (constant memory: entries are checked in batches of
-        /// 4,096 lines, shared out among the cores, then taken in order); exits with the failure's status.
+        /// 4,096 lines, shared out among the cores while the next batch is read, then taken in order); exits with the
+        /// failure's status.
         static func check(_ path: String, key: NoteVerifier?, witness: CosignatureVerifier? = nil, previous: Checkpoint?, label: String) async throws -> BundleVerifier.Summary {
             guard let file = fopen(path, "r") else {
                 FileHandle.standardError.write(Data("error: file-unreadable: cannot read \(path)\n".utf8))
@@ -87,10 +88,15 @@ struct BookCommand: AsyncParsableCommand {
             var capacity = 0
             defer { free(line) }
             var batch: [String] = []
+            // The batch being checked while the next is read: reading and taking in order overlap the checking.
+            var checking: Task<[BundleVerifier.CheckedLine], Never>?
             do {
                 func consumeBatch(_ checker: BundleVerifier.EntryChecker) async throws(BundleVerifier.Failure) {
-                    for checked in await BundleVerifier.check(batch, with: checker) { try verifier.consume(checked: checked) }
+                    let lines = batch
+                    let next = Task { await BundleVerifier.check(lines, with: checker) }
                     batch.removeAll(keepingCapacity: true)
+                    if let previous = checking { for checked in await previous.value { try verifier.consume(checked: checked) } }
+                    checking = next
                 }
                 while true {
                     let length = getline(&line, &capacity, file)
@@ -106,6 +112,7 @@ struct BookCommand: AsyncParsableCommand {
                     if batch.count == 4096 { try await consumeBatch(checker) }
                 }
                 if let checker = verifier.entryChecker { try await consumeBatch(checker) }
+                if let last = checking { for checked in await last.value { try verifier.consume(checked: checked) } }
                 return try verifier.finish()
             } catch {
                 let name = label == "previous" ? " (in the older bundle \(path))" : ""
