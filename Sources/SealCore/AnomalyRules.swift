@@ -196,15 +196,15 @@ public enum AnomalyRules {
     /// The findings over facts held in memory: the tally's two passes over them (the daemon streams the same passes
     /// from the register, so both give the same report).
     public static func detect(_ facts: AuditFacts, settings: ReportSettings, now: Date) -> [Anomaly] {
-        let all = facts.all
-        return findings(settings: settings, now: now) { visit in for fact in all where !visit(fact) { break } }.map {
+        findings(settings: settings, now: now) { visit in facts.read(visit) }.map {
             Anomaly(kind: $0.finding.kind, subject: $0.finding.subject, evidence: $0.evidence)
         }
     }
 
     /// The findings over the facts `facts` reads — it is called twice, the tally then the routing, and must give the
-    /// same facts in the same order until its visitor answers false — each with its first `limit` entries (all by
-    /// default) and its full count. The second reading ends as soon as every finding has what it shows.
+    /// same facts in the same order, skipping the rest of a kind of fact when its visitor answers false for one — each
+    /// with its first `limit` entries (all by default) and its full count. The second reading leaves a kind of fact
+    /// as soon as every finding it shows has its entries.
     public static func findings(
         settings: ReportSettings, now: Date, limit: Int = .max, facts: ((AuditFacts.Fact) -> Bool) throws -> Void
     ) rethrows -> [(finding: PlannedFinding, evidence: [Anomaly.Evidence])] {

@@ -9,6 +9,33 @@ extension AuditFacts {
         case refusal(Event)
         case unlock(Event)
         case carryOut(CarryOut)
+
+        public var kind: Kind {
+            switch self {
+            case .use: .use
+            case .approval: .approval
+            case .refusal: .refusal
+            case .unlock: .unlock
+            case .carryOut: .carryOut
+            }
+        }
+    }
+
+    /// The kinds of fact, in the order a reader gives them.
+    public enum Kind: Sendable, CaseIterable {
+        case use, approval, refusal, unlock, carryOut
+
+        /// The kind of fact that shows findings of `finding` (nil for findings about now, not about the period).
+        init?(showing finding: Anomaly.Kind) {
+            switch finding {
+            case .urgentDenied, .outsideOfficeHours, .urgentNotApproved, .unfiledDelegation, .quickApprovalAndUse, .repeatedReason: self = .use
+            case .approvalsUsedToTheLast: self = .approval
+            case .refusalsAboveThreshold: self = .refusal
+            case .unlockOutsideOfficeHours: self = .unlock
+            case .overdueCarryOut: self = .carryOut
+            case .witnessLag, .fork, .rollback, .silentTownship, .mirrorLag: return nil
+            }
+        }
     }
 
     /// Keeps `fact` with the others of its kind.
@@ -19,6 +46,15 @@ extension AuditFacts {
         case .refusal(let e): refusals.append(e)
         case .unlock(let e): unlocks.append(e)
         case .carryOut(let c): carryOuts.append(c)
+        }
+    }
+
+    /// Gives `visit` every fact in the order the rules read them, skipping the rest of a kind when it answers false
+    /// (as the register's readers do).
+    public func read(_ visit: (Fact) -> Bool) {
+        var skipped: Kind?
+        for fact in all where fact.kind != skipped {
+            if !visit(fact) { skipped = fact.kind }
         }
     }
 
@@ -200,14 +236,18 @@ public struct AnomalyPlan: Sendable {
 
 /// The findings with their first `limit` entries each (all by default) and their full counts, fed by whoever reads
 /// the facts, synchronously or not: `count` every fact, `finishCounting`, then — when it says so — `route` the same
-/// facts in the same order until it answers false (every finding has what it shows).
+/// facts in the same order, skipping the rest of a kind of fact once `route` answers false for it (every finding that
+/// kind shows has its entries: an export's summary over a long period then reads its uses only until each of their
+/// findings has its first entries, not to the end).
 public struct AnomalySample: Sendable {
     var tally: AnomalyTally
     let limit: Int
     var plan: AnomalyPlan?
     var needed: [Int] = []
     var evidence: [[Anomaly.Evidence]] = []
-    var complete = 0
+    /// Each finding's kind of fact, and per kind the findings still short of their entries.
+    var shownBy: [AuditFacts.Kind] = []
+    var incomplete: [AuditFacts.Kind: Int] = [:]
 
     public init(settings: ReportSettings, now: Date, limit: Int = .max) {
         tally = AnomalyTally(settings: settings, now: now)
@@ -230,17 +270,22 @@ public struct AnomalySample: Sendable {
             list.reserveCapacity(n)
             return list
         }
-        return !needed.isEmpty
+        // Planned findings are all about the period, so each has its kind of fact.
+        shownBy = plan.findings.map { AuditFacts.Kind(showing: $0.kind)! }
+        for (kind, n) in zip(shownBy, needed) where n > 0 { incomplete[kind, default: 0] += 1 }
+        return !incomplete.isEmpty
     }
 
-    /// The second reading: false once every finding has its entries.
+    /// The second reading: false once every finding shown by this kind of fact has its entries (skip the rest of
+    /// the kind; the next kind may still be wanted).
     public mutating func route(_ fact: AuditFacts.Fact) -> Bool {
-        guard complete < needed.count else { return false }
+        let kind = fact.kind
+        guard incomplete[kind, default: 0] > 0 else { return false }
         plan!.route(fact, wanted: { evidence[$0].count < needed[$0] }) { i, e in
             evidence[i].append(e)
-            if evidence[i].count == needed[i] { complete += 1 }
+            if evidence[i].count == needed[i] { incomplete[shownBy[i], default: 0] -= 1 }
         }
-        return complete < needed.count
+        return incomplete[kind, default: 0] > 0
     }
 
     public var findings: [(finding: PlannedFinding, evidence: [Anomaly.Evidence])] {

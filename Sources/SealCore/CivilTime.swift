@@ -52,7 +52,7 @@ public struct CivilTime: Sendable, Equatable {
     /// The reading of `date` in `zone`.
     public init(_ date: Date, zone: TimeZone) {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        self.init(secondsSince1970: seconds + Int64(zone.secondsFromGMT(for: date)))
+        self.init(secondsSince1970: seconds + Int64(ZoneOffsets.seconds(zone, at: date)))
     }
 
     /// A stored time exactly as `JournalClock` writes it, `2026-11-22T15:59:59Z` (20 ASCII bytes); nil for anything

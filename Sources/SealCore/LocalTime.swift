@@ -5,7 +5,7 @@ import Foundation
 public enum LocalTime {
     /// RFC 3339 in `zone` with its offset, `2026-11-22T23:59:59+08:00`: the same instant, as a person reads it.
     public static func rfc3339(_ date: Date, zone: TimeZone) -> String {
-        let offset = zone.secondsFromGMT(for: date)
+        let offset = ZoneOffsets.seconds(zone, at: date)
         let c = CivilTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offset))
         let minutes = abs(offset) / 60
         return c.dateText + "T" + c.timeText + (offset < 0 ? "-" : "+") + CivilTime.pad(minutes / 60, 2) + ":" + CivilTime.pad(minutes % 60, 2)

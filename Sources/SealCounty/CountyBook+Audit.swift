@@ -30,7 +30,8 @@ public struct CountyAuditFactSource {
     let run: (PostgresQuery) async throws -> PostgresRowSequence
 
     /// Calls `visit` with each use (in time order), approval (in order of approval), refusal and card unlock (in
-    /// journal order) and carry-out (by id) of the period, until it answers false.
+    /// journal order) and carry-out (by id) of the period, skipping the rest of a kind of fact when `visit` answers
+    /// false for one (`AnomalySample.route`).
     public func forEach(_ visit: (AuditFacts.Fact) async throws -> Bool) async throws {
         let (lower, upper) = filter.storedBounds(zone: zone)
         func date(_ text: String?) -> Date? { text.flatMap { try? Date($0, strategy: .iso8601) } }
@@ -56,7 +57,7 @@ public struct CountyAuditFactSource {
                 caseNumber: caseNumber, matter: matter, approvedAt: date(approvedAt),
                 unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
                 denial: deniedBy.map { UseRequest.Denial(by: $0, reason: denialReason ?? "", at: deniedAt ?? "") }
-            ))) else { return }
+            ))) else { break }
         }
 
         q = BoundQuery()
@@ -71,7 +72,7 @@ public struct CountyAuditFactSource {
         {
             guard try await visit(.approval(AuditFacts.Approval(
                 request: id, requester: requester, approver: approver, approvedAt: date(approvedAt)!, approvedCount: approvedCount ?? 0, used: used
-            ))) else { return }
+            ))) else { break }
         }
 
         // Refusals, narrowed as at the township (the seal and matter they name, or those of their request or use).
@@ -92,7 +93,7 @@ public struct CountyAuditFactSource {
         if let user = filter.user { q.sql += " AND f.actor_staff = \(q.bind(user))" }
         q.sql += " ORDER BY seq"
         for try await (seq, time, staff, subject, code) in try await run(q.query).decode((Int, String, String?, String?, String?).self) {
-            guard try await visit(.refusal(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: code ?? ""))) else { return }
+            guard try await visit(.refusal(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: code ?? ""))) else { break }
         }
 
         q = BoundQuery()
@@ -103,7 +104,7 @@ public struct CountyAuditFactSource {
         if let seal = filter.seal { q.sql += " AND subject = \(q.bind(seal))" }
         q.sql += " ORDER BY seq"
         for try await (seq, time, staff, subject, reader) in try await run(q.query).decode((Int, String, String?, String?, String?).self) {
-            guard try await visit(.unlock(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: reader ?? ""))) else { return }
+            guard try await visit(.unlock(AuditFacts.Event(seq: seq, time: date(time)!, staff: staff, subject: subject, detail: reader ?? ""))) else { break }
         }
 
         q = BoundQuery()
@@ -114,7 +115,7 @@ public struct CountyAuditFactSource {
         if let seal = filter.seal { q.sql += " AND seal_id = \(q.bind(seal))" }
         q.sql += " ORDER BY id"
         for try await (id, seal, carrier, outAt, due, returnedAt) in try await run(q.query).decode((Int, String, String, String, String, String?).self) {
-            guard try await visit(.carryOut(AuditFacts.CarryOut(id: id, seal: seal, carrier: carrier, outAt: date(outAt)!, due: date(due)!, returnedAt: date(returnedAt)))) else { return }
+            guard try await visit(.carryOut(AuditFacts.CarryOut(id: id, seal: seal, carrier: carrier, outAt: date(outAt)!, due: date(due)!, returnedAt: date(returnedAt)))) else { break }
         }
     }
 }

@@ -88,26 +88,37 @@ struct CountyBookRoutes {
                 body = { try await BookCSV.write(pages: pages, seals: seals, filter: filter, headers: headers, to: &$0) }
             case .xlsx, .html:
                 // The summary's anomalies as the township's: two readings of the period in one snapshot, the second
-                // stopping once every finding has its first entries; the period is never held.
-                let found = try await book.withAuditFacts(origin: origin, filter) { source in
-                    var sample = AnomalySample(settings: book.settings, now: Date(), limit: BookSummary.evidenceShown)
-                    try await source.forEach { sample.count($0) }
-                    if sample.finishCounting() { try await source.forEach { sample.route($0) } }
-                    return sample.findings
+                // leaving each kind of fact once its findings have their first entries; the period is never held. The
+                // totals are read meanwhile, on another connection.
+                @Sendable func summary() async throws -> BookSummary {
+                    async let statistics = book.statistics(origin: origin, filter)
+                    let found = try await book.withAuditFacts(origin: origin, filter) { source in
+                        var sample = AnomalySample(settings: book.settings, now: Date(), limit: BookSummary.evidenceShown)
+                        try await source.forEach { sample.count($0) }
+                        if sample.finishCounting() { try await source.forEach { sample.route($0) } }
+                        return sample.findings
+                    }
+                    return BookSummary(
+                        statistics: try await statistics.total,
+                        anomalies: found.map { Anomaly(kind: $0.finding.kind, subject: $0.finding.subject, evidence: $0.evidence) },
+                        totals: found.map(\.finding.count), from: filter.from, to: filter.to
+                    )
                 }
-                let summary = BookSummary(
-                    statistics: try await book.statistics(origin: origin, filter).total,
-                    anomalies: found.map { Anomaly(kind: $0.finding.kind, subject: $0.finding.subject, evidence: $0.evidence) },
-                    totals: found.map(\.finding.count), from: filter.from, to: filter.to
-                )
                 let checkpoint = try await book.mirrorCheckpoint(origin: origin)
+                let scratch = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true).appendingPathComponent("scratch", isDirectory: true)
+                try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 if format == .html {
                     contentType = "text/html; charset=utf-8"
-                    body = { try await BookHTML.write(pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone, to: &$0) }
+                    // The summary is read while the lines are rendered (see `BookHTML.write`).
+                    body = {
+                        try await BookHTML.write(
+                            pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,
+                            scratch: scratch, to: &$0
+                        )
+                    }
                 } else {
                     contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    let scratch = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true).appendingPathComponent("scratch", isDirectory: true)
-                    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                    let summary = try await summary()
                     body = {
                         try await BookXLSX.write(
                             pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import SealBook
 import SealCore
 import SealWire
@@ -8,9 +9,12 @@ public enum BookHTML {
     /// Markup characters escaped (the same rule as the workbook's XML text).
     public static func escape(_ text: String) -> String { SpreadsheetML.escape(text) }
 
+    /// `summary` reads the first page (the whole period, twice); it is read while the lines are rendered, and the
+    /// lines rendered before it is ready are held in a `ScratchSpill` under `scratch` until it is written.
     public static func write(
         pages: BookPages, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, checkpoint: CheckpointView?,
-        summary: BookSummary, zone: TimeZone, to out: inout some ExportSink
+        summary: @escaping @Sendable () async throws -> BookSummary, zone: TimeZone, scratch: URL, holdLimit: Int = 4 << 20,
+        to out: inout some ExportSink
     ) async throws {
         let zh = headers == .chinese
         let title = zh ? "印章使用登记本" : "Seal usage book"
@@ -34,7 +38,26 @@ public enum BookHTML {
             <h1>\(title)</h1><p>\(zh ? "期间" : "Period") \(escape(window))</p>
 
             """)
-        try await out.write(summaryHTML(summary, checkpoint: checkpoint, zh: zh, zone: zone))
+        let reading = SummaryReading(summary)
+        defer { reading.task.cancel() }
+        var held: ScratchSpill? = ScratchSpill(lists: 1, directory: scratch, name: "html", limit: holdLimit)
+        /// The summary, then what was held: from then on the lines go straight out.
+        func writeSummary() async throws {
+            try await out.write(summaryHTML(try await reading.task.value, checkpoint: checkpoint, zh: zh, zone: zone))
+            try await held?.read(0) { try await out.write(bytes: $0) }
+            held = nil
+        }
+        func emit(_ bytes: [UInt8]) async throws {
+            if let spill = held {
+                guard reading.isDone else {
+                    spill.append(0, bytes)
+                    if spill.isOverLimit { try await BlockingWork.run { try spill.spill() } }
+                    return
+                }
+                try await writeSummary()
+            }
+            try await out.write(bytes: bytes)
+        }
         let footer = checkpoint.map { "\(zh ? "检查点" : "Checkpoint") \(escape($0.origin)) · \(zh ? "条目数" : "size") \($0.size) · root \($0.rootHex) · \($0.time)" }
             ?? (zh ? "无检查点" : "no checkpoint")
         // Everything after the summary is gathered as bytes and handed on 64 KiB at a time.
@@ -63,14 +86,36 @@ public enum BookHTML {
             line: { _, exported in
                 RowWriter.append(exported.line, headers, to: &bytes)
                 if bytes.count >= 1 << 16 {
-                    try await out.write(bytes: bytes)
+                    try await emit(bytes)
                     bytes.removeAll(keepingCapacity: true)
                 }
             }
         )
+        if held != nil { try await writeSummary() }
         try await out.write(bytes: bytes)
         if seals.isEmpty { try await out.write("<p>\(zh ? "此期间无用印记录" : "No uses in this period")</p><footer>\(footer)</footer>\n") }
         try await out.write("</body></html>\n")
+    }
+
+    /// The summary being read beside the lines, and whether it is ready (asked at each 64 KiB of lines).
+    final class SummaryReading: Sendable {
+        let task: Task<BookSummary, any Error>
+        private let done: Done
+
+        final class Done: Sendable {
+            let flag = Atomic<Bool>(false)
+        }
+
+        init(_ read: @escaping @Sendable () async throws -> BookSummary) {
+            let done = Done()
+            self.done = done
+            task = Task {
+                defer { done.flag.store(true, ordering: .releasing) }
+                return try await read()
+            }
+        }
+
+        var isDone: Bool { done.flag.load(ordering: .acquiring) }
     }
 
     /// A line as a table row, its cells escaped straight into the buffer: 序号 and 用印数 right-aligned, the digest

@@ -3,13 +3,14 @@ import Foundation
 import Hummingbird
 import NIOCore
 import SealCore
+import SealInterchange
 import SealStore
 import SealWire
 
 /// `GET /v1/reports/anomalies`' answer, streamed: the same bytes `LocalTimeResponseEncoder` would make of the whole
 /// `AnomalyReportView`, without the whole view. The rules' two passes run in one read of the register — the tally
 /// over the period's facts, then the facts again, each piece of evidence encoded as the plan routes it into an
-/// `EvidenceSpill` — and the response then writes each finding's count, its evidence from the spill, and the rest.
+/// `ScratchSpill` — and the response then writes each finding's count, its evidence from the spill, and the rest.
 /// The county's report over its copies of the townships' books is written the same way, a township at a time.
 ///
 /// The wire types stay the one definition of the shape: the envelope and each finding are encoded by the API's
@@ -101,7 +102,7 @@ public enum AnomalyReportResponse {
 public struct AnomalyPasses: @unchecked Sendable {
     var tally: AnomalyTally
     var plan: AnomalyPlan?
-    var spill: EvidenceSpill?
+    var spill: ScratchSpill?
     let zone: TimeZone
     let encoder = WireJSON.snakeCaseEncodedEncoder
 
@@ -120,12 +121,12 @@ public struct AnomalyPasses: @unchecked Sendable {
     public mutating func startRouting(scratch: URL, spillLimit: Int = 4 << 20) {
         let plan = tally.plan()
         self.plan = plan
-        spill = EvidenceSpill(findings: plan.findings.count, directory: scratch, limit: spillLimit)
+        spill = ScratchSpill(lists: plan.findings.count, directory: scratch, name: "evidence", limit: spillLimit, separator: UInt8(ascii: ","))
     }
 
     /// The spill, when it holds more than its limit in memory: the reader writes it out (`spill()`) where blocking
     /// file I/O may run.
-    public var spillDue: EvidenceSpill? { spill.flatMap { $0.isOverLimit ? $0 : nil } }
+    public var spillDue: ScratchSpill? { spill.flatMap { $0.isOverLimit ? $0 : nil } }
 
     /// The second pass: always true (read on). The evidence is encoded by the API's encoder; it cannot fail to
     /// encode (strings only), and if it ever did the count check in `FindingParts` would refuse the report.
@@ -145,7 +146,7 @@ public struct AnomalyPasses: @unchecked Sendable {
 /// from the spill, its tail (kind, subject, title); then findings written whole.
 struct FindingParts: Sendable {
     let parts: [(head: Data, tail: Data, finding: Int?)]
-    let spill: EvidenceSpill?
+    let spill: ScratchSpill?
 
     init(_ passes: AnomalyPasses, extra: [Anomaly], zone: TimeZone) throws {
         var parts: [(head: Data, tail: Data, finding: Int?)] = []

@@ -33,13 +33,14 @@ struct BookExportRoutes {
             let zone = context.timeZone
             let pages = BookPages(size: 2000) { seal, serials in try await register.exportPage(seal, filter, serials: serials, headers: headers) }
             /// The first page: totals, the chart and the anomalies of the same filter, their facts read twice (counts,
-            /// then the first entries of each) rather than held.
+            /// then the first entries of each) rather than held. The totals are read meanwhile, on another connection.
             @Sendable func summary() async throws -> BookSummary {
+                async let statistics = register.statistics(filter)
                 let found = try await register.withAuditFacts(filter) { source in
                     try AnomalyRules.findings(settings: settings, now: Date(), limit: BookSummary.evidenceShown) { visit in try source.forEach(while: visit) }
                 }
                 return BookSummary(
-                    statistics: try await register.statistics(filter),
+                    statistics: try await statistics,
                     anomalies: found.map { Anomaly(kind: $0.finding.kind, subject: $0.finding.subject, evidence: $0.evidence) },
                     totals: found.map(\.finding.count), from: filter.from, to: filter.to
                 )
@@ -66,11 +67,13 @@ struct BookExportRoutes {
             case .html:
                 let seals = try await register.exportSeals(filter)
                 let checkpoint = try await register.latestCheckpoint()
-                let summary = try await summary()
+                let scratch = self.scratch
                 contentType = "text/html; charset=utf-8"
                 body = {
+                    // The summary is read while the lines are rendered (see `BookHTML.write`).
                     try await BookHTML.write(
-                        pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone, to: &$0
+                        pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,
+                        scratch: scratch, to: &$0
                     )
                 }
             case .bundle:

@@ -84,21 +84,9 @@ public struct AuditFactSource {
     let zone: TimeZone
     let delegations: [Delegation]
 
-    /// Calls `visit` with each use (in time order), approval (in order of approval), refusal and card unlock (in
-    /// journal order) and carry-out (by id) of the period.
-    public func forEach(_ visit: (AuditFacts.Fact) throws -> Void) throws {
-        try forEach(while: {
-            try visit($0)
-            return true
-        })
-    }
-
-    /// The same, until `visit` answers false.
-    public func forEach(while visit: (AuditFacts.Fact) throws -> Bool) throws {
-        let (lower, upper) = Register.bounds(filter, zone: zone)
-        // Stored times are JournalClock's fixed form, read digit by digit; anything else through Foundation.
-        func date(_ text: String?) -> Date? { text.flatMap { LocalTime.parseStored($0) ?? (try? Date($0, strategy: .iso8601)) } }
-
+    /// The period's uses in time order (ties by id) with their requests' approval and denial, read in the order of
+    /// `use_record_by_time_id` without sorting.
+    static func usesQuery(_ filter: BookFilter, lower: String, upper: String) -> (String, StatementArguments) {
         let (useScope, useArguments) = Register.sealScope(filter, column: "u.seal_id")
         var arguments: StatementArguments = [lower, upper]
         _ = arguments.append(contentsOf: useArguments)
@@ -109,9 +97,28 @@ public struct AuditFactSource {
             WHERE u.time >= ? AND u.time < ? AND \(useScope)
             """
         Register.narrowUses(filter, &sql, &arguments)
+        return (sql + " ORDER BY u.time, u.id", arguments)
+    }
+
+    /// Calls `visit` with each use (in time order), approval (in order of approval), refusal and card unlock (in
+    /// journal order) and carry-out (by id) of the period.
+    public func forEach(_ visit: (AuditFacts.Fact) throws -> Void) throws {
+        try forEach(while: {
+            try visit($0)
+            return true
+        })
+    }
+
+    /// The same, skipping the rest of a kind of fact when `visit` answers false for one (`AnomalySample.route`).
+    public func forEach(while visit: (AuditFacts.Fact) throws -> Bool) throws {
+        let (lower, upper) = Register.bounds(filter, zone: zone)
+        // Stored times are JournalClock's fixed form, read digit by digit; anything else through Foundation.
+        func date(_ text: String?) -> Date? { text.flatMap { LocalTime.parseStored($0) ?? (try? Date($0, strategy: .iso8601)) } }
+
+        let (sql, useArguments) = Self.usesQuery(filter, lower: lower, upper: upper)
         // Columns by position (in the SELECT's order) from a cursor: GRDB finds a column by name case-insensitively,
         // lowercasing each name on every row, which cost more than the rules themselves over a long period.
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql + " ORDER BY u.time, u.id"), arguments: arguments)
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: useArguments)
         while let row = try rows.next() {
             let time: String = row[3]
             let at = date(time) ?? Date(timeIntervalSince1970: 0)
@@ -123,11 +130,11 @@ public struct AuditFactSource {
                 approvedAt: date(row[11]),
                 unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
                 denial: (row[12] as String?).map { UseRequest.Denial(by: $0, reason: row[13], at: row[14]) }
-            ))) else { return }
+            ))) else { break }
         }
 
         let (requestScope, requestArguments) = Register.sealScope(filter, column: "seal_id")
-        arguments = [lower, upper]
+        var arguments: StatementArguments = [lower, upper]
         _ = arguments.append(contentsOf: requestArguments)
         let approvals = try Row.fetchCursor(db.cachedStatement(sql: """
             SELECT id, requester, approver, approved_at, approved_count, used FROM use_request
@@ -136,7 +143,7 @@ public struct AuditFactSource {
         while let row = try approvals.next() {
             guard try visit(.approval(AuditFacts.Approval(
                 request: row[0], requester: row[1], approver: row[2], approvedAt: date(row[3])!, approvedCount: (row[4] as Int?) ?? 0, used: row[5]
-            ))) else { return }
+            ))) else { break }
         }
 
         let (refused, refusedArguments) = Register.refusalScope(filter, lower: lower, upper: upper)
@@ -144,7 +151,7 @@ public struct AuditFactSource {
         while let row = try refusals.next() {
             guard try visit(.refusal(AuditFacts.Event(
                 seq: row["seq"], time: date(row["time"])!, staff: row["actor_staff"], subject: row["subject"], detail: row["code"] ?? ""
-            ))) else { return }
+            ))) else { break }
         }
 
         let (unlockScope, unlockArguments) = Register.sealScope(filter, column: "subject")
@@ -155,7 +162,7 @@ public struct AuditFactSource {
             WHERE kind = ? AND time >= ? AND time < ? AND \(unlockScope) ORDER BY seq
             """), arguments: arguments)
         while let row = try unlocks.next() {
-            guard try visit(.unlock(AuditFacts.Event(seq: row[0], time: date(row[1])!, staff: row[2], subject: row[3], detail: (row[4] as String?) ?? ""))) else { return }
+            guard try visit(.unlock(AuditFacts.Event(seq: row[0], time: date(row[1])!, staff: row[2], subject: row[3], detail: (row[4] as String?) ?? ""))) else { break }
         }
 
         arguments = [upper, lower]
@@ -167,7 +174,7 @@ public struct AuditFactSource {
         while let row = try carryOuts.next() {
             guard try visit(.carryOut(AuditFacts.CarryOut(
                 id: row[0], seal: row[1], carrier: row[2], outAt: date(row[3])!, due: date(row[4])!, returnedAt: date(row[5])
-            ))) else { return }
+            ))) else { break }
         }
     }
 }

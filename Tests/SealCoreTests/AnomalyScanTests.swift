@@ -172,27 +172,42 @@ struct AnomalyScanTests {
         #expect(tally.plan().findings.first { $0.kind == .repeatedReason } == PlannedFinding(kind: .repeatedReason, subject: "同一事由", count: 1_000))
     }
 
-    @Test("with a limit: each finding's first entries and its full count, and the second reading stops once all are there", arguments: [1, 3, 40])
+    @Test(
+        "with a limit: each finding's first entries and its full count; the second reading skips the rest of a kind of fact once its findings have theirs",
+        arguments: [1, 3, 40]
+    )
     func limited(limit: Int) {
         let facts = Self.period(2_000, seed: 11)
         let all = facts.all
         let settings = AnomalyRulesTests.settings
         var readings: [Int] = []
+        var usesRead: [Int] = []
         let found = AnomalyRules.findings(settings: settings, now: Self.now, limit: limit) { visit in
-            var n = 0
-            for fact in all {
+            // As the register's reader does: a false skips the rest of that kind.
+            var n = 0, uses = 0
+            var skipped: AuditFacts.Kind?
+            for fact in all where fact.kind != skipped {
                 n += 1
-                if !visit(fact) { break }
+                if case .use = fact { uses += 1 }
+                if !visit(fact) { skipped = fact.kind }
             }
             readings.append(n)
+            usesRead.append(uses)
         }
         let whole = Self.reference(facts, settings: settings, now: Self.now)
         #expect(found.map(\.finding.kind) == whole.map(\.kind))
         #expect(found.map(\.finding.subject) == whole.map(\.subject))
         #expect(found.map(\.finding.count) == whole.map(\.evidence.count))
         #expect(found.map(\.evidence) == whole.map { Array($0.evidence.prefix(limit)) })
-        // The tally reads everything; the routing stops at the fact that completes the last finding.
+        // The tally reads everything; the routing leaves the uses once the findings they show are complete, though
+        // the approvals after them are still read for theirs.
         #expect(readings.first == all.count)
         #expect(readings.count == 2 && readings[1] < all.count, "\(readings)")
+        let useFindings = whole.filter { AuditFacts.Kind(showing: $0.kind) == .use }
+        let lastNeeded = useFindings.compactMap { finding in
+            facts.uses.indices.filter { i in finding.evidence.prefix(limit).contains { $0.ref == facts.uses[i].id } }.max()
+        }.max()
+        #expect(usesRead[1] == (lastNeeded ?? -1) + 1, "uses read until the last one a finding shows among its first \(limit)")
+        #expect(usesRead[1] < facts.uses.count)
     }
 }

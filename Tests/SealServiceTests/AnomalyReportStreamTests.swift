@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import SealBook
 import SealCore
+import SealInterchange
 @testable import SealService
 import SealStore
 import SealWire
@@ -109,7 +110,7 @@ struct AnomalyReportStreamTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         for limit in [1, 10, 1 << 20] {
-            let spill = EvidenceSpill(findings: 3, directory: directory, limit: limit)
+            let spill = ScratchSpill(lists: 3, directory: directory, name: "evidence", limit: limit, separator: UInt8(ascii: ","))
             var expected = ["", "", ""]
             for i in 0..<200 {
                 let finding = (i * 7) % 3
@@ -132,7 +133,7 @@ struct AnomalyReportStreamTests {
     func spillWhenTold() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spill-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let spill = EvidenceSpill(findings: 1, directory: directory, limit: 16)
+        let spill = ScratchSpill(lists: 1, directory: directory, name: "evidence", limit: 16, separator: UInt8(ascii: ","))
         var expected: [String] = []
         for i in 0..<10 {
             spill.append(0, Array("{\"n\":\(i)}".utf8))

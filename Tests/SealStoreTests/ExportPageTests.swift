@@ -82,4 +82,18 @@ struct ExportPageTests {
         let lines = try await register.exportPage(seal, BookFilter(), serials: seal.serials, headers: .chinese)
         #expect(lines.first?.line.count == 2)
     }
+
+    @Test("a report reads the period's uses in the order of use_record_by_time_id (time, then id), never sorting them")
+    func usesByTimeAndID() async throws {
+        let (register, directory, _) = try await Self.book("uses-plan", first: .handling)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for filter in [BookFilter(), BookFilter(matter: "XK-001"), BookFilter(user: "S001")] {
+            let (sql, arguments) = AuditFactSource.usesQuery(filter, lower: "2000-01-01T00:00:00Z", upper: "2100-01-01T00:00:00Z")
+            let plan = try await register.pool.read { db in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }.joined(separator: "\n")
+            }
+            #expect(plan.contains("USING INDEX use_record_by_time_id (time>? AND time<?)"), "\(plan)")
+            #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+        }
+    }
 }

@@ -4,18 +4,21 @@ import Glibc
 import Foundation
 import SealCore
 
-/// A report's evidence as its second pass finds it — interleaved across findings, since one use can show several —
-/// set aside per finding so that each finding can then be written whole, in turn. Up to `limit` bytes are held in
-/// memory; beyond that everything held goes to a scratch file, unlinked as soon as it is opened (nothing is left
-/// behind if the daemon dies) and closed when the spill is released. A report over any period thus holds a few
-/// MiB, whatever its evidence adds up to.
+/// Bytes set aside in lists while they cannot be written yet, then read back list by list: a report's evidence as
+/// its second pass finds it (interleaved across findings, since one use can show several; one list per finding,
+/// its pieces comma-separated), or an export's lines rendered while its summary page is still being read (one list).
+/// Up to `limit` bytes are held in memory; beyond that everything held goes to a scratch file, unlinked as soon as it
+/// is opened (nothing is left behind if the daemon dies) and closed when the spill is released. So a report or
+/// export over any period holds a few MiB, whatever it sets aside.
 ///
-/// Filled by one reading of the facts, then read back by one response writer: never shared by two tasks at once. It
-/// never writes its file by itself: when it `isOverLimit`, the reader calls `spill()` where blocking I/O may run (in
-/// the register's read, on GRDB's thread; at the county, through `BlockingWork`), never on Swift concurrency's.
-public final class EvidenceSpill: @unchecked Sendable {
+/// Filled by one writer, then read back by one: never shared by two tasks at once. It never writes its file by
+/// itself: when it `isOverLimit`, the filler calls `spill()` where blocking I/O may run (in the register's read, on
+/// GRDB's thread; elsewhere through `BlockingWork`), never on Swift concurrency's.
+public final class ScratchSpill: @unchecked Sendable {
     private let directory: URL
+    private let name: String
     private let limit: Int
+    private let separator: UInt8?
     private var buffers: [[UInt8]]
     private var written: [[(offset: Int64, count: Int)]]
     private var items: [Int]
@@ -23,38 +26,41 @@ public final class EvidenceSpill: @unchecked Sendable {
     private var file: Int32 = -1
     private var end: Int64 = 0
 
-    init(findings: Int, directory: URL, limit: Int = 4 << 20) {
+    /// `lists` lists of pieces joined by `separator` (none: the bytes as appended), the file named after `name`.
+    public init(lists: Int, directory: URL, name: String, limit: Int = 4 << 20, separator: UInt8? = nil) {
         self.directory = directory
+        self.name = name
         self.limit = limit
-        buffers = Array(repeating: [], count: findings)
-        written = Array(repeating: [], count: findings)
-        items = Array(repeating: 0, count: findings)
+        self.separator = separator
+        buffers = Array(repeating: [], count: lists)
+        written = Array(repeating: [], count: lists)
+        items = Array(repeating: 0, count: lists)
     }
 
     deinit {
         if file >= 0 { close(file) }
     }
 
-    /// Adds one piece of evidence (a JSON value) to finding `finding`'s array, after a comma if it is not the first.
-    func append(_ finding: Int, _ json: some Collection<UInt8>) {
-        if items[finding] > 0 {
-            buffers[finding].append(UInt8(ascii: ","))
+    /// Adds one piece to list `list`, after the separator if it is not the first.
+    public func append(_ list: Int, _ piece: some Collection<UInt8>) {
+        if items[list] > 0, let separator {
+            buffers[list].append(separator)
             held += 1
         }
-        items[finding] += 1
-        buffers[finding].append(contentsOf: json)
-        held += json.count
+        items[list] += 1
+        buffers[list].append(contentsOf: piece)
+        held += piece.count
     }
 
     /// More is held in memory than the limit.
     public var isOverLimit: Bool { held >= limit }
 
-    /// Pieces of evidence appended to `finding`.
-    func count(_ finding: Int) -> Int { items[finding] }
+    /// Pieces appended to `list`.
+    public func count(_ list: Int) -> Int { items[list] }
 
-    /// The finding's evidence, comma-separated, in the order it was appended, handed to `body` a piece at a time.
-    func read(_ finding: Int, _ body: ([UInt8]) async throws -> Void) async throws {
-        for (offset, count) in written[finding] {
+    /// The list's bytes, in the order they were appended, handed to `body` a chunk at a time.
+    public func read(_ list: Int, _ body: ([UInt8]) async throws -> Void) async throws {
+        for (offset, count) in written[list] {
             var at = 0
             while at < count {
                 let n = min(count - at, 1 << 20)
@@ -65,14 +71,14 @@ public final class EvidenceSpill: @unchecked Sendable {
                 at += n
             }
         }
-        if !buffers[finding].isEmpty { try await body(buffers[finding]) }
+        if !buffers[list].isEmpty { try await body(buffers[list]) }
     }
 
     /// Moves every buffer to the end of the scratch file (blocking file I/O).
     public func spill() throws {
         if file < 0 {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let path = directory.appendingPathComponent("evidence-\(UUID().uuidString)").path
+            let path = directory.appendingPathComponent("\(name)-\(UUID().uuidString)").path
             file = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard file >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             unlink(path)
