@@ -107,9 +107,10 @@ struct CountyBookRoutes {
                 let checkpoint = try await book.mirrorCheckpoint(origin: origin)
                 let scratch = URL(fileURLWithPath: configuration.stateDirectory, isDirectory: true).appendingPathComponent("scratch", isDirectory: true)
                 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                // The summary is read while the lines are rendered or the seals' sheets written (`BookHTML.write`,
+                // `BookXLSX.write`).
                 if format == .html {
                     contentType = "text/html; charset=utf-8"
-                    // The summary is read while the lines are rendered (see `BookHTML.write`).
                     body = {
                         try await BookHTML.write(
                             pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,
@@ -118,7 +119,6 @@ struct CountyBookRoutes {
                     }
                 } else {
                     contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                    let summary = try await summary()
                     body = {
                         try await BookXLSX.write(
                             pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,

@@ -14,15 +14,19 @@ public enum BookXLSX {
 
     public static func write(
         pages: BookPages, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, checkpoint: CheckpointView?,
-        summary: BookSummary, zone: TimeZone, scratch: URL, to out: inout some ExportSink
+        summary: @escaping @Sendable () async throws -> BookSummary, zone: TimeZone, scratch: URL, to out: inout some ExportSink
     ) async throws {
         let directory = scratch.appendingPathComponent(UUID().uuidString, isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
 
+        // The summary and anomaly sheets come first but read the whole period: they are read while the seals'
+        // sheets are written, into the first two places kept for them.
+        let reading = Task { try await summary() }
+        defer { reading.cancel() }
         var sheets = SheetSet(directory: directory, headers: headers)
-        let chart = try sheets.addSummarySheet(summary, checkpoint: checkpoint, filter: filter, zone: zone)
-        try sheets.addAnomalySheet(summary, zone: zone)
+        let summarySlot = sheets.reserve(headers == .chinese ? "汇总" : "Summary")
+        let anomalySlot = sheets.reserve(headers == .chinese ? "异常" : "Anomalies")
         try await forEachExportLine(
             pages: pages, seals: seals,
             seal: { try sheets.begin("\($0.seal.id) \($0.seal.name)") },
@@ -34,6 +38,9 @@ public enum BookXLSX {
             try sheets.end()
         }
         try sheets.addCheckpointSheet(checkpoint, filter: filter)
+        let summary = try await reading.value
+        let chart = try sheets.addSummarySheet(summary, checkpoint: checkpoint, filter: filter, zone: zone, slot: summarySlot)
+        try sheets.addAnomalySheet(summary, zone: zone, slot: anomalySlot)
 
         let archiveURL = directory.appendingPathComponent("book.xlsx")
         // Deflating every sheet is seconds of CPU and file I/O for a large book: done off Swift concurrency's threads.
@@ -120,12 +127,16 @@ public enum BookXLSX {
             open = nil
         }
 
-        /// A sheet written whole from rows of cells (the summary, the anomalies).
-        mutating func addSheet(_ name: String, widths: [Double], header: [String], rows: [[SpreadsheetML.Cell]], styles: [Int: SpreadsheetML.Style] = [:], frozen: Bool, filter: Bool, drawing: Bool = false) throws {
-            let url = directory.appendingPathComponent("sheet\(names.count + 1).xml")
+        /// A place for a sheet written later, named now (so it keeps its name and position); its index.
+        mutating func reserve(_ name: String) -> Int {
             names.append(SpreadsheetML.sheetName(name, taken: Set(names)))
-            files.append(url)
-            var file = try BufferedFile(url)
+            files.append(directory.appendingPathComponent("sheet\(names.count).xml"))
+            return names.count - 1
+        }
+
+        /// A sheet written whole from rows of cells (the summary, the anomalies), into the place `slot` kept for it.
+        mutating func addSheet(slot: Int, widths: [Double], header: [String], rows: [[SpreadsheetML.Cell]], styles: [Int: SpreadsheetML.Style] = [:], frozen: Bool, filter: Bool, drawing: Bool = false) throws {
+            var file = try BufferedFile(files[slot])
             try file.write(SpreadsheetML.worksheetStart(widths: widths, header: header, frozen: frozen))
             for (i, row) in rows.enumerated() {
                 try file.write(row: i + 2, row, style: styles[i + 2] ?? .plain)
@@ -133,7 +144,7 @@ public enum BookXLSX {
             var range: String?
             if filter {
                 range = "A1:\(SpreadsheetML.column(header.count - 1))\(rows.count + 1)"
-                filters[names.count - 1] = range
+                filters[slot] = range
             }
             try file.write(SpreadsheetML.worksheetEnd(filter: range, drawing: drawing))
             try file.close()
@@ -141,12 +152,11 @@ public enum BookXLSX {
 
         /// 汇总: totals per seal and per matter with 合计, the chart's data (months × seals) and the chart beside
         /// it, what signs the book, and the inspector's signature line. Returns the chart part and its anchor.
-        mutating func addSummarySheet(_ summary: BookSummary, checkpoint: CheckpointView?, filter: BookFilter, zone: TimeZone) throws
+        mutating func addSummarySheet(_ summary: BookSummary, checkpoint: CheckpointView?, filter: BookFilter, zone: TimeZone, slot: Int) throws
             -> (xml: String, from: (column: Int, row: Int), to: (column: Int, row: Int))
         {
             let zh = headers == .chinese
             let s = summary.statistics
-            let name = zh ? "汇总" : "Summary"
             var rows: [[SpreadsheetML.Cell]] = []
             var styles: [Int: SpreadsheetML.Style] = [:]
             /// Row number (1-based) the next appended row gets.
@@ -183,8 +193,8 @@ public enum BookXLSX {
             rows.append([.text(zh ? "异常" : "Anomalies"), .number(summary.anomalyTotals.reduce(0, +)), .text(zh ? "见“异常”工作表" : "see the Anomalies sheet")])
             rows.append([])
             rows.append([.text(zh ? "稽核人" : "Inspector"), .text("______________"), .text(zh ? "日期" : "Date"), .text("______________")])
-            try addSheet(name, widths: [16, 34, 12, 12, 4] + Array(repeating: 10, count: 10), header: [zh ? "印章使用登记本 · 汇总" : "Seal usage book · summary"], rows: rows, styles: styles, frozen: false, filter: false, drawing: true)
-            let sheet = names[names.count - 1]
+            try addSheet(slot: slot, widths: [16, 34, 12, 12, 4] + Array(repeating: 10, count: 10), header: [zh ? "印章使用登记本 · 汇总" : "Seal usage book · summary"], rows: rows, styles: styles, frozen: false, filter: false, drawing: true)
+            let sheet = names[slot]
             let series = summary.series.enumerated().map { i, one in
                 let column = SpreadsheetML.column(i + 1)
                 return SpreadsheetML.ChartSeries(
@@ -199,7 +209,7 @@ public enum BookXLSX {
         }
 
         /// 异常: every anomaly's entries (up to `BookSummary.evidenceShown` each), one per row, with an autofilter.
-        mutating func addAnomalySheet(_ summary: BookSummary, zone: TimeZone) throws {
+        mutating func addAnomalySheet(_ summary: BookSummary, zone: TimeZone, slot: Int) throws {
             let zh = headers == .chinese
             var rows: [[SpreadsheetML.Cell]] = []
             for (n, anomaly) in summary.anomalies.enumerated() {
@@ -212,7 +222,7 @@ public enum BookXLSX {
                 }
             }
             try addSheet(
-                zh ? "异常" : "Anomalies", widths: [40, 16, 14, 17, 10, 12, 60],
+                slot: slot, widths: [40, 16, 14, 17, 10, 12, 60],
                 header: zh ? ["类型", "对象", "条目", "时间", "人员", "印章", "说明"] : ["Kind", "Subject", "Entry", "Time", "Staff", "Seal", "Detail"],
                 rows: rows, frozen: true, filter: true
             )

@@ -56,9 +56,9 @@ struct BookExportRoutes {
                 let seals = try await register.exportSeals(filter)
                 let checkpoint = try await register.latestCheckpoint()
                 let scratch = self.scratch
-                let summary = try await summary()
                 contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 body = {
+                    // The summary is read while the seals' sheets are written (see `BookXLSX.write`).
                     try await BookXLSX.write(
                         pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,
                         scratch: scratch, to: &$0

@@ -49,13 +49,15 @@ struct BookSummaryTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var sheets = BookXLSX.SheetSet(directory: directory, headers: .chinese)
-        try sheets.addAnomalySheet(Self.summary, zone: TimeZone(identifier: "Asia/Shanghai")!)
-        let xml = try String(contentsOf: sheets.files[0], encoding: .utf8)
+        let summarySlot = sheets.reserve("汇总"), anomalySlot = sheets.reserve("异常")
+        #expect(sheets.names == ["汇总", "异常"])
+        try sheets.addAnomalySheet(Self.summary, zone: TimeZone(identifier: "Asia/Shanghai")!, slot: anomalySlot)
+        let xml = try String(contentsOf: sheets.files[anomalySlot], encoding: .utf8)
         // The header row, the entries shown, and the one row saying how many more.
         #expect(xml.components(separatedBy: "<row ").count - 1 == 1 + BookSummary.evidenceShown + 1 + 3)
         #expect(xml.contains("另有 205 条未列出"))
-        _ = try sheets.addSummarySheet(Self.summary, checkpoint: nil, filter: BookFilter(), zone: TimeZone(identifier: "Asia/Shanghai")!)
-        let summaryXML = try String(contentsOf: sheets.files[1], encoding: .utf8)
+        _ = try sheets.addSummarySheet(Self.summary, checkpoint: nil, filter: BookFilter(), zone: TimeZone(identifier: "Asia/Shanghai")!, slot: summarySlot)
+        let summaryXML = try String(contentsOf: sheets.files[summarySlot], encoding: .utf8)
         #expect(summaryXML.contains("<v>\(BookSummary.evidenceShown + 208)</v>"))
     }
 }
