@@ -95,8 +95,9 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     /// Minimal escaping: UTF-8 bytes of scalars at or above U+0020 (all of a multi-byte sequence's bytes are ≥ 0x80)
-    /// are copied as they are, a run at a time; `"`, `\` and control characters are escaped.
-    private static func writeString(_ s: String, into out: inout [UInt8]) {
+    /// are copied as they are, a run at a time; `"`, `\` and control characters are escaped. (Foundation's encoder,
+    /// told not to escape slashes, writes strings the same way.)
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { bytes in

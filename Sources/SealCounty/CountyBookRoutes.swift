@@ -56,6 +56,8 @@ struct CountyBookRoutes {
                         if let due = passes.spillDue { try await BlockingWork.run { try due.spill() } }
                         return more
                     }
+                    passes.finishRouting()
+                    if let due = passes.spillDue { try await BlockingWork.run { try due.spill() } }
                     return passes
                 }
                 scanned.append((township.name, township.origin, passes))

@@ -20,10 +20,11 @@ public enum AnomalyReportResponse {
     /// The rules over the register's facts for `filter`, with their evidence set aside in a spill under `scratch`
     /// (in memory up to `spillLimit` bytes).
     static func scan(
-        register: Register, filter: BookFilter, settings: ReportSettings, now: Date, zone: TimeZone, scratch: URL, spillLimit: Int = 4 << 20
+        register: Register, filter: BookFilter, settings: ReportSettings, now: Date, zone: TimeZone, scratch: URL, spillLimit: Int = 4 << 20,
+        batch: Int = 1024
     ) async throws -> AnomalyPasses {
         try await register.withAuditFacts(filter) { source in
-            var passes = AnomalyPasses(settings: settings, now: now, zone: zone)
+            var passes = AnomalyPasses(settings: settings, now: now, zone: zone, batch: batch)
             try source.forEach(while: { passes.count($0) })
             passes.startRouting(scratch: scratch, spillLimit: spillLimit)
             try source.forEach(while: { fact in
@@ -32,6 +33,8 @@ public enum AnomalyReportResponse {
                 try passes.spillDue?.spill()
                 return more
             })
+            passes.finishRouting()
+            try passes.spillDue?.spill()
             return passes
         }
     }
@@ -104,11 +107,17 @@ public struct AnomalyPasses: @unchecked Sendable {
     var plan: AnomalyPlan?
     var spill: ScratchSpill?
     let zone: TimeZone
-    let encoder = WireJSON.snakeCaseEncodedEncoder
+    /// Evidence routed but not yet written, per finding, a batch at a time.
+    var pending: [[Anomaly.Evidence]] = []
+    var pendingCount = 0
+    /// Entries of each finding encoded into the spill.
+    var encoded: [Int] = []
+    let batch: Int
 
-    public init(settings: ReportSettings, now: Date, zone: TimeZone) {
+    public init(settings: ReportSettings, now: Date, zone: TimeZone, batch: Int = 1024) {
         tally = AnomalyTally(settings: settings, now: now)
         self.zone = zone
+        self.batch = batch
     }
 
     /// The first pass: always true (read on).
@@ -122,21 +131,44 @@ public struct AnomalyPasses: @unchecked Sendable {
         let plan = tally.plan()
         self.plan = plan
         spill = ScratchSpill(lists: plan.findings.count, directory: scratch, name: "evidence", limit: spillLimit, separator: UInt8(ascii: ","))
+        pending = Array(repeating: [], count: plan.findings.count)
+        encoded = Array(repeating: 0, count: plan.findings.count)
     }
 
     /// The spill, when it holds more than its limit in memory: the reader writes it out (`spill()`) where blocking
     /// file I/O may run.
     public var spillDue: ScratchSpill? { spill.flatMap { $0.isOverLimit ? $0 : nil } }
 
-    /// The second pass: always true (read on). The evidence is encoded by the API's encoder; it cannot fail to
-    /// encode (strings only), and if it ever did the count check in `FindingParts` would refuse the report.
+    /// The second pass: always true (read on). Call `finishRouting` after the last fact.
     public mutating func route(_ fact: AuditFacts.Fact) -> Bool {
-        guard let spill else { return false }
+        guard spill != nil else { return false }
         plan!.route(fact) { finding, evidence in
-            guard let json = try? encoder.encode(evidence) else { return }
-            spill.append(finding, LocalTimeResponseEncoder.localize(json, zone: zone))
+            pending[finding].append(evidence)
+            pendingCount += 1
         }
+        if pendingCount >= batch { encodePending() }
         return true
+    }
+
+    /// After the second pass: what is left is encoded.
+    public mutating func finishRouting() { encodePending() }
+
+    /// The pending evidence into the spill, each finding's as one piece: its entries as the API writes them
+    /// (`appendJSON`), comma-separated (the spill joins pieces with commas too).
+    private mutating func encodePending() {
+        guard let spill else { return }
+        var piece: [UInt8] = []
+        for i in pending.indices where !pending[i].isEmpty {
+            piece.removeAll(keepingCapacity: true)
+            for (n, evidence) in pending[i].enumerated() {
+                if n > 0 { piece.append(UInt8(ascii: ",")) }
+                evidence.appendJSON(to: &piece, zone: zone)
+            }
+            spill.append(i, piece)
+            encoded[i] += pending[i].count
+            pending[i].removeAll(keepingCapacity: true)
+        }
+        pendingCount = 0
     }
 
     public var findings: [PlannedFinding] { plan?.findings ?? [] }
@@ -152,8 +184,9 @@ struct FindingParts: Sendable {
         var parts: [(head: Data, tail: Data, finding: Int?)] = []
         for (i, f) in passes.findings.enumerated() {
             // The tally and the routing are one set of rules over one snapshot: a mismatch is a bug, not a report.
-            guard passes.spill?.count(i) == f.count else {
-                throw SealError(.internalError, "anomaly \(f.kind.rawValue) planned \(f.count) entries, found \(passes.spill?.count(i) ?? 0)")
+            let found = passes.encoded.indices.contains(i) ? passes.encoded[i] : 0
+            guard found == f.count else {
+                throw SealError(.internalError, "anomaly \(f.kind.rawValue) planned \(f.count) entries, found \(found)")
             }
             let finding = AnomalyFinding(kind: f.kind.rawValue, title: f.kind.title, subject: f.subject, count: f.count, evidence: [])
             let (h, t) = try AnomalyReportResponse.split(AnomalyReportResponse.encoded(finding, zone: zone), at: "\"evidence\":[]")

@@ -79,19 +79,22 @@ struct AnomalyReportStreamTests {
 
             let settings = f.environment.configuration.reportSettings
             let scratch = f.directory.appendingPathComponent("scratch")
-            let passes = try await AnomalyReportResponse.scan(
-                register: f.environment.register, filter: BookFilter(), settings: settings, now: Date(), zone: settings.timeZone, scratch: scratch,
-                spillLimit: 64
-            )
-            // The spill file was made, and unlinked at once: nothing is left in the scratch directory, even now.
-            #expect(FileManager.default.fileExists(atPath: scratch.path))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
-            let response = try AnomalyReportResponse.response(
-                period: ReportPeriod(), settings: AnomalySettingsView(settings), passes: passes, extra: [], zone: settings.timeZone
-            )
-            let body = Collected()
-            try await response.body.write(body)
-            #expect(String(decoding: body.data, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+            // Evidence encoded one entry, a few, or all at a time: the same bytes.
+            for batch in [1, 3, 1024] {
+                let passes = try await AnomalyReportResponse.scan(
+                    register: f.environment.register, filter: BookFilter(), settings: settings, now: Date(), zone: settings.timeZone, scratch: scratch,
+                    spillLimit: 64, batch: batch
+                )
+                // The spill file was made, and unlinked at once: nothing is left in the scratch directory, even now.
+                #expect(FileManager.default.fileExists(atPath: scratch.path))
+                #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty)
+                let response = try AnomalyReportResponse.response(
+                    period: ReportPeriod(), settings: AnomalySettingsView(settings), passes: passes, extra: [], zone: settings.timeZone
+                )
+                let body = Collected()
+                try await response.body.write(body)
+                #expect(String(decoding: body.data, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "batch \(batch)")
+            }
         }
     }
 
