@@ -74,6 +74,19 @@ public final class ScratchSpill: @unchecked Sendable {
         if !buffers[list].isEmpty { try await body(buffers[list]) }
     }
 
+    /// The same, read on the calling thread (blocking file I/O: for a command-line tool, or where blocking may run).
+    public func readBlocking(_ list: Int, _ body: ([UInt8]) throws -> Void) throws {
+        for (offset, count) in written[list] {
+            var at = 0
+            while at < count {
+                let n = min(count - at, 1 << 20)
+                try body(try Self.read(file, at: offset + Int64(at), count: n))
+                at += n
+            }
+        }
+        if !buffers[list].isEmpty { try body(buffers[list]) }
+    }
+
     /// Moves every buffer to the end of the scratch file (blocking file I/O).
     public func spill() throws {
         if file < 0 {

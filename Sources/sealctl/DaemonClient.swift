@@ -51,8 +51,7 @@ struct DaemonClient {
             // plainly rather than as a NIO error.
             throw ClientError(
                 code: "answer-too-large",
-                message: "the answer to \(path.split(separator: "?")[0]) is larger than \(Self.answerLimit >> 20) MiB; ask for a shorter period (--from/--to, --quarter) or one seal (--seal)"
-                    + (path.hasPrefix("/v1/reports/anomalies") ? "; --json prints it whole as it streams" : ""),
+                message: "the answer to \(path.split(separator: "?")[0]) is larger than \(Self.answerLimit >> 20) MiB; ask for a shorter period (--from/--to, --quarter) or one seal (--seal)",
                 exitCode: 1
             )
         }

@@ -93,18 +93,24 @@ enum Output {
     /// column at least that wide) carries on from the part before; returns the widths used.
     @discardableResult
     static func printTable(_ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]]) -> [Int] {
+        let (lines, widths) = tableLines(header, header: printHeader, widths: minimum, rows)
+        for line in lines { print(line) }
+        finishStandardOutput()
+        return widths
+    }
+
+    /// The table's lines (without line feeds) and the column widths used.
+    static func tableLines(_ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]]) -> ([String], [Int]) {
         let all = ([header] + rows).map { $0.map(safe) }
         let widths = header.indices.map { column in
             max(all.map { displayWidth($0[column]) }.max() ?? 0, column < minimum.count ? minimum[column] : 0)
         }
-        for row in all.dropFirst(printHeader ? 0 : 1) {
-            let cells = row.enumerated().map { index, cell in
+        let lines = all.dropFirst(printHeader ? 0 : 1).map { row in
+            row.enumerated().map { index, cell in
                 index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - displayWidth(cell))
-            }
-            print(cells.joined(separator: "  "))
+            }.joined(separator: "  ")
         }
-        finishStandardOutput()
-        return widths
+        return (lines, widths)
     }
 
     /// Terminal columns a string takes: East Asian wide characters take two.

@@ -96,9 +96,48 @@ struct ReportCommand: AsyncParsableCommand {
                 let path = "/v1/reports/anomalies" + query(filter.query + [("township", township)])
                 // --json shows the answer as it comes: streamed, re-indented, never held (the daemon streams it too).
                 if global.json { return try await Output.streamJSON(global.client(), path) }
-                let (report, _) = try await global.client().get(path, as: AnomalyReportView.self)
-                Self.print(report.anomalies, settings: report.settings, period: report.period, format: format)
+                // The table and CSV are read as they come too, finding by finding (see `AnomalyReportReader`).
+                var reader = AnomalyReportReader(format: format)
+                let client = try global.client()
+                do {
+                    _ = try await client.receive(path) { chunk in try reader.feed(chunk.readableBytesView) }
+                    try await reader.finish()
+                } catch is JSONStreamSplitter.Malformed {
+                    throw ClientError(code: "bad-answer", message: "the daemon's answer to /v1/reports/anomalies is not an anomaly report", exitCode: 76)
+                }
             }
+        }
+
+        /// Entries a finding lists in the table; CSV and --json list them all.
+        static let shown = 1000
+
+        /// One finding as the table shows it: its title, then its first `shown` entries and how many more there are.
+        static func findingText(title: String, subject: String?, kind: String, count: Int, evidence: [Anomaly.Evidence]) -> String {
+            var text = "\n\(title)\(subject.map { " — \($0)" } ?? "") [\(kind)] ×\(count)\n"
+            let listed = evidence.prefix(shown)
+            let (lines, _) = Output.tableLines(["ref", "time", "staff", "seal", "detail"], listed.map { [$0.ref, $0.time, $0.staff ?? "", $0.seal ?? "", $0.detail] })
+            for line in lines { text += line + "\n" }
+            if count > listed.count {
+                text += "… 另有 \(count - listed.count) 条未列出 · \(count - listed.count) more entries not listed (--format csv or --json lists them all)\n"
+            }
+            return text
+        }
+
+        /// One finding's entries as CSV rows (`township`, at the county, first).
+        static func csvRows(kind: String, title: String, subject: String?, township: String?, _ evidence: [Anomaly.Evidence]) -> String {
+            var out = ""
+            for e in evidence {
+                out += CSVFormat.line((township.map { [$0] } ?? []) + [kind, title, subject ?? "", e.ref, e.time, e.staff ?? "", e.seal ?? "", e.detail])
+            }
+            return out
+        }
+
+        static func csvHeader(township: Bool) -> String {
+            CSVFormat.byteOrderMark + CSVFormat.line((township ? ["township"] : []) + ["kind", "title", "subject", "ref", "time", "staff", "seal", "detail"])
+        }
+
+        static func header(period: ReportPeriod, settings: AnomalySettingsView) -> String {
+            "期间 period  \(periodText(period))\noffice hours \(settings.officeHours.joined(separator: ", ")) on \(settings.officeDays.joined(separator: " ")) (\(settings.timezone))\n"
         }
 
         /// The findings as a table or CSV rows; `township` (at the county) prefixes each.
@@ -108,27 +147,15 @@ struct ReportCommand: AsyncParsableCommand {
         ) {
             switch format {
             case .csv:
-                var out = header ? CSVFormat.byteOrderMark + CSVFormat.line((township == nil ? [] : ["township"]) + ["kind", "title", "subject", "ref", "time", "staff", "seal", "detail"]) : ""
-                for a in anomalies {
-                    for e in a.evidence {
-                        out += CSVFormat.line((township.map { [$0] } ?? []) + [a.kind, a.title, a.subject ?? "", e.ref, e.time, e.staff ?? "", e.seal ?? "", e.detail])
-                    }
-                }
+                var out = header ? csvHeader(township: township != nil) : ""
+                for a in anomalies { out += csvRows(kind: a.kind, title: a.title, subject: a.subject, township: township, a.evidence) }
                 Output.write(Data(out.utf8))
             case .table:
-                if header {
-                    Swift.print("期间 period  \(periodText(period))")
-                    Swift.print("office hours \(settings.officeHours.joined(separator: ", ")) on \(settings.officeDays.joined(separator: " ")) (\(settings.timezone))")
-                }
-                if let township { Swift.print("\n== \(township) ==") }
-                guard !anomalies.isEmpty else { return Swift.print("\n无异常 · no anomalies found") }
-                for a in anomalies {
-                    let subject = a.subject.map { " — \($0)" } ?? ""
-                    Swift.print("\n\(a.title)\(subject) [\(a.kind)] ×\(a.count)")
-                    Output.printTable(["ref", "time", "staff", "seal", "detail"], a.evidence.map {
-                        [$0.ref, $0.time, $0.staff ?? "", $0.seal ?? "", $0.detail]
-                    })
-                }
+                var out = header ? Self.header(period: period, settings: settings) : ""
+                if let township { out += "\n== \(township) ==\n" }
+                if anomalies.isEmpty { out += "\n无异常 · no anomalies found\n" }
+                for a in anomalies { out += findingText(title: a.title, subject: a.subject, kind: a.kind, count: a.count, evidence: a.evidence) }
+                Output.write(Data(out.utf8))
             }
         }
     }

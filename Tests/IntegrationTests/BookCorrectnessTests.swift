@@ -332,11 +332,65 @@ struct AnswerLimitTests {
             c.sendall(b" " * (size % len(chunk)))
             """)
         defer { Self.stop(pid) }
-        let result = try runCommand(Binaries.sealctl, ["--socket", socket, "report", "anomalies"])
+        let result = try runCommand(Binaries.sealctl, ["--socket", socket, "report", "stats"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("error: answer-too-large: the answer to /v1/reports/anomalies is larger than 256 MiB"), "\(result.stderr)")
+        #expect(result.stderr.contains("error: answer-too-large: the answer to /v1/reports/stats is larger than 256 MiB"), "\(result.stderr)")
         #expect(result.stderr.contains("--from/--to"))
-        #expect(result.stderr.contains("--json prints it whole as it streams"))
+    }
+
+    /// A stand-in serving a well-formed anomaly report of `pieces` MiB of entries, chunked as the daemon sends it,
+    /// its finding's kind and title (sorted keys) after the entries, and the period and settings after the findings.
+    static func reportStandIn(in directory: URL, pieces: Int) async throws -> (socket: String, pid: pid_t, entries: Int) {
+        let itemLength = 90  // the item below, in bytes
+        let per = (1 << 20) / (itemLength + 1)
+        let (socket, pid) = try await standIn(in: directory, setup: """
+            item = b'{"detail":"case 1, \\\\"quoted\\\\" [x]","ref":"USE-0000001","time":"2026-11-20T09:00:00+08:00"}'
+            assert len(item) == \(itemLength)
+            per = \(per)
+            piece = b",".join([item] * per)
+            pieces = \(pieces)
+            head = b'{"anomalies":[{"count":%d,"evidence":[' % (per * pieces)
+            tail = ('],"kind":"repeated-reason","subject":"同一事由","title":"同一事由多次使用 · the same reason on many cases"},'
+                    '{"count":1,"evidence":[{"detail":"d","ref":"#7","staff":"S005","time":"2026-11-21T09:00:00+08:00"}],"kind":"refusals-above-threshold","title":"t2"}],'
+                    '"period":{"from":"2026-10-01","to":"2026-12-31"},"settings":{"holidays":[],"office_days":["mon"],"office_hours":["08:30-12:00"],'
+                    '"quick_use_seconds":60,"refusals_per_clerk":5,"timezone":"Asia/Shanghai","urgent_window_seconds":86400,"workdays":[],'
+                    '"full_use_streak":5,"quick_use_repeats":5,"repeated_reason_cases":5}}').encode()
+            def chunk(c, data): c.sendall(b"%x\\r\\n" % len(data) + data + b"\\r\\n")
+            """, answer: """
+            c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n")
+            chunk(c, head + piece)
+            for _ in range(pieces - 1): chunk(c, b"," + piece)
+            chunk(c, tail)
+            c.sendall(b"0\\r\\n\\r\\n")
+            """)
+        return (socket, pid, per * pieces)
+    }
+
+    @Test("report anomalies as a table or CSV reads the answer as it comes: the header first, a finding's first 1,000 entries and the count of the rest; every row in CSV")
+    func tableStreams() async throws {
+        let directory = try makeTemporaryDirectory("answer-table")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (socket, pid, entries) = try await Self.reportStandIn(in: directory, pieces: 24)
+        defer { Self.stop(pid) }
+        let out = directory.appendingPathComponent("report.txt").path
+        let table = try runCommand("/bin/sh", ["-c", "/usr/bin/time -f 'maxrss %M' \"$0\" --socket \"$1\" report anomalies > \"$2\"", Binaries.sealctl, socket, out])
+        #expect(table.status == 0, "\(table.stderr)")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first == "期间 period  2026-10-01 – 2026-12-31")
+        #expect(lines.contains("同一事由多次使用 · the same reason on many cases — 同一事由 [repeated-reason] ×\(entries)"))
+        #expect(text.components(separatedBy: "USE-0000001").count - 1 == 1_000)
+        #expect(text.contains("… 另有 \(entries - 1_000) 条未列出 · \(entries - 1_000) more entries not listed"))
+        #expect(lines.contains { $0.hasPrefix("#7") && $0.contains("S005") }, "the second finding, whole")
+        let peak = table.stderr.split(separator: "\n").last { $0.hasPrefix("maxrss ") }.flatMap { Int($0.dropFirst(7)) } ?? .max
+        #expect(peak < 80_000, "sealctl peaked at \(peak) KB reading a 24 MiB answer")
+
+        let csv = try runCommand(Binaries.sealctl, ["--socket", socket, "report", "anomalies", "--format", "csv"])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let rows = csv.stdout.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        #expect(rows.count == 1 + entries + 1)
+        #expect(rows[1] == #"repeated-reason,同一事由多次使用 · the same reason on many cases,同一事由,USE-0000001,2026-11-20T09:00:00+08:00,,,"case 1, ""quoted"" [x]""#)
+        #expect(rows.last == "refusals-above-threshold,t2,,#7,2026-11-21T09:00:00+08:00,S005,,d")
     }
 
     @Test("report anomalies --json streams an answer of any size, re-indented as it arrives, in a piece's memory")
