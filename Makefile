@@ -73,6 +73,7 @@ BENCH_SIZES ?= 10000,100000,1000000
 bench: deps
 	$(SWIFT) build -c release --product sealkeeperd
 	$(SWIFT) build -c release --product sealctl
+	$(SWIFT) build -c release --product use-bench
 	python3 Benchmarks/bench.py --bin .build/release --sizes $(BENCH_SIZES)
 
 # The county mirror at a county's scale: BENCH_TOWNSHIPS townships × BENCH_USES uses pushed at once into one private

@@ -142,6 +142,15 @@ let package = Package(
             name: "sealcountyd",
             dependencies: ["SealCounty", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The write load of `make bench` (not run in CI).
+        .executableTarget(
+            name: "use-bench",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         // The townships of `make bench-county` (not run in CI).
         .executableTarget(
             name: "county-bench",

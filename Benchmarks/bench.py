@@ -6,7 +6,7 @@ Starts its own sealkeeperd on a temporary state directory (one seal, one filed d
 the real API (requests of 50 impressions, approved, then used one impression at a time) up to each size in
 --sizes, and at each size measures:
 
-  uses/s   POST /v1/uses from --clients concurrent keep-alive clients (mean and p99 latency), against raw SQLite:
+  uses/s   POST /v1/uses from --clients concurrent keep-alive clients (`use-bench`, mean and p99 latency), against raw SQLite:
            single-row INSERTs each committed durably (WAL, synchronous=FULL) in a file beside the register;
   start    seconds from exec to the socket answering, and to `status` saying the journal is verified;
   csv, xlsx, html   `sealctl book export` of the whole book, against `sqlite3 -csv` of the uses ⋈ requests join;
@@ -20,7 +20,7 @@ appended, with the date, machine and build, to Benchmarks/RESULTS.md. A benchmar
 
 Usage: bench.py [--bin .build/release] [--sizes 10000,100000] [--clients 32] [--keep DIR] [--no-record]
 """
-import argparse, atexit, datetime, json, multiprocessing, os, platform, shutil, sqlite3, subprocess, sys, tempfile, time
+import argparse, atexit, datetime, json, os, platform, shutil, sqlite3, subprocess, sys, tempfile, time
 
 from export_memory import fill, proc_status, set_up, start_daemon, stop_daemon, write_config
 from unix_http import UnixConnection
@@ -28,40 +28,13 @@ from unix_http import UnixConnection
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def call(conn, method, path, body, staff):
-    conn.request(method, path, json.dumps(body), {"Content-Type": "application/json", "Sealkeeper-On-Behalf-Of": staff})
-    r = conn.getresponse()
-    data = r.read()
-    if r.status >= 300:
-        raise RuntimeError(f"{method} {path}: {r.status} {data[:200]!r}")
-    return json.loads(data)
-
-
-def use_client(args):
-    """One client process: `count` uses, 50 per approved request (the most one request may ask for); returns each
-    use's latency in seconds."""
-    sock, batch, count = args
-    conn = UnixConnection(sock)
-    latencies = []
-    for part in range(0, count, 50):
-        req = call(conn, "POST", "/v1/requests", {"seal": "SEAL-0001", "matter": "XK-001", "case_number": f"BENCH-{batch}-{part}",
-                                                   "purpose": "decision", "reason": f"压测批次{batch}", "count": 50}, "S003")
-        call(conn, "POST", f"/v1/requests/{req['id']}/approve", {}, "S002")
-        for _ in range(min(50, count - part)):
-            t = time.perf_counter()
-            call(conn, "POST", "/v1/uses", {"request": req["id"], "count": 1}, "S001")
-            latencies.append(time.perf_counter() - t)
-    return latencies
-
-
-def measure_uses(sock, clients, per_client, tag):
-    """POST /v1/uses from `clients` processes at once (each with its own connection): rate, mean, p99."""
-    with multiprocessing.Pool(clients) as pool:
-        t0 = time.perf_counter()
-        results = pool.map(use_client, [(sock, f"{tag}-{i}", per_client) for i in range(clients)])
-        elapsed = time.perf_counter() - t0
-    latencies = sorted(x for r in results for x in r)
-    return len(latencies) / elapsed, sum(latencies) / len(latencies), latencies[int(len(latencies) * 0.99) - 1]
+def measure_uses(binary, sock, clients, per_client, tag):
+    """POST /v1/uses from `clients` keep-alive connections at once (`use-bench`, compiled: Python clients spent as much
+    CPU per use as the daemon and shared its two cores): rate, mean, p99."""
+    out = subprocess.run([f"{binary}/use-bench", "--socket", sock, "--clients", str(clients), "--per-client", str(per_client), "--tag", tag],
+                         check=True, capture_output=True, text=True).stdout
+    result = json.loads(out)
+    return result["rate"], result["mean"], result["p99"]
 
 
 def raw_sqlite_rate(directory, seconds=3.0):
@@ -149,7 +122,7 @@ def main():
             took = fill(sock, have, fill_to, threads=args.clients)
             print(f"# filled {have:,}→{fill_to:,} uses in {took:.0f} s", file=sys.stderr)
         raw = raw_sqlite_rate(state)
-        rate, mean, p99 = measure_uses(sock, args.clients, args.per_client, f"{size}")
+        rate, mean, p99 = measure_uses(binary, sock, args.clients, args.per_client, f"{size}")
         have = fill_to + args.clients * args.per_client
         row(size, f"uses/s ({args.clients} clients)", rate, "raw SQLite commits/s", raw, "/s", "≥2× raw")
         row(size, "use p99 latency", p99 * 1000, "", 0, "ms", "≤20 ms")

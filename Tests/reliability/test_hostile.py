@@ -116,6 +116,19 @@ def test_credentials_at_connect_time_rule_after_a_privilege_drop_or_a_passed_des
     assert status == 403 and b"uid 65534" in body, (status, body)
 
 
+def test_each_connection_keeps_its_own_credentials_as_connections_come_and_go(daemon):
+    # The daemon asks the kernel once per connection: a connection's every request is its peer's, and a new
+    # connection (perhaps where a closed one was) is asked afresh. Root and nobody take turns, many times over.
+    for _ in range(25):
+        s = _connected(daemon.socket)
+        for _ in range(3):
+            status, body = raw_request(s)
+            assert status == 200 and b'"uid":0' in body, (status, body)
+        s.close()
+        out = in_child(NOBODY, NOBODY, lambda: b"%d " % raw_request(_connected(daemon.socket))[0] + raw_request(_connected(daemon.socket))[1])
+        assert out.startswith(b"403 ") and b"uid 65534" in out, out
+
+
 def test_a_caller_matched_only_through_its_group_gets_that_role_and_no_other():
     d = harness.Daemon("group", access=f'[access]\nadmin = ["uid:0"]\ninspector = ["group:games"]\nclerk = ["gid:{GAMES}"]\n')
     try:
