@@ -44,13 +44,19 @@ extension Register {
         }
     }
 
+    /// The staff member `id`, as committed (from `StaffDirectory`, re-read after any change to the table).
     public func staff(id: String) async throws -> Staff? {
-        try await pool.read { db in try Self.staff(db, id: id) }
+        try await staffSnapshot().byID[id]
     }
 
+    /// The staff member linked to Unix user `unixUser`, as committed.
     public func staff(unixUser: String) async throws -> Staff? {
-        try await pool.read { db in
-            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM staff WHERE unix_user = ?"), arguments: [unixUser]).map(Staff.init(row:))
+        try await staffSnapshot().byUnixUser[unixUser]
+    }
+
+    private func staffSnapshot() async throws -> StaffDirectory.Snapshot {
+        try await staffDirectory.snapshot {
+            try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM staff")).map(Staff.init(row:)) }
         }
     }
 

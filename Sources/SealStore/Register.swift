@@ -16,6 +16,8 @@ public final class Register: Sendable {
     public let origin: String
     /// The use rules' settings (`[policy]`).
     public let useSettings: UsePolicySettings
+    /// Staff as every request's identity reads them (see `StaffDirectory`).
+    var staffDirectory: StaffDirectory { database.staffDirectory }
 
     var pool: DatabasePool { database.pool }
 

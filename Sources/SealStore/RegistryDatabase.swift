@@ -13,10 +13,14 @@ import Synchronization
 /// behind a lock instead of in a constant.
 public final class RegistryDatabase: Sendable {
     public let url: URL
-    private let current: Mutex<DatabasePool>
+    /// The pool, and the watch on its `staff` table for `staffDirectory`.
+    private let current: Mutex<(pool: DatabasePool, staffWatch: AnyDatabaseCancellable)>
 
     /// The connections in use now. A read that started on a replaced pool finishes on it.
-    var pool: DatabasePool { current.withLock { $0 } }
+    var pool: DatabasePool { current.withLock { $0.pool } }
+
+    /// The staff table in memory, dropped at every commit that changes it on whichever pool is current.
+    let staffDirectory = StaffDirectory()
 
     /// The key of the rows' seals (`RowSeals`), for the SQL functions every connection registers.
     let rowKey: SymmetricKey
@@ -27,7 +31,7 @@ public final class RegistryDatabase: Sendable {
         self.rowKey = rowKey
         let pool = try Self.open(url, rowKey: rowKey)
         try Self.migrator.migrate(pool)
-        current = Mutex(pool)
+        current = Mutex((pool, try staffDirectory.observe(pool)))
     }
 
     static func open(_ url: URL, rowKey: SymmetricKey) throws -> DatabasePool {
@@ -63,8 +67,10 @@ public final class RegistryDatabase: Sendable {
         let url = self.url
         let rowKey = self.rowKey
         let fresh = try await BlockingWork.run { try Self.open(url, rowKey: rowKey) }
+        let watch = try await BlockingWork.run { [staffDirectory] in try staffDirectory.observe(fresh) }
         // Reads still running on the old pool keep it alive; it closes when the last of them ends.
-        current.withLock { $0 = fresh }
+        current.withLock { $0 = (fresh, watch) }
+        staffDirectory.invalidate()
         return fresh
     }
 
@@ -88,6 +94,7 @@ public final class RegistryDatabase: Sendable {
 
     /// Closes every connection; later calls fail.
     public func close() throws {
+        current.withLock { $0.staffWatch.cancel() }
         try pool.close()
     }
 }
