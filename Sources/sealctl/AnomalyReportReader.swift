@@ -35,13 +35,19 @@ struct AnomalyReportReader {
     private var listed: [Anomaly.Evidence] = []
     private var held: ScratchSpill?
 
+    /// CSV's header row, written with the first piece of the answer (nothing is written for a refusal).
+    private var headerWritten = false
+
     init(format: ReportCommand.Format) {
         self.format = format
         table = ScratchSpill(lists: 1, directory: FileManager.default.temporaryDirectory, name: "sealctl-report")
-        if format == .csv { Output.write(Data(Anomalies.csvHeader(township: false).utf8)) }
     }
 
     mutating func feed(_ bytes: some Sequence<UInt8>) throws {
+        if format == .csv, !headerWritten {
+            Output.write(Data(Anomalies.csvHeader(township: false).utf8))
+            headerWritten = true
+        }
         var events: [JSONStreamSplitter.Event] = []
         try splitter.feed(bytes) { events.append($0) }
         for event in events { try take(event) }
@@ -103,8 +109,8 @@ struct AnomalyReportReader {
             let evidence = try lines.map { try decoder.decode(Anomaly.Evidence.self, from: Data($0)) }
             Output.write(Data(Anomalies.csvRows(kind: kind, title: title, subject: subject, township: nil, evidence).utf8))
         }
-        // `read` hands over chunks; a line may run across two.
-        try readSynchronously(held) { chunk in
+        // Read on this thread (sealctl has nothing else to do meanwhile), a chunk at a time; a line may run across two.
+        try held.readBlocking(0) { chunk in
             rest += chunk
             var lines = rest.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             let last = lines.removeLast()
@@ -112,11 +118,6 @@ struct AnomalyReportReader {
             rest = Array(last)
         }
         if !rest.isEmpty { try rows([rest[...]]) }
-    }
-
-    /// Reads the spill on this thread (sealctl has nothing else to do meanwhile).
-    private func readSynchronously(_ spill: ScratchSpill, _ body: ([UInt8]) throws -> Void) throws {
-        try spill.readBlocking(0, body)
     }
 
     static func badAnswer(_ why: String) -> ClientError {
