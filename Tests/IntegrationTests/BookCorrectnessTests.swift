@@ -398,21 +398,7 @@ struct AnswerLimitTests {
         let directory = try makeTemporaryDirectory("answer-stream")
         defer { try? FileManager.default.removeItem(at: directory) }
         // A well-formed 300 MiB report, sent chunked as the daemon sends it.
-        let (socket, pid) = try await Self.standIn(in: directory, setup: """
-            item = b'{"detail":"case 1, \\\\"quoted\\\\" [x]","ref":"USE-0000001","time":"2026-11-20T09:00:00+08:00"}'
-            per = (1 << 20) // (len(item) + 1)
-            piece = b",".join([item] * per)
-            pieces = 300
-            head = b'{"anomalies":[{"count":%d,"evidence":[' % (per * pieces)
-            tail = b'],"kind":"repeated-reason","title":"t"}],"period":{},"settings":{}}'
-            def chunk(c, data): c.sendall(b"%x\\r\\n" % len(data) + data + b"\\r\\n")
-            """, answer: """
-            c.sendall(b"HTTP/1.1 200 OK\\r\\nContent-Type: application/json\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n")
-            chunk(c, head + piece)
-            for _ in range(pieces - 1): chunk(c, b"," + piece)
-            chunk(c, tail)
-            c.sendall(b"0\\r\\n\\r\\n")
-            """)
+        let (socket, pid, _) = try await Self.reportStandIn(in: directory, pieces: 300)
         defer { Self.stop(pid) }
         // The output (over 400 MiB) goes to a file; GNU time reports sealctl's peak memory.
         let out = directory.appendingPathComponent("report.json").path
@@ -427,7 +413,7 @@ struct AnswerLimitTests {
         #expect(start.contains("\"detail\" : \"case 1, \\\"quoted\\\" [x]\","), "\(start)")
         try handle.seek(toOffset: UInt64(max(0, size - 120)))
         let end = String(decoding: try handle.readToEnd() ?? Data(), as: UTF8.self)
-        #expect(end.hasSuffix("  \"period\" : {},\n  \"settings\" : {}\n}\n"), "\(end)")
+        #expect(end.hasSuffix("    \"repeated_reason_cases\" : 5\n  }\n}\n"), "\(end)")
         let peak = result.stderr.split(separator: "\n").last { $0.hasPrefix("maxrss ") }.flatMap { Int($0.dropFirst(7)) } ?? .max
         #expect(peak < 100_000, "sealctl peaked at \(peak) KB streaming a 300 MiB answer")
     }
