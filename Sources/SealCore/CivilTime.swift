@@ -58,19 +58,24 @@ public struct CivilTime: Sendable, Equatable {
     /// A stored time exactly as `JournalClock` writes it, `2026-11-22T15:59:59Z` (20 ASCII bytes); nil for anything
     /// else (other forms go through Foundation's parser).
     public static func parseStored<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> CivilTime? where Bytes.Index == Int {
+        bytes.withContiguousStorageIfAvailable { parseStored($0) } ?? Array(bytes).withUnsafeBufferPointer { parseStored($0) }
+    }
+
+    /// The same over bytes in memory: not generic, so callers in other modules run it specialised (every stored time
+    /// of a report or an export goes through here).
+    public static func parseStored(_ bytes: UnsafeBufferPointer<UInt8>) -> CivilTime? {
         guard bytes.count == 20 else { return nil }
-        let b = bytes.startIndex
         func digits(_ at: Int, _ count: Int) -> Int? {
             var value = 0
             for i in at..<at + count {
-                let c = bytes[b + i]
+                let c = bytes[i]
                 guard c >= 0x30, c <= 0x39 else { return nil }
                 value = value * 10 + Int(c - 0x30)
             }
             return value
         }
-        guard bytes[b + 4] == 0x2D, bytes[b + 7] == 0x2D, bytes[b + 10] == 0x54, bytes[b + 13] == 0x3A, bytes[b + 16] == 0x3A,
-            bytes[b + 19] == 0x5A,
+        guard bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x54, bytes[13] == 0x3A, bytes[16] == 0x3A,
+            bytes[19] == 0x5A,
             let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2), let hour = digits(11, 2),
             let minute = digits(14, 2), let second = digits(17, 2),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60

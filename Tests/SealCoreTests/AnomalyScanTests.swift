@@ -210,4 +210,15 @@ struct AnomalyScanTests {
         #expect(usesRead[1] == (lastNeeded ?? -1) + 1, "uses read until the last one a finding shows among its first \(limit)")
         #expect(usesRead[1] < facts.uses.count)
     }
+
+    @Test("a 事由 repeats when it is written the same, byte for byte: group names are hashed and compared as stored")
+    func groupNamesAsStored() {
+        #expect(GroupKey("同一事由") == GroupKey("同一" + "事由"))
+        #expect(GroupKey("营业执照 → 注销").hashValue == GroupKey(String("营业执照 → 注销".reversed().reversed())).hashValue)
+        #expect(GroupKey("é") != GroupKey("e\u{301}"), "canonically equivalent, written differently")
+        #expect(GroupKey("") == GroupKey("") && GroupKey("a") != GroupKey(""))
+        var groups = OrderedGroups<Int>()
+        for reason in ["设立登记", "变更登记", "设立" + "登记", "e\u{301}", "é"] { groups.update(reason, default: 0) { $0 += 1 } }
+        #expect(groups.ordered.map(\.1) == [2, 1, 1, 1])
+    }
 }
