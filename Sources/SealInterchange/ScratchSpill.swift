@@ -58,33 +58,27 @@ public final class ScratchSpill: @unchecked Sendable {
     /// Pieces appended to `list`.
     public func count(_ list: Int) -> Int { items[list] }
 
-    /// The list's bytes, in the order they were appended, handed to `body` a chunk at a time.
+    /// The list's bytes, in the order they were appended, handed to `body` a chunk at a time (the file's part read
+    /// through `BlockingWork`).
     public func read(_ list: Int, _ body: ([UInt8]) async throws -> Void) async throws {
-        for (offset, count) in written[list] {
-            var at = 0
-            while at < count {
-                let n = min(count - at, 1 << 20)
-                let start = offset + Int64(at)
-                let file = self.file
-                let piece = try await BlockingWork.run { try Self.read(file, at: start, count: n) }
-                try await body(piece)
-                at += n
-            }
+        for (offset, count) in filePieces(list) {
+            let file = self.file
+            try await body(try await BlockingWork.run { try Self.read(file, at: offset, count: count) })
         }
         if !buffers[list].isEmpty { try await body(buffers[list]) }
     }
 
     /// The same, read on the calling thread (blocking file I/O: for a command-line tool, or where blocking may run).
     public func readBlocking(_ list: Int, _ body: ([UInt8]) throws -> Void) throws {
-        for (offset, count) in written[list] {
-            var at = 0
-            while at < count {
-                let n = min(count - at, 1 << 20)
-                try body(try Self.read(file, at: offset + Int64(at), count: n))
-                at += n
-            }
-        }
+        for (offset, count) in filePieces(list) { try body(try Self.read(file, at: offset, count: count)) }
         if !buffers[list].isEmpty { try body(buffers[list]) }
+    }
+
+    /// Where the list's bytes lie in the file, in order, in pieces of at most 1 MiB.
+    private func filePieces(_ list: Int) -> [(offset: Int64, count: Int)] {
+        written[list].flatMap { offset, count in
+            stride(from: 0, to: count, by: 1 << 20).map { at in (offset + Int64(at), min(count - at, 1 << 20)) }
+        }
     }
 
     /// Moves every buffer to the end of the scratch file (blocking file I/O).

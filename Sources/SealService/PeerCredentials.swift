@@ -57,7 +57,4 @@ final class ConnectionCredentials: Sendable {
         }
         return credentials
     }
-
-    /// Connections remembered (for tests: none once they have closed).
-    var count: Int { known.withLock { $0.count } }
 }

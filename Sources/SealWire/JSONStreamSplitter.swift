@@ -39,9 +39,8 @@ public struct JSONStreamSplitter {
     private var path: [Step] = []
     private var started = false
     private var ended = false
-    // A member name being read (its bytes with their quotes, read as JSON once complete).
+    // The value being captured is a member name (read as JSON once complete, as the frame's key).
     private var readingKey = false
-    private var key: [UInt8] = []
     // A value being captured whole.
     private var capturing = false
     private var capture: [UInt8] = []
@@ -86,20 +85,6 @@ public struct JSONStreamSplitter {
     }
 
     private mutating func take(_ b: UInt8, _ emit: (Event) throws -> Void) throws {
-        if readingKey {
-            key.append(b)
-            if escaped {
-                escaped = false
-            } else if b == UInt8(ascii: "\\") {
-                escaped = true
-            } else if b == UInt8(ascii: "\"") {
-                readingKey = false
-                guard case .string(let name)? = try? JSONValue(parsing: key) else { throw Malformed() }
-                frames[frames.count - 1].key = name
-                frames[frames.count - 1].phase = .colon
-            }
-            return
-        }
         if capturing {
             if inString {
                 capture.append(b)
@@ -144,8 +129,11 @@ public struct JSONStreamSplitter {
         var frame = frames[frames.count - 1]
         switch (frame.phase, b) {
         case (.key, UInt8(ascii: "\"")) where frame.isObject:
+            // A member name is captured as a string value is, then read as the frame's key.
+            capturing = true
             readingKey = true
-            key = [b]
+            capture.append(b)
+            inString = true
         case (.colon, UInt8(ascii: ":")):
             frames[frames.count - 1].phase = .value
         case (.next, UInt8(ascii: ",")):
@@ -183,9 +171,16 @@ public struct JSONStreamSplitter {
 
     private mutating func finishCapture(_ emit: (Event) throws -> Void) throws {
         capturing = false
-        frames[frames.count - 1].phase = .next
         let bytes = capture
         capture.removeAll(keepingCapacity: true)
+        if readingKey {
+            readingKey = false
+            guard case .string(let name)? = try? JSONValue(parsing: bytes) else { throw Malformed() }
+            frames[frames.count - 1].key = name
+            frames[frames.count - 1].phase = .colon
+            return
+        }
+        frames[frames.count - 1].phase = .next
         try emit(.value(capturePath, bytes))
     }
 
