@@ -3,7 +3,7 @@ SHELL := /bin/bash
 # Both install missing Debian packages first (with sudo when not root).
 
 SWIFT ?= swift
-DEB_PACKAGES := libsqlite3-dev sqlite3 libpcsclite-dev pcscd vsmartcard-vpcd opensc yubico-piv-tool curl util-linux systemd python3-openpyxl \
+DEB_PACKAGES := libsqlite3-dev sqlite3 zlib1g-dev unzip file libpcsclite-dev pcscd vsmartcard-vpcd opensc yubico-piv-tool curl util-linux systemd python3-openpyxl \
 	fiu-utils libfiu-dev socat gcc postgresql time
 # The reliability suite's Python tools (pytest, and schemathesis at the version the suite was written against).
 PY_PACKAGES := pytest schemathesis==4.32.5

@@ -123,8 +123,7 @@ struct CountyBookRoutes {
                     contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                     body = {
                         try await BookXLSX.write(
-                            pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,
-                            scratch: scratch, to: &$0
+                            pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone, to: &$0
                         )
                     }
                 }

@@ -1,158 +1,161 @@
 import Foundation
 import SealCore
 import SealWire
-import ZIPFoundation
 
 /// The usage book as an Excel/WPS workbook: a summary sheet (totals per seal and per matter, a native column chart
 /// of uses per month per seal, the signature status), the anomalies, a worksheet per seal with an autofilter
-/// (continued on another sheet past Excel's 1,048,576 rows), then a sheet with the checkpoint the export was made at. A ZIP's central directory comes last
-/// and its entries need their sizes, so the sheets are first written row by row to scratch files under the state
-/// directory, packed by ZIPFoundation (deflate, read back in chunks), and the archive is streamed out and deleted:
-/// memory stays flat whatever the book's size; disk holds one copy while the export runs.
+/// (continued on another sheet past Excel's 1,048,576 rows), then a sheet with the checkpoint the export was made at.
+/// The workbook is streamed as it is made (`ZipStreamWriter`): each sheet's XML is deflated while the next rows are
+/// written and goes out at once, so nothing is held or spilled to disk whatever the book's size. A ZIP's entries may
+/// come in any order (readers go by the central directory), so the summary and anomaly sheets, which read the whole
+/// period, are written after the seals' sheets, and the parts that name every sheet come last.
 public enum BookXLSX {
     public static let maxRowsPerSheet = 1_048_576
+    /// A sheet's XML is handed to the deflater in pieces this large.
+    static let chunk = 1 << 17
 
     public static func write(
         pages: BookPages, seals: [ExportSeal], filter: BookFilter, headers: BookTable.Headers, checkpoint: CheckpointView?,
-        summary: @escaping @Sendable () async throws -> BookSummary, zone: TimeZone, scratch: URL, to out: inout some ExportSink
+        summary: @escaping @Sendable () async throws -> BookSummary, zone: TimeZone, to out: inout some ExportSink
     ) async throws {
-        let directory = scratch.appendingPathComponent(UUID().uuidString, isDirectory: true)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: directory) }
-
         // The summary and anomaly sheets come first but read the whole period: they are read while the seals'
         // sheets are written, into the first two places kept for them.
         let reading = Task { try await summary() }
         defer { reading.cancel() }
-        var sheets = SheetSet(directory: directory, headers: headers)
+        var sheets = SheetSet(headers: headers, zip: ZipStreamWriter(modified: Date(), zone: zone))
+        // file(1) and mail filters take a ZIP for an Excel workbook when its first entry is the package's
+        // relationships (or content types) and its third lies under xl/: the seals' first sheet is the third.
+        try await sheets.part(SpreadsheetML.rootRelationshipsPath, SpreadsheetML.rootRelationships, to: &out)
+        try await sheets.part(SpreadsheetML.stylesPath, SpreadsheetML.styles, to: &out)
         let summarySlot = sheets.reserve(headers == .chinese ? "汇总" : "Summary")
         let anomalySlot = sheets.reserve(headers == .chinese ? "异常" : "Anomalies")
         try await forEachExportLine(
             pages: pages, seals: seals,
-            seal: { try sheets.begin("\($0.seal.id) \($0.seal.name)") },
-            seal: { _ in try sheets.end() },
-            line: { _, exported in try sheets.add(exported.line.spreadsheetCells(headers)) }
+            seal: { try await sheets.begin("\($0.seal.id) \($0.seal.name)", to: &out) },
+            seal: { _ in try await sheets.end(to: &out) },
+            line: { _, exported in try await sheets.add(exported.line, to: &out) }
         )
         if seals.isEmpty {
-            try sheets.begin(headers == .chinese ? "印章使用登记本" : "Usage book")
-            try sheets.end()
+            try await sheets.begin(headers == .chinese ? "印章使用登记本" : "Usage book", to: &out)
+            try await sheets.end(to: &out)
         }
-        try sheets.addCheckpointSheet(checkpoint, filter: filter)
+        try await sheets.addCheckpointSheet(checkpoint, filter: filter, to: &out)
         let summary = try await reading.value
-        let chart = try sheets.addSummarySheet(summary, checkpoint: checkpoint, filter: filter, zone: zone, slot: summarySlot)
-        try sheets.addAnomalySheet(summary, zone: zone, slot: anomalySlot)
+        let chart = try await sheets.addSummarySheet(summary, checkpoint: checkpoint, filter: filter, zone: zone, slot: summarySlot, to: &out)
+        try await sheets.addAnomalySheet(summary, zone: zone, slot: anomalySlot, to: &out)
 
-        let archiveURL = directory.appendingPathComponent("book.xlsx")
-        // Deflating every sheet is seconds of CPU and file I/O for a large book: done off Swift concurrency's threads.
-        let names = sheets.names
-        let files = sheets.files
-        let filters = sheets.filters
-        try await BlockingWork.run {
-            let archive = try Archive(url: archiveURL, accessMode: .create)
-            func part(_ path: String, _ text: String) throws {
-                let data = Data(text.utf8)
-                try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
-                    data.subdata(in: Int(position)..<Int(position) + size)
-                }
-            }
-            try part(SpreadsheetML.contentTypesPath, SpreadsheetML.contentTypes(sheets: names.count, charts: 1))
-            try part(SpreadsheetML.rootRelationshipsPath, SpreadsheetML.rootRelationships)
-            try part(SpreadsheetML.workbookPath, SpreadsheetML.workbook(sheetNames: names, filters: filters))
-            // The summary (sheet 1) carries drawing 1 with chart 1.
-            try part("xl/worksheets/_rels/sheet1.xml.rels", SpreadsheetML.worksheetDrawingRelationships(1))
-            try part("xl/drawings/drawing1.xml", SpreadsheetML.chartDrawing(from: chart.from, to: chart.to))
-            try part("xl/drawings/_rels/drawing1.xml.rels", SpreadsheetML.drawingChartRelationships(1))
-            try part("xl/charts/chart1.xml", chart.xml)
-            try part(SpreadsheetML.workbookRelationshipsPath, SpreadsheetML.workbookRelationships(sheets: names.count))
-            try part(SpreadsheetML.stylesPath, SpreadsheetML.styles)
-            for (i, file) in files.enumerated() {
-                try archive.addEntry(with: SpreadsheetML.worksheetPath(i + 1), fileURL: file, compressionMethod: .deflate)
-                try FileManager.default.removeItem(at: file)
-            }
-        }
-
-        let handle = try FileHandle(forReadingFrom: archiveURL)
-        defer { try? handle.close() }
-        while true {
-            let chunk = try await BlockingWork.run { try handle.read(upToCount: 1 << 16) ?? Data() }
-            if chunk.isEmpty { break }
-            try await out.write(bytes: chunk)
-        }
+        // The summary (sheet 1) carries drawing 1 with chart 1.
+        try await sheets.part("xl/worksheets/_rels/sheet1.xml.rels", SpreadsheetML.worksheetDrawingRelationships(1), to: &out)
+        try await sheets.part("xl/drawings/drawing1.xml", SpreadsheetML.chartDrawing(from: chart.from, to: chart.to), to: &out)
+        try await sheets.part("xl/drawings/_rels/drawing1.xml.rels", SpreadsheetML.drawingChartRelationships(1), to: &out)
+        try await sheets.part("xl/charts/chart1.xml", chart.xml, to: &out)
+        try await sheets.part(SpreadsheetML.workbookPath, SpreadsheetML.workbook(sheetNames: sheets.names, filters: sheets.filters), to: &out)
+        try await sheets.part(SpreadsheetML.workbookRelationshipsPath, SpreadsheetML.workbookRelationships(sheets: sheets.names.count), to: &out)
+        try await sheets.part(SpreadsheetML.contentTypesPath, SpreadsheetML.contentTypes(sheets: sheets.names.count, charts: 1), to: &out)
+        try await out.write(bytes: try sheets.zip.finish())
     }
 
-    /// The worksheets being written: names, their scratch files, and the open one.
+    /// The worksheets being written: names, the archive they go into, and the open one.
     struct SheetSet {
-        let directory: URL
         let headers: BookTable.Headers
+        var zip: ZipStreamWriter
         var names: [String] = []
-        var files: [URL] = []
         /// Sheet index (0-based) → its autofilter range.
         var filters: [Int: String] = [:]
-        var open: (file: BufferedFile, base: String, rows: Int, part: Int)?
+        /// The open sheet's XML not yet handed to the deflater.
+        var buffer: [UInt8] = []
+        var open: (base: String, rows: Int, part: Int)?
 
-        init(directory: URL, headers: BookTable.Headers) {
-            self.directory = directory
+        init(headers: BookTable.Headers, zip: ZipStreamWriter) {
             self.headers = headers
+            self.zip = zip
         }
 
-        mutating func begin(_ wanted: String, part: Int = 1) throws {
+        /// A small part, whole.
+        mutating func part(_ path: String, _ text: String, to out: inout some ExportSink) async throws {
+            try await out.write(bytes: try await zip.entry(path, text))
+        }
+
+        mutating func begin(_ wanted: String, part: Int = 1, to out: inout some ExportSink) async throws {
             let name = SpreadsheetML.sheetName(part == 1 ? wanted : "\(wanted) (\(part))", taken: Set(names))
-            let url = directory.appendingPathComponent("sheet\(names.count + 1).xml")
             names.append(name)
-            files.append(url)
-            var file = try BufferedFile(url)
-            try file.write(SpreadsheetML.worksheetStart(widths: BookTable.widths, header: BookTable.columns(headers)))
-            open = (file, wanted, 1, part)
+            try await startEntry(sheet: names.count - 1, to: &out)
+            buffer.append(contentsOf: SpreadsheetML.worksheetStart(widths: BookTable.widths, header: BookTable.columns(headers)).utf8)
+            open = (wanted, 1, part)
         }
 
-        mutating func add(_ cells: [SpreadsheetML.Cell]) throws {
+        mutating func add(_ line: BookTable.Line, to out: inout some ExportSink) async throws {
             guard var current = open else { return }
             if current.rows == BookXLSX.maxRowsPerSheet {
-                try end()
-                try begin(current.base, part: current.part + 1)
+                try await end(to: &out)
+                try await begin(current.base, part: current.part + 1, to: &out)
                 current = open!
             }
             current.rows += 1
-            try current.file.write(row: current.rows, cells)
+            SpreadsheetML.append(line: line, headers, row: current.rows, to: &buffer)
             open = current
+            if buffer.count >= BookXLSX.chunk { try await flush(to: &out) }
         }
 
-        mutating func end() throws {
-            guard var current = open else { return }
+        mutating func end(to out: inout some ExportSink) async throws {
+            guard let current = open else { return }
             // An autofilter over the header and every line: the inspector filters by 批准人, 事项 or 紧急 at once.
             let range = "A1:\(SpreadsheetML.column(BookTable.columns(headers).count - 1))\(current.rows)"
             filters[names.count - 1] = range
-            try current.file.write(SpreadsheetML.worksheetEnd(filter: range))
-            try current.file.close()
+            buffer.append(contentsOf: SpreadsheetML.worksheetEnd(filter: range).utf8)
+            try await endEntry(to: &out)
             open = nil
+        }
+
+        /// Opens sheet `index`'s part (its local header goes out).
+        mutating func startEntry(sheet index: Int, to out: inout some ExportSink) async throws {
+            try await out.write(bytes: try zip.begin(SpreadsheetML.worksheetPath(index + 1)))
+        }
+
+        /// Hands the buffered XML to the deflater (which works on it while the next rows are made); sends what it
+        /// has finished.
+        mutating func flush(to out: inout some ExportSink) async throws {
+            guard !buffer.isEmpty else { return }
+            let ready = try await zip.write(buffer)
+            buffer = []
+            buffer.reserveCapacity(BookXLSX.chunk + (1 << 12))
+            if !ready.isEmpty { try await out.write(bytes: ready) }
+        }
+
+        /// Closes the open part: the rest of its XML, deflated, and its data descriptor.
+        mutating func endEntry(to out: inout some ExportSink) async throws {
+            try await flush(to: &out)
+            try await out.write(bytes: try await zip.end())
         }
 
         /// A place for a sheet written later, named now (so it keeps its name and position); its index.
         mutating func reserve(_ name: String) -> Int {
             names.append(SpreadsheetML.sheetName(name, taken: Set(names)))
-            files.append(directory.appendingPathComponent("sheet\(names.count).xml"))
             return names.count - 1
         }
 
         /// A sheet written whole from rows of cells (the summary, the anomalies), into the place `slot` kept for it.
-        mutating func addSheet(slot: Int, widths: [Double], header: [String], rows: [[SpreadsheetML.Cell]], styles: [Int: SpreadsheetML.Style] = [:], frozen: Bool, filter: Bool, drawing: Bool = false) throws {
-            var file = try BufferedFile(files[slot])
-            try file.write(SpreadsheetML.worksheetStart(widths: widths, header: header, frozen: frozen))
+        mutating func addSheet(slot: Int, widths: [Double], header: [String], rows: [[SpreadsheetML.Cell]], styles: [Int: SpreadsheetML.Style] = [:], frozen: Bool, filter: Bool, drawing: Bool = false, to out: inout some ExportSink) async throws {
+            try await startEntry(sheet: slot, to: &out)
+            buffer.append(contentsOf: SpreadsheetML.worksheetStart(widths: widths, header: header, frozen: frozen).utf8)
             for (i, row) in rows.enumerated() {
-                try file.write(row: i + 2, row, style: styles[i + 2] ?? .plain)
+                SpreadsheetML.append(row: i + 2, row, style: styles[i + 2] ?? .plain, to: &buffer)
+                if buffer.count >= BookXLSX.chunk { try await flush(to: &out) }
             }
             var range: String?
             if filter {
                 range = "A1:\(SpreadsheetML.column(header.count - 1))\(rows.count + 1)"
                 filters[slot] = range
             }
-            try file.write(SpreadsheetML.worksheetEnd(filter: range, drawing: drawing))
-            try file.close()
+            buffer.append(contentsOf: SpreadsheetML.worksheetEnd(filter: range, drawing: drawing).utf8)
+            try await endEntry(to: &out)
         }
 
         /// 汇总: totals per seal and per matter with 合计, the chart's data (months × seals) and the chart beside
         /// it, what signs the book, and the inspector's signature line. Returns the chart part and its anchor.
-        mutating func addSummarySheet(_ summary: BookSummary, checkpoint: CheckpointView?, filter: BookFilter, zone: TimeZone, slot: Int) throws
+        mutating func addSummarySheet(
+            _ summary: BookSummary, checkpoint: CheckpointView?, filter: BookFilter, zone: TimeZone, slot: Int, to out: inout some ExportSink
+        ) async throws
             -> (xml: String, from: (column: Int, row: Int), to: (column: Int, row: Int))
         {
             let zh = headers == .chinese
@@ -193,7 +196,7 @@ public enum BookXLSX {
             rows.append([.text(zh ? "异常" : "Anomalies"), .number(summary.anomalyTotals.reduce(0, +)), .text(zh ? "见“异常”工作表" : "see the Anomalies sheet")])
             rows.append([])
             rows.append([.text(zh ? "稽核人" : "Inspector"), .text("______________"), .text(zh ? "日期" : "Date"), .text("______________")])
-            try addSheet(slot: slot, widths: [16, 34, 12, 12, 4] + Array(repeating: 10, count: 10), header: [zh ? "印章使用登记本 · 汇总" : "Seal usage book · summary"], rows: rows, styles: styles, frozen: false, filter: false, drawing: true)
+            try await addSheet(slot: slot, widths: [16, 34, 12, 12, 4] + Array(repeating: 10, count: 10), header: [zh ? "印章使用登记本 · 汇总" : "Seal usage book · summary"], rows: rows, styles: styles, frozen: false, filter: false, drawing: true, to: &out)
             let sheet = names[slot]
             let series = summary.series.enumerated().map { i, one in
                 let column = SpreadsheetML.column(i + 1)
@@ -209,7 +212,7 @@ public enum BookXLSX {
         }
 
         /// 异常: every anomaly's entries (up to `BookSummary.evidenceShown` each), one per row, with an autofilter.
-        mutating func addAnomalySheet(_ summary: BookSummary, zone: TimeZone, slot: Int) throws {
+        mutating func addAnomalySheet(_ summary: BookSummary, zone: TimeZone, slot: Int, to out: inout some ExportSink) async throws {
             let zh = headers == .chinese
             var rows: [[SpreadsheetML.Cell]] = []
             for (n, anomaly) in summary.anomalies.enumerated() {
@@ -221,21 +224,19 @@ public enum BookXLSX {
                     rows.append([.text(anomaly.kind.title), .text(anomaly.subject ?? ""), .text("…"), .text(""), .text(""), .text(""), .text(unlisted.text)])
                 }
             }
-            try addSheet(
+            try await addSheet(
                 slot: slot, widths: [40, 16, 14, 17, 10, 12, 60],
                 header: zh ? ["类型", "对象", "条目", "时间", "人员", "印章", "说明"] : ["Kind", "Subject", "Entry", "Time", "Staff", "Seal", "Detail"],
-                rows: rows, frozen: true, filter: true
+                rows: rows, frozen: true, filter: true, to: &out
             )
         }
 
         /// The checkpoint the export was made at, so a workbook can be matched to the signed register.
-        mutating func addCheckpointSheet(_ checkpoint: CheckpointView?, filter: BookFilter) throws {
+        mutating func addCheckpointSheet(_ checkpoint: CheckpointView?, filter: BookFilter, to out: inout some ExportSink) async throws {
             let zh = headers == .chinese
-            let url = directory.appendingPathComponent("sheet\(names.count + 1).xml")
             names.append(SpreadsheetML.sheetName(zh ? "检查点" : "Checkpoint", taken: Set(names)))
-            files.append(url)
-            var file = try BufferedFile(url)
-            try file.write(SpreadsheetML.worksheetStart(widths: [16, 90], header: zh ? ["项目", "值"] : ["Item", "Value"]))
+            try await startEntry(sheet: names.count - 1, to: &out)
+            buffer.append(contentsOf: SpreadsheetML.worksheetStart(widths: [16, 90], header: zh ? ["项目", "值"] : ["Item", "Value"]).utf8)
             var rows: [(String, String)] = [
                 (zh ? "期间" : "Period", "\(filter.from?.description ?? "…") – \(filter.to?.description ?? "…")"),
             ]
@@ -248,45 +249,10 @@ public enum BookXLSX {
                 rows.append((zh ? "检查点" : "Checkpoint", zh ? "无" : "none"))
             }
             for (i, row) in rows.enumerated() {
-                try file.write(SpreadsheetML.row(i + 2, [.text(row.0), .text(row.1)]))
+                SpreadsheetML.append(row: i + 2, [.text(row.0), .text(row.1)], to: &buffer)
             }
-            try file.write(SpreadsheetML.worksheetEnd)
-            try file.close()
+            buffer.append(contentsOf: SpreadsheetML.worksheetEnd.utf8)
+            try await endEntry(to: &out)
         }
-    }
-}
-
-/// Appends text to a new 0600 file through a 64 KiB buffer.
-public struct BufferedFile {
-    private let handle: FileHandle
-    private var buffer: [UInt8] = []
-
-    init(_ url: URL) throws {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
-        }
-        handle = try FileHandle(forWritingTo: url)
-        buffer.reserveCapacity(1 << 16)
-    }
-
-    mutating func write(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= 1 << 16 { try flush() }
-    }
-
-    mutating func write(row number: Int, _ cells: [SpreadsheetML.Cell], style: SpreadsheetML.Style = .plain) throws {
-        SpreadsheetML.append(row: number, cells, style: style, to: &buffer)
-        if buffer.count >= 1 << 16 { try flush() }
-    }
-
-    mutating func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try handle.write(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-    }
-
-    mutating func close() throws {
-        try flush()
-        try handle.close()
     }
 }

@@ -209,49 +209,131 @@ public enum SpreadsheetML {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `row(number, cells, style:)`'s bytes added to `out`: a sheet's rows go straight into its file's buffer.
+    /// `row(number, cells, style:)`'s bytes added to `out`: a sheet's rows go straight into its buffer.
     public static func append(row number: Int, _ cells: [Cell], style: Style = .plain, to out: inout [UInt8]) {
-        out += #"<row r=""#.utf8
-        DecimalText.append(number, to: &out)
-        out += #"">"#.utf8
-        for (i, cell) in cells.enumerated() {
-            func open(style: Style) {
-                out += #"<c r=""#.utf8
-                out += column(i).utf8
-                DecimalText.append(number, to: &out)
-                out += "\"".utf8
-                if style != .plain {
-                    out += #" s=""#.utf8
-                    DecimalText.append(style.rawValue, to: &out)
-                    out += "\"".utf8
-                }
-            }
+        RowWriter.with(row: number, style: style, appendingTo: &out) { row in
+            for cell in cells { row.cell(cell) }
+        }
+    }
+
+    /// A book line as a sheet row, written from the line's fields as they come (no array of cells per line): the
+    /// same bytes as `append(row:line.spreadsheetCells(headers))`.
+    public static func append(line: BookTable.Line, _ headers: BookTable.Headers, row number: Int, to out: inout [UInt8]) {
+        RowWriter.with(row: number, style: .plain, appendingTo: &out) { row in
+            var cells = LineCells(row: row)
+            line.write(to: &cells, headers)
+            row = cells.row
+        }
+    }
+
+    /// One row's cells in turn, in columns A, B, …; an empty text cell is left out (its column still counts).
+    struct RowWriter {
+        let number: Int
+        let style: Style
+        var bytes: [UInt8]
+        var column = 0
+
+        /// Writes a row at the end of `out`; the buffer is moved into the writer and back, never copied.
+        static func with(row number: Int, style: Style, appendingTo out: inout [UInt8], _ body: (inout RowWriter) -> Void) {
+            var row = RowWriter(number: number, style: style, bytes: [])
+            swap(&row.bytes, &out)
+            row.bytes += #"<row r=""#.utf8
+            DecimalText.append(number, to: &row.bytes)
+            row.bytes += #"">"#.utf8
+            body(&row)
+            row.bytes += "</row>".utf8
+            swap(&row.bytes, &out)
+        }
+
+        mutating func cell(_ cell: Cell) {
             switch cell {
-            case .text(let text) where text.isEmpty:
-                continue
-            case .text(let text):
-                open(style: style)
-                out += #" t="inlineStr"><is><t xml:space="preserve">"#.utf8
-                append(escaped: text, to: &out)
-                out += "</t></is></c>".utf8
-            case .number(let n):
-                open(style: style)
-                out += "><v>".utf8
-                DecimalText.append(n, to: &out)
-                out += "</v></c>".utf8
-            case .date(let date):
-                open(style: .date)
-                out += "><v>".utf8
-                DecimalText.append(serial(date), to: &out)
-                out += "</v></c>".utf8
-            case .time(let seconds):
-                open(style: .time)
-                out += "><v>".utf8
-                out += timeFraction(seconds).utf8
-                out += "</v></c>".utf8
+            case .text(let text): self.text(text)
+            case .number(let n): number(n)
+            case .date(let date): self.date(date)
+            case .time(let seconds): time(seconds)
             }
         }
-        out += "</row>".utf8
+
+        mutating func text(_ text: String) {
+            defer { column += 1 }
+            guard !text.isEmpty else { return }
+            open(style)
+            // As Excel writes it: xml:space only where white space at the ends (or a tab or line break) must be kept.
+            bytes += (SpreadsheetML.keepsSpace(text) ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#).utf8
+            SpreadsheetML.append(escaped: text, to: &bytes)
+            bytes += "</t></is></c>".utf8
+        }
+
+        mutating func number(_ n: Int) {
+            open(style)
+            bytes += "><v>".utf8
+            DecimalText.append(n, to: &bytes)
+            bytes += "</v></c>".utf8
+            column += 1
+        }
+
+        mutating func date(_ date: LocalDate) {
+            open(.date)
+            bytes += "><v>".utf8
+            DecimalText.append(SpreadsheetML.serial(date), to: &bytes)
+            bytes += "</v></c>".utf8
+            column += 1
+        }
+
+        mutating func time(_ seconds: Int) {
+            open(.time)
+            bytes += "><v>".utf8
+            bytes += SpreadsheetML.timeFraction(seconds).utf8
+            bytes += "</v></c>".utf8
+            column += 1
+        }
+
+        private mutating func open(_ style: Style) {
+            bytes += #"<c r=""#.utf8
+            SpreadsheetML.appendColumn(column, to: &bytes)
+            DecimalText.append(number, to: &bytes)
+            bytes += "\"".utf8
+            if style != .plain {
+                bytes += #" s=""#.utf8
+                DecimalText.append(style.rawValue, to: &bytes)
+                bytes += "\"".utf8
+            }
+        }
+    }
+
+    /// A line's cells as `BookTable.Line.spreadsheetCells` types them: 序号 and 用印数 numbers, the date and time
+    /// date values when they parse, the rest text.
+    struct LineCells: BookTable.CellWriter {
+        var row: RowWriter
+
+        mutating func text(_ cell: String) {
+            switch row.column {
+            case 1:
+                if let date = LocalDate(cell) { row.date(date) } else { row.text(cell) }
+            case 2:
+                if let seconds = BookTable.Line.secondsOfDay(cell) { row.time(seconds) } else { row.text(cell) }
+            default:
+                row.text(cell)
+            }
+        }
+
+        mutating func number(_ cell: Int) { row.number(cell) }
+    }
+
+    /// Whether inline text needs xml:space="preserve": white space at either end, or a tab or line break anywhere.
+    static func keepsSpace(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        if utf8.first == 0x20 || utf8.last == 0x20 { return true }
+        return utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    /// `column(index)`'s letters added to `out`.
+    static func appendColumn(_ index: Int, to out: inout [UInt8]) {
+        if index < 26 {
+            out.append(UInt8(65 + index))
+        } else {
+            out += column(index).utf8
+        }
     }
 
     /// Column letters: 0 → A, 25 → Z, 26 → AA.
@@ -364,9 +446,25 @@ extension BookTable.Line {
         var out = text.map { SpreadsheetML.Cell.text($0) }
         out[0] = .number(serial)
         if let d = LocalDate(date) { out[1] = .date(d) }
-        let hms = time.split(separator: ":").compactMap { Int($0) }
-        if hms.count == 3 { out[2] = .time(hms[0] * 3600 + hms[1] * 60 + hms[2]) }
+        if let seconds = Self.secondsOfDay(time) { out[2] = .time(seconds) }
         out[7] = .number(count)
         return out
+    }
+
+    /// A time cell's seconds since midnight, when it is three numbers between colons (`08:05:09`).
+    static func secondsOfDay(_ time: String) -> Int? {
+        // The book's own form, HH:MM:SS, read without splitting.
+        let fixed = time.utf8.withContiguousStorageIfAvailable { b -> Int? in
+            guard b.count == 8, b[2] == UInt8(ascii: ":"), b[5] == UInt8(ascii: ":") else { return nil }
+            var value = 0
+            for i in [0, 1, 3, 4, 6, 7] {
+                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b[i]) else { return nil }
+                value = value * 10 + Int(b[i] - UInt8(ascii: "0"))
+            }
+            return value / 10_000 * 3600 + value / 100 % 100 * 60 + value % 100
+        }
+        if let fixed, let seconds = fixed { return seconds }
+        let hms = time.split(separator: ":").compactMap { Int($0) }
+        return hms.count == 3 ? hms[0] * 3600 + hms[1] * 60 + hms[2] : nil
     }
 }

@@ -55,13 +55,11 @@ struct BookExportRoutes {
             case .xlsx:
                 let seals = try await register.exportSeals(filter)
                 let checkpoint = try await register.latestCheckpoint()
-                let scratch = self.scratch
                 contentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 body = {
                     // The summary is read while the seals' sheets are written (see `BookXLSX.write`).
                     try await BookXLSX.write(
-                        pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone,
-                        scratch: scratch, to: &$0
+                        pages: pages, seals: seals, filter: filter, headers: headers, checkpoint: checkpoint, summary: summary, zone: zone, to: &$0
                     )
                 }
             case .html:

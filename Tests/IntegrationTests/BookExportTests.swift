@@ -92,6 +92,12 @@ struct BookExportTests {
         // Debian's python3-openpyxl (make deps installs it) lives with the system interpreter.
         let parsed = try runCommand("/usr/bin/python3", ["-c", script, out.path])
         #expect(parsed.status == 0, "\(parsed.stderr)")
+        // Streamed as it is made, the archive still reads as a workbook to file(1) (first entry the package's
+        // relationships, third under xl/), and Info-ZIP finds every local header and data descriptor sound.
+        let type = try runCommand("/usr/bin/file", ["-b", out.path])
+        #expect(type.stdout.hasPrefix("Microsoft Excel 2007+"), "\(type.stdout)")
+        let tested = try runCommand("/usr/bin/unzip", ["-t", out.path])
+        #expect(tested.status == 0 && tested.stdout.contains("No errors detected") && !tested.stdout.contains("warning"), "\(tested.stdout)\(tested.stderr)")
         var sheets = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String: Any]])
         let chart = sheets.removeLast()
         #expect(sheets.map { $0["name"] as! String } == ["汇总", "异常", "SEAL-0001 XX镇人民政府行政审批委托专用章", "SEAL-0002 XX镇人民政府业务专用章", "检查点"])

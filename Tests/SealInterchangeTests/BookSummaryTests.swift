@@ -44,20 +44,23 @@ struct BookSummaryTests {
     }
 
     @Test("the workbook: the 异常 sheet has the shown entries and one row for the rest; the summary sheet counts them all")
-    func workbook() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("summary-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var sheets = BookXLSX.SheetSet(directory: directory, headers: .chinese)
+    func workbook() async throws {
+        var sheets = BookXLSX.SheetSet(headers: .chinese, zip: ZipStreamWriter())
+        var out = BookHTMLTests.Collected()
         let summarySlot = sheets.reserve("汇总"), anomalySlot = sheets.reserve("异常")
         #expect(sheets.names == ["汇总", "异常"])
-        try sheets.addAnomalySheet(Self.summary, zone: TimeZone(identifier: "Asia/Shanghai")!, slot: anomalySlot)
-        let xml = try String(contentsOf: sheets.files[anomalySlot], encoding: .utf8)
+        try await sheets.addAnomalySheet(Self.summary, zone: TimeZone(identifier: "Asia/Shanghai")!, slot: anomalySlot, to: &out)
+        _ = try await sheets.addSummarySheet(
+            Self.summary, checkpoint: nil, filter: BookFilter(), zone: TimeZone(identifier: "Asia/Shanghai")!, slot: summarySlot, to: &out
+        )
+        out.bytes += try sheets.zip.finish()
+        let parts = Dictionary(uniqueKeysWithValues: try ZipReaders.python(out.bytes).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+        // Each sheet goes into the place kept for it: the anomalies are sheet 2, the summary sheet 1.
+        let xml = try #require(parts[SpreadsheetML.worksheetPath(anomalySlot + 1)])
         // The header row, the entries shown, and the one row saying how many more.
         #expect(xml.components(separatedBy: "<row ").count - 1 == 1 + BookSummary.evidenceShown + 1 + 3)
         #expect(xml.contains("另有 205 条未列出"))
-        _ = try sheets.addSummarySheet(Self.summary, checkpoint: nil, filter: BookFilter(), zone: TimeZone(identifier: "Asia/Shanghai")!, slot: summarySlot)
-        let summaryXML = try String(contentsOf: sheets.files[summarySlot], encoding: .utf8)
+        let summaryXML = try #require(parts[SpreadsheetML.worksheetPath(summarySlot + 1)])
         #expect(summaryXML.contains("<v>\(BookSummary.evidenceShown + 208)</v>"))
     }
 }

@@ -77,10 +77,41 @@ struct SpreadsheetMLTests {
         #expect(cells[4] == .text("=1+1"))
         let xml = SpreadsheetML.row(2, cells)
         #expect(xml.hasPrefix(#"<row r="2"><c r="A2"><v>3</v></c><c r="B2" s="1"><v>46347</v></c><c r="C2" s="2"><v>0.6110763889</v></c>"#))
-        #expect(xml.contains(#"<c r="E2" t="inlineStr"><is><t xml:space="preserve">=1+1</t></is></c>"#))
+        #expect(xml.contains(#"<c r="E2" t="inlineStr"><is><t>=1+1</t></is></c>"#))
         #expect(!xml.contains(#"r="M2""#) && !xml.contains(#"r="O2""#))
         #expect(SpreadsheetML.row(1, [.text("a<b"), .number(-5), .text(""), .date(LocalDate("1970-01-01")!)], style: .header)
-            == #"<row r="1"><c r="A1" s="3" t="inlineStr"><is><t xml:space="preserve">a&lt;b</t></is></c><c r="B1" s="3"><v>-5</v></c><c r="D1" s="1"><v>25569</v></c></row>"#)
+            == #"<row r="1"><c r="A1" s="3" t="inlineStr"><is><t>a&lt;b</t></is></c><c r="B1" s="3"><v>-5</v></c><c r="D1" s="1"><v>25569</v></c></row>"#)
         #expect(SpreadsheetML.row(27, [.time(0)]).contains(#"<c r="A27" s="2"><v>0.0000000000</v></c>"#))
+    }
+
+    @Test("xml:space=\"preserve\" only where Excel would drop white space: at either end, or a tab or line break")
+    func keptSpace() {
+        for (text, kept) in [("a b", false), (" a", true), ("a ", true), ("a\nb", true), ("a\tb", true), ("a\r", true), ("事由", false), ("", false), ("\u{3000}全角", false)] {
+            #expect(SpreadsheetML.keepsSpace(text) == kept, "\(text.debugDescription)")
+            let xml = SpreadsheetML.row(1, [.text(text)])
+            #expect(xml.contains("xml:space=\"preserve\"") == (kept && !text.isEmpty), "\(xml)")
+        }
+    }
+
+    @Test("a line written straight from its fields is the row its cells make, byte for byte")
+    func lineRows() {
+        var lines = (1...40).map { BookTable.Line.awkward($0) }
+        var odd = BookTable.Line.awkward(41)
+        odd.date = "2026-13-01"  // not a date: text
+        odd.time = "9:5:1"  // three numbers: a time, as the cells read it
+        lines.append(odd)
+        odd.time = "24h"
+        odd.reason = " leading space"
+        odd.sealName = ""
+        lines.append(odd)
+        for (i, line) in lines.enumerated() {
+            for headers in BookTable.Headers.allCases {
+                var direct: [UInt8] = Array("前".utf8)
+                SpreadsheetML.append(line: line, headers, row: i + 2, to: &direct)
+                #expect(String(decoding: direct, as: UTF8.self) == "前" + SpreadsheetML.row(i + 2, line.spreadsheetCells(headers)))
+            }
+        }
+        #expect(BookTable.Line.secondsOfDay("23:59:59") == 86_399 && BookTable.Line.secondsOfDay("9:5:1") == 32_701)
+        #expect(BookTable.Line.secondsOfDay("23:5x:59") == nil && BookTable.Line.secondsOfDay("") == nil)
     }
 }

@@ -1,0 +1,2 @@
+// zlib, for its CRC-32 (deflate itself goes through CompressNIO).
+#include <zlib.h>
