@@ -204,30 +204,31 @@ struct BookCommand: AsyncParsableCommand {
         /// Pages through the book at `path` (the township's or, with a `township`, the county's) and prints it seal
         /// by seal: each of `seals` is read on its own, in 序号 order, and printed page by page as it comes, so
         /// sealctl holds one page whatever the book's size; a page's columns are as wide as the seal's widest cell so
-        /// far. `--json` writes the one `{"uses":[…]}` object in the API's order, a page at a time (`seals` unused).
+        /// far. `--json` writes the one `{"uses":[…]}` object in the API's order, a page at a time (`seals` unused),
+        /// each use as the daemon wrote it.
         static func list(_ client: DaemonClient, path: String, query filters: [(String, String?)], json: Bool, seals: [String]) async throws {
-            /// Every page of the book under `filters`, in order. The next page is asked for before this one is taken
-            /// in, so the daemon encodes it while sealctl decodes and prints.
-            func pages(_ filters: [(String, String?)], _ take: ([UseView]) throws -> Void) async throws {
-                @Sendable func page(after: String?) async throws -> UsePageView {
-                    try await client.get(path + query(filters + [("after", after), ("limit", "1000")]), as: UsePageView.self).0
+            /// Every page of the book under `filters`, in order, as the daemon's bytes. The next page is asked for as
+            /// soon as this one has arrived (its cursor is read first, without the rest), so the daemon encodes it
+            /// while sealctl decodes and prints this one: the two run on two cores instead of by turns.
+            func pages(_ filters: [(String, String?)], _ take: (Data) throws -> Void) async throws {
+                @Sendable func page(after: String?) async throws -> Data {
+                    try await client.send(.GET, path + query(filters + [("after", after), ("limit", "1000")]))
                 }
-                var next: Task<UsePageView, any Error>? = Task { try await page(after: nil) }
+                var next: Task<Data, any Error>? = Task { try await page(after: nil) }
                 while let reading = next {
-                    let read = try await reading.value
-                    next = read.next.map { after in Task { try await page(after: after) } }
-                    try take(read.uses)
+                    let body = try await reading.value
+                    next = try UsePage.cursor(body).map { after in Task { try await page(after: after) } }
+                    try take(body)
                 }
             }
             if json {
                 var first = true
-                let encoder = WireJSON.snakeCaseEncodedEncoder
                 Output.write(Data(#"{"uses":["#.utf8))
-                try await pages(filters) { uses in
+                try await pages(filters) { body in
                     var text = Data()
-                    for use in uses {
+                    try UsePage.uses(body) { use in
                         if !first { text.append(UInt8(ascii: ",")) }
-                        text.append(try encoder.encode(use))
+                        text.append(contentsOf: use)
                         first = false
                     }
                     Output.write(text)
@@ -237,7 +238,8 @@ struct BookCommand: AsyncParsableCommand {
             var printed = false
             for seal in seals.sorted() {
                 var widths: [Int]?
-                try await pages(filters.filter { $0.0 != "seal" } + [("seal", seal)]) { uses in
+                try await pages(filters.filter { $0.0 != "seal" } + [("seal", seal)]) { body in
+                    let uses = try client.decode(UsePageView.self, body).0.uses
                     guard let first = uses.first else { return }
                     if widths == nil { print("\(first.sealName) (\(seal))") }
                     widths = Self.printLines(uses, header: widths == nil, widths: widths ?? [])
@@ -271,6 +273,49 @@ struct BookCommand: AsyncParsableCommand {
                             String(u.count), u.matter, u.caseNumber, u.urgent ? "是" : "", corrections, u.note ?? ""]
                 }
             )
+        }
+    }
+
+    /// A page of uses as the daemon sends it, `{"next":"…","uses":[…]}`, read in parts (`JSONStreamSplitter`).
+    enum UsePage {
+        struct Found: Error {}
+
+        /// The cursor of the page after this one (`next`, absent on the last page). The daemon sorts its keys, so
+        /// `next` comes before the uses and is read without them.
+        static func cursor(_ body: Data) throws -> String? {
+            var splitter = JSONStreamSplitter { $0.isEmpty }
+            var cursor: String?
+            do {
+                try splitter.feed(body) { event in
+                    guard case .value([.key("next")], let bytes) = event else { return }
+                    cursor = try WireJSON.decoder.decode(String?.self, from: Data(bytes))
+                    throw Found()
+                }
+                try splitter.finish()
+            } catch is Found {
+            } catch {
+                throw ClientError(code: "bad-answer", message: "the daemon's page of uses is not JSON (\(error))", exitCode: 76)
+            }
+            return cursor
+        }
+
+        /// Each use's JSON as the daemon wrote it, in order.
+        static func uses(_ body: Data, _ use: ([UInt8]) -> Void) throws {
+            var splitter = JSONStreamSplitter { $0.isEmpty || $0 == [.key("uses")] }
+            var seen = false
+            do {
+                try splitter.feed(body) { event in
+                    switch event {
+                    case .value(let path, let bytes) where path.count == 2 && path[0] == .key("uses"): use(bytes)
+                    case .end([.key("uses")]): seen = true
+                    default: break
+                    }
+                }
+                try splitter.finish()
+            } catch {
+                throw ClientError(code: "bad-answer", message: "the daemon's page of uses is not JSON (\(error))", exitCode: 76)
+            }
+            guard seen else { throw ClientError(code: "bad-answer", message: "the daemon's page has no uses", exitCode: 76) }
         }
     }
 

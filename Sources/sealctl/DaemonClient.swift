@@ -132,7 +132,7 @@ struct DaemonClient {
         try await call(.GET, path, as: answer)
     }
 
-    private func decode<Answer: Decodable>(_ type: Answer.Type, _ data: Data) throws -> (Answer, Data) {
+    func decode<Answer: Decodable>(_ type: Answer.Type, _ data: Data) throws -> (Answer, Data) {
         do {
             return (try WireJSON.decoder.decode(Answer.self, from: data), data)
         } catch {
