@@ -15,7 +15,15 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
     public init(zone: TimeZone) { self.zone = zone }
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let data = Self.localize(try WireJSON.encoder(for: value).encode(value), zone: zone)
+        let encoded: Data
+        if let direct = value as? any DirectJSONEncoded {
+            var bytes: [UInt8] = []
+            direct.appendJSON(to: &bytes)
+            encoded = Data(bytes)
+        } else {
+            encoded = try WireJSON.encoder(for: value).encode(value)
+        }
+        let data = Self.localize(encoded, zone: zone)
         return Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],
