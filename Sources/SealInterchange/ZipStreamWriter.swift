@@ -113,8 +113,9 @@ public struct ZipStreamWriter {
     /// Closes the open entry: the rest of its deflated data and its data descriptor.
     public mutating func end() async throws -> [UInt8] {
         guard let entry = open else { throw Failure.misuse("end with no entry open") }
-        var out = try await drain()
-        out += try entry.deflater.deflate([], finish: true)
+        // `drain` counts what it hands back into `offset`; the rest is counted below.
+        let drained = try await drain()
+        var out = try entry.deflater.deflate([], finish: true)
         let (crc, compressed, uncompressed) = entry.deflater.totals
         try Self.fits(compressed, "\(String(decoding: entry.name, as: UTF8.self)) deflates past 4 GiB")
         try Self.fits(uncompressed, "\(String(decoding: entry.name, as: UTF8.self)) passes 4 GiB")
@@ -128,7 +129,7 @@ public struct ZipStreamWriter {
                 uncompressed: uncompressed))
         open = nil
         offset += UInt64(out.count)
-        return out
+        return drained + out
     }
 
     /// The central directory and its end record: the archive's last bytes.
