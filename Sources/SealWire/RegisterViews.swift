@@ -176,6 +176,18 @@ public struct UseView: Sendable, Codable, SnakeCaseEncoded, Equatable {
             try c.encode(at, forKey: .at)
         }
 
+        /// Read under its snake_case keys, or camelCase ones through the API's key strategy (see `SnakeCaseDecoded`).
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: WireKey.self)
+            let snake = !c.contains(WireKey("byName"))
+            func key(_ k: SnakeKeys) -> WireKey { WireKey(k, snake: snake) }
+            count = try c.decode(Int.self, forKey: key(.count))
+            reason = try c.decode(String.self, forKey: key(.reason))
+            by = try c.decodeIfPresent(String.self, forKey: key(.by))
+            byName = try c.decodeIfPresent(String.self, forKey: key(.byName))
+            at = try c.decode(String.self, forKey: key(.at))
+        }
+
         public init(count: Int, reason: String, by: String? = nil, byName: String? = nil, at: String) {
             self.count = count
             self.reason = reason
@@ -225,6 +237,44 @@ public struct UseView: Sendable, Codable, SnakeCaseEncoded, Equatable {
         try c.encodeIfPresent(statement, forKey: .statement)
         try c.encodeIfPresent(signature, forKey: .signature)
         try c.encode(corrections, forKey: .corrections)
+    }
+
+    /// Read under its snake_case keys (sealctl reads pages of the book without the key strategy, see
+    /// `SnakeCaseDecoded`), or camelCase ones when it sits inside an answer read through the strategy: `seal_name`,
+    /// always there, tells which.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: WireKey.self)
+        let snake = c.contains(WireKey("seal_name"))
+        func key(_ k: SnakeKeys) -> WireKey { WireKey(k, snake: snake) }
+        id = try c.decode(String.self, forKey: key(.id))
+        serial = try c.decode(Int.self, forKey: key(.serial))
+        seal = try c.decode(String.self, forKey: key(.seal))
+        sealName = try c.decode(String.self, forKey: key(.sealName))
+        time = try c.decode(String.self, forKey: key(.time))
+        localDate = try c.decode(String.self, forKey: key(.localDate))
+        localTime = try c.decode(String.self, forKey: key(.localTime))
+        reason = try c.decode(String.self, forKey: key(.reason))
+        approver = try c.decodeIfPresent(String.self, forKey: key(.approver))
+        approverName = try c.decodeIfPresent(String.self, forKey: key(.approverName))
+        denial = try c.decodeIfPresent(UseRequest.Denial.self, forKey: key(.denial))
+        deniedByName = try c.decodeIfPresent(String.self, forKey: key(.deniedByName))
+        user = try c.decode(String.self, forKey: key(.user))
+        userName = try c.decode(String.self, forKey: key(.userName))
+        count = try c.decode(Int.self, forKey: key(.count))
+        recordedCount = try c.decode(Int.self, forKey: key(.recordedCount))
+        matter = try c.decode(String.self, forKey: key(.matter))
+        matterName = try c.decode(String.self, forKey: key(.matterName))
+        caseNumber = try c.decode(String.self, forKey: key(.caseNumber))
+        request = try c.decode(String.self, forKey: key(.request))
+        urgent = try c.decode(Bool.self, forKey: key(.urgent))
+        recorder = try c.decodeIfPresent(String.self, forKey: key(.recorder))
+        note = try c.decodeIfPresent(String.self, forKey: key(.note))
+        documentDigest = try c.decodeIfPresent(String.self, forKey: key(.documentDigest))
+        medium = try c.decode(String.self, forKey: key(.medium))
+        certificateFingerprint = try c.decodeIfPresent(String.self, forKey: key(.certificateFingerprint))
+        statement = try c.decodeIfPresent(String.self, forKey: key(.statement))
+        signature = try c.decodeIfPresent(String.self, forKey: key(.signature))
+        corrections = try c.decode([Correction].self, forKey: key(.corrections))
     }
 
     public init(

@@ -41,3 +41,40 @@ extension WireJSON {
         value is any SnakeCaseEncoded ? snakeCaseEncodedEncoder : encoder
     }
 }
+
+/// A wire type read under its own snake_case keys, so it is decoded without the API's key strategy: through a
+/// `.custom` strategy Foundation builds a coding path for every key of every object, which doubled the time sealctl
+/// took to read a page of the book. Its `init(from:)` also reads the camelCase keys the strategy gives, so it still
+/// decodes inside any other answer. `UseViewJSONTests` reads random pages both ways.
+public protocol SnakeCaseDecoded: Decodable {}
+
+extension UsePageView: SnakeCaseDecoded {}
+
+extension WireJSON {
+    /// The API's decoder without a key strategy: for `SnakeCaseDecoded` values only.
+    public static var snakeCaseDecodedDecoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    /// The decoder for `type`: without a key strategy when it reads its keys in snake_case itself.
+    public static func decoder(for type: Any.Type) -> JSONDecoder {
+        type is any SnakeCaseDecoded.Type ? snakeCaseDecodedDecoder : decoder
+    }
+}
+
+/// A key of a type that spells its keys itself: snake_case as written, or as the API's key strategy turns them.
+struct WireKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+
+    init(_ name: String) { stringValue = name }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+
+    init(_ key: some CodingKey, snake: Bool) {
+        stringValue = snake ? key.stringValue : SnakeCaseKeys.fromSnakeCase(key.stringValue)
+    }
+}
+

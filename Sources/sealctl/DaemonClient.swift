@@ -134,7 +134,7 @@ struct DaemonClient {
 
     func decode<Answer: Decodable>(_ type: Answer.Type, _ data: Data) throws -> (Answer, Data) {
         do {
-            return (try WireJSON.decoder.decode(Answer.self, from: data), data)
+            return (try WireJSON.decoder(for: Answer.self).decode(Answer.self, from: data), data)
         } catch {
             throw ClientError(code: "bad-answer", message: "the daemon's answer is not what this sealctl expects (\(error)); are both the same version?", exitCode: 76)
         }

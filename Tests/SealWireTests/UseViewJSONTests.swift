@@ -48,7 +48,7 @@ struct UseViewJSONTests {
         )
     }
 
-    @Test("the same bytes as Foundation's encoder: a full page, an empty one, and 400 random ones")
+    @Test("the same bytes as Foundation's encoder: a full page, an empty one, and 400 random ones, each read back with and without the key strategy")
     func sameBytes() throws {
         #expect(Self.direct(SnakeCaseEncodedTests.page) == (try Self.encoded(SnakeCaseEncodedTests.page)))
         #expect(Self.direct(UsePageView(uses: [])) == #"{"uses":[]}"#)
@@ -58,6 +58,10 @@ struct UseViewJSONTests {
             let page = UsePageView(uses: (0..<Int.random(in: 0...4, using: &g)).map { _ in Self.use(&g) }, next: Self.maybe(&g))
             let direct = Self.direct(page)
             #expect(direct == (try Self.encoded(page)))
+            // Read back both ways: without the key strategy (as sealctl reads a page) and through it (a use inside
+            // any other answer).
+            let plain = try WireJSON.decoder(for: UsePageView.self).decode(UsePageView.self, from: Data(direct.utf8))
+            #expect(plain.uses == page.uses && plain.next == page.next)
             #expect(try WireJSON.decoder.decode(UsePageView.self, from: Data(direct.utf8)).uses == page.uses)
         }
     }
@@ -73,4 +77,20 @@ struct UseViewJSONTests {
         let denial = try #require(written["denial"] as? [String: Any])
         #expect(Set(denial.keys) == Set(Mirror(reflecting: use.denial!).children.compactMap(\.label).map(SnakeCaseEncodedTests.snake)))
     }
+
+    @Test("a page read without the key strategy: snake_case keys only; a misspelt or missing key is an error, not a default")
+    func readsItsOwnKeys() throws {
+        let decoder = WireJSON.decoder(for: UsePageView.self)
+        #expect(decoder.keyDecodingStrategy.isDefault)
+        var text = Self.direct(SnakeCaseEncodedTests.page)
+        #expect(try decoder.decode(UsePageView.self, from: Data(text.utf8)).uses == SnakeCaseEncodedTests.page.uses)
+        text = text.replacingOccurrences(of: "\"user_name\"", with: "\"userName\"")
+        #expect(throws: DecodingError.self) { try decoder.decode(UsePageView.self, from: Data(text.utf8)) }
+        #expect(!(WireJSON.decoder(for: StaffListView.self).keyDecodingStrategy.isDefault), "other answers keep the strategy")
+    }
 }
+
+extension JSONDecoder.KeyDecodingStrategy {
+    var isDefault: Bool { if case .useDefaultKeys = self { true } else { false } }
+}
+
