@@ -353,12 +353,12 @@ public enum SpreadsheetML {
         daysFromCivil(date.year, date.month, date.day) - daysFromCivil(1899, 12, 30)
     }
 
-    /// A time of day as the fraction of a day spreadsheets store, to 10 decimals (well under a second).
+    /// A time of day as the fraction of a day spreadsheets store: the double nearest `seconds / 86,400`, in the
+    /// shortest form that reads back as exactly that double — as Excel writes it. Rounded to 10 decimals (as before)
+    /// the value lies a hair off the second, and LibreOffice then showed 48 % of the day's seconds one second early
+    /// (04:42:49 for 04:42:50); with the exact double, none.
     public static func timeFraction(_ seconds: Int) -> String {
-        let scaled = (seconds * 10_000_000_000 + 43_200) / 86_400
-        let text = String(scaled)
-        let padded = String(repeating: "0", count: max(0, 10 - text.count)) + text
-        return "0." + padded
+        (Double(seconds) / 86_400).description
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).

@@ -11,9 +11,20 @@ struct SpreadsheetMLTests {
         #expect(SpreadsheetML.serial(try #require(LocalDate(date))) == serial)
     }
 
-    @Test("times are fractions of a day", arguments: [(0, "0.0000000000"), (43_200, "0.5000000000"), (52_797, "0.6110763889"), (86_399, "0.9999884259")])
+    @Test("times are fractions of a day", arguments: [(0, "0.0"), (1, "1.1574074074074073e-05"), (43_200, "0.5"), (52_797, "0.6110763888888889"), (86_399, "0.999988425925926")])
     func times(seconds: Int, fraction: String) {
         #expect(SpreadsheetML.timeFraction(seconds) == fraction)
+    }
+
+    @Test("every second of the day is written as exactly the double Excel stores for it, so no reader shows the second before")
+    func everySecond() {
+        for seconds in 0..<86_400 {
+            let text = SpreadsheetML.timeFraction(seconds)
+            guard Double(text) == Double(seconds) / 86_400 else {
+                Issue.record("\(seconds) s written as \(text)")
+                return
+            }
+        }
     }
 
     @Test("column letters", arguments: [(0, "A"), (14, "O"), (25, "Z"), (26, "AA"), (701, "ZZ"), (702, "AAA")])
@@ -76,12 +87,12 @@ struct SpreadsheetMLTests {
         #expect(cells[0] == .number(3) && cells[1] == .date(LocalDate("2026-11-21")!) && cells[2] == .time(52_797) && cells[7] == .number(2))
         #expect(cells[4] == .text("=1+1"))
         let xml = SpreadsheetML.row(2, cells)
-        #expect(xml.hasPrefix(#"<row r="2"><c r="A2"><v>3</v></c><c r="B2" s="1"><v>46347</v></c><c r="C2" s="2"><v>0.6110763889</v></c>"#))
+        #expect(xml.hasPrefix(#"<row r="2"><c r="A2"><v>3</v></c><c r="B2" s="1"><v>46347</v></c><c r="C2" s="2"><v>0.6110763888888889</v></c>"#))
         #expect(xml.contains(#"<c r="E2" t="inlineStr"><is><t>=1+1</t></is></c>"#))
         #expect(!xml.contains(#"r="M2""#) && !xml.contains(#"r="O2""#))
         #expect(SpreadsheetML.row(1, [.text("a<b"), .number(-5), .text(""), .date(LocalDate("1970-01-01")!)], style: .header)
             == #"<row r="1"><c r="A1" s="3" t="inlineStr"><is><t>a&lt;b</t></is></c><c r="B1" s="3"><v>-5</v></c><c r="D1" s="1"><v>25569</v></c></row>"#)
-        #expect(SpreadsheetML.row(27, [.time(0)]).contains(#"<c r="A27" s="2"><v>0.0000000000</v></c>"#))
+        #expect(SpreadsheetML.row(27, [.time(0)]).contains(#"<c r="A27" s="2"><v>0.0</v></c>"#))
     }
 
     @Test("xml:space=\"preserve\" only where Excel would drop white space: at either end, or a tab or line break")
