@@ -108,13 +108,13 @@ public enum BookXLSX {
         }
 
         /// Opens sheet `index`'s part (its local header goes out).
-        mutating func startEntry(sheet index: Int, to out: inout some ExportSink) async throws {
+        private mutating func startEntry(sheet index: Int, to out: inout some ExportSink) async throws {
             try await out.write(bytes: try zip.begin(SpreadsheetML.worksheetPath(index + 1)))
         }
 
         /// Hands the buffered XML to the deflater (which works on it while the next rows are made); sends what it
         /// has finished.
-        mutating func flush(to out: inout some ExportSink) async throws {
+        private mutating func flush(to out: inout some ExportSink) async throws {
             guard !buffer.isEmpty else { return }
             let ready = try await zip.write(buffer)
             buffer = []
@@ -123,7 +123,7 @@ public enum BookXLSX {
         }
 
         /// Closes the open part: the rest of its XML, deflated, and its data descriptor.
-        mutating func endEntry(to out: inout some ExportSink) async throws {
+        private mutating func endEntry(to out: inout some ExportSink) async throws {
             try await flush(to: &out)
             try await out.write(bytes: try await zip.end())
         }

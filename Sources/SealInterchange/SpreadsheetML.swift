@@ -301,23 +301,21 @@ public enum SpreadsheetML {
         }
     }
 
-    /// A line's cells as `BookTable.Line.spreadsheetCells` types them: 序号 and 用印数 numbers, the date and time
-    /// date values when they parse, the rest text.
+    /// A line's cells as `BookTable.Line.spreadsheetCell` types them, straight into a row.
     struct LineCells: BookTable.CellWriter {
         var row: RowWriter
 
-        mutating func text(_ cell: String) {
-            switch row.column {
-            case 1:
-                if let date = LocalDate(cell) { row.date(date) } else { row.text(cell) }
-            case 2:
-                if let seconds = BookTable.Line.secondsOfDay(cell) { row.time(seconds) } else { row.text(cell) }
-            default:
-                row.text(cell)
-            }
-        }
-
+        mutating func text(_ cell: String) { row.cell(BookTable.Line.spreadsheetCell(column: row.column, cell)) }
         mutating func number(_ cell: Int) { row.number(cell) }
+    }
+
+    /// A line's cells as an array, typed the same way.
+    struct CellList: BookTable.CellWriter {
+        var cells: [Cell] = []
+
+        init() { cells.reserveCapacity(BookTable.widths.count) }
+        mutating func text(_ cell: String) { cells.append(BookTable.Line.spreadsheetCell(column: cells.count, cell)) }
+        mutating func number(_ cell: Int) { cells.append(.number(cell)) }
     }
 
     /// Whether inline text needs xml:space="preserve": white space at either end, or a tab or line break anywhere.
@@ -442,13 +440,19 @@ extension BookTable.Line {
     /// The line as spreadsheet cells: 序号 and 用印数 as numbers, the date and time as date values, the rest text.
     /// Text is kept verbatim: an inline string cell is never evaluated as a formula.
     public func spreadsheetCells(_ headers: BookTable.Headers) -> [SpreadsheetML.Cell] {
-        let text = cells(headers)
-        var out = text.map { SpreadsheetML.Cell.text($0) }
-        out[0] = .number(serial)
-        if let d = LocalDate(date) { out[1] = .date(d) }
-        if let seconds = Self.secondsOfDay(time) { out[2] = .time(seconds) }
-        out[7] = .number(count)
-        return out
+        var cells = SpreadsheetML.CellList()
+        write(to: &cells, headers)
+        return cells.cells
+    }
+
+    /// The cell a text cell in `column` becomes: 日期 and 时间 as date values when they parse, the rest text. The one
+    /// place this is decided, for a line's cells as an array and for its row written straight into a sheet.
+    static func spreadsheetCell(column: Int, _ text: String) -> SpreadsheetML.Cell {
+        switch column {
+        case 1: LocalDate(text).map { .date($0) } ?? .text(text)
+        case 2: secondsOfDay(text).map { .time($0) } ?? .text(text)
+        default: .text(text)
+        }
     }
 
     /// A time cell's seconds since midnight, when it is three numbers between colons (`08:05:09`).
