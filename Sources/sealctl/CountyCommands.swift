@@ -268,13 +268,16 @@ struct CountyCommand: AsyncParsableCommand {
 
             func run() async throws {
                 try await runReporting {
-                    let (report, raw) = try await county.client().get(
-                        "/v1/county/reports/anomalies" + query(filter.query + [("township", township)]), as: CountyAnomalyReportView.self
-                    )
-                    if county.json { return Output.printJSON(raw) }
-                    ReportCommand.Anomalies.print(report.county, settings: report.settings, period: report.period, format: format, township: "县 county")
-                    for t in report.townships {
-                        ReportCommand.Anomalies.print(t.anomalies, settings: report.settings, period: report.period, format: format, township: t.name, header: false)
+                    let path = "/v1/county/reports/anomalies" + query(filter.query + [("township", township)])
+                    // Streamed like the township's report (see `AnomalyReportReader`): a county's report over a long
+                    // period can be larger than sealctl may hold.
+                    if county.json { return try await Output.streamJSON(county.client(), path) }
+                    var reader = AnomalyReportReader(format: format, shape: .county, answer: "/v1/county/reports/anomalies")
+                    do {
+                        _ = try await county.client().receive(path) { chunk in try reader.feed(chunk.readableBytesView) }
+                        try await reader.finish()
+                    } catch is JSONStreamSplitter.Malformed {
+                        throw reader.badAnswer("not JSON")
                     }
                 }
             }

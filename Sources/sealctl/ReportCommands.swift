@@ -139,25 +139,6 @@ struct ReportCommand: AsyncParsableCommand {
         static func header(period: ReportPeriod, settings: AnomalySettingsView) -> String {
             "期间 period  \(periodText(period))\noffice hours \(settings.officeHours.joined(separator: ", ")) on \(settings.officeDays.joined(separator: " ")) (\(settings.timezone))\n"
         }
-
-        /// The findings as a table or CSV rows; `township` (at the county) prefixes each.
-        static func print(
-            _ anomalies: [AnomalyFinding], settings: AnomalySettingsView, period: ReportPeriod, format: Format, township: String? = nil,
-            header: Bool = true
-        ) {
-            switch format {
-            case .csv:
-                var out = header ? csvHeader(township: township != nil) : ""
-                for a in anomalies { out += csvRows(kind: a.kind, title: a.title, subject: a.subject, township: township, a.evidence) }
-                Output.write(Data(out.utf8))
-            case .table:
-                var out = header ? Self.header(period: period, settings: settings) : ""
-                if let township { out += "\n== \(township) ==\n" }
-                if anomalies.isEmpty { out += "\n无异常 · no anomalies found\n" }
-                for a in anomalies { out += findingText(title: a.title, subject: a.subject, kind: a.kind, count: a.count, evidence: a.evidence) }
-                Output.write(Data(out.utf8))
-            }
-        }
     }
 }
 

@@ -102,6 +102,8 @@ struct CountyMirrorTests {
         }
     }
 
+    enum AnomalyLabels { static let county = "县 county" }
+
     /// The book, its statistics, its anomalies and its CSV export, read at the township and at the county: the same.
     static func expectSameReading(_ township: RunningDaemon, _ county: RunningCounty, name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         func both(_ here: [String], _ there: [String]) throws -> (String, String) {
@@ -152,6 +154,30 @@ struct CountyMirrorTests {
         let printed = try county.sealctl(["report", "anomalies"])
         #expect(printed.status == 0 && printed.stdout.contains("== \(name) ==") && printed.stdout.contains("紧急用印被驳回"), "\(printed.stdout)\(printed.stderr)",
                 sourceLocation: sourceLocation)
+        // Read as it arrives (a township's name comes after its findings): the header first, the county's own
+        // section, then each township's, every finding's title in its section; CSV one row per entry, each under
+        // its section's name — the same findings as the JSON.
+        let report = try jsonObject(all.stdout)
+        var sections: [(String, [[String: Any]])] = [(AnomalyLabels.county, report["county"] as? [[String: Any]] ?? [])]
+        for t in report["townships"] as? [[String: Any]] ?? [] { sections.append((t["name"] as! String, t["anomalies"] as? [[String: Any]] ?? [])) }
+        #expect(printed.stdout.hasPrefix("期间 period"), sourceLocation: sourceLocation)
+        var rest = Substring(printed.stdout)
+        for (section, findings) in sections {
+            let heading = try #require(rest.range(of: "\n== \(section) ==\n"), "\(section) in order", sourceLocation: sourceLocation)
+            rest = rest[heading.upperBound...]
+            let body = rest.range(of: "\n== ").map { rest[..<$0.lowerBound] } ?? rest
+            #expect(findings.isEmpty == body.contains("无异常"), sourceLocation: sourceLocation)
+            for finding in findings { #expect(body.contains(finding["title"] as! String), "\(finding)", sourceLocation: sourceLocation) }
+        }
+        let anomalyCSV = try county.sealctl(["report", "anomalies", "--format", "csv"])
+        let rows = try runCommand("/usr/bin/python3", ["-c", "import csv, json, sys; print(json.dumps(list(csv.reader(sys.stdin))))"], stdin: anomalyCSV.stdout)
+        let csvRows = try #require(try JSONSerialization.jsonObject(with: Data(rows.stdout.utf8)) as? [[String]], sourceLocation: sourceLocation)
+        #expect(csvRows.first == ["\u{FEFF}township", "kind", "title", "subject", "ref", "time", "staff", "seal", "detail"], sourceLocation: sourceLocation)
+        let expected = sections.flatMap { section, findings in
+            findings.flatMap { f in (f["evidence"] as? [[String: Any]] ?? []).map { [section, f["kind"] as! String, $0["ref"] as! String] } }
+        }
+        #expect(!expected.isEmpty, sourceLocation: sourceLocation)
+        #expect(csvRows.dropFirst().map { [$0[0], $0[1], $0[4]] } == expected, "\(anomalyCSV.stdout)", sourceLocation: sourceLocation)
     }
 
     @Test("every kind of event a township journals lands in the county's tables exactly as the township's; a township back after the county was away catches up")
