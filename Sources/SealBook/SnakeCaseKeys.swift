@@ -39,11 +39,17 @@ public enum SnakeCaseKeys {
         return String(key[..<first]) + joined + String(key[key.index(after: last)...])
     }
 
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(_ string: String) { stringValue = string }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
+    /// A key by its name: the strategy's converted keys, and the keys of types that spell their own.
+    public struct Key: CodingKey {
+        public var stringValue: String
+        public var intValue: Int? { nil }
+        public init(_ string: String) { stringValue = string }
+        public init(stringValue: String) { self.stringValue = stringValue }
+        public init?(intValue: Int) { nil }
+
+        /// `key` as written (snake_case), or as the API's key strategy turns it (camelCase).
+        public init(_ key: some CodingKey, snake: Bool) {
+            stringValue = snake ? key.stringValue : SnakeCaseKeys.fromSnakeCase(key.stringValue)
+        }
     }
 }

@@ -15,19 +15,18 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
     public init(zone: TimeZone) { self.zone = zone }
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let encoded: Data
+        // A page of the book writes itself straight into bytes, which go out as they are rewritten.
+        var bytes: [UInt8] = []
         if let direct = value as? any DirectJSONEncoded {
-            var bytes: [UInt8] = []
             direct.appendJSON(to: &bytes)
-            encoded = Data(bytes)
         } else {
-            encoded = try WireJSON.encoder(for: value).encode(value)
+            bytes = [UInt8](try WireJSON.encoder(for: value).encode(value))
         }
-        let data = Self.localize(encoded, zone: zone)
+        let local = Self.localize(bytes, zone: zone)
         return Response(
             status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],
-            body: .init(byteBuffer: ByteBuffer(bytes: data))
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(local.count)],
+            body: .init(byteBuffer: ByteBuffer(bytes: local))
         )
     }
 
@@ -36,7 +35,11 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
     /// before the colon, structural when its opening quote follows `{` or `,` (the encoder escapes every quote inside
     /// a string, so text can never pose as a key).
     static func localize(_ data: Data, zone: TimeZone) -> Data {
-        let bytes = [UInt8](data)
+        Data(localize([UInt8](data), zone: zone))
+    }
+
+    /// `localize(_:zone:)` on bytes.
+    static func localize(_ bytes: [UInt8], zone: TimeZone) -> [UInt8] {
         var out: [UInt8] = []
         var copied = 0
         var i = 1
@@ -55,9 +58,9 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
             copied = i + 23
             i += 24
         }
-        guard copied > 0 else { return data }
+        guard copied > 0 else { return bytes }
         out.append(contentsOf: bytes[copied...])
-        return Data(out)
+        return out
     }
 
     /// Whether the key whose closing quote is at `end` is `time`, `at`, `until`, `due` or ends in `_at`, `_time`,

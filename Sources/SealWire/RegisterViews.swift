@@ -178,9 +178,9 @@ public struct UseView: Sendable, Codable, SnakeCaseEncoded, Equatable {
 
         /// Read under its snake_case keys, or camelCase ones through the API's key strategy (see `SnakeCaseDecoded`).
         public init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: WireKey.self)
-            let snake = !c.contains(WireKey("byName"))
-            func key(_ k: SnakeKeys) -> WireKey { WireKey(k, snake: snake) }
+            let c = try decoder.container(keyedBy: SnakeCaseKeys.Key.self)
+            let snake = !c.contains(SnakeCaseKeys.Key("byName"))
+            func key(_ k: SnakeKeys) -> SnakeCaseKeys.Key { SnakeCaseKeys.Key(k, snake: snake) }
             count = try c.decode(Int.self, forKey: key(.count))
             reason = try c.decode(String.self, forKey: key(.reason))
             by = try c.decodeIfPresent(String.self, forKey: key(.by))
@@ -243,9 +243,9 @@ public struct UseView: Sendable, Codable, SnakeCaseEncoded, Equatable {
     /// `SnakeCaseDecoded`), or camelCase ones when it sits inside an answer read through the strategy: `seal_name`,
     /// always there, tells which.
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: WireKey.self)
-        let snake = c.contains(WireKey("seal_name"))
-        func key(_ k: SnakeKeys) -> WireKey { WireKey(k, snake: snake) }
+        let c = try decoder.container(keyedBy: SnakeCaseKeys.Key.self)
+        let snake = c.contains(SnakeCaseKeys.Key("seal_name"))
+        func key(_ k: SnakeKeys) -> SnakeCaseKeys.Key { SnakeCaseKeys.Key(k, snake: snake) }
         id = try c.decode(String.self, forKey: key(.id))
         serial = try c.decode(Int.self, forKey: key(.serial))
         seal = try c.decode(String.self, forKey: key(.seal))

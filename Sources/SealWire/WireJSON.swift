@@ -63,18 +63,3 @@ extension WireJSON {
         type is any SnakeCaseDecoded.Type ? snakeCaseDecodedDecoder : decoder
     }
 }
-
-/// A key of a type that spells its keys itself: snake_case as written, or as the API's key strategy turns them.
-struct WireKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-
-    init(_ name: String) { stringValue = name }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-
-    init(_ key: some CodingKey, snake: Bool) {
-        stringValue = snake ? key.stringValue : SnakeCaseKeys.fromSnakeCase(key.stringValue)
-    }
-}
-
