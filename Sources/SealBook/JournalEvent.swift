@@ -85,6 +85,15 @@ public enum JournalEvent: Sendable, Equatable {
         }
     }
 
+    /// The kinds that make a seal's own history (journaled with the seal as subject): its registration, status
+    /// changes, custody and card binding. Its uses and refusals are journaled under the seal too, but they grow with
+    /// the book, so they are read page by page from the book and the events, never as part of the seal.
+    public static let sealHistoryKinds: [String] =
+        ["seal.added"] + SealLifecycle.Action.allCases.map(\.eventKind) + custodyKinds + ["card.bound", "card.unbound"]
+
+    /// The kinds of a seal's custody history.
+    public static let custodyKinds = ["custody.handover", "custody.carried-out", "custody.returned"]
+
     /// Reads a stored entry's kind and payload back; nil for a kind this build does not know.
     public init?(kind: String, payload: JSONValue) throws {
         func decode<T: Decodable>(_ type: T.Type) throws -> T { try payload.decode(T.self) }

@@ -71,9 +71,7 @@ extension Register {
     public func custodyHistory(seal id: String) async throws -> [JournalEntryView] {
         try await pool.read { db in
             guard try Self.seal(db, id: id) != nil else { throw SealError(.unknownSeal, "no seal \(id)") }
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? AND (kind LIKE 'custody.%' OR kind = 'seal.added') ORDER BY seq"),
-                arguments: [id]
-            ).map(Self.entryView)
+            return try Self.sealHistory(db, seal: id, kinds: ["seal.added"] + JournalEvent.custodyKinds)
         }
     }
 

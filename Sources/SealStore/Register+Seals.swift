@@ -63,10 +63,23 @@ extension Register {
             guard let seal = try Self.seal(db, id: id) else { throw SealError(.unknownSeal, "no seal \(id)") }
             let delegationIDs = try String.fetchAll(db.cachedStatement(sql: "SELECT delegation_id FROM delegation_seal WHERE seal_id = ? ORDER BY delegation_id"), arguments: [id])
             let delegations = try delegationIDs.compactMap { try Self.delegation(db, id: $0) }
-            let history = try Row.fetchAll(db.cachedStatement(sql: "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE subject = ? ORDER BY seq"), arguments: [id]
-            ).map(Self.entryView)
+            let history = try Self.sealHistory(db, seal: id, kinds: JournalEvent.sealHistoryKinds)
             return SealView(seal: seal, delegations: delegations, custody: try Self.custodyState(db, seal: seal, now: Date()), history: history)
         }
+    }
+
+    /// The seal's journal entries of `kinds`, oldest first. Read on the kind index, one range per kind, so the cost
+    /// follows how many such events the register holds, not how many uses the seal has (every use is journaled with
+    /// the seal as subject, so the subject index would walk the seal's whole book).
+    static func sealHistory(_ db: Database, seal id: String, kinds: [String]) throws -> [JournalEntryView] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: sealHistorySQL(kinds: kinds.count)), arguments: StatementArguments(kinds + [id])
+        ).map(Self.entryView)
+    }
+
+    static func sealHistorySQL(kinds: Int) -> String {
+        "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal INDEXED BY journal_kind WHERE kind IN ("
+            + Array(repeating: "?", count: kinds).joined(separator: ", ") + ") AND subject = ? ORDER BY seq"
     }
 
     static func seal(_ db: Database, id: String) throws -> Seal? {
