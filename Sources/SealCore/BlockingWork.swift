@@ -11,4 +11,11 @@ public enum BlockingWork {
             queue.async { continuation.resume(with: Result { try work() }) }
         }
     }
+
+    /// `run` for work that cannot fail (a name of its own: a trailing closure would match a labelled `run`).
+    public static func infallible<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
+        }
+    }
 }

@@ -15,12 +15,14 @@ public struct PeerCredentialSource: Sendable {
 
     /// The kernel's credentials for the connection's peer, resolved to a user and groups. The kernel fixes a
     /// connection's credentials when it is made, so they are asked for once per connection (`ConnectionCredentials`);
-    /// the user's name and groups are looked up at every request, so a change of membership counts at once.
+    /// the user's name and groups are looked up again after a second (`AccountCache`), so a change of membership
+    /// counts within a second.
     public static let socket: PeerCredentialSource = {
         let connections = ConnectionCredentials()
+        let accounts = AccountCache(lifetime: .seconds(1))
         return PeerCredentialSource { channel in
             let cred = try await connections.credentials(of: channel)
-            return UnixAccounts.principal(uid: cred.uid, gid: cred.gid, pid: cred.pid)
+            return await accounts.principal(uid: cred.uid, gid: cred.gid, pid: cred.pid)
         }
     }()
 
@@ -56,5 +58,48 @@ final class ConnectionCredentials: Sendable {
             }
         }
         return credentials
+    }
+}
+
+/// What the account databases (NSS) say of a peer's user, kept for `lifetime`. Asking at every request read
+/// /etc/passwd and /etc/group four times a request (a tenth of the daemon's time under load), and on one of Swift
+/// concurrency's threads, where an LDAP or sssd lookup would block it: lookups run as `BlockingWork`, at most once per
+/// user and group each `lifetime`.
+final class AccountCache: Sendable {
+    private struct Entry {
+        var principal: UnixPrincipal
+        var resolved: ContinuousClock.Instant
+    }
+
+    private let entries = Mutex<[UInt64: Entry]>([:])
+    private let lifetime: Duration
+    private let resolve: @Sendable (_ uid: UInt32, _ gid: UInt32, _ pid: Int32) -> UnixPrincipal
+
+    init(
+        lifetime: Duration,
+        resolve: @escaping @Sendable (_ uid: UInt32, _ gid: UInt32, _ pid: Int32) -> UnixPrincipal = UnixAccounts.principal
+    ) {
+        self.lifetime = lifetime
+        self.resolve = resolve
+    }
+
+    /// The principal for a peer: its user and groups as looked up at most `lifetime` ago, its own pid.
+    func principal(uid: UInt32, gid: UInt32, pid: Int32) async -> UnixPrincipal {
+        let key = UInt64(uid) << 32 | UInt64(gid)
+        let now = ContinuousClock.now
+        if let entry = entries.withLock({ $0[key] }), now - entry.resolved < lifetime {
+            var principal = entry.principal
+            principal.pid = pid
+            return principal
+        }
+        let resolve = self.resolve
+        let principal = await BlockingWork.infallible { resolve(uid, gid, pid) }
+        let lifetime = self.lifetime
+        entries.withLock { entries in
+            // Only the users calling now are kept: a host with many users does not grow the cache.
+            if entries.count >= 256 { entries = entries.filter { now - $0.value.resolved < lifetime } }
+            entries[key] = Entry(principal: principal, resolved: now)
+        }
+        return principal
     }
 }
