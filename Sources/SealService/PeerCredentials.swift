@@ -73,28 +73,29 @@ final class AccountCache: Sendable {
 
     private let entries = Mutex<[UInt64: Entry]>([:])
     private let lifetime: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
     private let resolve: @Sendable (_ uid: UInt32, _ gid: UInt32, _ pid: Int32) -> UnixPrincipal
 
     init(
-        lifetime: Duration,
+        lifetime: Duration, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
         resolve: @escaping @Sendable (_ uid: UInt32, _ gid: UInt32, _ pid: Int32) -> UnixPrincipal = UnixAccounts.principal
     ) {
         self.lifetime = lifetime
+        self.now = now
         self.resolve = resolve
     }
 
     /// The principal for a peer: its user and groups as looked up at most `lifetime` ago, its own pid.
     func principal(uid: UInt32, gid: UInt32, pid: Int32) async -> UnixPrincipal {
         let key = UInt64(uid) << 32 | UInt64(gid)
-        let now = ContinuousClock.now
-        if let entry = entries.withLock({ $0[key] }), now - entry.resolved < lifetime {
+        if let entry = entries.withLock({ $0[key] }), now() - entry.resolved < lifetime {
             var principal = entry.principal
             principal.pid = pid
             return principal
         }
         let resolve = self.resolve
         let principal = await BlockingWork.infallible { resolve(uid, gid, pid) }
-        let lifetime = self.lifetime
+        let (lifetime, now) = (self.lifetime, self.now())
         entries.withLock { entries in
             // Only the users calling now are kept: a host with many users does not grow the cache.
             if entries.count >= 256 { entries = entries.filter { now - $0.value.resolved < lifetime } }

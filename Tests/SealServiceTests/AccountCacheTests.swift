@@ -18,10 +18,12 @@ struct AccountCacheTests {
         }
     }
 
-    @Test("one lookup per user and group within the lifetime, each answer with the caller's own pid; a new lookup after it sees new groups")
+    @Test("one lookup per user and group within the lifetime (on a test clock), each answer with the caller's own pid; a new lookup after it sees new groups")
     func lookups() async throws {
         let lookups = Lookups()
-        let cache = AccountCache(lifetime: .milliseconds(300)) { lookups.resolve(uid: $0, gid: $1, pid: $2) }
+        let start = ContinuousClock.now
+        let elapsed = Mutex(Duration.zero)
+        let cache = AccountCache(lifetime: .seconds(1), now: { start + elapsed.withLock { $0 } }) { lookups.resolve(uid: $0, gid: $1, pid: $2) }
         let first = await cache.principal(uid: 1000, gid: 100, pid: 11)
         let second = await cache.principal(uid: 1000, gid: 100, pid: 12)
         #expect(lookups.count.withLock { $0 } == 1)
@@ -31,8 +33,10 @@ struct AccountCacheTests {
         #expect(lookups.count.withLock { $0 } == 3, "another user, or the same user with another primary group, is looked up")
         lookups.groups.withLock { $0 = [100, 200] }
         #expect(await cache.principal(uid: 1000, gid: 100, pid: 15).groups.map(\.gid) == [100], "within the lifetime: the answer kept")
-        try await Task.sleep(for: .milliseconds(400))
-        #expect(await cache.principal(uid: 1000, gid: 100, pid: 16).groups.map(\.gid) == [100, 200], "after it: looked up again")
+        elapsed.withLock { $0 = .milliseconds(999) }
+        #expect(await cache.principal(uid: 1000, gid: 100, pid: 16).groups.map(\.gid) == [100], "just within it")
+        elapsed.withLock { $0 = .seconds(1) }
+        #expect(await cache.principal(uid: 1000, gid: 100, pid: 17).groups.map(\.gid) == [100, 200], "after it: looked up again")
         #expect(lookups.count.withLock { $0 } == 4)
     }
 }
