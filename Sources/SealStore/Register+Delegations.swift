@@ -16,7 +16,7 @@ extension Register {
             // Delegations are never deleted, so the rowid counts them.
             let count = try Int.fetchOne(w.db.cachedStatement(sql: "SELECT MAX(rowid) FROM delegation")) ?? 0
             let delegation = Delegation(
-                id: String(format: "DLG-%04d", count + 1), agreementNumber: draft.agreementNumber,
+                id: RegisterID.delegation(count + 1), agreementNumber: draft.agreementNumber,
                 delegatingDepartment: draft.delegatingDepartment, township: draft.township,
                 supervisingDepartment: draft.supervisingDepartment, validFrom: draft.validFrom, validTo: draft.validTo,
                 filing: filing, seals: Array(Set(draft.seals)).sorted(), matters: draft.matters

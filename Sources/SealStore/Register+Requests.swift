@@ -74,7 +74,7 @@ extension Register {
             // Requests are never deleted, so the rowid counts them in O(log n) (COUNT(*) walks the table).
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(rowid) FROM use_request")) ?? 0
             let request = UseRequest(
-                id: String(format: "REQ-%06d", count + 1), seal: new.seal, matter: new.matter, caseNumber: new.caseNumber,
+                id: RegisterID.request(count + 1), seal: new.seal, matter: new.matter, caseNumber: new.caseNumber,
                 purpose: new.purpose, reason: new.reason, count: new.count, documentDigest: digest, urgent: new.urgent ?? false,
                 requester: requester.id, createdAt: JournalClock.timestamp(now)
             )

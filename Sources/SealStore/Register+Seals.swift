@@ -25,7 +25,7 @@ extension Register {
             _ = try Self.activeStaff(w.db, id: new.custodian, as: "custodian")
             // Seals are never deleted, so the rowid counts them.
             let count = try Int.fetchOne(w.db.cachedStatement(sql: "SELECT MAX(rowid) FROM seal")) ?? 0
-            let id = String(format: "SEAL-%04d", count + 1)
+            let id = RegisterID.seal(count + 1)
             let seal = Seal(id: id, name: new.name, kind: new.kind, medium: new.medium, owner: new.owner, holder: new.holder, custodian: new.custodian)
             try w.record(.sealAdded(seal), subject: id)
             return seal

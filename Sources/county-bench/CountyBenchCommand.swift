@@ -116,7 +116,7 @@ struct Journal: Sendable {
         )), staff: "S001")
         var use = 0
         for r in 1...requests {
-            let request = String(format: "REQ-%06d", r)
+            let request = RegisterID.request(r)
             let caseNumber = "2026-XK-\(r)"
             add(.requestCreated(.init(request: UseRequest(
                 id: request, seal: "SEAL-0001", matter: "XK-001", caseNumber: caseNumber, purpose: .decision, reason: "个体工商户设立登记决定书",
@@ -126,7 +126,7 @@ struct Journal: Sendable {
             for _ in 0..<50 where use < uses {
                 use += 1
                 add(.useRecorded(.init(
-                    use: String(format: "USE-%06d", use), request: request, seal: "SEAL-0001", matter: "XK-001", caseNumber: caseNumber,
+                    use: RegisterID.use(use), request: request, seal: "SEAL-0001", matter: "XK-001", caseNumber: caseNumber,
                     reason: "个体工商户设立登记决定书", count: 1, user: "S003", recorder: "S001", approver: "S002", urgent: false, medium: .physical,
                     documentDigest: nil, note: nil
                 )), staff: "S001")
