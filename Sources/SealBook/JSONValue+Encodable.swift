@@ -4,9 +4,7 @@ extension JSONValue {
     /// The JSON form of a Codable value with snake_case keys, as journal payloads and the API use it.
     /// Values with floating-point numbers are refused (they have no canonical form here).
     public init(encoding value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        self = try JSONValue(parsing: try encoder.encode(value))
+        self = try JSONValueEncoder.encode(value)
     }
 
     /// Decodes a Codable value from this JSON (snake_case keys, matched as `JSONDecoder`'s `.convertFromSnakeCase`

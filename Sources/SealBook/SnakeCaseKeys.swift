@@ -6,9 +6,9 @@ import Synchronization
 ///
 /// Foundation converts every key of every object again, splitting it into words: decoding a page of the book in
 /// sealctl spent a third of its time there. A wire type has a few dozen keys, so a key is looked up far more often
-/// than converted. Used by `WireJSON`'s decoder (a `.custom` strategy) and by `JSONValueDecoder`. (Encoding keeps
-/// Foundation's `.convertToSnakeCase`: a `.custom` encoding strategy builds each key's coding path, which cost more
-/// than the conversion it saved.)
+/// than converted. Used by `WireJSON`'s decoder (a `.custom` strategy) and by `JSONValueDecoder`; `toSnakeCase`, the
+/// other way, by `JSONValueEncoder`. (The API's encoder keeps Foundation's `.convertToSnakeCase`: a `.custom` encoding
+/// strategy builds each key's coding path, which cost more than the conversion it saved.)
 public enum SnakeCaseKeys {
     /// At most this many keys are remembered; keys past it (a client could send any keys) are converted each time.
     static let capacity = 4096
@@ -22,6 +22,34 @@ public enum SnakeCaseKeys {
         let result = convertFromSnakeCase(key)
         camel.withLock { if $0.count < capacity { $0[key] = result } }
         return result
+    }
+
+    /// `caseNumber` → `case_number`, `documentSHA256` → `document_sha256`: exactly what Foundation's
+    /// `.convertToSnakeCase` writes, since it is asked (once per key; `JSONValueEncoder` names keys by it).
+    public static func toSnakeCase(_ key: String) -> String {
+        if let known = snake.withLock({ $0[key] }) { return known }
+        let result = foundationSnakeCase(key)
+        snake.withLock { if $0.count < capacity { $0[key] = result } }
+        return result
+    }
+
+    private static let snake = Mutex<[String: String]>([:])
+
+    /// The one key `key` names, written by `JSONEncoder` with `.convertToSnakeCase` and read back.
+    static func foundationSnakeCase(_ key: String) -> String {
+        struct One: Encodable {
+            let key: String
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(0, forKey: Key(key))
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        guard let data = try? encoder.encode(One(key: key)),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Int], let converted = object.keys.first
+        else { return key }
+        return converted
     }
 
     /// The decoder's strategy: each key converted by `fromSnakeCase`.
