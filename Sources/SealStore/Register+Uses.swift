@@ -34,18 +34,10 @@ extension Register {
     /// `use.recorded` for a physical seal: by its custodian (or an admin), or by the carrier while it is out.
     public func recordUse(request id: String, count: Int, note: String?, actor: JournalActor, actorIsAdmin: Bool) async throws -> UseView {
         let settings = self.useSettings
-        let use = try await writer.write(actor: actor) { w in
+        return try await writer.write(actor: actor) { w in
             let checked = try Self.checkUse(w.db, request: id, count: count, actor: actor, actorIsAdmin: actorIsAdmin, medium: .physical, now: w.now, settings: settings)
-            return try Self.recordUse(w, checked, count: count, note: note, digest: checked.request.documentDigest, signed: nil)
+            return try Self.recordUse(w, checked, count: count, note: note, digest: checked.request.documentDigest, signed: nil, zone: settings.zone)
         }
-        return try await recordedLine(use)
-    }
-
-    /// The line of a use just recorded or corrected, as the book shows it. Read after the commit on a reader, not in the batch:
-    /// the writer commits every write in turn, so what it need not do there is off every write's path.
-    func recordedLine(_ use: String) async throws -> UseView {
-        let zone = useSettings.zone
-        return try await pool.read { db in try Self.useLines(db, UseFilter(id: use), limit: 1, after: nil, zone: zone)[0] }
     }
 
     /// Everything a card signature needs, checked before the card is asked: the rules, the binding and the statement.
@@ -81,16 +73,15 @@ extension Register {
     /// impression while the card signed), then the statement, signature and certificate fingerprint are stored.
     public func recordSignedUse(_ plan: SignedUsePlan, signature: [UInt8], actor: JournalActor) async throws -> UseView {
         let settings = self.useSettings
-        let use = try await writer.write(actor: actor) { w in
+        return try await writer.write(actor: actor) { w in
             let statement = plan.statement
             let checked = try Self.checkUse(w.db, request: statement.request, count: statement.count, actor: actor, actorIsAdmin: false, medium: .electronic, now: w.now, settings: settings)
             guard try Self.cardBinding(w.db, seal: statement.seal)?.fingerprint == plan.binding.fingerprint else {
                 throw SealError(.cardMismatch, "seal \(statement.seal)'s key card changed while signing")
             }
             let signed = SignedParts(fingerprint: plan.binding.fingerprint, statement: String(decoding: statement.bytes, as: UTF8.self), signature: Data(signature).base64EncodedString())
-            return try Self.recordUse(w, checked, count: statement.count, note: plan.note, digest: statement.documentSHA256, signed: signed)
+            return try Self.recordUse(w, checked, count: statement.count, note: plan.note, digest: statement.documentSHA256, signed: signed, zone: settings.zone)
         }
-        return try await recordedLine(use)
     }
 
     struct CheckedUse {
@@ -125,14 +116,14 @@ extension Register {
     }
 
     /// Records one line of the book (`use.recorded`, and `request.exhausted` when it took the last approved
-    /// impression) and answers with the use's id. The 序号 and the line's time (the statement's, for a signed use)
-    /// are the projection's.
+    /// impression) and answers with the line as the book shows it. The 序号 and the line's time (the statement's,
+    /// for a signed use) are the projection's.
     static func recordUse(
-        _ w: JournalTransaction, _ checked: CheckedUse, count: Int, note: String?, digest: String?, signed: SignedParts?
-    ) throws -> String {
+        _ w: JournalTransaction, _ checked: CheckedUse, count: Int, note: String?, digest: String?, signed: SignedParts?, zone: TimeZone
+    ) throws -> UseView {
         let request = checked.request
         // Uses are never deleted, so the rowid counts them (in O(log n), where COUNT(*) walks the whole table).
-        let useID = RegisterID.use((try Int.fetchOne(w.db.cachedStatement(sql: "SELECT MAX(rowid) FROM use_record")) ?? 0) + 1)
+        let useID = String(format: "USE-%06d", (try Int.fetchOne(w.db.cachedStatement(sql: "SELECT MAX(rowid) FROM use_record")) ?? 0) + 1)
         try w.record(.useRecorded(.init(
             use: useID, request: request.id, seal: request.seal, matter: request.matter, caseNumber: request.caseNumber,
             reason: request.reason, count: count, user: request.requester, recorder: checked.recorder.id, approver: request.approval?.approver,
@@ -142,12 +133,13 @@ extension Register {
         if UsePolicy.exhausts(request, count: count) {
             try w.record(.requestExhausted(.init(request: request.id)), subject: request.id)
         }
-        return useID
+        return try useLines(w.db, UseFilter(id: useID), limit: 1, after: nil, zone: zone)[0]
     }
 
     /// `use.corrected`: a new entry referencing the use; the original line is never edited in the journal.
     public func correctUse(id: String, count: Int, reason: String, actor: JournalActor) async throws -> UseView {
-        try await writer.write(actor: actor) { w in
+        let settings = self.useSettings
+        return try await writer.write(actor: actor) { w in
             let db = w.db
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM use_record WHERE id = ?"), arguments: [id]) else {
                 throw SealError(.unknownUse, "no use \(id)")
@@ -160,8 +152,8 @@ extension Register {
             // The rule refuses what may not be; the projection makes the same arithmetic on the tables.
             _ = try UsePolicy.correct(request, use: .init(current: old, highest: max(recorded, raised)), to: count, reason: reason)
             try w.record(.useCorrected(.init(use: id, request: requestID, from: old, to: count, reason: reason)), subject: row["seal_id"])
+            return try Self.useLines(db, UseFilter(id: id), limit: 1, after: nil, zone: settings.zone)[0]
         }
-        return try await recordedLine(id)
     }
 
     /// Lines of the usage book in order, each with its per-seal serial number.
