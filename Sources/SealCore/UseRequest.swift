@@ -88,6 +88,32 @@ public struct UseRequest: Sendable, Equatable, Codable {
         self.made = made ?? used
     }
 
+    /// What a request list may be filtered by: a status as people see it, or `urgent-unresolved`.
+    public static let listFilters = Status.allCases.map(\.rawValue) + ["urgent-unresolved"]
+
+    /// The stored statuses of the requests a list filtered by `filter` (one of `listFilters`) can show: `approved`
+    /// and `expired` are both stored `approved` (whether an approval has lapsed depends on when the list is read;
+    /// `expired` itself is never stored, but a request stored so would read `expired`),
+    /// an unresolved urgent request is pending, denied or cancelled. Nil when every stored status can.
+    public static func storedStatuses(listedAs filter: String?) -> [Status]? {
+        switch filter {
+        case nil: nil
+        case "urgent-unresolved": [.pending, .denied, .cancelled]
+        case Status.approved.rawValue: [.approved]
+        case Status.expired.rawValue: [.approved, .expired]
+        case let s?: Status(rawValue: s).map { [$0] } ?? []
+        }
+    }
+
+    /// Whether a list filtered by `filter` shows this request at `now` (`storedStatuses` narrows, this decides).
+    public func isListed(as filter: String?, now: Date, urgentWindow: TimeInterval) -> Bool {
+        switch filter {
+        case nil: true
+        case "urgent-unresolved": isUrgentUnresolved(now: now, window: urgentWindow)
+        case let s?: effectiveStatus(now: now).rawValue == s
+        }
+    }
+
     /// The status people see at `now`: an approval past its time with impressions left reads `expired`.
     public func effectiveStatus(now: Date) -> Status {
         if status == .approved, let approval, approval.lapsed(at: now) { return .expired }

@@ -28,11 +28,13 @@ struct RequestRoutes {
                 throw SealError(.staffRequired, "--mine needs you to act as a staff member")
             }
             let status = request.rawQuery("status")
-            let valid = UseRequest.Status.allCases.map(\.rawValue) + ["urgent-unresolved"]
+            let valid = UseRequest.listFilters
             if let status, !valid.contains(status) {
                 throw SealError(.invalidField, "status \"\(status)\" is not valid; valid: \(valid.joined(separator: ", "))")
             }
-            return RequestListView(try await register.requests(status: status, requester: mine ? caller.staffID : nil))
+            let limit = try request.queryInt("limit", default: 1000, in: 1...1000)!
+            let page = try await register.requests(status: status, requester: mine ? caller.staffID : nil, limit: limit, after: request.query("after"))
+            return RequestListView(page.requests, next: page.next)
         }
         router.get("/v1/requests/:id") { _, context in
             _ = try context.requireCaller()

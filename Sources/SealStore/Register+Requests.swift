@@ -155,29 +155,55 @@ extension Register {
     }
 
     /// Requests, newest first. `status` may also be `urgent-unresolved`.
-    public func requests(status: String?, requester: String?) async throws -> [UseRequestView] {
+    /// Requests newest first, a page of at most `limit` after the request `after` (the previous page's `next`), with
+    /// the id to ask after for the next page (nil on the last). Filtered by status in SQL on the status index, then
+    /// by what depends on the time asked (a lapsed approval, an urgent window): a page reads about as many rows as
+    /// it shows, however many requests the register holds.
+    public func requests(status: String?, requester: String?, limit: Int, after: String?) async throws -> (requests: [UseRequestView], next: String?) {
         let settings = self.useSettings
         return try await pool.read { db in
             let now = Date()
-            var sql = "SELECT * FROM use_request"
-            var arguments: StatementArguments = []
-            if let requester {
-                sql += " WHERE requester = ?"
-                _ = arguments.append(contentsOf: [requester])
-            }
-            sql += " ORDER BY id DESC"
-            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(UseRequest.init(row:)).compactMap { request in
-                let view = UseRequestView(
-                    request: request, state: request.effectiveStatus(now: now), remaining: request.effectiveStatus(now: now) == .approved ? request.remaining : 0,
-                    urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow), uses: []
-                )
-                switch status {
-                case nil: return view
-                case "urgent-unresolved": return view.urgentUnresolved ? view : nil
-                case let s?: return view.state.rawValue == s ? view : nil
+            var before = Int64.max
+            if let after {
+                guard let rowid = try Int64.fetchOne(db.cachedStatement(sql: "SELECT rowid FROM use_request WHERE id = ?"), arguments: [after]) else {
+                    throw SealError(.invalidField, "after \(after): no such request")
                 }
+                before = rowid
+            }
+            let sql = Self.requestListSQL(status: status, byRequester: requester != nil)
+            let arguments: StatementArguments = requester.map { [$0] } ?? []
+            // Read in chunks until the page is full and one more request shows that another page follows.
+            let chunk = limit + 1
+            var page: [UseRequestView] = []
+            while true {
+                let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: [before] + arguments + [chunk])
+                for row in rows {
+                    before = row["list_rowid"]
+                    let request = UseRequest(row: row)
+                    guard request.isListed(as: status, now: now, urgentWindow: settings.urgentWindow) else { continue }
+                    if page.count == limit { return (page, page.last?.request.id) }
+                    let state = request.effectiveStatus(now: now)
+                    page.append(UseRequestView(
+                        request: request, state: state, remaining: state == .approved ? request.remaining : 0,
+                        urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow), uses: []
+                    ))
+                }
+                if rows.count < chunk { return (page, nil) }
             }
         }
+    }
+
+    /// The request list's query: requests before a rowid, newest first, of the stored statuses `status` can show
+    /// (constants from `UseRequest.Status`), by one requester when `byRequester`; arguments: the rowid, the
+    /// requester, the limit.
+    static func requestListSQL(status: String?, byRequester: Bool) -> String {
+        var sql = "SELECT rowid AS list_rowid, * FROM use_request WHERE rowid < ?"
+        if let stored = UseRequest.storedStatuses(listedAs: status) {
+            sql += " AND status IN (" + stored.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+        }
+        if status == "urgent-unresolved" { sql += " AND urgent = 1 AND made > 0" }
+        if byRequester { sql += " AND requester = ?" }
+        return sql + " ORDER BY rowid DESC LIMIT ?"
     }
 
     public func requestView(id: String) async throws -> UseRequestView {

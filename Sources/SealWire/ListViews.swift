@@ -21,24 +21,36 @@ public protocol ListKey: Sendable {
 /// A list answer: `{"<key>": [items]}`, one definition for every list route.
 public struct ListView<Key: ListKey, Item: Codable & Sendable>: Sendable, Codable {
     public var items: [Item]
+    /// For a paged list: the `after` value of the next page; absent on the last page and on lists that are not paged.
+    public var next: String?
 
-    public init(_ items: [Item]) { self.items = items }
+    public init(_ items: [Item], next: String? = nil) {
+        self.items = items
+        self.next = next
+    }
 
     struct CodingKeys: CodingKey {
-        var stringValue: String { Key.name }
+        var stringValue: String
         var intValue: Int? { nil }
-        init() {}
-        init?(stringValue: String) { guard stringValue == Key.name else { return nil } }
+        init() { stringValue = Key.name }
+        init?(stringValue: String) {
+            guard stringValue == Key.name || stringValue == "next" else { return nil }
+            self.stringValue = stringValue
+        }
         init?(intValue: Int) { nil }
+        static var next: Self { Self(stringValue: "next")! }
     }
 
     public init(from decoder: any Decoder) throws {
-        items = try decoder.container(keyedBy: CodingKeys.self).decode([Item].self, forKey: CodingKeys())
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        items = try container.decode([Item].self, forKey: CodingKeys())
+        next = try container.decodeIfPresent(String.self, forKey: .next)
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(items, forKey: CodingKeys())
+        try container.encodeIfPresent(next, forKey: .next)
     }
 }
 

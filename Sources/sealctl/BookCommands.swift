@@ -301,21 +301,27 @@ struct BookCommand: AsyncParsableCommand {
 
         /// Each use's JSON as the daemon wrote it, in order.
         static func uses(_ body: Data, _ use: ([UInt8]) -> Void) throws {
-            var splitter = JSONStreamSplitter { $0.isEmpty || $0 == [.key("uses")] }
+            try items(body, under: "uses", use)
+        }
+
+        /// Each item of the page's list under `key` (a paged list answer, `{"next":"…","<key>":[…]}`), as the
+        /// daemon wrote it, in order.
+        static func items(_ body: Data, under key: String, _ item: ([UInt8]) -> Void) throws {
+            var splitter = JSONStreamSplitter { $0.isEmpty || $0 == [.key(key)] }
             var seen = false
             do {
                 try splitter.feed(body) { event in
                     switch event {
-                    case .value(let path, let bytes) where path.count == 2 && path[0] == .key("uses"): use(bytes)
-                    case .end([.key("uses")]): seen = true
+                    case .value(let path, let bytes) where path.count == 2 && path[0] == .key(key): item(bytes)
+                    case .end([.key(key)]): seen = true
                     default: break
                     }
                 }
                 try splitter.finish()
             } catch {
-                throw ClientError(code: "bad-answer", message: "the daemon's page of uses is not JSON (\(error))", exitCode: 76)
+                throw ClientError(code: "bad-answer", message: "the daemon's page of \(key) is not JSON (\(error))", exitCode: 76)
             }
-            guard seen else { throw ClientError(code: "bad-answer", message: "the daemon's page has no uses", exitCode: 76) }
+            guard seen else { throw ClientError(code: "bad-answer", message: "the daemon's page has no \(key)", exitCode: 76) }
         }
     }
 

@@ -106,14 +106,49 @@ struct RequestCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReporting {
-                let path = "/v1/requests" + query([("status", status?.rawValue), ("mine", mine ? "true" : nil)])
-                let (answer, raw) = try await global.client().get(path, as: RequestListView.self)
-                if global.json { return Output.printJSON(raw) }
-                Output.printTable(["ID", "SEAL", "MATTER", "CASE", "REQUESTER", "COUNT", "USED", "STATE", "URGENT"], answer.items.map { v in
-                    let r = v.request
-                    return [r.id, r.seal, r.matter, r.caseNumber, r.requester, String(r.count), String(r.used), v.state.rawValue,
-                            r.urgent ? (v.urgentUnresolved ? "UNRESOLVED" : "yes") : ""]
-                })
+                let client = try global.client()
+                let filters = [("status", status?.rawValue), ("mine", mine ? "true" : nil)]
+                // The daemon answers a page at a time, newest first; each page is printed as it comes.
+                if global.json {
+                    // One `{"requests":[…]}` object, each request as the daemon wrote it, indented as it is written.
+                    var pretty = PrettyJSON()
+                    var out: [UInt8] = []
+                    func emit(_ bytes: some Sequence<UInt8>) throws {
+                        try pretty.feed(bytes, into: &out)
+                        Output.write(Data(out))
+                        out.removeAll(keepingCapacity: true)
+                    }
+                    try emit(#"{"requests":["#.utf8)
+                    var after: String?
+                    var first = true
+                    repeat {
+                        let body = try await client.send(.GET, "/v1/requests" + query(filters + [("after", after)]))
+                        after = try BookCommand.UsePage.cursor(body)
+                        var items: [UInt8] = []
+                        try BookCommand.UsePage.items(body, under: "requests") { item in
+                            if !first { items.append(UInt8(ascii: ",")) }
+                            items.append(contentsOf: item)
+                            first = false
+                        }
+                        try emit(items)
+                    } while after != nil
+                    try emit("]}".utf8)
+                    return Output.write(Data("\n".utf8))
+                }
+                var widths: [Int]?
+                var after: String?
+                repeat {
+                    let (page, _) = try await client.get("/v1/requests" + query(filters + [("after", after)]), as: RequestListView.self)
+                    widths = Output.printTable(
+                        ["ID", "SEAL", "MATTER", "CASE", "REQUESTER", "COUNT", "USED", "STATE", "URGENT"], header: widths == nil, widths: widths ?? [],
+                        page.items.map { v in
+                            let r = v.request
+                            return [r.id, r.seal, r.matter, r.caseNumber, r.requester, String(r.count), String(r.used), v.state.rawValue,
+                                    r.urgent ? (v.urgentUnresolved ? "UNRESOLVED" : "yes") : ""]
+                        }
+                    )
+                    after = page.next
+                } while after != nil
             }
         }
     }

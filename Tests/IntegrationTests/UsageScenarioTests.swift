@@ -70,6 +70,26 @@ struct UsageScenarioTests {
         #expect(try ok(daemon, ["book", "list", "--matter", "GG-001"]).contains("no uses recorded"))
         #expect(try ok(daemon, ["book", "list", "--user", "S003"]).contains("王五(S003)"))
         #expect(try ok(daemon, ["book", "list", "--to", "2020-01-01"]).contains("no uses recorded"))
+        // Requests are listed a page at a time, newest first: `next` leads to the following page, the last has none.
+        for case_ in ["2026-XK-0002", "2026-XK-0003"] {
+            try ok(daemon, ["--as", "S003", "request", "create", "--seal", "SEAL-0001", "--matter", "XK-001", "--case", case_,
+                            "--purpose", "decision", "--reason", "个体工商户设立登记决定书", "--count", "1"])
+        }
+        var pages: [[String]] = []
+        var after = ""
+        repeat {
+            let answer = try daemon.curl("/v1/requests?limit=2" + after, headers: ["Sealkeeper-On-Behalf-Of: S001"])
+            #expect(answer.status == 200)
+            let page = try jsonObject(answer.body)
+            pages.append(try #require(page["requests"] as? [[String: Any]]).map { ($0["request"] as? [String: Any])?["id"] as? String ?? "" })
+            after = (page["next"] as? String).map { "&after=" + $0 } ?? ""
+        } while !after.isEmpty && pages.count < 5
+        #expect(pages == [["REQ-000003", "REQ-000002"], ["REQ-000001"]])
+        #expect(try daemon.curl("/v1/requests?limit=0", headers: ["Sealkeeper-On-Behalf-Of: S001"]).status == 400)
+        let listed = try #require(try jsonObject(try ok(daemon, ["--json", "request", "list"]))["requests"] as? [[String: Any]])
+        #expect(listed.map { ($0["request"] as? [String: Any])?["id"] as? String } == ["REQ-000003", "REQ-000002", "REQ-000001"])
+        let pending = try ok(daemon, ["request", "list", "--status", "pending"])
+        #expect(pending.contains("REQ-000003") && pending.contains("REQ-000002") && !pending.contains("REQ-000001"))
         #expect(await daemon.stop() == 0)
     }
 
