@@ -154,8 +154,7 @@ extension Register {
         }
     }
 
-    /// Requests, newest first. `status` may also be `urgent-unresolved`.
-    /// Requests newest first, a page of at most `limit` after the request `after` (the previous page's `next`), with
+    /// Requests newest first (`status` may also be `urgent-unresolved`), a page of at most `limit` after the request `after` (the previous page's `next`), with
     /// the id to ask after for the next page (nil on the last). Filtered by status in SQL on the status index, then
     /// by what depends on the time asked (a lapsed approval, an urgent window): a page reads about as many rows as
     /// it shows, however many requests the register holds.
@@ -182,11 +181,7 @@ extension Register {
                     let request = UseRequest(row: row)
                     guard request.isListed(as: status, now: now, urgentWindow: settings.urgentWindow) else { continue }
                     if page.count == limit { return (page, page.last?.request.id) }
-                    let state = request.effectiveStatus(now: now)
-                    page.append(UseRequestView(
-                        request: request, state: state, remaining: state == .approved ? request.remaining : 0,
-                        urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow), uses: []
-                    ))
+                    page.append(Self.view(request, now: now, settings: settings, uses: []))
                 }
                 if rows.count < chunk { return (page, nil) }
             }
@@ -210,14 +205,20 @@ extension Register {
         let settings = self.useSettings
         return try await pool.read { db in
             guard let request = try Self.request(db, id: id) else { throw SealError(.unknownRequest, "no request \(id)") }
-            let now = Date()
-            let state = request.effectiveStatus(now: now)
-            return UseRequestView(
-                request: request, state: state, remaining: state == .approved ? request.remaining : 0,
-                urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow),
-                uses: try Self.useLines(db, UseFilter(request: id), limit: 10_000, after: nil, zone: settings.zone)
+            return Self.view(
+                request, now: Date(), settings: settings, uses: try Self.useLines(db, UseFilter(request: id), limit: 10_000, after: nil, zone: settings.zone)
             )
         }
+    }
+
+    /// A request as people see it at `now`: its state, what remains of its approval, whether it is urgent and
+    /// unresolved.
+    static func view(_ request: UseRequest, now: Date, settings: UsePolicySettings, uses: [UseView]) -> UseRequestView {
+        let state = request.effectiveStatus(now: now)
+        return UseRequestView(
+            request: request, state: state, remaining: state == .approved ? request.remaining : 0,
+            urgentUnresolved: request.isUrgentUnresolved(now: now, window: settings.urgentWindow), uses: uses
+        )
     }
 
     static func request(_ db: Database, id: String) throws -> UseRequest? {
