@@ -217,7 +217,7 @@ struct BookCommand: AsyncParsableCommand {
                 var next: Task<Data, any Error>? = Task { try await page(after: nil) }
                 while let reading = next {
                     let body = try await reading.value
-                    next = try UsePage.cursor(body).map { after in Task { try await page(after: after) } }
+                    next = try ListPage.cursor(body).map { after in Task { try await page(after: after) } }
                     try take(body)
                 }
             }
@@ -226,7 +226,7 @@ struct BookCommand: AsyncParsableCommand {
                 Output.write(Data(#"{"uses":["#.utf8))
                 try await pages(filters) { body in
                     var text = Data()
-                    try UsePage.uses(body) { use in
+                    try ListPage.uses(body) { use in
                         if !first { text.append(UInt8(ascii: ",")) }
                         text.append(contentsOf: use)
                         first = false
@@ -276,12 +276,13 @@ struct BookCommand: AsyncParsableCommand {
         }
     }
 
-    /// A page of uses as the daemon sends it, `{"next":"…","uses":[…]}`, read in parts (`JSONStreamSplitter`).
-    enum UsePage {
+    /// A page of a paged list as the daemon sends it — uses `{"next":"…","uses":[…]}`, requests
+    /// `{"next":"…","requests":[…]}` — read in parts (`JSONStreamSplitter`).
+    enum ListPage {
         struct Found: Error {}
 
         /// The cursor of the page after this one (`next`, absent on the last page). The daemon sorts its keys, so
-        /// `next` comes before the uses and is read without them.
+        /// `next` comes before the items and is read without them.
         static func cursor(_ body: Data) throws -> String? {
             var splitter = JSONStreamSplitter { $0.isEmpty }
             var cursor: String?
@@ -294,7 +295,7 @@ struct BookCommand: AsyncParsableCommand {
                 try splitter.finish()
             } catch is Found {
             } catch {
-                throw ClientError(code: "bad-answer", message: "the daemon's page of uses is not JSON (\(error))", exitCode: 76)
+                throw ClientError(code: "bad-answer", message: "the daemon's page is not JSON (\(error))", exitCode: 76)
             }
             return cursor
         }

@@ -114,7 +114,11 @@ struct RequestCommand: AsyncParsableCommand {
                     var pretty = PrettyJSON()
                     var out: [UInt8] = []
                     func emit(_ bytes: some Sequence<UInt8>) throws {
-                        try pretty.feed(bytes, into: &out)
+                        do {
+                            try pretty.feed(bytes, into: &out)
+                        } catch {
+                            throw ClientError(code: "bad-answer", message: "the daemon's page of requests is not JSON", exitCode: 76)
+                        }
                         Output.write(Data(out))
                         out.removeAll(keepingCapacity: true)
                     }
@@ -123,9 +127,9 @@ struct RequestCommand: AsyncParsableCommand {
                     var first = true
                     repeat {
                         let body = try await client.send(.GET, "/v1/requests" + query(filters + [("after", after)]))
-                        after = try BookCommand.UsePage.cursor(body)
+                        after = try BookCommand.ListPage.cursor(body)
                         var items: [UInt8] = []
-                        try BookCommand.UsePage.items(body, under: "requests") { item in
+                        try BookCommand.ListPage.items(body, under: "requests") { item in
                             if !first { items.append(UInt8(ascii: ",")) }
                             items.append(contentsOf: item)
                             first = false
