@@ -21,7 +21,9 @@ public struct CountyRequestContext: RequestContext {
         channel = source.channel
     }
 
-    public var requestDecoder: JSONDecoder { WireJSON.decoder }
+    /// The township daemon's: a malformed body or a member no field names is a `bad-request`, a text past its
+    /// limit `invalid-field`.
+    public var requestDecoder: SealRequestDecoder { SealRequestDecoder() }
     public var responseEncoder: LocalTimeResponseEncoder { LocalTimeResponseEncoder(zone: timeZone) }
 
     func require(_ role: CountyRole) throws {
@@ -62,6 +64,8 @@ public enum CountyAPI {
         let router = Router(context: CountyRequestContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: 64 * 1024))
+        let routeTable = RouteTable<CountyRequestContext>()
+        router.add(middleware: QueryParameterMiddleware(table: routeTable, parameters: QueryParameters.county))
         router.add(middleware: CountyIdentityMiddleware(configuration: configuration, credentials: credentials))
         let keyView = CountyKeyView(name: key.name, vkey: key.verifier.vkey)
 
@@ -94,6 +98,7 @@ public enum CountyAPI {
         var settings = ReportSettings()
         settings.timeZone = configuration.timeZone
         CountyBookRoutes(book: CountyBook(store: store, settings: settings), configuration: configuration, witnessKey: key).addRoutes(to: router)
+        routeTable.learn(router.routes)
         return router
     }
 }

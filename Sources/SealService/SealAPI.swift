@@ -12,9 +12,11 @@ public enum SealAPI {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: BodyLimitMiddleware(limit: environment.configuration.maxRequestBodyBytes))
-        // A body over the limit is refused first, whatever the method; then a method the path does not take.
-        let routeTable = MethodNotAllowedMiddleware<SealRequestContext>.RouteTable()
+        // A body over the limit is refused first, whatever the method; then a method the path does not take, then a
+        // query parameter it does not take.
+        let routeTable = RouteTable<SealRequestContext>()
         router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
+        router.add(middleware: QueryParameterMiddleware(table: routeTable, parameters: QueryParameters.township))
         router.add(
             middleware: IdentityMiddleware(
                 access: environment.configuration.access, credentials: credentials, register: environment.register,

@@ -35,6 +35,8 @@ public struct SealRequestContext: RequestContext {
 
 /// JSON request decoding that reports malformed bodies as `bad-request` with the decoder's reason.
 public struct SealRequestDecoder: RequestDecoder {
+    public init() {}
+
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws
         -> T
     {
@@ -45,8 +47,13 @@ public struct SealRequestDecoder: RequestDecoder {
         } catch let error as DecodingError {
             throw SealError(.badRequest, "malformed JSON body: \(DecodingErrorDescription(error))")
         }
-        // Every text field the API defines within its limit and on one line (FieldLimits), whichever route it is for.
         if let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) {
+            // A member the body's type does not read is a typo to report, not a field to drop.
+            let unknown = BodyMemberAudit.unknownMembers(T.self, in: object)
+            if !unknown.isEmpty {
+                throw SealError(.badRequest, unknown.map(\.description).joined(separator: "; "))
+            }
+            // Every text field the API defines within its limit and on one line (FieldLimits), whichever route it is for.
             try Self.checkText(object, field: "")
         }
         return value

@@ -305,5 +305,16 @@ struct CountyMirrorTests {
         let refused = try runCommand(Binaries.sealctl, ["restore", "--from-county", county.url, "--state-dir", empty])
         #expect(refused.status == 69 && refused.stderr.contains("county-refused: 403"), "\(refused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: empty + "/registry.sqlite"), "nothing half-written stays behind")
+        // On the staff socket a misspelt filter or body member is refused, naming it, as on a township's.
+        func staff(_ path: String, body: String? = nil) throws -> String {
+            var arguments = ["-s", "-o", "-", "-w", "\n%{http_code}", "--unix-socket", county.socketPath]
+            if let body { arguments += ["-H", "Content-Type: application/json", "--data-binary", body] }
+            return try runCommand("/usr/bin/curl", arguments + ["http://localhost\(path)"]).stdout
+        }
+        let misspelt = try staff("/v1/county/uses?township=%E5%BA%9A%E9%95%87&sael=SEAL-0001")
+        #expect(misspelt.hasSuffix("\n400") && misspelt.contains(#""code":"bad-request""#) && misspelt.contains(#"unknown query parameter \"sael\""#), "\(misspelt)")
+        #expect(try staff("/v1/county/uses?township=%E5%BA%9A%E9%95%87&seal=SEAL-0001").hasSuffix("\n200"))
+        let member = try staff("/v1/county/townships", body: #"{"name":"辛镇","origin":"x.example/xin","vkey":"k","vkye":"k"}"#)
+        #expect(member.hasSuffix("\n400") && member.contains("unknown field vkye (it takes name, origin, vkey)"), "\(member)")
     }
 }

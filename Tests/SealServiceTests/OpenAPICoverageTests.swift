@@ -1,5 +1,6 @@
 import Foundation
 import SealCore
+import SealWire
 import Testing
 
 /// The OpenAPI document and the daemon must describe the same API: every route (error codes: ErrorStatusTests).
@@ -81,5 +82,64 @@ struct OpenAPICoverageTests {
         // Every code only the county answers with is documented there.
         let errors = Self.document("docs/county-openapi.yaml")
         for code in SealError.Code.countyOnly { #expect(errors.contains("`\(code.rawValue)`"), "\(code.rawValue)") }
+    }
+
+    /// "METHOD /path" → the names of its query parameters, inline (`- { name: seal, in: query, … }`) or by
+    /// reference to `components/parameters`, for every operation of the document.
+    static func queryParameters(inDocument spec: String) -> [String: Set<String>] {
+        let lines = spec.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func match(_ line: String, _ pattern: Regex<(Substring, Substring)>) -> String? { line.firstMatch(of: pattern).map { String($0.1) } }
+        // components/parameters: each entry's name when it is in the query, on one line or over the lines below it.
+        var components: [String: String] = [:]
+        if let start = lines.firstIndex(of: "components:"), let section = lines[start...].firstIndex(of: "  parameters:") {
+            var current: (key: String, name: String?, query: Bool)?
+            func finish() { if let c = current, c.query, let name = c.name { components[c.key] = name } }
+            for line in lines[(section + 1)...] {
+                if !line.hasPrefix("    ") { break }
+                if let key = match(line, /^    ([A-Za-z]+):/) {
+                    finish()
+                    current = (key, nil, false)
+                }
+                if let name = match(line, /\bname: ([A-Za-z_-]+)/) { current?.name = name }
+                if line.contains("in: query") { current?.query = true }
+            }
+            finish()
+        }
+        var result: [String: Set<String>] = [:]
+        var path: String?
+        var operation: String?
+        for line in lines {
+            if line == "components:" { break }
+            if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()); operation = nil; continue }
+            if let path, let method = match(line, /^    (get|post|put|delete|patch):$/) {
+                operation = "\(method.uppercased()) \(path)"
+                result[operation!] = []
+                continue
+            }
+            guard let operation else { continue }
+            if line.contains("in: query"), let name = match(line, /\bname: ([A-Za-z_-]+)/) { result[operation]!.insert(name) }
+            for reference in line.matches(of: /#\/components\/parameters\/([A-Za-z]+)/) {
+                if let name = components[String(reference.1)] { result[operation]!.insert(name) }
+            }
+        }
+        return result
+    }
+
+    @Test("the query parameters the daemons take are the document's, route by route")
+    func queryParametersMatch() {
+        let township = Self.queryParameters(inDocument: Self.spec)
+        #expect(township.count == Self.routesInSpec.count)
+        #expect(township["GET /v1/uses"]?.contains("seal") == true && township["GET /v1/book"]?.contains("township") == true)
+        #expect(Set(QueryParameters.township.keys).subtracting(township.keys).sorted() == [], "routes in the table the document lacks")
+        for (route, names) in township.sorted(by: { $0.key < $1.key }) {
+            #expect(QueryParameters.township[route] ?? [] == names, "\(route): the code takes \((QueryParameters.township[route] ?? []).sorted()), the document lists \(names.sorted())")
+        }
+        // The county's staff API; its protocol routes for townships (C2SP) are served on another listener.
+        let county = Self.queryParameters(inDocument: Self.document("docs/county-openapi.yaml")).filter { !$0.key.hasPrefix("POST /add-") && $0.key != "POST /restore" }
+        #expect(county["GET /v1/county/uses"]?.contains("township") == true)
+        #expect(Set(QueryParameters.county.keys).subtracting(county.keys).sorted() == [], "routes in the table the document lacks")
+        for (route, names) in county.sorted(by: { $0.key < $1.key }) {
+            #expect(QueryParameters.county[route] ?? [] == names, "\(route): the code takes \((QueryParameters.county[route] ?? []).sorted()), the document lists \(names.sorted())")
+        }
     }
 }

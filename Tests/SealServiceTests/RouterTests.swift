@@ -133,6 +133,54 @@ struct RouterTests {
         }
     }
 
+    @Test("a misspelt query parameter or body member is refused with bad-request naming it; nothing is written")
+    func typos() async throws {
+        try await Self.withFixture { f in
+            func message(_ answer: (status: Int, body: Data)) -> String {
+                (try? WireJSON.decoder.decode(ErrorBody.self, from: answer.body).error.message) ?? ""
+            }
+            // A filter misspelt used to answer the whole list as if it were not there.
+            let uses = try await f.call("ivy", .get, "/v1/uses?sael=SEAL-9999")
+            #expect(uses.status == 400 && f.code(uses) == "bad-request")
+            #expect(message(uses) == #"unknown query parameter "sael": GET /v1/uses takes after, from, limit, matter, request, seal, to, user"#)
+            let two = try await f.call("ivy", .get, "/v1/book?form=2026-01-01&seal=S&tp=1&form=x")
+            #expect(two.status == 400 && message(two).hasPrefix(#"unknown query parameters "form", "tp": GET /v1/book takes "#))
+            let none = try await f.call("alice", .get, "/v1/seals/SEAL-0001?verbose=1")
+            #expect(none.status == 400 && message(none) == #"unknown query parameter "verbose": GET /v1/seals/{id} takes no query parameters"#)
+            let post = try await f.call("alice", .post, "/v1/staff?dry_run=true", body: #"{"id":"S009","name":"王五","roles":["clerk"]}"#)
+            #expect(post.status == 400 && f.code(post) == "bad-request")
+            // What each route takes reaches its handler (these refusals are the filters' own), an unknown path is still
+            // 404 and a wrong method still 405.
+            let seal = try await f.call("ivy", .get, "/v1/uses?seal=S&from=2026-01-01&to=2026-12-31&limit=5")
+            #expect(f.code(seal) == "invalid-field" && message(seal).hasPrefix(#"seal "S": no such seal"#))
+            let township = try await f.call("ivy", .get, "/v1/book?format=csv&headers=en&township=X&matter=M&user=U")
+            #expect(f.code(township) == "invalid-field" && message(township).hasPrefix(#"township "X": no such township"#))
+            #expect(f.code(try await f.call("alice", .get, "/v1/requests?status=pending&mine=true&limit=3")) == "staff-required")
+            #expect(try await f.call("ivy", .get, "/v1/events?since=0&kind=staff.&limit=5&wait=0").status == 200)
+            #expect(try await f.call("alice", .get, "/v1/nonsense?x=1").status == 404)
+            #expect(try await f.call("alice", .delete, "/v1/staff?x=1").status == 405)
+
+            // A misspelt optional member (unix_user) used to create the staff member without their Unix account.
+            let typo = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S010","name":"赵六","roles":["clerk"],"unix_usr":"carol"}"#)
+            #expect(typo.status == 400 && f.code(typo) == "bad-request")
+            #expect(message(typo) == "unknown field unix_usr (it takes id, name, roles, unix_user)")
+            let nested = try await f.call(
+                "alice", .post, "/v1/delegations",
+                body: #"{"agreement_number":"WT-1","delegating_department":"局","township":"镇","supervising_department":"局","valid_from":"2026-01-01","valid_to":"2026-12-31","seals":["S"],"matters":[{"code":"A","method":"handling","metod":"x"}]}"#
+            )
+            #expect(nested.status == 400 && message(nested) == "unknown field matters.0.metod (it takes code, method)")
+            let optionalBody = try await f.call("alice", .post, "/v1/seals/SEAL-0001/suspend", body: #"{"reson":"年检"}"#)
+            #expect(optionalBody.status == 400 && message(optionalBody) == "unknown field reson (it takes reason, witness)")
+            // The body that holds a PIN is checked by its member names alone; the answer never holds the PIN.
+            let unlock = try await f.call("alice", .post, "/v1/cards/unlock", body: #"{"seal":"SEAL-0001","pin":"135790","pn":"135790"}"#)
+            #expect(unlock.status == 400 && message(unlock) == "unknown field pn (it takes pin, seal)")
+            let staff = try WireJSON.decoder.decode(StaffListView.self, from: try await f.call("alice", .get, "/v1/staff").body)
+            #expect(staff.items.isEmpty, "nothing was written")
+            let events = try await f.call("ivy", .get, "/v1/events")
+            #expect(!String(decoding: events.body, as: UTF8.self).contains("S010"))
+        }
+    }
+
     @Test("the daemon's refusals carry the status the document gives their code")
     func refusalsUseDocumentedStatuses() async throws {
         try await Self.withFixture { f in
