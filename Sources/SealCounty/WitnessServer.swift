@@ -81,9 +81,11 @@ public enum WitnessServer {
             return response(try await mirror.addEntries(body: Array(body.readableBytesView)), acceptEncoding: true)
         }
         route("restore", limit: settings.maxBodyBytes, what: "mirror") { request, body in
-            let start = request.uri.queryParameters.get("start").flatMap { Int($0) } ?? 0
-            let limit = request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 10_000
-            guard start >= 0, (1...100_000).contains(limit) else { return response(.text(400, "start must be ≥ 0 and limit between 1 and 100000")) }
+            // A parameter given but not a number is refused, not read as its default.
+            func integer(_ name: String, default value: Int) -> Int? { request.uri.queryParameters.get(name).map { Int($0) } ?? value }
+            guard let start = integer("start", default: 0), let limit = integer("limit", default: 10_000), start >= 0, (1...100_000).contains(limit) else {
+                return response(.text(400, "start must be an integer ≥ 0 and limit an integer between 1 and 100000"))
+            }
             guard let (head, entries) = try await mirror.restore(body: Array(body.readableBytesView), start: start, limit: limit) else {
                 return response(.text(403, "not a restore request signed by a known township's register key within \(Int(RestoreRequest.window)) s of now"))
             }

@@ -316,5 +316,10 @@ struct CountyMirrorTests {
         #expect(try staff("/v1/county/uses?township=%E5%BA%9A%E9%95%87&seal=SEAL-0001").hasSuffix("\n200"))
         let member = try staff("/v1/county/townships", body: #"{"name":"辛镇","origin":"x.example/xin","vkey":"k","vkye":"k"}"#)
         #expect(member.hasSuffix("\n400") && member.contains("unknown field vkye (it takes name, origin, vkey)"), "\(member)")
+        // A paging parameter that is not a number is refused, not read as its default.
+        for query in ["start=ten", "limit=", "start=-1", "limit=100001"] {
+            let answer = try runCommand("/usr/bin/curl", ["-s", "-o", "-", "-w", "\n%{http_code}", "--data-binary", "{}", "\(county.url)/restore?\(query)"])
+            #expect(answer.stdout.hasSuffix("\n400") && answer.stdout.contains("start must be an integer"), "\(query): \(answer.stdout)")
+        }
     }
 }
