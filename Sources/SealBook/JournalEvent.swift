@@ -85,6 +85,20 @@ public enum JournalEvent: Sendable, Equatable {
         }
     }
 
+    /// Every kind this build writes, in the order of the cases above: what `GET /v1/events?kind=` names, with or
+    /// without entries yet. A kind or prefix outside it that no entry of the journal has is a typo, not an empty list.
+    public static let kinds: [String] =
+        ["staff.added", "staff.disabled", "matter.added", "matter.updated", "seal.added"]
+        + SealLifecycle.Action.allCases.map(\.eventKind)
+        + ["delegation.added", "delegation.revoked"] + custodyKinds + ["card.bound", "card.unbound"]
+        + CardObserved.What.allCases.map(\.rawValue)
+        + ["request.created", "request.approved", "request.denied", "request.cancelled", "request.exhausted", "use.recorded", "use.corrected", "refused"]
+
+    /// Whether `filter` (a kind, or a prefix ending in `.`) names any kind this build writes.
+    public static func namesKnownKind(_ filter: String) -> Bool {
+        filter.hasSuffix(".") ? kinds.contains { $0.hasPrefix(filter) } : kinds.contains(filter)
+    }
+
     /// The kinds that make a seal's own history (journaled with the seal as subject): its registration, status
     /// changes, custody and card binding. Its uses and refusals are journaled under the seal too, but they grow with
     /// the book, so they are read page by page from the book and the events, never as part of the seal.

@@ -15,8 +15,10 @@ struct DelegationRoutes {
         }
         router.get("/v1/delegations") { request, context in
             _ = try context.requireCaller()
-            return DelegationListView(try await register.delegations(inForceOn: try request.queryDate("at"), township: request.query("township"))
-            )
+            let township = request.query("township")
+            // A township the register has never heard of is a typo, refused with the known ones as the book's filter is.
+            try await register.checkFilter(BookFilter(township: township))
+            return DelegationListView(try await register.delegations(inForceOn: try request.queryDate("at"), township: township))
         }
         router.get("/v1/delegations/:id") { _, context in
             _ = try context.requireCaller()

@@ -1,4 +1,5 @@
 import Hummingbird
+import SealBook
 import SealCore
 import SealWire
 import SealStore
@@ -15,6 +16,14 @@ struct JournalRoutes {
             let limit = try request.queryInt("limit", default: 1000, in: 1...10000)!
             let wait = try request.queryInt("wait", default: 0, in: 0...60)!
             let kind = request.query("kind")
+            // A kind this build writes answers even before its first entry (a follower waits for it); any other
+            // kind only when the journal holds it (written by another build). Else it is a typo, not an empty list.
+            if let kind, !JournalEvent.namesKnownKind(kind), try await !register.hasEntries(kind: kind) {
+                throw SealError(
+                    .invalidField,
+                    "kind \"\(kind)\": no such kind; give a kind or a prefix ending in \".\" (\"use.\"): \(JournalEvent.kinds.joined(separator: ", "))"
+                )
+            }
             var events = try await register.events(since: since, kind: kind, limit: limit)
             // Long poll: with `wait`, an empty answer waits for the journal to grow (sealctl events --follow).
             var deadline = ContinuousClock.now + .seconds(wait)

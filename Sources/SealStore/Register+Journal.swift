@@ -15,13 +15,9 @@ extension Register {
             var sql = "SELECT seq, time, kind, subject, entry, leaf_hash FROM journal WHERE seq > ?"
             var arguments: StatementArguments = [since]
             if let kind {
-                if kind.hasSuffix(".") {
-                    sql += " AND kind LIKE ? ESCAPE '\\'"
-                    _ = arguments.append(contentsOf: [kind.replacingOccurrences(of: "_", with: "\\_") + "%"])
-                } else {
-                    sql += " AND kind = ?"
-                    _ = arguments.append(contentsOf: [kind])
-                }
+                let (condition, values) = Self.kindCondition(kind)
+                sql += " AND " + condition
+                _ = arguments.append(contentsOf: StatementArguments(values))
             }
             if let subject {
                 sql += " AND subject = ?"
@@ -31,6 +27,22 @@ extension Register {
             _ = arguments.append(contentsOf: [limit])
             return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.entryView)
         }
+    }
+
+    /// Whether any entry has the kind `filter` (or, ending in `.`, a kind with that prefix), on the kind index.
+    public func hasEntries(kind filter: String) async throws -> Bool {
+        try await pool.read { db in
+            let (condition, values) = Self.kindCondition(filter)
+            return try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM journal WHERE \(condition))"), arguments: StatementArguments(values)) ?? false
+        }
+    }
+
+    /// The SQL condition on `kind` for a kind filter and its arguments: equal, or for a prefix ending in `.` the
+    /// range up to the same prefix ending in `/` (the next character): exact and case-sensitive as kinds are, on the
+    /// kind index, where `LIKE` ignored ASCII case and read `%` and `_` in the filter as wildcards.
+    static func kindCondition(_ filter: String) -> (sql: String, arguments: [String]) {
+        guard filter.hasSuffix(".") else { return ("kind = ?", [filter]) }
+        return ("kind >= ? AND kind < ?", [filter, String(filter.dropLast()) + "/"])
     }
 
     static func entryView(_ row: Row) throws -> JournalEntryView {

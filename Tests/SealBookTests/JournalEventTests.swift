@@ -47,8 +47,32 @@ struct JournalEventTests {
         ]
         for (event, kind, json) in cases {
             #expect(event.kind == kind)
+            #expect(JournalEvent.kinds.contains(kind), "\(kind) is listed among the kinds this build writes")
             #expect(try canonical(event) == json, "\(kind)")
             #expect(try JournalEvent(kind: kind, payload: try JSONValue(parsing: json)) == event, "\(kind) reads back")
+        }
+    }
+
+    /// An empty payload is refused for a kind with required members and read for one without; only a kind the
+    /// journal does not know reads as nil.
+    @Test("every kind listed as written is one the journal reads back", arguments: JournalEvent.kinds)
+    func listedKindsAreRead(kind: String) {
+        do {
+            let event = try JournalEvent(kind: kind, payload: .object([:]))
+            #expect(event?.kind == kind)
+        } catch {
+            // Known: its payload's members were missing.
+        }
+    }
+
+    @Test("a kind filter names a kind this build writes, or a prefix of one ending in a dot")
+    func kindFilters() {
+        #expect(Set(JournalEvent.kinds).count == JournalEvent.kinds.count)
+        for known in ["use.recorded", "use.", "custody.", "card.", "card.locked", "seal.destroyed", "refused", "staff.added"] {
+            #expect(JournalEvent.namesKnownKind(known), "\(known)")
+        }
+        for typo in ["use.recordd", "use", "Use.", "USE.RECORDED", "refused.", ".", "%.", "seal.painted", "custody.handover.", ""] {
+            #expect(!JournalEvent.namesKnownKind(typo), "\(typo)")
         }
     }
 

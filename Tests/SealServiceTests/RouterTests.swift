@@ -171,11 +171,31 @@ struct RouterTests {
             #expect(nested.status == 400 && message(nested) == "unknown field matters.0.metod (it takes code, method)")
             let optionalBody = try await f.call("alice", .post, "/v1/seals/SEAL-0001/suspend", body: #"{"reson":"年检"}"#)
             #expect(optionalBody.status == 400 && message(optionalBody) == "unknown field reson (it takes reason, witness)")
+            // A journal kind misspelt is refused with the kinds there are; one written but not yet present is an
+            // empty answer (a follower waits for it); prefixes are exact and case-sensitive.
+            let kind = try await f.call("ivy", .get, "/v1/events?kind=staff.addd")
+            #expect(kind.status == 400 && f.code(kind) == "invalid-field" && message(kind).hasPrefix(#"kind "staff.addd": no such kind"#))
+            #expect(message(kind).contains("use.recorded, use.corrected, refused"))
+            for typo in ["STAFF.", "%25.", "staff", "staff.added."] {
+                #expect(f.code(try await f.call("ivy", .get, "/v1/events?kind=\(typo)")) == "invalid-field", "\(typo)")
+            }
+            _ = try await f.call("alice", .post, "/v1/staff", body: #"{"id":"S011","name":"钱七","roles":["clerk"]}"#)
+            func kinds(_ filter: String) async throws -> [String] {
+                let answer = try await f.call("ivy", .get, "/v1/events?kind=\(filter)")
+                #expect(answer.status == 200, "\(filter)")
+                return try WireJSON.decoder.decode(EventListView.self, from: answer.body).items.map(\.kind)
+            }
+            #expect(try await kinds("card.bound") == [])
+            #expect(try await kinds("staff.") == ["staff.added"])
+            #expect(try await kinds("staff.added") == ["staff.added"])
+            #expect(try await kinds("custody.") == [])
+            let delegations = try await f.call("ivy", .get, "/v1/delegations?township=%E5%A4%A7%E9%95%87")
+            #expect(delegations.status == 400 && message(delegations) == #"township "大镇": no such township (no delegation to it, no seal held by it); none are registered"#)
             // The body that holds a PIN is checked by its member names alone; the answer never holds the PIN.
             let unlock = try await f.call("alice", .post, "/v1/cards/unlock", body: #"{"seal":"SEAL-0001","pin":"135790","pn":"135790"}"#)
             #expect(unlock.status == 400 && message(unlock) == "unknown field pn (it takes pin, seal)")
             let staff = try WireJSON.decoder.decode(StaffListView.self, from: try await f.call("alice", .get, "/v1/staff").body)
-            #expect(staff.items.isEmpty, "nothing was written")
+            #expect(staff.items.map(\.id) == ["S011"], "nothing refused was written")
             let events = try await f.call("ivy", .get, "/v1/events")
             #expect(!String(decoding: events.body, as: UTF8.self).contains("S010"))
         }
