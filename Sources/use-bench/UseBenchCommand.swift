@@ -6,7 +6,7 @@ import NIOCore
 /// `use-bench`: the write load of `make bench`, compiled. `clients` keep-alive connections at once, each asking for a
 /// request of 50 impressions (as S003), approving it (S002) and using it one impression at a time (S001), `per-client`
 /// uses in all; prints the rate over the whole run (requests and approvals included) and each use's mean and p99
-/// latency as one JSON object. Python clients spent about as much CPU per use as the daemon and shared its two cores.
+/// latency as one JSON object (`--http-floor`: the same for a call that does nothing). Python clients spent about as much CPU per use as the daemon and shared its two cores.
 @main
 struct UseBenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "use-bench")
@@ -15,6 +15,9 @@ struct UseBenchCommand: AsyncParsableCommand {
     @Option var clients = 32
     @Option(name: .customLong("per-client")) var perClient = 500
     @Option var tag = "bench"
+    /// Instead of uses, `GET /v1/whoami` (identity and a small answer, nothing read or written): the rate the HTTP
+    /// stack itself allows on this machine, the ceiling any write rate is under.
+    @Flag(name: .customLong("http-floor")) var httpFloor = false
 
     struct Failed: Error, CustomStringConvertible {
         var description: String
@@ -25,12 +28,14 @@ struct UseBenchCommand: AsyncParsableCommand {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: clients)
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let base = "http+unix://\(socket.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? socket)"
-        let (perClient, tag) = (self.perClient, self.tag)
+        let (perClient, tag, httpFloor) = (self.perClient, self.tag, self.httpFloor)
         let started = ContinuousClock.now
         let latencies: [Double]
         do {
             latencies = try await withThrowingTaskGroup(of: [Double].self) { group in
-                for i in 0..<clients { group.addTask { try await Self.client(http, base, batch: "\(tag)-\(i)", count: perClient) } }
+                for i in 0..<clients {
+                    group.addTask { try await httpFloor ? Self.floor(http, base, count: perClient) : Self.client(http, base, batch: "\(tag)-\(i)", count: perClient) }
+                }
                 return try await group.reduce(into: []) { $0 += $1 }
             }
         } catch {
@@ -62,6 +67,20 @@ struct UseBenchCommand: AsyncParsableCommand {
                 _ = try await call(http, base + "/v1/uses", staff: "S001", body: #"{"request":"\#(id)","count":1}"#)
                 latencies.append(seconds(ContinuousClock.now - t))
             }
+        }
+        return latencies
+    }
+
+    /// One client: `count` calls of `GET /v1/whoami`; each one's latency in seconds.
+    static func floor(_ http: HTTPClient, _ base: String, count: Int) async throws -> [Double] {
+        var latencies: [Double] = []
+        latencies.reserveCapacity(count)
+        for _ in 0..<count {
+            let t = ContinuousClock.now
+            let response = try await http.execute(HTTPClientRequest(url: base + "/v1/whoami"), timeout: .seconds(60))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            guard response.status == .ok else { throw Failed(description: "GET /v1/whoami: \(response.status.code)") }
+            latencies.append(seconds(ContinuousClock.now - t))
         }
         return latencies
     }
