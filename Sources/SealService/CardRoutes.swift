@@ -28,7 +28,7 @@ struct CardRoutes {
             } catch let error as DecodingError {
                 throw SealError(.badRequest, "malformed JSON body: \(DecodingErrorDescription(error))")
             }
-            let unknown = BodyMemberAudit.unknownMembers(in: buffer, known: ["seal", "pin"])
+            let unknown = BodyMemberAudit.unknownMembers(in: buffer, known: CardUnlock.memberNames)
             if !unknown.isEmpty { throw SealError(.badRequest, unknown.map(\.description).joined(separator: "; ")) }
             return try await context.journalingRefusals(register, action: "card.unlock", subject: body.seal, details: ["seal": .string(body.seal)]) {
                 let caller = try context.requireCaller()

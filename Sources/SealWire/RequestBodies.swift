@@ -176,6 +176,9 @@ public struct UseCorrection: Sendable, Codable, Equatable {
 public struct CardUnlock: Sendable, Codable, Equatable {
     public var seal: String
     public var pin: String
+    /// Its members as sent: the daemon checks this body for unknown members by name alone, so the PIN is not parsed
+    /// into one more value (`BodyMemberAuditTests` holds this to what decoding reads).
+    public static let memberNames: Set<String> = ["seal", "pin"]
 
     public init(seal: String, pin: String) {
         self.seal = seal

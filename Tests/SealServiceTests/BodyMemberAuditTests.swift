@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SealCore
 @testable import SealService
 import SealWire
@@ -43,6 +44,7 @@ struct BodyMemberAuditTests {
         body(CardLock.self, #"{"seal":"SEAL-0001"}"#),
         body(CardBind.self, #"{"reader":"Virtual PCD 00 00"}"#),
         body(SignRequest.self, #"{"digest":"ab","count":1,"note":"电子件"}"#),
+        body(CardUnlock.self, #"{"seal":"SEAL-0001","pin":"135790"}"#),
         body(AddTownshipBody.self, #"{"name":"XX镇","origin":"sealkeeper.example/xx","vkey":"xx+abcd+AQ"}"#),
     ]
 
@@ -110,6 +112,15 @@ struct BodyMemberAuditTests {
         #expect(BodyMemberAudit.unknownMembers(NewStaff.self, in: Self.parse(#"{"id":"S","name":"N","roles":[],"unix_user":null}"#)) == [])
         #expect(BodyMemberAudit.unknownMembers([String: Int].self, in: Self.parse(#"{"any_key":1,"otherKey":2}"#)) == [])
         #expect(BodyMemberAudit.unknownMembers(Empty.self, in: Self.parse(#"{"a":1}"#)).first?.description == "unknown field a (that object takes no fields)")
+    }
+
+    @Test("the PIN body's member names, checked without parsing its values, are the ones its type reads")
+    func unlockMembers() {
+        let read = BodyMemberAudit.unknownMembers(CardUnlock.self, in: Self.parse(#"{"seal":"S","pin":"1","x":1}"#)).first?.known
+        #expect(read.map(Set.init) == CardUnlock.memberNames)
+        let buffer = ByteBuffer(string: #"{"seal":"SEAL-0001","pin":"135790","pn":"135790","a":null}"#)
+        #expect(BodyMemberAudit.unknownMembers(in: buffer, known: CardUnlock.memberNames).map(\.path) == ["a", "pn"])
+        #expect(BodyMemberAudit.unknownMembers(in: ByteBuffer(string: #"{"seal":"S","pin":"1"}"#), known: CardUnlock.memberNames) == [])
     }
 
     struct Empty: Decodable {}
