@@ -63,6 +63,8 @@ extension Register {
     /// Refuses a filter naming a seal, township, matter or staff member the register does not know, with the
     /// known values: a typo must never pass for an empty book an inspector would believe.
     public func checkFilter(_ filter: BookFilter, request: String? = nil) async throws {
+        // Nothing named, nothing to look up: no read transaction for an unfiltered list, export or report.
+        guard filter.seal != nil || filter.township != nil || filter.matter != nil || filter.user != nil || request != nil else { return }
         try await pool.read { db in
             func check(_ flag: String, _ value: String?, exists: String, known: String, noun: String) throws {
                 guard let value, try Bool.fetchOne(db.cachedStatement(sql: exists), arguments: [value, value]) != true else { return }
