@@ -11,6 +11,13 @@ public enum LocalTime {
         return c.dateText + "T" + c.timeText + (offset < 0 ? "-" : "+") + CivilTime.pad(minutes / 60, 2) + ":" + CivilTime.pad(minutes % 60, 2)
     }
 
+    /// A stored UTC timestamp in JournalClock's fixed 20-byte form (`2026-11-22T15:59:59Z`) as `rfc3339(_:zone:)`
+    /// shows it; nil when the bytes are not one. What an answer shows under a time key (`LocalTimeResponseEncoder`).
+    public static func rfc3339(stored bytes: UnsafeBufferPointer<UInt8>, zone: TimeZone) -> String? {
+        guard let civil = CivilTime.parseStored(bytes) else { return nil }
+        return rfc3339(Date(timeIntervalSince1970: TimeInterval(civil.secondsSince1970)), zone: zone)
+    }
+
     /// `2026-11-22 23:59`, for tables and messages.
     public static func text(_ date: Date, zone: TimeZone) -> String {
         let c = CivilTime(date, zone: zone)

@@ -24,11 +24,7 @@ extension Anomaly.Evidence {
         }
         out += #","time":"#.utf8
         var stored = time
-        if let civil = stored.withUTF8({ CivilTime.parseStored($0) }) {
-            JSONValue.writeString(LocalTime.rfc3339(Date(timeIntervalSince1970: TimeInterval(civil.secondsSince1970)), zone: zone), into: &out)
-        } else {
-            JSONValue.writeString(time, into: &out)
-        }
+        JSONValue.writeString(stored.withUTF8({ LocalTime.rfc3339(stored: $0, zone: zone) }) ?? time, into: &out)
         out += "}".utf8
     }
 }

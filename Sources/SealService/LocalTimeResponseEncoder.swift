@@ -15,19 +15,23 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
     public init(zone: TimeZone) { self.zone = zone }
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        // A page of the book writes itself straight into bytes, which go out as they are rewritten.
-        var bytes: [UInt8] = []
-        if let direct = value as? any DirectJSONEncoded {
-            direct.appendJSON(to: &bytes)
-        } else {
-            bytes = [UInt8](try WireJSON.encoder(for: value).encode(value))
-        }
-        let local = Self.localize(bytes, zone: zone)
+        let local = try Self.bytes(value, zone: zone)
         return Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(local.count)],
             body: .init(byteBuffer: ByteBuffer(bytes: local))
         )
+    }
+
+    /// The answer's bytes, its stored times shown in `zone`. A page of the book writes itself straight into bytes
+    /// with its times already shown so (`DirectJSONEncoded`): no second pass over a page's megabyte and no copy of it.
+    static func bytes(_ value: some Encodable, zone: TimeZone) throws -> [UInt8] {
+        if let direct = value as? any DirectJSONEncoded {
+            var bytes: [UInt8] = []
+            direct.appendJSON(to: &bytes, localTimesIn: zone)
+            return bytes
+        }
+        return localize([UInt8](try WireJSON.encoder(for: value).encode(value)), zone: zone)
     }
 
     /// Rewrites every stored time under a time key. One pass over the bytes: a value is a candidate when it follows
@@ -45,16 +49,15 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
         var i = 1
         while i + 24 <= bytes.count {
             guard bytes[i] == UInt8(ascii: "\""), bytes[i + 1] == UInt8(ascii: ":"), bytes[i + 2] == UInt8(ascii: "\""),
-                bytes[i + 23] == UInt8(ascii: "\""), let stored = CivilTime.parseStored(bytes[(i + 3)..<(i + 23)]),
-                isTimeKey(bytes, endingBefore: i)
+                bytes[i + 23] == UInt8(ascii: "\""), bytes[i + 22] == UInt8(ascii: "Z"), isTimeKey(bytes, endingBefore: i),
+                let local = bytes.withUnsafeBufferPointer({ LocalTime.rfc3339(stored: UnsafeBufferPointer(rebasing: $0[(i + 3)..<(i + 23)]), zone: zone) })
             else {
                 i += 1
                 continue
             }
             if out.isEmpty { out.reserveCapacity(bytes.count + 256) }
             out.append(contentsOf: bytes[copied..<(i + 3)])
-            let date = Date(timeIntervalSince1970: TimeInterval(stored.secondsSince1970))
-            out.append(contentsOf: LocalTime.rfc3339(date, zone: zone).utf8)
+            out.append(contentsOf: local.utf8)
             copied = i + 23
             i += 24
         }

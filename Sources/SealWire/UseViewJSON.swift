@@ -1,3 +1,4 @@
+import Foundation
 import SealBook
 import SealCore
 
@@ -7,12 +8,22 @@ import SealCore
 /// Foundation's encoder (a tree of dictionaries per use, each sorted again) took half the daemon's time for
 /// `book list`. `UseViewJSONTests` holds the two to the same bytes over random pages, and to a key for every
 /// property.
+///
+/// With a zone, each stored time under a time key is written as the daemons' answers show it (what
+/// `LocalTimeResponseEncoder` would rewrite it to, `LocalTime.rfc3339(stored:zone:)`), so an answer is written once.
 public protocol DirectJSONEncoded: Encodable {
-    func appendJSON(to out: inout [UInt8])
+    func appendJSON(to out: inout [UInt8], localTimesIn zone: TimeZone?)
+}
+
+extension DirectJSONEncoded {
+    /// The bytes Foundation's encoder would give: times as stored.
+    public func appendJSON(to out: inout [UInt8]) { appendJSON(to: &out, localTimesIn: nil) }
 }
 
 extension UsePageView: DirectJSONEncoded {
-    public func appendJSON(to out: inout [UInt8]) {
+    public func appendJSON(to out: inout [UInt8], localTimesIn zone: TimeZone?) {
+        // About a kilobyte a use: reserved once, not grown by doubling (each growth a copy and fresh pages).
+        out.reserveCapacity(out.count + 64 + uses.count * 1280)
         out += "{".utf8
         if let next {
             out += #""next":"#.utf8
@@ -22,7 +33,7 @@ extension UsePageView: DirectJSONEncoded {
         out += #""uses":["#.utf8
         for (i, use) in uses.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            use.appendJSON(to: &out)
+            use.appendJSON(to: &out, localTimesIn: zone)
         }
         out += "]}".utf8
     }
@@ -30,6 +41,8 @@ extension UsePageView: DirectJSONEncoded {
 
 /// An object's members written in the order given (the caller gives them sorted), commas between.
 private struct MemberWriter {
+    /// Where stored times are shown (`time(_:_:_:)`); nil to write them as stored.
+    let zone: TimeZone?
     var first = true
 
     mutating func key(_ name: StaticString, _ out: inout [UInt8]) {
@@ -46,6 +59,18 @@ private struct MemberWriter {
         JSONValue.writeString(value, into: &out)
     }
 
+    /// A member under a time key (`time`, `at`, a name ending in `_time`): a stored time shown in the zone, any
+    /// other text as it is.
+    mutating func time(_ name: StaticString, _ value: String?, _ out: inout [UInt8]) {
+        guard let zone, var value, value.utf8.count == 20,
+            let local = value.withUTF8({ LocalTime.rfc3339(stored: $0, zone: zone) })
+        else { return string(name, value, &out) }
+        key(name, &out)
+        out.append(UInt8(ascii: "\""))
+        out += local.utf8
+        out.append(UInt8(ascii: "\""))
+    }
+
     mutating func int(_ name: StaticString, _ value: Int, _ out: inout [UInt8]) {
         key(name, &out)
         out += String(value).utf8
@@ -57,8 +82,8 @@ private struct MemberWriter {
 }
 
 extension UseView {
-    public func appendJSON(to out: inout [UInt8]) {
-        var m = MemberWriter()
+    public func appendJSON(to out: inout [UInt8], localTimesIn zone: TimeZone? = nil) {
+        var m = MemberWriter(zone: zone)
         m.string("approver", approver, &out)
         m.string("approver_name", approverName, &out)
         m.string("case_number", caseNumber, &out)
@@ -67,14 +92,14 @@ extension UseView {
         out.append(UInt8(ascii: "["))
         for (i, correction) in corrections.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            correction.appendJSON(to: &out)
+            correction.appendJSON(to: &out, localTimesIn: zone)
         }
         out.append(UInt8(ascii: "]"))
         m.int("count", count, &out)
         if let denial {
             m.key("denial", &out)
-            var d = MemberWriter()
-            d.string("at", denial.at, &out)
+            var d = MemberWriter(zone: zone)
+            d.time("at", denial.at, &out)
             d.string("by", denial.by, &out)
             d.string("reason", denial.reason, &out)
             d.end(&out)
@@ -83,7 +108,7 @@ extension UseView {
         m.string("document_digest", documentDigest, &out)
         m.string("id", id, &out)
         m.string("local_date", localDate, &out)
-        m.string("local_time", localTime, &out)
+        m.time("local_time", localTime, &out)
         m.string("matter", matter, &out)
         m.string("matter_name", matterName, &out)
         m.string("medium", medium, &out)
@@ -97,7 +122,7 @@ extension UseView {
         m.int("serial", serial, &out)
         m.string("signature", signature, &out)
         m.string("statement", statement, &out)
-        m.string("time", time, &out)
+        m.time("time", time, &out)
         m.key("urgent", &out)
         out += (urgent ? "true" : "false").utf8
         m.string("user", user, &out)
@@ -107,9 +132,9 @@ extension UseView {
 }
 
 extension UseView.Correction {
-    func appendJSON(to out: inout [UInt8]) {
-        var m = MemberWriter()
-        m.string("at", at, &out)
+    func appendJSON(to out: inout [UInt8], localTimesIn zone: TimeZone?) {
+        var m = MemberWriter(zone: zone)
+        m.time("at", at, &out)
         m.string("by", by, &out)
         m.string("by_name", byName, &out)
         m.int("count", count, &out)

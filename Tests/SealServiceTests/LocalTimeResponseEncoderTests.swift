@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
+import SealCore
 @testable import SealService
+import SealWire
 
 @Suite("Answers show stored times on the register's wall clock")
 struct LocalTimeResponseEncoderTests {
@@ -32,5 +34,51 @@ struct LocalTimeResponseEncoderTests {
         ] {
             #expect(localized(json) == json)
         }
+    }
+}
+
+/// A page of the book writes its times already shown in the zone (`DirectJSONEncoded`): the same bytes as
+/// Foundation's encoder followed by the rewriting pass, whatever sits under time keys and others.
+@Suite("A page of the book written with its times shown on the wall clock")
+struct DirectLocalTimesTests {
+    /// Stored times, look-alikes that are not stored times (an offset, an impossible date, 20 bytes of text, a
+    /// fraction), and free text.
+    static let values = [
+        "2026-11-22T15:59:59Z", "1999-12-31T16:00:00Z", "2026-03-08T06:59:59Z", "2026-11-22T15:59:59+08:00", "2026-13-40T99:99:99Z",
+        "not a time at all, Z", "2026-11-22T15:59:59.5Z", "事由", "", "\"2026-11-22T15:59:59Z\"",
+    ]
+
+    static func value(_ g: inout some RandomNumberGenerator) -> String { values.randomElement(using: &g)! }
+    static func maybe(_ g: inout some RandomNumberGenerator) -> String? { Bool.random(using: &g) ? value(&g) : nil }
+
+    static func use(_ g: inout some RandomNumberGenerator) -> UseView {
+        UseView(
+            id: value(&g), serial: 7, seal: value(&g), sealName: value(&g), time: value(&g), localDate: value(&g), localTime: value(&g),
+            reason: value(&g), approver: maybe(&g), approverName: maybe(&g),
+            denial: Bool.random(using: &g) ? UseRequest.Denial(by: value(&g), reason: value(&g), at: value(&g)) : nil, deniedByName: maybe(&g),
+            user: value(&g), userName: value(&g), count: 1, recordedCount: 2, matter: value(&g), matterName: value(&g), caseNumber: value(&g),
+            request: value(&g), urgent: Bool.random(using: &g), recorder: maybe(&g), note: maybe(&g), documentDigest: maybe(&g),
+            medium: value(&g), certificateFingerprint: maybe(&g), statement: maybe(&g), signature: maybe(&g),
+            corrections: (0..<Int.random(in: 0...3, using: &g)).map { _ in
+                UseView.Correction(count: 1, reason: value(&g), by: maybe(&g), byName: maybe(&g), at: value(&g))
+            }
+        )
+    }
+
+    @Test("the same bytes as the encoder and the pass, in four zones (offsets of whole hours, half and three quarters, none), over 400 random pages")
+    func sameBytes() throws {
+        var g = SystemRandomNumberGenerator()
+        let zones = ["Asia/Shanghai", "UTC", "America/St_Johns", "Asia/Kathmandu"].map { TimeZone(identifier: $0)! }
+        for _ in 0..<400 {
+            let page = UsePageView(uses: (0..<Int.random(in: 0...4, using: &g)).map { _ in Self.use(&g) }, next: Self.maybe(&g))
+            let zone = zones.randomElement(using: &g)!
+            let expected = LocalTimeResponseEncoder.localize(try WireJSON.encoder(for: page).encode(page), zone: zone)
+            #expect(String(decoding: try LocalTimeResponseEncoder.bytes(page, zone: zone), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        }
+        // Held to something: a stored time under `time` is shown with its offset, under `reason` left as it is.
+        var page = UsePageView(uses: [Self.use(&g)])
+        (page.uses[0].time, page.uses[0].reason) = ("2026-11-22T15:59:59Z", "2026-11-22T15:59:59Z")
+        let text = String(decoding: try LocalTimeResponseEncoder.bytes(page, zone: zones[0]), as: UTF8.self)
+        #expect(text.contains(#""time":"2026-11-22T23:59:59+08:00""#) && text.contains(#""reason":"2026-11-22T15:59:59Z""#))
     }
 }
