@@ -134,6 +134,10 @@ struct DaemonClient {
 
     func decode<Answer: Decodable>(_ type: Answer.Type, _ data: Data) throws -> (Answer, Data) {
         do {
+            // A page of the book is read straight from its bytes (`DirectJSONDecoded`), every other answer by Foundation.
+            if let direct = Answer.self as? any DirectJSONDecoded.Type, let answer = try direct.init(wireJSON: data) as? Answer {
+                return (answer, data)
+            }
             return (try WireJSON.decoder(for: Answer.self).decode(Answer.self, from: data), data)
         } catch {
             throw ClientError(code: "bad-answer", message: "the daemon's answer is not what this sealctl expects (\(error)); are both the same version?", exitCode: 76)

@@ -90,6 +90,84 @@ struct UseViewJSONTests {
     }
 }
 
+/// The book's pages read straight from bytes (`DirectJSONDecoded`) against Foundation's decoder as sealctl
+/// configures it: the same values from the same bytes, and an error wherever it throws one.
+@Suite("Pages of the book read without Foundation's decoder")
+struct UseViewDirectDecodingTests {
+    static func both(_ text: String) -> (direct: Result<UsePageView, any Error>, foundation: Result<UsePageView, any Error>) {
+        (Result { try UsePageView(wireJSON: Data(text.utf8)) },
+         Result { try WireJSON.decoder(for: UsePageView.self).decode(UsePageView.self, from: Data(text.utf8)) })
+    }
+
+    @Test("the same values as Foundation's decoder: a full page, an empty one, and 400 random ones")
+    func sameValues() throws {
+        var g = SystemRandomNumberGenerator()
+        let pages = [SnakeCaseEncodedTests.page, UsePageView(uses: [])] + (0..<400).map { _ in
+            UsePageView(uses: (0..<Int.random(in: 0...4, using: &g)).map { _ in UseViewJSONTests.use(&g) }, next: UseViewJSONTests.maybe(&g))
+        }
+        for page in pages {
+            let read = try UsePageView(wireJSON: Data(UseViewJSONTests.direct(page).utf8))
+            #expect(read.uses == page.uses && read.next == page.next)
+        }
+    }
+
+    @Test("each member of a use, its denial and its corrections dropped, nulled, mistyped or renamed: an error exactly where Foundation's decoder throws one, else the same value")
+    func sameErrors() throws {
+        let full = UseViewJSONTests.direct(SnakeCaseEncodedTests.page)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(full.utf8)) as? [String: Any])
+        let use = try #require((object["uses"] as? [[String: Any]])?.first)
+        var keys = use.keys.map { [$0] }
+        keys += ((use["denial"] as? [String: Any])?.keys).map { $0.map { ["denial", $0] } } ?? []
+        keys += ((use["corrections"] as? [[String: Any]])?.first?.keys).map { $0.map { ["corrections", $0] } } ?? []
+        #expect(keys.count > 30)
+        var failures = 0
+        for key in keys + [["next"], ["uses"]] {
+            for change in ["drop", "null", "mistype", "rename"] {
+                var page = object
+                func edit(_ member: inout [String: Any], _ name: String) {
+                    switch change {
+                    case "drop": member[name] = nil
+                    case "null": member[name] = NSNull()
+                    case "mistype": member[name] = member[name] is String ? 7 as Any : "7"
+                    default: member[name + "x"] = member.removeValue(forKey: name)
+                    }
+                }
+                if key == ["next"] || key == ["uses"] {
+                    edit(&page, key[0])
+                } else {
+                    var u = use
+                    switch key.count {
+                    case 1: edit(&u, key[0])
+                    default:
+                        if key[0] == "denial" {
+                            var d = u["denial"] as! [String: Any]
+                            edit(&d, key[1])
+                            u["denial"] = d
+                        } else {
+                            var cs = u["corrections"] as! [[String: Any]]
+                            edit(&cs[0], key[1])
+                            u["corrections"] = cs
+                        }
+                    }
+                    page["uses"] = [u]
+                }
+                let text = String(decoding: try JSONSerialization.data(withJSONObject: page), as: UTF8.self)
+                let (direct, foundation) = Self.both(text)
+                switch (direct, foundation) {
+                case (.success(let a), .success(let b)): #expect(a.uses == b.uses && a.next == b.next, "\(change) \(key)")
+                case (.failure, .failure): failures += 1
+                default: Issue.record("\(change) \(key): direct \(direct), Foundation \(foundation)")
+                }
+            }
+        }
+        #expect(failures > 60, "most changes are errors")
+        // Text that is not a page at all.
+        for text in ["", "[]", #"{"uses":{}}"#, #"{"uses":[1]}"#, #"{"uses":[]} x"#] {
+            #expect(throws: (any Error).self) { try UsePageView(wireJSON: Data(text.utf8)) }
+        }
+    }
+}
+
 extension JSONDecoder.KeyDecodingStrategy {
     var isDefault: Bool { if case .useDefaultKeys = self { true } else { false } }
 }
