@@ -17,6 +17,10 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// The members read so far of the objects being read, innermost last: an object's dictionary is made once its
+    /// members are known, at its size, instead of grown member by member (each growth rehashing every key; that was
+    /// half of reading a page of the book).
+    private var pending: [(String, JSONValue)] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -65,13 +69,13 @@ struct JSONParser {
     private mutating func object() throws(Failure) -> JSONValue {
         try nest()
         index += 1
-        var members: [String: JSONValue] = [:]
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return .object([:])
         }
+        let start = pending.count
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a member name") }
@@ -81,7 +85,7 @@ struct JSONParser {
             index += 1
             skipSpace()
             let member = try value()
-            guard members.updateValue(member, forKey: name) == nil else { throw fail("duplicate member \"\(name)\"") }
+            pending.append((name, member))
             skipSpace()
             guard index < bytes.count else { throw fail("unexpected end") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -89,6 +93,11 @@ struct JSONParser {
                 continue
             }
             guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
+            var members = [String: JSONValue](minimumCapacity: pending.count - start)
+            for (name, member) in pending[start...] {
+                guard members.updateValue(member, forKey: name) == nil else { throw fail("duplicate member \"\(name)\"") }
+            }
+            pending.removeSubrange(start...)
             index += 1
             depth -= 1
             return .object(members)
