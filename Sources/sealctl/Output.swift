@@ -94,28 +94,41 @@ enum Output {
     @discardableResult
     static func printTable(_ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]]) -> [Int] {
         let (lines, widths) = tableLines(header, header: printHeader, widths: minimum, rows)
-        for line in lines { print(line) }
-        finishStandardOutput()
+        // One write for the whole part (a page of the book is a thousand lines), not one locked `print` a line.
+        var text: [UInt8] = []
+        for line in lines {
+            text += line.utf8
+            text.append(UInt8(ascii: "\n"))
+        }
+        write(Data(text))
         return widths
     }
 
     /// The table's lines (without line feeds) and the column widths used.
     static func tableLines(_ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]]) -> ([String], [Int]) {
         let all = ([header] + rows).map { $0.map(safe) }
-        let widths = header.indices.map { column in
-            max(all.map { displayWidth($0[column]) }.max() ?? 0, column < minimum.count ? minimum[column] : 0)
+        // Each cell measured once: for its column's width, then for its padding.
+        let cellWidths = all.map { $0.map(displayWidth) }
+        var widths = header.indices.map { column in column < minimum.count ? minimum[column] : 0 }
+        for row in cellWidths {
+            for column in header.indices { widths[column] = max(widths[column], row[column]) }
         }
-        let lines = all.dropFirst(printHeader ? 0 : 1).map { row in
-            row.enumerated().map { index, cell in
-                index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - displayWidth(cell))
-            }.joined(separator: "  ")
+        let lines = all.indices.dropFirst(printHeader ? 0 : 1).map { r in
+            var line = ""
+            for (index, cell) in all[r].enumerated() {
+                if index > 0 { line += "  " }
+                line += cell
+                if index < all[r].count - 1 { line += String(repeating: " ", count: widths[index] - cellWidths[r][index]) }
+            }
+            return line
         }
         return (lines, widths)
     }
 
     /// Terminal columns a string takes: East Asian wide characters take two.
     static func displayWidth(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { width, scalar in
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
+        return text.unicodeScalars.reduce(0) { width, scalar in
             let v = scalar.value
             let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
                 || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)

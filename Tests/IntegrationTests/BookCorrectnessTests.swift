@@ -90,6 +90,16 @@ struct BookCorrectnessTests {
         let serials = { (lines: ArraySlice<Substring>) in lines.prefix { !$0.isEmpty }.dropFirst().map { Int($0.split(separator: " ")[0]) } }
         #expect(serials(table[(first + 1)...]) == (1...2_120).map { $0 })
         #expect(serials(table[(second + 1)...]) == [1, 2, 3])
+        // The columns line up on a terminal, page after page: a CJK character takes two columns, so every row's
+        // 事由, 批准人 and 用印人 start where the header's do (the serials widen from 1 to 4 digits on the way).
+        func width(_ text: Substring) -> Int { text.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) } }
+        func column(_ line: Substring, _ text: String) -> Int? { line.range(of: text).map { width(line[..<$0.lowerBound]) } }
+        let block = table[(first + 1)...].prefix { !$0.isEmpty }
+        let header = try #require(block.first)
+        for (title, cell) in [("事由", "分页测试"), ("批准人", "李四"), ("用印人", "王五")] {
+            let at = try #require(column(header, title))
+            #expect(block.dropFirst().allSatisfy { column($0, cell) == at }, "\(title) at column \(at)")
+        }
 
         let json = try #require(try jsonObject(try ok(daemon, ["--json", "book", "list"]))["uses"] as? [[String: Any]])
         #expect(json.count == 2_123)
