@@ -209,7 +209,8 @@ struct CardScenarioTests {
         let stack = try PCSCStack(name: "timeout")
         let card = try stack.insertCard(state: "card.json", pin: "13572468")
         let fingerprint = try card.fingerprint
-        let daemon = try RunningDaemon(name: "timeout", extra: "[pcsc]\nunlock_timeout = \"6s\"")
+        // Long enough that the sign below comes inside it on a machine busy with the whole suite (6 s was not, once).
+        let daemon = try RunningDaemon(name: "timeout", extra: "[pcsc]\nunlock_timeout = \"12s\"")
         daemon.extraEnvironment = stack.clientEnvironment
         try daemon.start()
         try setUp(daemon)
@@ -220,7 +221,7 @@ struct CardScenarioTests {
         let request = try approvedRequest(daemon, document: document.path, count: 5)
         #expect(try daemon.sealctl(["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "13572468\n").status == 0)
         try ok(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path])
-        try eventually("the unlock lapses", timeout: 20) {
+        try eventually("the unlock lapses", timeout: 30) {
             try journalEntries(daemon, kind: "card.locked").contains { payload($0)["reason"] as? String == "timeout" }
         }
         try refused(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path], "card-locked")
