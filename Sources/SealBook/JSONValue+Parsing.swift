@@ -14,15 +14,15 @@ struct JSONParser {
         var description: String { "invalid JSON at byte \(offset): \(reason)" }
     }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
     private var depth = 0
     /// The members read so far of the objects being read, innermost last: an object's dictionary is made once its
     /// members are known, at its size, instead of grown member by member (each growth rehashing every key; that was
     /// half of reading a page of the book).
     private var pending: [(String, JSONValue)] = []
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
         var parser = JSONParser(bytes)
@@ -33,13 +33,13 @@ struct JSONParser {
         return value
     }
 
-    private func fail(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
+    func fail(_ reason: String) -> Failure { Failure(offset: index, reason: reason) }
 
-    private mutating func skipSpace() {
+    mutating func skipSpace() {
         while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
     }
 
-    private mutating func literal(_ word: StaticString, _ value: JSONValue) throws(Failure) -> JSONValue {
+    mutating func literal(_ word: StaticString, _ value: JSONValue) throws(Failure) -> JSONValue {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw fail("unexpected end") }
         for i in 0..<count where bytes[index + i] != word.utf8Start[i] { throw fail("unexpected character") }
@@ -47,7 +47,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func value() throws(Failure) -> JSONValue {
+    mutating func value() throws(Failure) -> JSONValue {
         guard index < bytes.count else { throw fail("unexpected end") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try object()
@@ -61,7 +61,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func nest() throws(Failure) {
+    mutating func nest() throws(Failure) {
         depth += 1
         guard depth <= 512 else { throw fail("nested too deeply") }
     }
@@ -130,7 +130,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func integer() throws(Failure) -> Int64 {
+    mutating func integer() throws(Failure) -> Int64 {
         let start = index
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
@@ -175,7 +175,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func string() throws(Failure) -> String {
+    mutating func string() throws(Failure) -> String {
         index += 1
         let start = index
         // The common case: no escapes, so the bytes between the quotes are the string.

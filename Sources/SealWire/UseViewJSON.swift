@@ -153,80 +153,184 @@ public protocol DirectJSONDecoded: Decodable {
 }
 
 extension UsePageView: DirectJSONDecoded {
-    /// The page parsed by the journal's strict reader (`JSONValue`), then read member by member.
+    /// The page read in place (`JSONPullReader`): each use's members found by name in the daemon's order and kept as
+    /// the type they must be, nothing else built.
     public init(wireJSON bytes: some ContiguousBytes) throws {
-        let page = try MemberReader(try JSONValue(parsing: bytes), path: [])
-        guard let uses = page.members["uses"]?.arrayValue else { throw page.missing("uses", "an array") }
-        self.init(uses: try uses.enumerated().map { i, use in try UseView(try MemberReader(use, path: page.path + ["uses", "\(i)"])) }, next: try page.string("next", optional: true))
+        self = try JSONPullReader.read(bytes) { r in
+            var uses: [UseView]?
+            var next: String??
+            var hint = 0
+            try r.object(at: []) { r, name in
+                switch Self.members.index(of: name, hint: &hint) {
+                case 0:
+                    guard uses == nil else { throw DirectDecoding.twice("uses", []) }
+                    guard r.next == .array else { throw DirectDecoding.mismatch("uses", [], "an array") }
+                    var list: [UseView] = []
+                    list.reserveCapacity(1000)
+                    try r.array { r, i in list.append(try UseView(&r, path: ["uses", "\(i)"])) }
+                    uses = list
+                case 1:
+                    guard next == nil else { throw DirectDecoding.twice("next", []) }
+                    next = .some(try r.string("next", [], optional: true))
+                default: try r.skip()
+                }
+            }
+            guard let uses else { throw DirectDecoding.mismatch("uses", [], "an array") }
+            return UsePageView(uses: uses, next: next ?? nil)
+        }
     }
+
+    private static let members = JSONMemberNames(["uses", "next"])
 }
 
 extension UseView {
-    fileprivate init(_ m: MemberReader) throws {
-        let denial = try m.members["denial"].flatMap { value -> UseRequest.Denial? in
-            if value == .null { return nil }
-            let d = try MemberReader(value, path: m.path + ["denial"])
-            return UseRequest.Denial(by: try d.string("by"), reason: try d.string("reason"), at: try d.string("at"))
-        }
-        guard let corrections = m.members["corrections"]?.arrayValue else { throw m.missing("corrections", "an array") }
-        self.init(
-            id: try m.string("id"), serial: try m.int("serial"), seal: try m.string("seal"), sealName: try m.string("seal_name"),
-            time: try m.string("time"), localDate: try m.string("local_date"), localTime: try m.string("local_time"), reason: try m.string("reason"),
-            approver: try m.string("approver", optional: true), approverName: try m.string("approver_name", optional: true), denial: denial,
-            deniedByName: try m.string("denied_by_name", optional: true), user: try m.string("user"), userName: try m.string("user_name"),
-            count: try m.int("count"), recordedCount: try m.int("recorded_count"), matter: try m.string("matter"), matterName: try m.string("matter_name"),
-            caseNumber: try m.string("case_number"), request: try m.string("request"), urgent: try m.bool("urgent"),
-            recorder: try m.string("recorder", optional: true), note: try m.string("note", optional: true),
-            documentDigest: try m.string("document_digest", optional: true), medium: try m.string("medium"),
-            certificateFingerprint: try m.string("certificate_fingerprint", optional: true), statement: try m.string("statement", optional: true),
-            signature: try m.string("signature", optional: true),
-            corrections: try corrections.enumerated().map { i, value in
-                let c = try MemberReader(value, path: m.path + ["corrections", "\(i)"])
-                return UseView.Correction(
-                    count: try c.int("count"), reason: try c.string("reason"), by: try c.string("by", optional: true),
-                    byName: try c.string("by_name", optional: true), at: try c.string("at")
-                )
+    /// The members a use is read by, in the order the daemon writes them (sorted): the index is `init`'s switch.
+    private static let members = JSONMemberNames([
+        "approver", "approver_name", "case_number", "certificate_fingerprint", "corrections", "count", "denial", "denied_by_name",
+        "document_digest", "id", "local_date", "local_time", "matter", "matter_name", "medium", "note", "reason", "recorded_count",
+        "recorder", "request", "seal", "seal_name", "serial", "signature", "statement", "time", "urgent", "user", "user_name",
+    ])
+    private static let denialMembers = JSONMemberNames(["at", "by", "reason"])
+    private static let correctionMembers = JSONMemberNames(["at", "by", "by_name", "count", "reason"])
+
+    /// `path` is the use's coding path (`uses`, its index), for errors only.
+    fileprivate init(_ r: inout JSONPullReader, path: @autoclosure () -> [String]) throws {
+        var text = [String?](repeating: nil, count: Self.members.count)
+        var seen: UInt64 = 0
+        var (count, recordedCount, serial, urgent): (Int?, Int?, Int?, Bool?) = (nil, nil, nil, nil)
+        var denial: UseRequest.Denial?
+        var corrections: [Correction]?
+        var hint = 0
+        let names = Self.members
+        try r.object(at: path()) { r, name in
+            guard let i = names.index(of: name, hint: &hint) else { return try r.skip() }
+            try DirectDecoding.first(i, name, &seen, path())
+            switch i {
+            case 4:
+                guard r.next == .array else { throw DirectDecoding.mismatch("corrections", path(), "an array") }
+                var list: [Correction] = []
+                try r.array { r, n in list.append(try Correction(&r, path: path() + ["corrections", "\(n)"])) }
+                corrections = list
+            case 5: count = try r.int("count", path())
+            case 6:
+                if try r.null() { break }
+                var (at, by, reason): (String?, String?, String?)
+                var (hint, seen): (Int, UInt64) = (0, 0)
+                try r.object(at: path() + ["denial"]) { r, name in
+                    let i = Self.denialMembers.index(of: name, hint: &hint)
+                    if let i { try DirectDecoding.first(i, name, &seen, path() + ["denial"]) }
+                    switch i {
+                    case 0: at = try r.string("at", path() + ["denial"])
+                    case 1: by = try r.string("by", path() + ["denial"])
+                    case 2: reason = try r.string("reason", path() + ["denial"])
+                    default: try r.skip()
+                    }
+                }
+                guard let by else { throw DirectDecoding.mismatch("by", path() + ["denial"], "a string") }
+                guard let reason else { throw DirectDecoding.mismatch("reason", path() + ["denial"], "a string") }
+                guard let at else { throw DirectDecoding.mismatch("at", path() + ["denial"], "a string") }
+                denial = UseRequest.Denial(by: by, reason: reason, at: at)
+            case 17: recordedCount = try r.int("recorded_count", path())
+            case 22: serial = try r.int("serial", path())
+            case 26: urgent = try r.bool("urgent", path())
+            default:
+                // Every other member is text; those a use may lack (`optionalMembers`) may be null.
+                text[i] = try r.string(names.name(i), path(), optional: Self.optional[i])
             }
+        }
+        func required(_ i: Int) throws -> String {
+            guard let value = text[i] else { throw DirectDecoding.mismatch(names.name(i), path(), "a string") }
+            return value
+        }
+        func number(_ value: Int?, _ name: String) throws -> Int {
+            guard let value else { throw DirectDecoding.mismatch(name, path(), "an integer") }
+            return value
+        }
+        guard let corrections else { throw DirectDecoding.mismatch("corrections", path(), "an array") }
+        guard let urgent else { throw DirectDecoding.mismatch("urgent", path(), "true or false") }
+        self.init(
+            id: try required(9), serial: try number(serial, "serial"), seal: try required(20), sealName: try required(21), time: try required(25),
+            localDate: try required(10), localTime: try required(11), reason: try required(16), approver: text[0], approverName: text[1],
+            denial: denial, deniedByName: text[7], user: try required(27), userName: try required(28), count: try number(count, "count"),
+            recordedCount: try number(recordedCount, "recorded_count"), matter: try required(12), matterName: try required(13),
+            caseNumber: try required(2), request: try required(19), urgent: urgent, recorder: text[18], note: text[15], documentDigest: text[8],
+            medium: try required(14), certificateFingerprint: text[3], statement: text[24], signature: text[23], corrections: corrections
         )
+    }
+
+    /// Which of `members` may be absent or null: approver, approver_name, certificate_fingerprint, denied_by_name,
+    /// document_digest, note, recorder, signature, statement (and denial, read apart).
+    private static let optional = (0..<members.count).map { [0, 1, 3, 6, 7, 8, 15, 18, 23, 24].contains($0) }
+}
+
+extension UseView.Correction {
+    fileprivate init(_ r: inout JSONPullReader, path: @autoclosure () -> [String]) throws {
+        var (at, by, byName, count, reason): (String?, String?, String?, Int?, String?)
+        var (hint, seen): (Int, UInt64) = (0, 0)
+        try r.object(at: path()) { r, name in
+            let i = UseView.correctionMembers.index(of: name, hint: &hint)
+            if let i { try DirectDecoding.first(i, name, &seen, path()) }
+            switch i {
+            case 0: at = try r.string("at", path())
+            case 1: by = try r.string("by", path(), optional: true)
+            case 2: byName = try r.string("by_name", path(), optional: true)
+            case 3: count = try r.int("count", path())
+            case 4: reason = try r.string("reason", path())
+            default: try r.skip()
+            }
+        }
+        guard let count else { throw DirectDecoding.mismatch("count", path(), "an integer") }
+        guard let reason else { throw DirectDecoding.mismatch("reason", path(), "a string") }
+        guard let at else { throw DirectDecoding.mismatch("at", path(), "a string") }
+        self.init(count: count, reason: reason, by: by, byName: byName, at: at)
     }
 }
 
-/// One object's members read by name, each as the type it must be; what is wrong is a `DecodingError` naming the
-/// member's path, as Foundation's decoder would throw.
-private struct MemberReader {
-    let members: [String: JSONValue]
-    let path: [String]
+/// What a direct read finds wrong, as Foundation's decoder would throw it: a `DecodingError` naming the member's path.
+private enum DirectDecoding {
+    static func mismatch(_ key: String, _ path: [String], _ expected: String) -> DecodingError {
+        .dataCorrupted(.init(codingPath: (path + [key]).map { SnakeCaseKeys.Key(stringValue: $0) }, debugDescription: "expected \(expected)"))
+    }
 
-    init(_ value: JSONValue, path: [String]) throws {
-        guard case .object(let members) = value else {
-            throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: path.map { SnakeCaseKeys.Key(stringValue: $0) }, debugDescription: "expected an object"))
+    static func twice(_ key: String, _ path: [String]) -> DecodingError {
+        .dataCorrupted(.init(codingPath: (path + [key]).map { SnakeCaseKeys.Key(stringValue: $0) }, debugDescription: "a member named twice"))
+    }
+
+    /// Marks the `i`th member read in `seen`; an error if it already was (as `JSONValue`'s reader refuses it).
+    static func first(_ i: Int, _ name: JSONPullReader.Name, _ seen: inout UInt64, _ path: @autoclosure () -> [String]) throws {
+        guard seen & (1 << i) == 0 else { throw twice(name.string, path()) }
+        seen |= 1 << i
+    }
+}
+
+extension JSONPullReader {
+    /// An object, or the error naming `path` when the value is not one.
+    fileprivate mutating func object(at path: @autoclosure () -> [String], _ member: (inout JSONPullReader, JSONPullReader.Name) throws -> Void) throws {
+        guard next == .object else {
+            throw DecodingError.typeMismatch([String: Any].self, .init(codingPath: path().map { SnakeCaseKeys.Key(stringValue: $0) }, debugDescription: "expected an object"))
         }
-        (self.members, self.path) = (members, path)
+        try object(member)
     }
 
-    func missing(_ key: String, _ type: String) -> DecodingError {
-        .dataCorrupted(.init(codingPath: (path + [key]).map { SnakeCaseKeys.Key(stringValue: $0) }, debugDescription: "expected \(type)"))
+    /// A text member; with `optional`, `null` is nil.
+    fileprivate mutating func string(_ key: String, _ path: @autoclosure () -> [String], optional: Bool) throws -> String? {
+        if optional, try null() { return nil }
+        guard next == .string else { throw DirectDecoding.mismatch(key, path(), optional ? "a string or null" : "a string") }
+        return try string()
     }
 
-    /// A string member; with `optional`, absent or `null` is nil.
-    func string(_ key: String, optional: Bool) throws -> String? {
-        switch members[key] {
-        case .string(let text): return text
-        case nil, .null: if optional { return nil }
-        default: break
-        }
-        throw missing(key, optional ? "a string or null" : "a string")
+    fileprivate mutating func string(_ key: String, _ path: @autoclosure () -> [String]) throws -> String {
+        guard next == .string else { throw DirectDecoding.mismatch(key, path(), "a string") }
+        return try string()
     }
 
-    func string(_ key: String) throws -> String { try string(key, optional: false)! }
-
-    func int(_ key: String) throws -> Int {
-        guard case .int(let n) = members[key], let value = Int(exactly: n) else { throw missing(key, "an integer") }
+    fileprivate mutating func int(_ key: String, _ path: @autoclosure () -> [String]) throws -> Int {
+        guard next == .number, let value = Int(exactly: try int()) else { throw DirectDecoding.mismatch(key, path(), "an integer") }
         return value
     }
 
-    func bool(_ key: String) throws -> Bool {
-        guard case .bool(let b) = members[key] else { throw missing(key, "true or false") }
-        return b
+    fileprivate mutating func bool(_ key: String, _ path: @autoclosure () -> [String]) throws -> Bool {
+        guard next == .bool else { throw DirectDecoding.mismatch(key, path(), "true or false") }
+        return try bool()
     }
 }

@@ -93,36 +93,46 @@ enum Output {
     /// column at least that wide) carries on from the part before; returns the widths used.
     @discardableResult
     static func printTable(_ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]]) -> [Int] {
-        let (lines, widths) = tableLines(header, header: printHeader, widths: minimum, rows)
         // One write for the whole part (a page of the book is a thousand lines), not one locked `print` a line.
         var text: [UInt8] = []
-        for line in lines {
-            text += line.utf8
-            text.append(UInt8(ascii: "\n"))
-        }
+        let widths = table(header, header: printHeader, widths: minimum, rows, into: &text)
         write(Data(text))
         return widths
     }
 
     /// The table's lines (without line feeds) and the column widths used.
     static func tableLines(_ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]]) -> ([String], [Int]) {
-        let all = ([header] + rows).map { $0.map(safe) }
-        // Each cell measured once: for its column's width, then for its padding.
-        let cellWidths = all.map { $0.map(displayWidth) }
+        var text: [UInt8] = []
+        let widths = table(header, header: printHeader, widths: minimum, rows, into: &text)
+        return (text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }, widths)
+    }
+
+    /// Writes the table's lines, each ended by a line feed, into `out`; returns the column widths used.
+    private static func table(_ header: [String], header printHeader: Bool, widths minimum: [Int], _ rows: [[String]], into out: inout [UInt8]) -> [Int] {
+        // Each cell made safe and measured once, in one pass when it is plain ASCII (most are).
+        let all = ([header] + rows).map { $0.map(cell) }
         var widths = header.indices.map { column in column < minimum.count ? minimum[column] : 0 }
-        for row in cellWidths {
-            for column in header.indices { widths[column] = max(widths[column], row[column]) }
+        for row in all {
+            for column in header.indices { widths[column] = max(widths[column], row[column].width) }
         }
-        let lines = all.indices.dropFirst(printHeader ? 0 : 1).map { r in
-            var line = ""
-            for (index, cell) in all[r].enumerated() {
-                if index > 0 { line += "  " }
-                line += cell
-                if index < all[r].count - 1 { line += String(repeating: " ", count: widths[index] - cellWidths[r][index]) }
+        out.reserveCapacity(out.count + all.count * (widths.reduce(0, +) + 2 * widths.count + 1) * 3 / 2)
+        for row in all.dropFirst(printHeader ? 0 : 1) {
+            for (index, cell) in row.enumerated() {
+                if index > 0 { out += "  ".utf8 }
+                out += cell.text.utf8
+                if index < row.count - 1 { out += repeatElement(UInt8(ascii: " "), count: widths[index] - cell.width) }
             }
-            return line
+            out.append(UInt8(ascii: "\n"))
         }
-        return (lines, widths)
+        return widths
+    }
+
+    /// A cell as printed (`safe`) and the columns it takes (`displayWidth`).
+    private static func cell(_ text: String) -> (text: String, width: Int) {
+        // Printable ASCII is safe as it is, a column a byte.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return (text, text.utf8.count) }
+        let shown = safe(text)
+        return (shown, displayWidth(shown))
     }
 
     /// Terminal columns a string takes: East Asian wide characters take two.

@@ -166,6 +166,26 @@ struct UseViewDirectDecodingTests {
             #expect(throws: (any Error).self) { try UsePageView(wireJSON: Data(text.utf8)) }
         }
     }
+
+    @Test("laid out otherwise — white space, members in another order, names escaped — the same page; a member twice, refused")
+    func layout() throws {
+        let full = UseViewJSONTests.direct(SnakeCaseEncodedTests.page)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(full.utf8)) as? [String: Any])
+        // Pretty-printed, in JSONSerialization's order (not sorted), every `count` spelled with an escape.
+        let pretty = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]), as: UTF8.self)
+            .replacingOccurrences(of: #""count""#, with: #""\u0063ount""#)
+        #expect(pretty.contains("\n") && pretty.contains(#"\u0063ount"#))
+        let read = try UsePageView(wireJSON: Data(pretty.utf8))
+        #expect(read.uses == SnakeCaseEncodedTests.page.uses && read.next == SnakeCaseEncodedTests.page.next)
+        // The first such member after `within`: a use's, its correction's (which come first), its denial's, the page's.
+        for (within, member) in [("", #""reason":"#), ("", #""serial":"#), ("", #""note":"#), ("", #""at":"#), ("", #""by":"#), ("", #""next":"#),
+                                 (#""denial":"#, #""at":"#), (#""denial":"#, #""by":"#), (#""denial":"#, #""reason":"#)] {
+            let after = within.isEmpty ? full.startIndex : try #require(full.range(of: within)).upperBound
+            let range = try #require(full.range(of: member, range: after..<full.endIndex))
+            let twice = full.replacingCharacters(in: range, with: member + #""x","# + member)
+            #expect(throws: DecodingError.self, "\(within) \(member) twice") { try UsePageView(wireJSON: Data(twice.utf8)) }
+        }
+    }
 }
 
 extension JSONDecoder.KeyDecodingStrategy {
