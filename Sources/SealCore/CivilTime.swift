@@ -126,6 +126,46 @@ public struct CivilTime: Sendable, Equatable {
         }
     }
 
+    /// `dateText` written onto the end of `out`.
+    public func appendDateText(to out: inout [UInt8]) {
+        Self.appendDigits(year, 4, to: &out)
+        out.append(0x2D)
+        Self.appendDigits(month, 2, to: &out)
+        out.append(0x2D)
+        Self.appendDigits(day, 2, to: &out)
+    }
+
+    /// `timeText` written onto the end of `out`.
+    public func appendTimeText(to out: inout [UInt8]) {
+        Self.appendDigits(hour, 2, to: &out)
+        out.append(0x3A)
+        Self.appendDigits(minute, 2, to: &out)
+        out.append(0x3A)
+        Self.appendDigits(second, 2, to: &out)
+    }
+
+    /// `pad(value, width)` written onto the end of `out`: at least `width` digits, zero-padded (a year past 9999
+    /// whole, a negative number as `pad` writes it).
+    public static func appendDigits(_ value: Int, _ width: Int, to out: inout [UInt8]) {
+        guard value >= 0 else { return out += pad(value, width).utf8 }
+        var digits = 1
+        var limit = 10
+        while value >= limit, digits < 19 {
+            digits += 1
+            limit = limit &* 10
+        }
+        let count = max(digits, width)
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        var rest = value
+        var i = start + count - 1
+        while rest > 0 {
+            out[i] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+            rest /= 10
+            i -= 1
+        }
+    }
+
     /// `value` (0 ≤ value < 10^width) as `width` ASCII digits, zero-padded.
     private static func digits(_ value: Int, _ width: Int, into text: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         var value = value

@@ -5,17 +5,39 @@ import Foundation
 public enum LocalTime {
     /// RFC 3339 in `zone` with its offset, `2026-11-22T23:59:59+08:00`: the same instant, as a person reads it.
     public static func rfc3339(_ date: Date, zone: TimeZone) -> String {
+        var text: [UInt8] = []
+        appendRFC3339(date, zone: zone, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `rfc3339(_:zone:)` written onto the end of `out`: no string is made (a page of the book shows a thousand).
+    public static func appendRFC3339(_ date: Date, zone: TimeZone, to out: inout [UInt8]) {
         let offset = ZoneOffsets.seconds(zone, at: date)
         let c = CivilTime(secondsSince1970: Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(offset))
         let minutes = abs(offset) / 60
-        return c.dateText + "T" + c.timeText + (offset < 0 ? "-" : "+") + CivilTime.pad(minutes / 60, 2) + ":" + CivilTime.pad(minutes % 60, 2)
+        c.appendDateText(to: &out)
+        out.append(UInt8(ascii: "T"))
+        c.appendTimeText(to: &out)
+        out.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+        CivilTime.appendDigits(minutes / 60, 2, to: &out)
+        out.append(UInt8(ascii: ":"))
+        CivilTime.appendDigits(minutes % 60, 2, to: &out)
     }
 
     /// A stored UTC timestamp in JournalClock's fixed 20-byte form (`2026-11-22T15:59:59Z`) as `rfc3339(_:zone:)`
     /// shows it; nil when the bytes are not one. What an answer shows under a time key (`LocalTimeResponseEncoder`).
     public static func rfc3339(stored bytes: UnsafeBufferPointer<UInt8>, zone: TimeZone) -> String? {
-        guard let civil = CivilTime.parseStored(bytes) else { return nil }
-        return rfc3339(Date(timeIntervalSince1970: TimeInterval(civil.secondsSince1970)), zone: zone)
+        var text: [UInt8] = []
+        guard appendRFC3339(stored: bytes, zone: zone, to: &text) else { return nil }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `rfc3339(stored:zone:)` written onto the end of `out`; false (and nothing written) when the bytes are not a
+    /// stored timestamp.
+    public static func appendRFC3339(stored bytes: UnsafeBufferPointer<UInt8>, zone: TimeZone, to out: inout [UInt8]) -> Bool {
+        guard let civil = CivilTime.parseStored(bytes) else { return false }
+        appendRFC3339(Date(timeIntervalSince1970: TimeInterval(civil.secondsSince1970)), zone: zone, to: &out)
+        return true
     }
 
     /// `2026-11-22 23:59`, for tables and messages.

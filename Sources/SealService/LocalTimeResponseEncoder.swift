@@ -15,11 +15,15 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
     public init(zone: TimeZone) { self.zone = zone }
 
     public func encode(_ value: some Encodable, from request: Request, context: some RequestContext) throws -> Response {
-        let local = try Self.bytes(value, zone: zone)
-        return Response(
+        Self.response(json: try Self.bytes(value, zone: zone)[...])
+    }
+
+    /// An answer of JSON bytes already written so (a page of the book: `Register.usePage`).
+    static func response(json: ArraySlice<UInt8>) -> Response {
+        Response(
             status: .ok,
-            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(local.count)],
-            body: .init(byteBuffer: ByteBuffer(bytes: local))
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(json.count)],
+            body: .init(byteBuffer: ByteBuffer(bytes: json))
         )
     }
 

@@ -41,8 +41,9 @@ struct UseRoutes {
             }
             try await register.checkFilter(BookFilter(seal: filter.seal, matter: filter.matter, user: filter.user), request: filter.request)
             let limit = try request.queryInt("limit", default: 1000, in: 1...10_000)!
-            let uses = try await register.uses(filter, limit: limit, after: request.query("after"))
-            return UsePageView(uses: uses, next: uses.count == limit ? uses.last?.id : nil)
+            // Written straight from the rows, its times already shown in the caller's zone (`LocalTimeResponseEncoder`).
+            let page = try await register.usePage(filter, limit: limit, after: request.query("after"), timesIn: context.timeZone)
+            return LocalTimeResponseEncoder.response(json: page.json)
         }
     }
 }

@@ -162,7 +162,31 @@ extension Register {
         return try await pool.read { db in try Self.useLines(db, filter, limit: limit, after: after, zone: zone) }
     }
 
+    /// A page of the book under `filter` as the API answers it, each stored time shown in `timesIn`: the bytes of
+    /// the `UsePageView` of `uses(_:limit:after:)`, written straight from the rows (`BookLineQuery.page`).
+    public func usePage(_ filter: UseFilter, limit: Int, after: String?, timesIn: TimeZone) async throws -> PageBytes {
+        let zone = useSettings.zone
+        return try await pool.read { db in
+            guard let (sql, arguments) = try Self.useQuery(db, filter, limit: limit, after: after, zone: zone) else {
+                var empty: [UInt8] = []
+                UsePageView.open(next: nil, &empty)
+                UsePageView.close(&empty)
+                return PageBytes(bytes: empty, start: 0)
+            }
+            return try BookLineQuery.page(db, sql, arguments, limit: limit, zone: zone, timesIn: timesIn)
+        }
+    }
+
     static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone) throws -> [UseView] {
+        guard let (sql, arguments) = try useQuery(db, filter, limit: limit, after: after, zone: zone) else { return [] }
+        let lines = try BookLineQuery.lines(db, sql, arguments)
+        let corrections = try BookLineQuery.corrections(db, uses: lines.map(\.id))
+        return lines.map { $0.useView(corrections: corrections[$0.id] ?? [], zone: zone) }
+    }
+
+    /// The book line query (`BookLineQuery.select` with its conditions) of a page under `filter`; nil when the
+    /// filter's window holds none of its seal's uses.
+    static func useQuery(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone) throws -> (String, StatementArguments)? {
         // 序号 are stored with the line, so no filter renumbers the book and no page counts what came before it.
         // One seal's book is read in 序号 order on its (seal, serial) index; the whole book in time order.
         var sql = BookLineQuery.select + " WHERE 1 = 1"
@@ -184,7 +208,7 @@ extension Register {
         if let seal = filter.seal {
             add("u.seal_id = ?", [seal])
             if filter.id == nil, filter.request == nil, filter.from != nil || filter.to != nil {
-                guard let window = try BookLineQuery.serials(db, seal: seal, lower: lower, upper: upper) else { return [] }
+                guard let window = try BookLineQuery.serials(db, seal: seal, lower: lower, upper: upper) else { return nil }
                 add("u.serial BETWEEN ? AND ?", [window.lowerBound, window.upperBound])
             }
             if let cursor { add("u.serial > ?", [cursor["serial"] as Int]) }
@@ -199,9 +223,7 @@ extension Register {
         if let user = filter.user { add("u.user = ?", [user]) }
         sql += " ORDER BY \(order) LIMIT ?"
         _ = arguments.append(contentsOf: [limit])
-        let lines = try BookLineQuery.lines(db, sql, arguments)
-        let corrections = try BookLineQuery.corrections(db, uses: lines.map(\.id))
-        return lines.map { $0.useView(corrections: corrections[$0.id] ?? [], zone: zone) }
+        return (sql, arguments)
     }
 
     /// Journals a refusal of a usage action with the caller and the code, before the caller hears it.

@@ -41,6 +41,16 @@ public struct BookLine: Sendable {
         return (date, c.dateText, c.timeText)
     }
 
+    /// `local(_:zone:)` of a stored time held as its UTF-8 bytes (a store's column), its date and time only.
+    public static func local(stored bytes: UnsafeBufferPointer<UInt8>, zone: TimeZone) -> (date: String, time: String) {
+        guard let civil = CivilTime.parseStored(bytes) else {
+            let local = local(String(decoding: bytes, as: UTF8.self), zone: zone)
+            return (local.date, local.time)
+        }
+        let c = CivilTime(Date(timeIntervalSince1970: TimeInterval(civil.secondsSince1970)), zone: zone)
+        return (c.dateText, c.timeText)
+    }
+
     /// The line as the API answers it, with its corrections (in order, with the corrector's name).
     public func useView(corrections: [UseView.Correction], zone: TimeZone) -> UseView {
         let local = Self.local(time, zone: zone)

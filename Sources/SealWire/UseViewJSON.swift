@@ -24,6 +24,17 @@ extension UsePageView: DirectJSONEncoded {
     public func appendJSON(to out: inout [UInt8], localTimesIn zone: TimeZone?) {
         // About a kilobyte a use: reserved once, not grown by doubling (each growth a copy and fresh pages).
         out.reserveCapacity(out.count + 64 + uses.count * 1280)
+        Self.open(next: next, &out)
+        for (i, use) in uses.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            use.appendJSON(to: &out, localTimesIn: zone)
+        }
+        Self.close(&out)
+    }
+
+    /// A page's bytes up to its first use: `{"next":…,"uses":[`. A store writing a page from its rows writes this,
+    /// its uses (`UseView.writeJSON`, commas between) and `close`.
+    public static func open(next: String?, _ out: inout [UInt8]) {
         out += "{".utf8
         if let next {
             out += #""next":"#.utf8
@@ -31,11 +42,32 @@ extension UsePageView: DirectJSONEncoded {
             out += ",".utf8
         }
         out += #""uses":["#.utf8
-        for (i, use) in uses.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            use.appendJSON(to: &out, localTimesIn: zone)
+    }
+
+    public static func close(_ out: inout [UInt8]) { out += "]}".utf8 }
+}
+
+/// Text a use's JSON is written from: a `UseView`'s string, or a store's column as its UTF-8 bytes, so a page can
+/// be written from rows without making a string of every cell. (One concrete type, not a protocol: a generic writer
+/// called from the store's module ran unspecialised, through metadata lookups and value witnesses.)
+public enum StoredText {
+    /// Valid UTF-8, borrowed: valid only while the row it was read from is.
+    case bytes(UnsafeBufferPointer<UInt8>)
+    case text(String)
+
+    /// A column's bytes: as they are when they are valid UTF-8 (as everything the daemons write is), else the text
+    /// repaired as `String(decoding:)` would (what a `UseView` built from the same row would hold).
+    public init(column bytes: UnsafeBufferPointer<UInt8>) {
+        self = (try? UTF8Span(validating: bytes.span)) != nil ? .bytes(bytes) : .text(String(decoding: bytes, as: UTF8.self))
+    }
+
+    public static var empty: StoredText { .text("") }
+
+    public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        switch self {
+        case .bytes(let bytes): return body(bytes)
+        case .text(var text): return text.withUTF8(body)
         }
-        out += "]}".utf8
     }
 }
 
@@ -46,43 +78,83 @@ private struct MemberWriter {
     var first = true
 
     mutating func key(_ name: StaticString, _ out: inout [UInt8]) {
+        // Byte by byte and from the name's own storage: appending a string's `utf8` view went the generic way, a
+        // tenth of writing a page.
         out.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
         first = false
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-        out += "\":".utf8
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
     }
 
-    mutating func string(_ name: StaticString, _ value: String?, _ out: inout [UInt8]) {
+    mutating func string(_ name: StaticString, _ value: StoredText?, _ out: inout [UInt8]) {
         guard let value else { return }
         key(name, &out)
-        JSONValue.writeString(value, into: &out)
+        value.withUTF8Bytes { JSONValue.writeString(utf8: $0, into: &out) }
     }
 
     /// A member under a time key (`time`, `at`, a name ending in `_time`): a stored time shown in the zone, any
     /// other text as it is.
-    mutating func time(_ name: StaticString, _ value: String?, _ out: inout [UInt8]) {
-        guard let zone, var value, value.utf8.count == 20,
-            let local = value.withUTF8({ LocalTime.rfc3339(stored: $0, zone: zone) })
-        else { return string(name, value, &out) }
+    mutating func time(_ name: StaticString, _ value: StoredText?, _ out: inout [UInt8]) {
+        guard let zone, let value, value.withUTF8Bytes({ $0.count == 20 && CivilTime.parseStored($0) != nil }) else {
+            return string(name, value, &out)
+        }
         key(name, &out)
         out.append(UInt8(ascii: "\""))
-        out += local.utf8
+        _ = value.withUTF8Bytes { LocalTime.appendRFC3339(stored: $0, zone: zone, to: &out) }
         out.append(UInt8(ascii: "\""))
     }
 
     mutating func int(_ name: StaticString, _ value: Int, _ out: inout [UInt8]) {
         key(name, &out)
-        out += String(value).utf8
+        guard value != .min else { return out += String(value).utf8 }
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        CivilTime.appendDigits(abs(value), 1, to: &out)
+    }
+
+    mutating func bool(_ name: StaticString, _ value: Bool, _ out: inout [UInt8]) {
+        key(name, &out)
+        out.append(contentsOf: value ? [UInt8(ascii: "t"), UInt8(ascii: "r"), UInt8(ascii: "u"), UInt8(ascii: "e")] : [UInt8(ascii: "f"), UInt8(ascii: "a"), UInt8(ascii: "l"), UInt8(ascii: "s"), UInt8(ascii: "e")])
     }
 
     func end(_ out: inout [UInt8]) {
-        out += (first ? "{}" : "}").utf8
+        if first { out.append(UInt8(ascii: "{")) }
+        out.append(UInt8(ascii: "}"))
     }
 }
 
 extension UseView {
     public func appendJSON(to out: inout [UInt8], localTimesIn zone: TimeZone? = nil) {
+        Self.writeJSON(
+            approver: approver.map(StoredText.text), approverName: approverName.map(StoredText.text), caseNumber: .text(caseNumber),
+            certificateFingerprint: certificateFingerprint.map(StoredText.text),
+            corrections: { out in
+                for (i, correction) in corrections.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    correction.appendJSON(to: &out, localTimesIn: zone)
+                }
+            }, count: count, denial: denial.map { (.text($0.at), .text($0.by), .text($0.reason)) }, deniedByName: deniedByName.map(StoredText.text),
+            documentDigest: documentDigest.map(StoredText.text), id: .text(id), localDate: localDate, localTime: localTime, matter: .text(matter),
+            matterName: .text(matterName), medium: .text(medium), note: note.map(StoredText.text), reason: .text(reason), recordedCount: recordedCount,
+            recorder: recorder.map(StoredText.text), request: .text(request), seal: .text(seal), sealName: .text(sealName), serial: serial,
+            signature: signature.map(StoredText.text), statement: statement.map(StoredText.text), time: .text(time), urgent: urgent,
+            user: .text(user), userName: .text(userName), localTimesIn: zone, into: &out
+        )
+    }
+
+    /// A use's JSON from its members' values: what `appendJSON` writes for a `UseView` holding them. The one
+    /// definition of a use's members and their order, for a `UseView` and for a store writing a page from its rows.
+    /// `corrections` writes the corrections' objects, commas between, inside the array's brackets.
+    public static func writeJSON(
+        approver: StoredText?, approverName: StoredText?, caseNumber: StoredText, certificateFingerprint: StoredText?,
+        corrections: (inout [UInt8]) -> Void, count: Int, denial: (at: StoredText, by: StoredText, reason: StoredText)?,
+        deniedByName: StoredText?, documentDigest: StoredText?, id: StoredText, localDate: String, localTime: String, matter: StoredText,
+        matterName: StoredText, medium: StoredText, note: StoredText?, reason: StoredText, recordedCount: Int, recorder: StoredText?,
+        request: StoredText, seal: StoredText, sealName: StoredText, serial: Int, signature: StoredText?, statement: StoredText?,
+        time: StoredText, urgent: Bool, user: StoredText, userName: StoredText,
+        localTimesIn zone: TimeZone?, into out: inout [UInt8]
+    ) {
         var m = MemberWriter(zone: zone)
         m.string("approver", approver, &out)
         m.string("approver_name", approverName, &out)
@@ -90,10 +162,7 @@ extension UseView {
         m.string("certificate_fingerprint", certificateFingerprint, &out)
         m.key("corrections", &out)
         out.append(UInt8(ascii: "["))
-        for (i, correction) in corrections.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
-            correction.appendJSON(to: &out, localTimesIn: zone)
-        }
+        corrections(&out)
         out.append(UInt8(ascii: "]"))
         m.int("count", count, &out)
         if let denial {
@@ -107,8 +176,8 @@ extension UseView {
         m.string("denied_by_name", deniedByName, &out)
         m.string("document_digest", documentDigest, &out)
         m.string("id", id, &out)
-        m.string("local_date", localDate, &out)
-        m.time("local_time", localTime, &out)
+        m.string("local_date", .text(localDate), &out)
+        m.time("local_time", .text(localTime), &out)
         m.string("matter", matter, &out)
         m.string("matter_name", matterName, &out)
         m.string("medium", medium, &out)
@@ -123,8 +192,7 @@ extension UseView {
         m.string("signature", signature, &out)
         m.string("statement", statement, &out)
         m.time("time", time, &out)
-        m.key("urgent", &out)
-        out += (urgent ? "true" : "false").utf8
+        m.bool("urgent", urgent, &out)
         m.string("user", user, &out)
         m.string("user_name", userName, &out)
         m.end(&out)
@@ -132,13 +200,13 @@ extension UseView {
 }
 
 extension UseView.Correction {
-    func appendJSON(to out: inout [UInt8], localTimesIn zone: TimeZone?) {
+    public func appendJSON(to out: inout [UInt8], localTimesIn zone: TimeZone?) {
         var m = MemberWriter(zone: zone)
-        m.time("at", at, &out)
-        m.string("by", by, &out)
-        m.string("by_name", byName, &out)
+        m.time("at", .text(at), &out)
+        m.string("by", by.map(StoredText.text), &out)
+        m.string("by_name", byName.map(StoredText.text), &out)
         m.int("count", count, &out)
-        m.string("reason", reason, &out)
+        m.string("reason", .text(reason), &out)
         m.end(&out)
     }
 }

@@ -208,17 +208,16 @@ struct BookCommand: AsyncParsableCommand {
         /// each use as the daemon wrote it.
         static func list(_ client: DaemonClient, path: String, query filters: [(String, String?)], json: Bool, seals: [String]) async throws {
             /// Every page of the book under `filters`, in order, as the daemon's bytes. The next page is asked for as
-            /// soon as this one has arrived (its cursor is read first, without the rest), so the daemon encodes it
-            /// while sealctl decodes and prints this one: the two run on two cores instead of by turns.
+            /// soon as this one's cursor has arrived (its first bytes), so the daemon makes it while this one is still
+            /// arriving and while sealctl reads and prints this one: the two run on two cores instead of by turns.
             func pages(_ filters: [(String, String?)], _ take: (Data) throws -> Void) async throws {
-                @Sendable func page(after: String?) async throws -> Data {
-                    try await client.send(.GET, path + query(filters + [("after", after), ("limit", "1000")]))
+                func page(after: String?) -> ListPage.Fetch {
+                    ListPage.Fetch(client, path + query(filters + [("after", after), ("limit", "1000")]))
                 }
-                var next: Task<Data, any Error>? = Task { try await page(after: nil) }
+                var next: ListPage.Fetch? = page(after: nil)
                 while let reading = next {
-                    let body = try await reading.value
-                    next = try ListPage.cursor(body).map { after in Task { try await page(after: after) } }
-                    try take(body)
+                    next = try await reading.cursor.value.map(page(after:))
+                    try take(try await reading.body.value)
                 }
             }
             if json {
@@ -284,20 +283,80 @@ struct BookCommand: AsyncParsableCommand {
         /// The cursor of the page after this one (`next`, absent on the last page). The daemon sorts its keys, so
         /// `next` comes before the items and is read without them.
         static func cursor(_ body: Data) throws -> String? {
-            var splitter = JSONStreamSplitter { $0.isEmpty }
-            var cursor: String?
-            do {
-                try splitter.feed(body) { event in
-                    guard case .value([.key("next")], let bytes) = event else { return }
-                    cursor = try WireJSON.decoder.decode(String?.self, from: Data(bytes))
-                    throw Found()
+            var reader = CursorReader()
+            return try reader.feed(body) ?? reader.finish()
+        }
+
+        /// The cursor read as the page arrives, part by part: known as soon as `next` has arrived (the daemon sorts
+        /// its keys, so before the items), or at the end of the page that has none.
+        struct CursorReader {
+            private var splitter = JSONStreamSplitter { $0.isEmpty }
+            private var found: String??
+
+            /// The cursor once these bytes complete it (`.some(nil)`: none, the last page), else nil: read on.
+            mutating func feed(_ bytes: some Sequence<UInt8>) throws -> String?? {
+                guard found == nil else { return found }
+                var cursor: String?
+                do {
+                    try splitter.feed(bytes) { event in
+                        guard case .value([.key("next")], let bytes) = event else { return }
+                        cursor = try WireJSON.decoder.decode(String?.self, from: Data(bytes))
+                        throw Found()
+                    }
+                } catch is Found {
+                    found = .some(cursor)
+                } catch {
+                    throw ClientError(code: "bad-answer", message: "the daemon's page is not JSON (\(error))", exitCode: 76)
                 }
-                try splitter.finish()
-            } catch is Found {
-            } catch {
-                throw ClientError(code: "bad-answer", message: "the daemon's page is not JSON (\(error))", exitCode: 76)
+                return found
             }
-            return cursor
+
+            /// The cursor at the end of the page: nil when it had none.
+            mutating func finish() throws -> String? {
+                if let found { return found }
+                do {
+                    try splitter.finish()
+                } catch {
+                    throw ClientError(code: "bad-answer", message: "the daemon's page is not JSON (\(error))", exitCode: 76)
+                }
+                found = .some(nil)
+                return nil
+            }
+        }
+
+        /// A page on its way: its cursor as soon as it has arrived, its bytes once all have.
+        struct Fetch: Sendable {
+            let cursor: Task<String?, any Error>
+            let body: Task<Data, any Error>
+
+            /// Asks for the page at `path`. The cursor is handed over while the rest of the page is still arriving,
+            /// so the page after it can be asked for (on another connection) and made by the daemon meanwhile.
+            init(_ client: DaemonClient, _ path: String) {
+                let (cursors, found) = AsyncThrowingStream<String?, any Error>.makeStream()
+                body = Task {
+                    var reader = CursorReader()
+                    var data = Data()
+                    do {
+                        try await client.receive(path, timeout: .seconds(120), limit: DaemonClient.answerLimit) { chunk in
+                            data.append(contentsOf: chunk.readableBytesView)
+                            if let cursor = try reader.feed(chunk.readableBytesView) {
+                                found.yield(cursor)
+                                found.finish()
+                            }
+                        }
+                        found.yield(try reader.finish())
+                        found.finish()
+                        return data
+                    } catch {
+                        found.finish(throwing: error)
+                        throw error
+                    }
+                }
+                cursor = Task {
+                    for try await cursor in cursors { return cursor }
+                    throw CancellationError()  // not reached: the body yields a cursor or fails
+                }
+            }
         }
 
         /// Each use's JSON as the daemon wrote it, in order.

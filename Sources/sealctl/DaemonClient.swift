@@ -47,13 +47,7 @@ struct DaemonClient {
         do {
             return Data(try await response.body.collect(upTo: Self.answerLimit).readableBytesView)
         } catch is NIOTooManyBytesError {
-            // A report over a long period of a big book (every use a finding, say) can be this large; say so
-            // plainly rather than as a NIO error.
-            throw ClientError(
-                code: "answer-too-large",
-                message: "the answer to \(path.split(separator: "?")[0]) is larger than \(Self.answerLimit >> 20) MiB; ask for a shorter period (--from/--to, --quarter) or one seal (--seal)",
-                exitCode: 1
-            )
+            throw Self.tooLarge(path)
         }
     }
 
@@ -75,11 +69,28 @@ struct DaemonClient {
         return (written, headers)
     }
 
-    /// GETs `path` and hands the body to `consume` piece by piece as it arrives (no answer limit); returns the headers.
-    func receive(_ path: String, _ consume: (ByteBuffer) throws -> Void) async throws -> HTTPHeaders {
-        let response = try await execute(.GET, path, body: nil, contentType: nil, timeout: .hours(6))
-        for try await chunk in response.body { try consume(chunk) }
+    /// GETs `path` and hands the body to `consume` piece by piece as it arrives (by default with no answer limit, for
+    /// as long as an export takes); returns the headers.
+    @discardableResult
+    func receive(_ path: String, timeout: TimeAmount = .hours(6), limit: Int? = nil, _ consume: (ByteBuffer) throws -> Void) async throws -> HTTPHeaders {
+        let response = try await execute(.GET, path, body: nil, contentType: nil, timeout: timeout)
+        var received = 0
+        for try await chunk in response.body {
+            received += chunk.readableBytes
+            if let limit, received > limit { throw Self.tooLarge(path) }
+            try consume(chunk)
+        }
         return response.headers
+    }
+
+    /// A report over a long period of a big book (every use a finding, say) can be larger than `answerLimit`; say so
+    /// plainly rather than as a NIO error.
+    private static func tooLarge(_ path: String) -> ClientError {
+        ClientError(
+            code: "answer-too-large",
+            message: "the answer to \(path.split(separator: "?")[0]) is larger than \(answerLimit >> 20) MiB; ask for a shorter period (--from/--to, --quarter) or one seal (--seal)",
+            exitCode: 1
+        )
     }
 
     private func execute(_ method: HTTPMethod, _ path: String, body: Data?, contentType: String?, timeout: TimeAmount) async throws

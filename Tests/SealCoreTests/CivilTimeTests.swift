@@ -20,6 +20,16 @@ struct CivilTimeTests {
             #expect(civil == CivilTime(year: c.year!, month: c.month!, day: c.day!, hour: c.hour!, minute: c.minute!, second: c.second!), "\(seconds) in \(zone.identifier)")
             let utc = CivilTime(secondsSince1970: seconds)
             #expect(utc.secondsSince1970 == seconds)
+            // RFC 3339 with the zone's offset, as Foundation writes it (which writes UTC's as Z, and the seconds of an
+            // old local mean time's offset, which RFC 3339 has no room for).
+            let foundation = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, timeZone: zone).format(date)
+            if zone.secondsFromGMT(for: date) % 60 == 0 {
+                #expect(LocalTime.rfc3339(date, zone: zone) == (foundation.hasSuffix("Z") ? foundation.dropLast() + "+00:00" : foundation), "\(seconds) in \(zone.identifier)")
+            }
+            var stored = Array(utc.utcText.utf8)
+            #expect(stored.withUnsafeBufferPointer { LocalTime.rfc3339(stored: $0, zone: zone) } == LocalTime.rfc3339(date, zone: zone))
+            stored[19] = UInt8(ascii: "z")
+            #expect(stored.withUnsafeBufferPointer { LocalTime.rfc3339(stored: $0, zone: zone) } == nil)
         }
     }
 
@@ -48,6 +58,19 @@ struct CivilTimeTests {
     func readingText(civil: CivilTime, date: String, time: String) {
         #expect(civil.dateText == date)
         #expect(civil.timeText == time)
+        var bytes: [UInt8] = Array("x".utf8)
+        civil.appendDateText(to: &bytes)
+        civil.appendTimeText(to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x" + date + time)
+    }
+
+    @Test("numbers written onto bytes as pad writes them: zero-padded to the width, wider ones whole")
+    func digits() {
+        for (value, width) in [(0, 2), (7, 2), (10, 2), (99, 2), (100, 2), (5, 4), (2026, 4), (12345, 4), (0, 0), (3, 1), (Int.max, 2), (-5, 2), (-123, 2)] {
+            var bytes: [UInt8] = []
+            CivilTime.appendDigits(value, width, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == CivilTime.pad(value, width), "\(value) in \(width)")
+        }
     }
 
     @Test("local times and dates are written as people read them")
