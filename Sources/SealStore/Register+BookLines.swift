@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import SealCore
 import SealWire
 
@@ -58,21 +57,12 @@ enum BookLineQuery {
         _ db: Database, seal: String, sealName: String, serials: ClosedRange<Int>, keep: (_ time: String, _ matter: String, _ user: String) -> Bool,
         headers: BookTable.Headers, zone: TimeZone
     ) throws -> [ExportLine] {
-        let statement = try db.cachedStatement(sql: exportSelect)
-        try statement.setArguments([seal, serials.lowerBound, serials.upperBound])
-        let raw = statement.sqliteStatement
-        defer { sqlite3_reset(raw) }
-        func text(_ i: Int32) -> String? {
-            guard let bytes = sqlite3_column_text(raw, i) else { return nil }
-            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, i))), as: UTF8.self)
-        }
-        func int(_ i: Int32) -> Int { Int(sqlite3_column_int64(raw, i)) }
+        let rows = try RawRows(db, sql: exportSelect, arguments: [seal, serials.lowerBound, serials.upperBound])
+        defer { rows.reset() }
+        let (text, int) = (rows.text, rows.int)
         let corrections = try Self.corrections(db, seal: seal, serials: serials)
         var lines: [ExportLine] = []
-        while true {
-            let step = sqlite3_step(raw)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "reading the book") }
+        while try rows.next("reading the book") {
             let (time, matter, user) = (text(2) ?? "", text(7) ?? "", text(4) ?? "")
             guard keep(time, matter, user) else { continue }
             lines.append(BookLine.exportLine(
@@ -106,14 +96,9 @@ enum BookLineQuery {
     /// The lines `sql` (`select` with a condition) selects. Stepped through SQLite's C API: building GRDB rows and
     /// decoding their optional strings generically cost more than an export's formatting.
     static func lines(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [BookLine] {
-        let statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let raw = statement.sqliteStatement
-        defer { sqlite3_reset(raw) }
-        var index: [String: Int32] = [:]
-        for i in 0..<sqlite3_column_count(raw) where index[String(cString: sqlite3_column_name(raw, i))] == nil {
-            index[String(cString: sqlite3_column_name(raw, i))] = i
-        }
+        let rows = try RawRows(db, sql: sql, arguments: arguments)
+        defer { rows.reset() }
+        let index = rows.columns
         func column(_ name: String) throws -> Int32 {
             guard let i = index[name] else { throw DatabaseError(message: "the book line query has no column \(name)") }
             return i
@@ -130,21 +115,14 @@ enum BookLineQuery {
             try column("note"), try column("document_digest"), try column("matter_name"), try column("user_name"), try column("book_approver"),
             try column("approver_name"), try column("denied_by"), try column("denied_by_name"), try column("method")
         )
-        func text(_ i: Int32) -> String? {
-            guard let bytes = sqlite3_column_text(raw, i) else { return nil }
-            return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, i))), as: UTF8.self)
-        }
+        let text = rows.text
         var lines: [BookLine] = []
-        while true {
-            let step = sqlite3_step(raw)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "reading the book") }
+        while try rows.next("reading the book") {
             lines.append(BookLine(
                 id: text(id) ?? "", time: text(time) ?? "", sealID: text(seal) ?? "", sealName: text(sealName) ?? "", matterCode: text(matter) ?? "",
                 caseNumber: text(caseNumber) ?? "", reason: text(reason) ?? "", user: text(user) ?? "", requestID: text(request) ?? "",
                 medium: text(medium) ?? "",
-                serial: Int(sqlite3_column_int64(raw, serial)), count: Int(sqlite3_column_int64(raw, count)),
-                effectiveCount: Int(sqlite3_column_int64(raw, effective)), urgent: sqlite3_column_int64(raw, urgent) != 0,
+                serial: rows.int(serial), count: rows.int(count), effectiveCount: rows.int(effective), urgent: rows.int(urgent) != 0,
                 note: text(note), documentDigest: text(digest), matterName: text(matterName), userName: text(userName),
                 bookApprover: text(approver), approverName: text(approverName), deniedBy: text(deniedBy), deniedByName: text(deniedByName),
                 method: text(method), denialReason: text(denialReason), deniedAt: text(deniedAt), recorder: text(recorder),
@@ -160,14 +138,9 @@ enum BookLineQuery {
     /// and writing them out again was two thirds of the daemon's time for `book list`.) `UsePageBytesTests` holds it
     /// to the bytes of the `UsePageView` of `Register.useLines` over the same rows.
     static func page(_ db: Database, _ sql: String, _ arguments: StatementArguments, limit: Int, zone: TimeZone, timesIn: TimeZone) throws -> PageBytes {
-        let statement = try db.cachedStatement(sql: sql)
-        try statement.setArguments(arguments)
-        let raw = statement.sqliteStatement
-        defer { sqlite3_reset(raw) }
-        var index: [String: Int32] = [:]
-        for i in 0..<sqlite3_column_count(raw) where index[String(cString: sqlite3_column_name(raw, i))] == nil {
-            index[String(cString: sqlite3_column_name(raw, i))] = i
-        }
+        let rows = try RawRows(db, sql: sql, arguments: arguments)
+        defer { rows.reset() }
+        let index = rows.columns
         func column(_ name: String) throws -> Int32 {
             guard let i = index[name] else { throw DatabaseError(message: "the book line query has no column \(name)") }
             return i
@@ -184,10 +157,7 @@ enum BookLineQuery {
             try column("note"), try column("document_digest"), try column("matter_name"), try column("user_name"), try column("book_approver"),
             try column("approver_name"), try column("denied_by"), try column("denied_by_name")
         )
-        func text(_ i: Int32) -> StoredText? {
-            guard let bytes = sqlite3_column_text(raw, i) else { return nil }
-            return StoredText(column: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(raw, i))))
-        }
+        func text(_ i: Int32) -> StoredText? { rows.bytes(i).map(StoredText.init(column:)) }
         // The page's head (`{"next":…,"uses":[`) depends on its last line, so it is written last, into room left
         // before the first line: the page then starts where the head does, with no copy of the lines.
         let room = 256
@@ -197,10 +167,7 @@ enum BookLineQuery {
         // pages have none).
         var lines: [(id: String, corrections: Int)] = []
         lines.reserveCapacity(limit)
-        while true {
-            let step = sqlite3_step(raw)
-            if step == SQLITE_DONE { break }
-            guard step == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: step), message: "reading the book") }
+        while try rows.next("reading the book") {
             if !lines.isEmpty { out.append(UInt8(ascii: ",")) }
             let time = text(time) ?? .empty
             let local = time.withUTF8Bytes { BookLine.local(stored: $0, zone: zone) }
@@ -208,13 +175,13 @@ enum BookLineQuery {
             var at = 0
             UseView.writeJSON(
                 approver: text(approver), approverName: text(approverName), caseNumber: text(caseNumber) ?? .empty,
-                certificateFingerprint: text(fingerprint), corrections: { at = $0.count }, count: Int(sqlite3_column_int64(raw, effective)),
+                certificateFingerprint: text(fingerprint), corrections: { at = $0.count }, count: rows.int(effective),
                 denial: deniedBy.map { (text(deniedAt) ?? .empty, $0, text(denialReason) ?? .empty) }, deniedByName: text(deniedByName),
                 documentDigest: text(digest), id: text(id) ?? .empty, localDate: local.date, localTime: local.time, matter: text(matter) ?? .empty,
                 matterName: text(matterName) ?? .empty, medium: text(medium) ?? .empty, note: text(note), reason: text(reason) ?? .empty,
-                recordedCount: Int(sqlite3_column_int64(raw, count)), recorder: text(recorder), request: text(request) ?? .empty,
-                seal: text(seal) ?? .empty, sealName: text(sealName) ?? .empty, serial: Int(sqlite3_column_int64(raw, serial)),
-                signature: text(signature), statement: text(statementText), time: time, urgent: sqlite3_column_int64(raw, urgent) != 0,
+                recordedCount: rows.int(count), recorder: text(recorder), request: text(request) ?? .empty,
+                seal: text(seal) ?? .empty, sealName: text(sealName) ?? .empty, serial: rows.int(serial),
+                signature: text(signature), statement: text(statementText), time: time, urgent: rows.int(urgent) != 0,
                 user: text(user) ?? .empty, userName: text(userName) ?? .empty, localTimesIn: timesIn, into: &out
             )
             lines.append(((text(id) ?? .empty).withUTF8Bytes { String(decoding: $0, as: UTF8.self) }, at))

@@ -116,20 +116,21 @@ public struct AuditFactSource {
         func date(_ text: String?) -> Date? { text.flatMap { LocalTime.parseStored($0) ?? (try? Date($0, strategy: .iso8601)) } }
 
         let (sql, useArguments) = Self.usesQuery(filter, lower: lower, upper: upper)
-        // Columns by position (in the SELECT's order) from a cursor: GRDB finds a column by name case-insensitively,
-        // lowercasing each name on every row, which cost more than the rules themselves over a long period.
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: useArguments)
-        while let row = try rows.next() {
-            let time: String = row[3]
+        // Columns by position (in the SELECT's order), straight from SQLite: GRDB's rows (each column found by name,
+        // case-insensitively, and decoded generically) cost more than the rules themselves over a long period.
+        let uses = try RawRows(db, sql: sql, arguments: useArguments)
+        defer { uses.reset() }
+        let text = uses.text
+        while try uses.next("reading the period's uses") {
+            let time = text(3) ?? ""
             let at = date(time) ?? Date(timeIntervalSince1970: 0)
-            let seal: String = row[1]
-            let matter: String = row[10]
+            let (seal, matter) = (text(1) ?? "", text(10) ?? "")
             guard try visit(.use(AuditFacts.Use(
-                id: row[0], seal: seal, request: row[2], time: at, user: row[4], approver: row[5],
-                count: row[6], urgent: row[7], reason: row[8], caseNumber: row[9], matter: matter,
-                approvedAt: date(row[11]),
+                id: text(0) ?? "", seal: seal, request: text(2) ?? "", time: at, user: text(4) ?? "", approver: text(5),
+                count: uses.int(6), urgent: uses.int(7) != 0, reason: text(8) ?? "", caseNumber: text(9) ?? "", matter: matter,
+                approvedAt: date(text(11)),
                 unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
-                denial: (row[12] as String?).map { UseRequest.Denial(by: $0, reason: row[13], at: row[14]) }
+                denial: text(12).map { UseRequest.Denial(by: $0, reason: text(13) ?? "", at: text(14) ?? "") }
             ))) else { break }
         }
 

@@ -39,12 +39,28 @@ struct CivilTimeTests {
             ("2026-11-22T15:59:59Z", CivilTime(year: 2026, month: 11, day: 22, hour: 15, minute: 59, second: 59)),
             ("2024-02-29T00:00:00Z", CivilTime(year: 2024, month: 2, day: 29, hour: 0, minute: 0, second: 0)),
             ("2026-02-29T00:00:00Z", nil), ("2026-11-22T24:00:00Z", nil), ("2026-13-01T00:00:00Z", nil),
+            ("2000-02-29T12:00:00Z", CivilTime(year: 2000, month: 2, day: 29, hour: 12, minute: 0, second: 0)), ("2100-02-29T00:00:00Z", nil),
+            ("2026-04-31T00:00:00Z", nil), ("2026-12-31T23:59:59Z", CivilTime(year: 2026, month: 12, day: 31, hour: 23, minute: 59, second: 59)),
+            ("2026-00-10T00:00:00Z", nil), ("2026-01-00T00:00:00Z", nil),
             ("2026-11-22T15:59:59+08:00", nil), ("2026-11-22 15:59:59Z", nil), ("2026-11-22T15:59:5aZ", nil),
             ("2026-11-22T15:59:59.5Z", nil), ("", nil),
         ]
     )
     func parse(text: String, expected: CivilTime?) {
         #expect(CivilTime.parseStored(Array(text.utf8)) == expected)
+    }
+
+    @Test("every month's last day, leap years by all three rules: a date is read exactly when it exists")
+    func monthLengths() {
+        for year in [1900, 2000, 2023, 2024, 2026, 2100, 2400] {
+            for month in 1...12 {
+                for day in 28...31 {
+                    let text = String(format: "%04d-%02d-%02dT00:00:00Z", year, month, day)
+                    let exists = CivilTime(secondsSince1970: CivilTime(year: year, month: month, day: day, hour: 0, minute: 0, second: 0).secondsSince1970).day == day
+                    #expect((CivilTime.parseStored(Array(text.utf8)) != nil) == exists, "\(text)")
+                }
+            }
+        }
     }
 
     @Test(
