@@ -1,3 +1,6 @@
+import Foundation
+import SealCore
+
 /// A JSON value restricted to what canonical encoding can represent exactly: no floating point.
 ///
 /// Canonical bytes (`canonicalBytes`) follow RFC 8785's rules for this subset: object members sorted by their
@@ -102,6 +105,17 @@ public enum JSONValue: Sendable, Hashable {
         s.withUTF8 { writeString(utf8: $0, into: &out) }
     }
 
+    /// A stored time written as `LocalTime.appendRFC3339(stored:zone:to:)` shows it, in quotes; any other text as
+    /// `writeString` writes it. What an answer shows under a time key.
+    public static func writeTime(stored bytes: UnsafeBufferPointer<UInt8>, zone: TimeZone, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        guard LocalTime.appendRFC3339(stored: bytes, zone: zone, to: &out) else {
+            out.removeLast()
+            return writeString(utf8: bytes, into: &out)
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
     /// `writeString(_:into:)` of text held as UTF-8 bytes, which must be valid UTF-8 (a string's, or checked).
     public static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
@@ -177,4 +191,11 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 extension JSONValue {
     /// `.string(value)` or `.null`.
     public static func optional(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
+}
+
+extension [UInt8] {
+    /// A literal's bytes, appended from its own storage (`+= "…".utf8` goes the generic way).
+    public mutating func append(literal text: StaticString) {
+        append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
 }

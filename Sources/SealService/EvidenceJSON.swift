@@ -10,21 +10,21 @@ extension Anomaly.Evidence {
     /// Foundation's encoder and the time rewriting they cost more than the rules and the reading together.
     /// `EvidenceJSONTests` holds the two to the same bytes.
     func appendJSON(to out: inout [UInt8], zone: TimeZone) {
-        out += #"{"detail":"#.utf8
+        out.append(literal: #"{"detail":"#)
         JSONValue.writeString(detail, into: &out)
-        out += #","ref":"#.utf8
+        out.append(literal: #","ref":"#)
         JSONValue.writeString(ref, into: &out)
         if let seal {
-            out += #","seal":"#.utf8
+            out.append(literal: #","seal":"#)
             JSONValue.writeString(seal, into: &out)
         }
         if let staff {
-            out += #","staff":"#.utf8
+            out.append(literal: #","staff":"#)
             JSONValue.writeString(staff, into: &out)
         }
-        out += #","time":"#.utf8
+        out.append(literal: #","time":"#)
         var stored = time
-        JSONValue.writeString(stored.withUTF8({ LocalTime.rfc3339(stored: $0, zone: zone) }) ?? time, into: &out)
-        out += "}".utf8
+        stored.withUTF8 { JSONValue.writeTime(stored: $0, zone: zone, into: &out) }
+        out.append(UInt8(ascii: "}"))
     }
 }

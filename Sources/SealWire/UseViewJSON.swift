@@ -97,13 +97,9 @@ private struct MemberWriter {
     /// A member under a time key (`time`, `at`, a name ending in `_time`): a stored time shown in the zone, any
     /// other text as it is.
     mutating func time(_ name: StaticString, _ value: StoredText?, _ out: inout [UInt8]) {
-        guard let zone, let value, value.withUTF8Bytes({ $0.count == 20 && CivilTime.parseStored($0) != nil }) else {
-            return string(name, value, &out)
-        }
+        guard let zone, let value else { return string(name, value, &out) }
         key(name, &out)
-        out.append(UInt8(ascii: "\""))
-        _ = value.withUTF8Bytes { LocalTime.appendRFC3339(stored: $0, zone: zone, to: &out) }
-        out.append(UInt8(ascii: "\""))
+        value.withUTF8Bytes { JSONValue.writeTime(stored: $0, zone: zone, into: &out) }
     }
 
     mutating func int(_ name: StaticString, _ value: Int, _ out: inout [UInt8]) {
@@ -235,7 +231,9 @@ extension UsePageView: DirectJSONDecoded {
                     guard r.next == .array else { throw DirectDecoding.mismatch("uses", [], "an array") }
                     var list: [UseView] = []
                     list.reserveCapacity(1000)
-                    try r.array { r, i in list.append(try UseView(&r, path: ["uses", "\(i)"])) }
+                    // One scratch row of a use's text members for the whole page, not an array made and freed per use.
+                    var text = [String?](repeating: nil, count: UseView.members.count)
+                    try r.array { r, i in list.append(try UseView(&r, text: &text, path: ["uses", "\(i)"])) }
                     uses = list
                 case 1:
                     guard next == nil else { throw DirectDecoding.twice("next", []) }
@@ -253,7 +251,7 @@ extension UsePageView: DirectJSONDecoded {
 
 extension UseView {
     /// The members a use is read by, in the order the daemon writes them (sorted): the index is `init`'s switch.
-    private static let members = JSONMemberNames([
+    fileprivate static let members = JSONMemberNames([
         "approver", "approver_name", "case_number", "certificate_fingerprint", "corrections", "count", "denial", "denied_by_name",
         "document_digest", "id", "local_date", "local_time", "matter", "matter_name", "medium", "note", "reason", "recorded_count",
         "recorder", "request", "seal", "seal_name", "serial", "signature", "statement", "time", "urgent", "user", "user_name",
@@ -262,8 +260,8 @@ extension UseView {
     private static let correctionMembers = JSONMemberNames(["at", "by", "by_name", "count", "reason"])
 
     /// `path` is the use's coding path (`uses`, its index), for errors only.
-    fileprivate init(_ r: inout JSONPullReader, path: @autoclosure () -> [String]) throws {
-        var text = [String?](repeating: nil, count: Self.members.count)
+    fileprivate init(_ r: inout JSONPullReader, text: inout [String?], path: @autoclosure () -> [String]) throws {
+        for i in text.indices { text[i] = nil }
         var seen: UInt64 = 0
         var (count, recordedCount, serial, urgent): (Int?, Int?, Int?, Bool?) = (nil, nil, nil, nil)
         var denial: UseRequest.Denial?
