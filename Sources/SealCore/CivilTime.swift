@@ -82,17 +82,8 @@ public struct CivilTime: Sendable, Equatable {
         else { return nil }
         // Rejects 2026-02-30 and the like (by the month's length: the round trip through seconds it replaces was a
         // third of reading a stored time).
-        guard day <= daysIn(month: month, year: year) else { return nil }
+        guard day <= LocalDate.days(in: month, of: year) else { return nil }
         return CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-    }
-
-    /// The days in `month` (1…12) of the proleptic Gregorian `year`.
-    public static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
     }
 
     /// The day of the week as `Calendar` numbers it: 1 Sunday … 7 Saturday (1970-01-01 was a Thursday).

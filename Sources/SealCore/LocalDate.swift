@@ -16,6 +16,20 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Parses `YYYY-MM-DD`.
     public init?(_ text: String) {
+        // Ten ASCII bytes, digits and dashes where they go: read in place (an export types every line's date).
+        var utf8 = text
+        if let (y, m, d) = utf8.withUTF8({ b -> (Int, Int, Int)? in
+            guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+            var value = 0
+            for i in [0, 1, 2, 3, 5, 6, 8, 9] {
+                guard b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                value = value * 10 + Int(b[i] - 0x30)
+            }
+            return (value / 10_000, value / 100 % 100, value % 100)
+        }) {
+            self.init(year: y, month: m, day: d)
+            return
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])

@@ -128,9 +128,9 @@ public enum BookHTML {
             // The buffer is moved into the writer and back, never shared, so appending never copies it.
             var writer = RowWriter(bytes: [])
             swap(&writer.bytes, &bytes)
-            writer.bytes += "<tr>".utf8
+            writer.bytes.append(literal: "<tr>")
             line.write(to: &writer, headers)
-            writer.bytes += "</tr>\n".utf8
+            writer.bytes.append(literal: "</tr>\n")
             swap(&writer.bytes, &bytes)
         }
 
@@ -143,13 +143,13 @@ public enum BookHTML {
         mutating func text(_ cell: String) {
             open()
             SpreadsheetML.append(escaped: cell, to: &bytes)
-            bytes += "</td>".utf8
+            bytes.append(literal: "</td>")
         }
 
         mutating func number(_ cell: Int) {
             open()
             DecimalText.append(cell, to: &bytes)
-            bytes += "</td>".utf8
+            bytes.append(literal: "</td>")
         }
     }
 

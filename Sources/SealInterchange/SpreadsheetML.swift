@@ -1,3 +1,4 @@
+import SealBook
 import SealCore
 /// The XML parts of an Office Open XML workbook (ECMA-376, SpreadsheetML) for the usage book: one worksheet per
 /// seal with the paper book's columns, a frozen header row, widths that fit Chinese text, and the date and time as
@@ -237,11 +238,11 @@ public enum SpreadsheetML {
         static func with(row number: Int, style: Style, appendingTo out: inout [UInt8], _ body: (inout RowWriter) -> Void) {
             var row = RowWriter(number: number, style: style, bytes: [])
             swap(&row.bytes, &out)
-            row.bytes += #"<row r=""#.utf8
+            row.bytes.append(literal: #"<row r=""#)
             DecimalText.append(number, to: &row.bytes)
-            row.bytes += #"">"#.utf8
+            row.bytes.append(literal: #"">"#)
             body(&row)
-            row.bytes += "</row>".utf8
+            row.bytes.append(literal: "</row>")
             swap(&row.bytes, &out)
         }
 
@@ -259,44 +260,44 @@ public enum SpreadsheetML {
             guard !text.isEmpty else { return }
             open(style)
             // As Excel writes it: xml:space only where white space at the ends (or a tab or line break) must be kept.
-            bytes += (SpreadsheetML.keepsSpace(text) ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#).utf8
+            bytes.append(literal: SpreadsheetML.keepsSpace(text) ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#)
             SpreadsheetML.append(escaped: text, to: &bytes)
-            bytes += "</t></is></c>".utf8
+            bytes.append(literal: "</t></is></c>")
         }
 
         mutating func number(_ n: Int) {
             open(style)
-            bytes += "><v>".utf8
+            bytes.append(literal: "><v>")
             DecimalText.append(n, to: &bytes)
-            bytes += "</v></c>".utf8
+            bytes.append(literal: "</v></c>")
             column += 1
         }
 
         mutating func date(_ date: LocalDate) {
             open(.date)
-            bytes += "><v>".utf8
+            bytes.append(literal: "><v>")
             DecimalText.append(SpreadsheetML.serial(date), to: &bytes)
-            bytes += "</v></c>".utf8
+            bytes.append(literal: "</v></c>")
             column += 1
         }
 
         mutating func time(_ seconds: Int) {
             open(.time)
-            bytes += "><v>".utf8
+            bytes.append(literal: "><v>")
             bytes += SpreadsheetML.timeFraction(seconds).utf8
-            bytes += "</v></c>".utf8
+            bytes.append(literal: "</v></c>")
             column += 1
         }
 
         private mutating func open(_ style: Style) {
-            bytes += #"<c r=""#.utf8
+            bytes.append(literal: #"<c r=""#)
             SpreadsheetML.appendColumn(column, to: &bytes)
             DecimalText.append(number, to: &bytes)
-            bytes += "\"".utf8
+            bytes.append(literal: "\"")
             if style != .plain {
-                bytes += #" s=""#.utf8
+                bytes.append(literal: #" s=""#)
                 DecimalText.append(style.rawValue, to: &bytes)
-                bytes += "\"".utf8
+                bytes.append(literal: "\"")
             }
         }
     }
