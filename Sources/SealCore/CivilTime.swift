@@ -94,7 +94,15 @@ public struct CivilTime: Sendable, Equatable {
 
     /// `2026-11-22T15:59:59Z`: the reading as RFC 3339 UTC (`Date.formatted(.iso8601)` of the instant), for a
     /// reading taken in UTC.
-    public var utcText: String { dateText + "T" + timeText + "Z" }
+    public var utcText: String {
+        var text: [UInt8] = []
+        text.reserveCapacity(20)
+        appendDateText(to: &text)
+        text.append(0x54)
+        appendTimeText(to: &text)
+        text.append(0x5A)
+        return String(decoding: text, as: UTF8.self)
+    }
 
     /// `2026-11-22`
     public var dateText: String { Self.text((year, 4), (month, 2), (day, 2), separator: 0x2D) }
