@@ -11,6 +11,37 @@ public struct PageBytes: Sendable {
     public var json: ArraySlice<UInt8> { bytes[start...] }
 }
 
+/// Where each of `BookLineQuery.select`'s columns is in a statement's rows, found once per statement by name.
+struct BookLineColumns {
+    let id, time, seal, sealName, matter, matterName, caseNumber, reason, user, userName, request, medium: Int32
+    let serial, count, effective, urgent, note, digest, approver, approverName, deniedBy, deniedByName, method: Int32
+    let denialReason, deniedAt, recorder, fingerprint, statement, signature: Int32
+
+    init(_ rows: RawRows) throws {
+        let index = rows.columns
+        func column(_ name: String) throws -> Int32 {
+            guard let i = index[name] else { throw DatabaseError(message: "the book line query has no column \(name)") }
+            return i
+        }
+        (id, time, seal, sealName, matter, matterName) = (
+            try column("id"), try column("time"), try column("seal_id"), try column("seal_name"), try column("matter_code"), try column("matter_name")
+        )
+        (caseNumber, reason, user, userName, request, medium) = (
+            try column("case_number"), try column("reason"), try column("user"), try column("user_name"), try column("request_id"), try column("medium")
+        )
+        (serial, count, effective, urgent, note, digest) = (
+            try column("serial"), try column("count"), try column("effective_count"), try column("urgent"), try column("note"), try column("document_digest")
+        )
+        (approver, approverName, deniedBy, deniedByName, method) = (
+            try column("book_approver"), try column("approver_name"), try column("denied_by"), try column("denied_by_name"), try column("method")
+        )
+        (denialReason, deniedAt, recorder, fingerprint, statement, signature) = (
+            try column("denial_reason"), try column("denied_at"), try column("recorder"), try column("certificate_fingerprint"),
+            try column("statement"), try column("signature")
+        )
+    }
+}
+
 /// The one join behind a line of the 印章使用登记本, used by the book list, the use answers, the exports and the
 /// statistics: the use, its seal, matter, people, and its request (for the 批准人 of an urgent use approved
 /// afterwards, 补批, and for a denial).
@@ -98,35 +129,19 @@ enum BookLineQuery {
     static func lines(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> [BookLine] {
         let rows = try RawRows(db, sql: sql, arguments: arguments)
         defer { rows.reset() }
-        let index = rows.columns
-        func column(_ name: String) throws -> Int32 {
-            guard let i = index[name] else { throw DatabaseError(message: "the book line query has no column \(name)") }
-            return i
-        }
-        let (id, time, seal, matter, caseNumber, reason, user) = (
-            try column("id"), try column("time"), try column("seal_id"), try column("matter_code"), try column("case_number"), try column("reason"), try column("user")
-        )
-        let (sealName, request, medium, denialReason, deniedAt, recorder, fingerprint, statementText, signature) = (
-            try column("seal_name"), try column("request_id"), try column("medium"), try column("denial_reason"), try column("denied_at"),
-            try column("recorder"), try column("certificate_fingerprint"), try column("statement"), try column("signature")
-        )
-        let (serial, count, effective, urgent) = (try column("serial"), try column("count"), try column("effective_count"), try column("urgent"))
-        let (note, digest, matterName, userName, approver, approverName, deniedBy, deniedByName, method) = (
-            try column("note"), try column("document_digest"), try column("matter_name"), try column("user_name"), try column("book_approver"),
-            try column("approver_name"), try column("denied_by"), try column("denied_by_name"), try column("method")
-        )
+        let c = try BookLineColumns(rows)
         let text = rows.text
         var lines: [BookLine] = []
         while try rows.next("reading the book") {
             lines.append(BookLine(
-                id: text(id) ?? "", time: text(time) ?? "", sealID: text(seal) ?? "", sealName: text(sealName) ?? "", matterCode: text(matter) ?? "",
-                caseNumber: text(caseNumber) ?? "", reason: text(reason) ?? "", user: text(user) ?? "", requestID: text(request) ?? "",
-                medium: text(medium) ?? "",
-                serial: rows.int(serial), count: rows.int(count), effectiveCount: rows.int(effective), urgent: rows.int(urgent) != 0,
-                note: text(note), documentDigest: text(digest), matterName: text(matterName), userName: text(userName),
-                bookApprover: text(approver), approverName: text(approverName), deniedBy: text(deniedBy), deniedByName: text(deniedByName),
-                method: text(method), denialReason: text(denialReason), deniedAt: text(deniedAt), recorder: text(recorder),
-                certificateFingerprint: text(fingerprint), statement: text(statementText), signature: text(signature)
+                id: text(c.id) ?? "", time: text(c.time) ?? "", sealID: text(c.seal) ?? "", sealName: text(c.sealName) ?? "",
+                matterCode: text(c.matter) ?? "", caseNumber: text(c.caseNumber) ?? "", reason: text(c.reason) ?? "", user: text(c.user) ?? "",
+                requestID: text(c.request) ?? "", medium: text(c.medium) ?? "",
+                serial: rows.int(c.serial), count: rows.int(c.count), effectiveCount: rows.int(c.effective), urgent: rows.int(c.urgent) != 0,
+                note: text(c.note), documentDigest: text(c.digest), matterName: text(c.matterName), userName: text(c.userName),
+                bookApprover: text(c.approver), approverName: text(c.approverName), deniedBy: text(c.deniedBy), deniedByName: text(c.deniedByName),
+                method: text(c.method), denialReason: text(c.denialReason), deniedAt: text(c.deniedAt), recorder: text(c.recorder),
+                certificateFingerprint: text(c.fingerprint), statement: text(c.statement), signature: text(c.signature)
             ))
         }
         return lines
@@ -140,23 +155,7 @@ enum BookLineQuery {
     static func page(_ db: Database, _ sql: String, _ arguments: StatementArguments, limit: Int, zone: TimeZone, timesIn: TimeZone) throws -> PageBytes {
         let rows = try RawRows(db, sql: sql, arguments: arguments)
         defer { rows.reset() }
-        let index = rows.columns
-        func column(_ name: String) throws -> Int32 {
-            guard let i = index[name] else { throw DatabaseError(message: "the book line query has no column \(name)") }
-            return i
-        }
-        let (id, time, seal, matter, caseNumber, reason, user) = (
-            try column("id"), try column("time"), try column("seal_id"), try column("matter_code"), try column("case_number"), try column("reason"), try column("user")
-        )
-        let (sealName, request, medium, denialReason, deniedAt, recorder, fingerprint, statementText, signature) = (
-            try column("seal_name"), try column("request_id"), try column("medium"), try column("denial_reason"), try column("denied_at"),
-            try column("recorder"), try column("certificate_fingerprint"), try column("statement"), try column("signature")
-        )
-        let (serial, count, effective, urgent) = (try column("serial"), try column("count"), try column("effective_count"), try column("urgent"))
-        let (note, digest, matterName, userName, approver, approverName, deniedBy, deniedByName) = (
-            try column("note"), try column("document_digest"), try column("matter_name"), try column("user_name"), try column("book_approver"),
-            try column("approver_name"), try column("denied_by"), try column("denied_by_name")
-        )
+        let c = try BookLineColumns(rows)
         func text(_ i: Int32) -> StoredText? { rows.bytes(i).map(StoredText.init(column:)) }
         // The page's head (`{"next":…,"uses":[`) depends on its last line, so it is written last, into room left
         // before the first line: the page then starts where the head does, with no copy of the lines.
@@ -169,22 +168,21 @@ enum BookLineQuery {
         lines.reserveCapacity(limit)
         while try rows.next("reading the book") {
             if !lines.isEmpty { out.append(UInt8(ascii: ",")) }
-            let time = text(time) ?? .empty
+            let time = text(c.time) ?? .empty
             let local = time.withUTF8Bytes { BookLine.local(stored: $0, zone: zone) }
-            let deniedBy = text(deniedBy)
             var at = 0
             UseView.writeJSON(
-                approver: text(approver), approverName: text(approverName), caseNumber: text(caseNumber) ?? .empty,
-                certificateFingerprint: text(fingerprint), corrections: { at = $0.count }, count: rows.int(effective),
-                denial: deniedBy.map { (text(deniedAt) ?? .empty, $0, text(denialReason) ?? .empty) }, deniedByName: text(deniedByName),
-                documentDigest: text(digest), id: text(id) ?? .empty, localDate: local.date, localTime: local.time, matter: text(matter) ?? .empty,
-                matterName: text(matterName) ?? .empty, medium: text(medium) ?? .empty, note: text(note), reason: text(reason) ?? .empty,
-                recordedCount: rows.int(count), recorder: text(recorder), request: text(request) ?? .empty,
-                seal: text(seal) ?? .empty, sealName: text(sealName) ?? .empty, serial: rows.int(serial),
-                signature: text(signature), statement: text(statementText), time: time, urgent: rows.int(urgent) != 0,
-                user: text(user) ?? .empty, userName: text(userName) ?? .empty, localTimesIn: timesIn, into: &out
+                approver: text(c.approver), approverName: text(c.approverName), caseNumber: text(c.caseNumber) ?? .empty,
+                certificateFingerprint: text(c.fingerprint), corrections: { at = $0.count }, count: rows.int(c.effective),
+                denial: text(c.deniedBy).map { (text(c.deniedAt) ?? .empty, $0, text(c.denialReason) ?? .empty) }, deniedByName: text(c.deniedByName),
+                documentDigest: text(c.digest), id: text(c.id) ?? .empty, localDate: local.date, localTime: local.time,
+                matter: text(c.matter) ?? .empty, matterName: text(c.matterName) ?? .empty, medium: text(c.medium) ?? .empty, note: text(c.note),
+                reason: text(c.reason) ?? .empty, recordedCount: rows.int(c.count), recorder: text(c.recorder), request: text(c.request) ?? .empty,
+                seal: text(c.seal) ?? .empty, sealName: text(c.sealName) ?? .empty, serial: rows.int(c.serial), signature: text(c.signature),
+                statement: text(c.statement), time: time, urgent: rows.int(c.urgent) != 0, user: text(c.user) ?? .empty,
+                userName: text(c.userName) ?? .empty, localTimesIn: timesIn, into: &out
             )
-            lines.append(((text(id) ?? .empty).withUTF8Bytes { String(decoding: $0, as: UTF8.self) }, at))
+            lines.append((rows.text(c.id) ?? "", at))
         }
         UsePageView.close(&out)
         let found = try corrections(db, uses: lines.map(\.id))
