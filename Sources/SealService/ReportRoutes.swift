@@ -24,12 +24,10 @@ struct ReportRoutes {
         router.get("/v1/reports/anomalies") { request, context in
             _ = try context.caller(requiring: .inspector, .admin)
             let filter = try request.bookFilter()
+            // At most this many entries of each finding (its count is still all of them): what a table shows.
+            let shown = try request.queryInt("evidence", in: 1...1_000_000)
             try await register.checkFilter(filter)
             let now = Date()
-            // Streamed: the period's facts are read twice (counts, then evidence), never held; see AnomalyReportResponse.
-            let passes = try await AnomalyReportResponse.scan(
-                register: register, filter: filter, settings: settings, now: now, zone: context.timeZone, scratch: scratch
-            )
             var extra: [Anomaly] = []
             if let witness {
                 let status = await witness.client.status()
@@ -40,6 +38,24 @@ struct ReportRoutes {
                     extra.append(lag)
                 }
             }
+            if let shown {
+                // The findings' first entries are few: held, and the facts read only until each finding has them
+                // (`AnomalySample`, as an export's summary reads them), not encoded and set aside to the end.
+                let settings = self.settings
+                let found = try await register.withAuditFacts(filter) { source in
+                    try AnomalyRules.findings(settings: settings, now: now, limit: shown) { visit in try source.forEach(while: visit) }
+                }
+                let anomalies = found.map { f in
+                    AnomalyFinding(kind: f.finding.kind.rawValue, title: f.finding.kind.title, subject: f.finding.subject, count: f.finding.count, evidence: f.evidence)
+                }
+                // `extra` findings (the witness's lag) have one entry each.
+                let view = AnomalyReportView(period: Self.period(filter), settings: AnomalySettingsView(settings), anomalies: anomalies + extra.map(AnomalyFinding.init))
+                return try LocalTimeResponseEncoder(zone: context.timeZone).encode(view, from: request, context: context)
+            }
+            // Streamed: the period's facts are read twice (counts, then evidence), never held; see AnomalyReportResponse.
+            let passes = try await AnomalyReportResponse.scan(
+                register: register, filter: filter, settings: settings, now: now, zone: context.timeZone, scratch: scratch
+            )
             return try AnomalyReportResponse.response(
                 period: Self.period(filter), settings: AnomalySettingsView(settings), passes: passes, extra: extra, zone: context.timeZone
             )

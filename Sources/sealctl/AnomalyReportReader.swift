@@ -22,6 +22,8 @@ struct AnomalyReportReader {
 
     let format: ReportCommand.Format
     let shape: Shape
+    /// The entries asked of each finding (`evidence=`), when not all: a finding then lists the first so many.
+    let asked: Int?
     private let answer: String
     private var splitter: JSONStreamSplitter
     private let decoder = WireJSON.decoder
@@ -54,9 +56,10 @@ struct AnomalyReportReader {
     }
     private var section = Section()
 
-    init(format: ReportCommand.Format, shape: Shape = .township, answer: String = "/v1/reports/anomalies") {
+    init(format: ReportCommand.Format, shape: Shape = .township, asked: Int? = nil, answer: String = "/v1/reports/anomalies") {
         self.format = format
         self.shape = shape
+        self.asked = asked
         self.answer = answer
         splitter = JSONStreamSplitter { path in
             if let below = Self.findings(path, shape) {
@@ -138,7 +141,7 @@ struct AnomalyReportReader {
         entries += 1
         switch format {
         case .table:
-            if listed.count < Anomalies.shown { listed.append(try decoder.decode(Anomaly.Evidence.self, from: Data(bytes))) }
+            if listed.count < (asked ?? Anomalies.shown) { listed.append(try decoder.decode(Anomaly.Evidence.self, from: Data(bytes))) }
         case .csv:
             let spill = held ?? ScratchSpill(lists: 1, directory: scratch, name: "sealctl-entries", separator: UInt8(ascii: "\n"))
             held = spill
@@ -154,15 +157,16 @@ struct AnomalyReportReader {
         }
         let kind = try field("kind", String.self), title = try field("title", String.self), count = try field("count", Int.self)
         let subject = fields["subject"].flatMap { try? decoder.decode(String.self, from: Data($0)) }
-        guard count == entries else { throw badAnswer("the report says \(count) entries for \(kind) and lists \(entries)") }
+        // All of them, or (asked for fewer) the first so many.
+        guard entries == count || entries == min(count, asked ?? count) else { throw badAnswer("the report says \(count) entries for \(kind) and lists \(entries)") }
         findings += 1
         switch (format, shape) {
         case (.table, .township):
-            table.append(0, Array(Anomalies.findingText(title: title, subject: subject, kind: kind, count: count, evidence: listed).utf8))
+            table.append(0, Array(Anomalies.findingText(title: title, subject: subject, kind: kind, count: count, evidence: listed, shown: asked ?? Anomalies.shown).utf8))
             if table.isOverLimit { try table.spill() }
         case (.table, .county):
             section.findings += 1
-            section.text += Anomalies.findingText(title: title, subject: subject, kind: kind, count: count, evidence: listed).utf8
+            section.text += Anomalies.findingText(title: title, subject: subject, kind: kind, count: count, evidence: listed, shown: asked ?? Anomalies.shown).utf8
         case (.csv, .township):
             if let held { try writeRows(held, kind: kind, title: title, subject: subject, township: nil) }
         case (.csv, .county):

@@ -90,14 +90,21 @@ struct ReportCommand: AsyncParsableCommand {
         @OptionGroup var filter: BookFilterOptions
         @Option(help: "Only seals held under delegations to this township.") var township: String?
         @Option(help: "table (default) or csv.") var format: Format = .table
+        @Option(help: "Entries each finding lists in the table (\(Self.shown) by default; CSV and --json list them all).") var entries: Int = Self.shown
+
+        func validate() throws {
+            guard entries >= 1 else { throw ValidationError("--entries must be at least 1, not \(entries)") }
+        }
 
         func run() async throws {
             try await runReporting {
-                let path = "/v1/reports/anomalies" + query(filter.query + [("township", township)])
+                // The table lists each finding's first entries only, so only those are asked for (the counts are all).
+                let asked = format == .table && !global.json ? entries : nil
+                let path = "/v1/reports/anomalies" + query(filter.query + [("township", township), ("evidence", asked.map(String.init))])
                 // --json shows the answer as it comes: streamed, re-indented, never held (the daemon streams it too).
                 if global.json { return try await Output.streamJSON(global.client(), path) }
                 // The table and CSV are read as they come too, finding by finding (see `AnomalyReportReader`).
-                var reader = AnomalyReportReader(format: format)
+                var reader = AnomalyReportReader(format: format, asked: asked)
                 let client = try global.client()
                 do {
                     _ = try await client.receive(path) { chunk in try reader.feed(chunk.readableBytesView) }
@@ -108,11 +115,11 @@ struct ReportCommand: AsyncParsableCommand {
             }
         }
 
-        /// Entries a finding lists in the table; CSV and --json list them all.
+        /// Entries a finding lists in the table unless told (`--entries`); CSV and --json list them all.
         static let shown = 1000
 
         /// One finding as the table shows it: its title, then its first `shown` entries and how many more there are.
-        static func findingText(title: String, subject: String?, kind: String, count: Int, evidence: [Anomaly.Evidence]) -> String {
+        static func findingText(title: String, subject: String?, kind: String, count: Int, evidence: [Anomaly.Evidence], shown: Int = shown) -> String {
             var text = "\n\(title)\(subject.map { " — \($0)" } ?? "") [\(kind)] ×\(count)\n"
             let listed = evidence.prefix(shown)
             let (lines, _) = Output.tableLines(["ref", "time", "staff", "seal", "detail"], listed.map { [$0.ref, $0.time, $0.staff ?? "", $0.seal ?? "", $0.detail] })

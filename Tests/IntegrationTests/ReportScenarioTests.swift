@@ -133,6 +133,16 @@ struct ReportScenarioTests {
         for title in ["非工作时间用印", "紧急用印未在时限内补批", "未备案委托下用印", "外带逾期未还", "被拒次数过多", "快速批用", "非工作时间解锁印章卡", "连续用尽批准数", "事由雷同"] {
             #expect(table.contains(title), "table lacks \(title)")
         }
+        // The table asks only for the entries it lists: with --entries 1, every finding still, its whole count, and the
+        // rest told.
+        let first = try ok(daemon, ["report", "anomalies", "--entries", "1"])
+        for title in ["非工作时间用印", "紧急用印未在时限内补批", "未备案委托下用印", "外带逾期未还", "被拒次数过多", "快速批用", "非工作时间解锁印章卡", "连续用尽批准数", "事由雷同"] {
+            #expect(first.contains(title), "the first entries lack \(title)")
+        }
+        let outside = try #require(found["outside-office-hours"]?["count"] as? Int)
+        #expect(outside > 1 && first.contains("[outside-office-hours] ×\(outside)\n"))
+        #expect(first.contains("… 另有 \(outside - 1) 条未列出"), "\(first)")
+        #expect(try daemon.sealctl(["report", "anomalies", "--entries", "0"]).status != 0)
         let csv = try ok(daemon, ["report", "anomalies", "--format", "csv"])
         let evidence = found.values.map { ($0["evidence"] as! [Any]).count }.reduce(0, +)
         #expect(csv.hasPrefix("\u{FEFF}kind,title,subject,ref,time,staff,seal,detail\r\n"))

@@ -98,6 +98,31 @@ struct AnomalyReportStreamTests {
         }
     }
 
+    @Test("with evidence=N each finding lists its first N entries, in the same order and bytes, and still counts them all; a bad N is refused")
+    func firstEntries() async throws {
+        try await RouterTests.withFixture { f in
+            try await Self.fill(f.environment.register)
+            let whole = try WireJSON.decoder.decode(AnomalyReportView.self, from: try await Self.whole(f))
+            #expect(whole.anomalies.contains { $0.evidence.count > 2 }, "a finding has more entries than the smallest limit")
+            for n in [1, 2, 5, 1000] {
+                let answer = try await f.call("ivy", .get, "/v1/reports/anomalies?evidence=\(n)")
+                #expect(answer.status == 200)
+                // The whole report with each finding cut to its first n entries, encoded as the API encodes it.
+                var cut = whole
+                for i in cut.anomalies.indices { cut.anomalies[i].evidence = Array(cut.anomalies[i].evidence.prefix(n)) }
+                let expected = LocalTimeResponseEncoder.localize(try WireJSON.encoder.encode(cut), zone: f.environment.configuration.reportSettings.timeZone)
+                #expect(String(decoding: answer.body, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "evidence=\(n)")
+                let read = try WireJSON.decoder.decode(AnomalyReportView.self, from: answer.body)
+                #expect(read.anomalies.map(\.count) == whole.anomalies.map(\.count))
+            }
+            for bad in ["0", "-1", "x", "1000001"] {
+                let answer = try await f.call("ivy", .get, "/v1/reports/anomalies?evidence=\(bad)")
+                #expect(answer.status == 400, "evidence=\(bad)")
+                #expect(String(decoding: answer.body, as: UTF8.self).contains("evidence"))
+            }
+        }
+    }
+
     @Test("an empty period answers an empty list")
     func empty() async throws {
         try await RouterTests.withFixture { f in
