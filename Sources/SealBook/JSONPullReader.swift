@@ -59,13 +59,8 @@ public struct JSONPullReader: ~Copyable {
     /// skip. Fails when the next value is not an object.
     public mutating func object(_ member: (inout JSONPullReader, Name) throws -> Void) throws {
         guard next == .object else { throw parser.fail("expected an object") }
-        parser.index += 1
-        parser.skipSpace()
-        if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "}") {
-            parser.index += 1
-            return
-        }
-        while true {
+        guard try open(closedBy: UInt8(ascii: "}")) else { return }
+        repeat {
             parser.skipSpace()
             guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else { throw parser.fail("expected a member name") }
             // The name's bytes, unless it has an escape or a control character (then the parser reads it, and
@@ -83,43 +78,42 @@ public struct JSONPullReader: ~Copyable {
             parser.index += 1
             parser.skipSpace()
             try member(&self, Name(raw: escaped == nil ? rawName : nil, text: escaped))
-            parser.skipSpace()
-            guard parser.index < parser.bytes.count else { throw parser.fail("unexpected end") }
-            if parser.bytes[parser.index] == UInt8(ascii: ",") {
-                parser.index += 1
-                continue
-            }
-            guard parser.bytes[parser.index] == UInt8(ascii: "}") else { throw parser.fail("expected ',' or '}'") }
-            parser.index += 1
-            return
-        }
+        } while try more(closedBy: UInt8(ascii: "}"))
     }
 
     /// Reads an array: `element` is called with each element's index, the reader at it, which it must read or skip.
     /// Fails when the next value is not an array.
     public mutating func array(_ element: (inout JSONPullReader, Int) throws -> Void) throws {
         guard next == .array else { throw parser.fail("expected an array") }
-        parser.index += 1
-        parser.skipSpace()
-        if parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "]") {
-            parser.index += 1
-            return
-        }
+        guard try open(closedBy: UInt8(ascii: "]")) else { return }
         var i = 0
-        while true {
+        repeat {
             parser.skipSpace()
             try element(&self, i)
             i += 1
-            parser.skipSpace()
-            guard parser.index < parser.bytes.count else { throw parser.fail("unexpected end") }
-            if parser.bytes[parser.index] == UInt8(ascii: ",") {
-                parser.index += 1
-                continue
-            }
-            guard parser.bytes[parser.index] == UInt8(ascii: "]") else { throw parser.fail("expected ',' or ']'") }
+        } while try more(closedBy: UInt8(ascii: "]"))
+    }
+
+    /// Past a container's opening bracket: false (and past its end too) when it closes at once, empty.
+    private mutating func open(closedBy close: UInt8) throws -> Bool {
+        parser.index += 1
+        parser.skipSpace()
+        guard parser.index < parser.bytes.count, parser.bytes[parser.index] == close else { return true }
+        parser.index += 1
+        return false
+    }
+
+    /// After a member or element: true past a comma (another follows), false past the container's end.
+    private mutating func more(closedBy close: UInt8) throws -> Bool {
+        parser.skipSpace()
+        guard parser.index < parser.bytes.count else { throw parser.fail("unexpected end") }
+        if parser.bytes[parser.index] == UInt8(ascii: ",") {
             parser.index += 1
-            return
+            return true
         }
+        guard parser.bytes[parser.index] == close else { throw parser.fail("expected ',' or '\(Character(Unicode.Scalar(close)))'") }
+        parser.index += 1
+        return false
     }
 
     /// The next value, which must be a string.

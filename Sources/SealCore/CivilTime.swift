@@ -135,21 +135,18 @@ public struct CivilTime: Sendable, Equatable {
     }
 
     /// `dateText` written onto the end of `out`.
-    public func appendDateText(to out: inout [UInt8]) {
-        Self.appendDigits(year, 4, to: &out)
-        out.append(0x2D)
-        Self.appendDigits(month, 2, to: &out)
-        out.append(0x2D)
-        Self.appendDigits(day, 2, to: &out)
-    }
+    public func appendDateText(to out: inout [UInt8]) { Self.append((year, 4), (month, 2), (day, 2), separator: 0x2D, to: &out) }
 
     /// `timeText` written onto the end of `out`.
-    public func appendTimeText(to out: inout [UInt8]) {
-        Self.appendDigits(hour, 2, to: &out)
-        out.append(0x3A)
-        Self.appendDigits(minute, 2, to: &out)
-        out.append(0x3A)
-        Self.appendDigits(second, 2, to: &out)
+    public func appendTimeText(to out: inout [UInt8]) { Self.append((hour, 2), (minute, 2), (second, 2), separator: 0x3A, to: &out) }
+
+    /// `text(_:_:_:separator:)` written onto the end of `out`.
+    private static func append(_ a: (value: Int, width: Int), _ b: (value: Int, width: Int), _ c: (value: Int, width: Int), separator: UInt8, to out: inout [UInt8]) {
+        appendDigits(a.value, a.width, to: &out)
+        out.append(separator)
+        appendDigits(b.value, b.width, to: &out)
+        out.append(separator)
+        appendDigits(c.value, c.width, to: &out)
     }
 
     /// `pad(value, width)` written onto the end of `out`: at least `width` digits, zero-padded (a year past 9999
