@@ -156,14 +156,8 @@ extension Register {
         }
     }
 
-    /// Lines of the usage book in order, each with its per-seal serial number.
-    public func uses(_ filter: UseFilter, limit: Int, after: String?) async throws -> [UseView] {
-        let zone = useSettings.zone
-        return try await pool.read { db in try Self.useLines(db, filter, limit: limit, after: after, zone: zone) }
-    }
-
     /// A page of the book under `filter` as the API answers it, each stored time shown in `timesIn`: the bytes of
-    /// the `UsePageView` of `uses(_:limit:after:)`, written straight from the rows (`BookLineQuery.page`).
+    /// the `UsePageView` of `useLines` (the same lines as views), written straight from the rows (`BookLineQuery.page`).
     public func usePage(_ filter: UseFilter, limit: Int, after: String?, timesIn: TimeZone) async throws -> PageBytes {
         let zone = useSettings.zone
         return try await pool.read { db in
