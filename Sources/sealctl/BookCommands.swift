@@ -15,6 +15,7 @@ struct BookCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "verify",
             abstract: "Verify an exported bundle offline, without the daemon.",
             discussion: """
                 Checks the checkpoint's signature (against --key, the register key the county holds, when given), every \
@@ -124,6 +125,7 @@ struct BookCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Export the usage book (inspector or admin), streamed to --out or stdout.",
             discussion: """
                 csv: laid out like the paper 印章使用登记本, UTF-8 with BOM and CRLF, for Excel and WPS (--headers en for \
@@ -180,6 +182,7 @@ struct BookCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Print the usage register (印章使用登记本), seal by seal.",
             discussion: "Columns: 序号 (per seal), date and time (local), 事由, 批准人, 用印人, 用印数 (after corrections), matter, case, urgent, corrections."
         )
@@ -387,6 +390,7 @@ struct BookCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check the register now, as the daemon does at start-up: the journal and every registry table.",
             discussion: """
                 Every journal entry against the signed checkpoint, and every row of every registry table against its \
@@ -438,6 +442,7 @@ struct BookCommand: AsyncParsableCommand {
 
     struct Key: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "key",
             abstract: "Print the register's public key (C2SP verifier key) and its fingerprint.",
             discussion: "Give the county this key: `sealctl book verify --key` checks exported books against it."
         )
@@ -455,6 +460,7 @@ struct BookCommand: AsyncParsableCommand {
 
     struct Proof: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "proof",
             abstract: "Fetch and check an inclusion proof (--seq, --size) or a consistency proof (--from, --to).",
             discussion: "The proof is verified here against the roots the daemon signs; a bad proof exits non-zero."
         )

@@ -12,7 +12,7 @@ struct CardCommand: AsyncParsableCommand {
     )
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Readers, the cards in them, and the seals they are bound to.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Readers, the cards in them, and the seals they are bound to.")
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -46,6 +46,7 @@ struct CardCommand: AsyncParsableCommand {
 
     struct Unlock: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unlock",
             abstract: "Unlock a seal's card with its PIN (the seal's custodian).",
             discussion: """
                 The PIN is read from the terminal without echo, or from the first line of standard input with \
@@ -70,7 +71,7 @@ struct CardCommand: AsyncParsableCommand {
     }
 
     struct Lock: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Lock a seal's card now: the daemon forgets its PIN.")
+        static let configuration = CommandConfiguration(commandName: "lock", abstract: "Lock a seal's card now: the daemon forgets its PIN.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Seal id.") var seal: String
 

@@ -32,6 +32,7 @@ struct CountyCommand: AsyncParsableCommand {
 
     struct Status: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Each township: origin, cosigned size and time, mirrored size, last contact, lag, forks."
         )
         @OptionGroup var county: CountyOptions
@@ -60,6 +61,7 @@ struct CountyCommand: AsyncParsableCommand {
 
     struct Key: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "key",
             abstract: "Print the witness's cosigner key (C2SP vkey, type 0x04).",
             discussion: "Townships put it in [county] witness_key; inspectors give it to `sealctl book verify --witness`."
         )
@@ -76,11 +78,13 @@ struct CountyCommand: AsyncParsableCommand {
 
     struct Township: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "township",
             abstract: "The townships the county witnesses.", subcommands: [Add.self, List.self, Changes.self]
         )
 
         struct Add: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Witness a township's register (county-admin).",
                 discussion: "The key is the township's `sealctl book key`; a register key is named after its origin, so --origin may be left out."
             )
@@ -102,7 +106,7 @@ struct CountyCommand: AsyncParsableCommand {
         }
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List the townships witnessed.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List the townships witnessed.")
             @OptionGroup var county: CountyOptions
 
             func run() async throws {
@@ -118,7 +122,7 @@ struct CountyCommand: AsyncParsableCommand {
         }
 
         struct Changes: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Every change to the list of townships, as recorded.")
+            static let configuration = CommandConfiguration(commandName: "changes", abstract: "Every change to the list of townships, as recorded.")
             @OptionGroup var county: CountyOptions
 
             func run() async throws {
@@ -136,6 +140,7 @@ struct CountyCommand: AsyncParsableCommand {
 
     struct Forks: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "forks",
             abstract: "Fork evidence: pairs of validly signed checkpoints of one township that contradict each other.",
             discussion: "Each pair is printed in full: anyone can check both signatures with the township's key."
         )
@@ -159,6 +164,7 @@ struct CountyCommand: AsyncParsableCommand {
 
     struct Anomalies: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "anomalies",
             abstract: "The county's own findings: forks, rollbacks (an older copy running), silent townships, mirror lag.",
             discussion: "Exit status 0 whether or not anything is found."
         )
@@ -181,11 +187,13 @@ struct CountyCommand: AsyncParsableCommand {
     /// `sealctl county book list|export --township T`: one township's book from the county's copy, as at the township.
     struct Book: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "book",
             abstract: "A township's usage book from the county's copy (county inspector).", subcommands: [List.self, Export.self]
         )
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "Print a township's usage register (印章使用登记本), seal by seal, as `sealctl book list` does at the township."
             )
             @OptionGroup var county: CountyOptions
@@ -211,6 +219,7 @@ struct CountyCommand: AsyncParsableCommand {
 
         struct Export: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "export",
                 abstract: "Export a township's usage book from the county's copy: csv, xlsx, html or bundle, as `sealctl book export`.",
                 discussion: "A bundle carries the county witness's cosignature: `sealctl book verify BUNDLE --key township.vkey --witness county.vkey`."
             )
@@ -233,11 +242,13 @@ struct CountyCommand: AsyncParsableCommand {
     /// `sealctl county report stats|anomalies [--township T]`: the township reports over the county's copies.
     struct Report: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "report",
             abstract: "Statistics and anomalies across townships (county inspector).", subcommands: [Stats.self, Anomalies.self]
         )
 
         struct Stats: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "stats",
                 abstract: "The county's statistics with a line per township (or one township's), as `sealctl report stats`."
             )
             @OptionGroup var county: CountyOptions
@@ -258,6 +269,7 @@ struct CountyCommand: AsyncParsableCommand {
 
         struct Anomalies: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "anomalies",
                 abstract: "The county's findings, then each township's anomalies (the township's rules on the county's copy).",
                 discussion: "Exit status 0 whether or not anything is found."
             )

@@ -9,7 +9,7 @@ struct CustodyCommand: AsyncParsableCommand {
     )
 
     struct Handover: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Hand a seal from its custodian to another staff member before a witness (admin).")
+        static let configuration = CommandConfiguration(commandName: "handover", abstract: "Hand a seal from its custodian to another staff member before a witness (admin).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Seal id.") var seal: String
         @Option(help: "New custodian's staff id.") var to: String
@@ -49,7 +49,7 @@ struct CustodyCommand: AsyncParsableCommand {
     }
 
     struct Return: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Record a carried-out seal's return (admin).")
+        static let configuration = CommandConfiguration(commandName: "return", abstract: "Record a carried-out seal's return (admin).")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Seal id.") var seal: String
 
@@ -63,7 +63,7 @@ struct CustodyCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Every seal's custodian and carry-out state.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Every seal's custodian and carry-out state.")
         @OptionGroup var global: GlobalOptions
         @Flag(help: "Only carry-outs past their due time.") var overdue = false
 
@@ -80,7 +80,7 @@ struct CustodyCommand: AsyncParsableCommand {
     }
 
     struct History: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "A seal's custody events.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "A seal's custody events.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Seal id.") var seal: String
 

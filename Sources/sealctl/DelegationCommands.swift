@@ -11,6 +11,7 @@ struct DelegationCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Record a delegation agreement (admin); prints its new id.",
             discussion: """
                 Example: sealctl delegation add --agreement 委托协议2026-01 --from 县行政审批服务局 --to XX镇 \
@@ -55,7 +56,7 @@ struct DelegationCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List delegations.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List delegations.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Only those in force on this date (YYYY-MM-DD).", transform: DateArgument.parse) var at: DateArgument?
         @Option(help: "Only this township.") var township: String?
@@ -78,7 +79,7 @@ struct DelegationCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a delegation and the township's list of delegated matters (赋权事项清单).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a delegation and the township's list of delegated matters (赋权事项清单).")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
 
@@ -106,7 +107,7 @@ struct DelegationCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Revoke a delegation (admin).")
+        static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke a delegation (admin).")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
         @Option(help: "Why.") var reason: String

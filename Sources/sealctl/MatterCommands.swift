@@ -12,6 +12,7 @@ struct MatterCommand: AsyncParsableCommand {
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import a catalogue CSV (admin), upserting by code.",
             discussion: """
                 Columns by header, in any order, Chinese or English: 事项编码/code, 事项名称/name, 事项类别/category \
@@ -51,7 +52,7 @@ struct MatterCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List matters.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List matters.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "administrative (行政权力事项) or public-service (公共服务事项).") var category: Matter.Category?
 
@@ -71,7 +72,7 @@ struct MatterCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one matter.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one matter.")
         @OptionGroup var global: GlobalOptions
         @Argument var code: String
 

@@ -16,6 +16,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "stats",
             abstract: "Uses and impressions by seal, matter, user, approver and month; refusals by code.",
             discussion: """
                 A use is a line of the book; impressions are its 用印数 after corrections. Refusals count every refused \
@@ -76,6 +77,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     struct Anomalies: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "anomalies",
             abstract: "Anomalies in the period, each with the entries that show it.",
             discussion: """
                 Uses outside office hours ([policy] office_hours, office_days, holidays, workdays); urgent uses not \

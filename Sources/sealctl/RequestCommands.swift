@@ -13,6 +13,7 @@ struct RequestCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Request a seal for a matter and a case (clerk); prints the request id.",
             discussion: """
                 The request is checked against every rule at once (seal active, a delegation in force covering seal \
@@ -49,6 +50,7 @@ struct RequestCommand: AsyncParsableCommand {
 
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "approve",
             abstract: "Approve a request (approver; never your own).",
             discussion: "--until takes RFC 3339 or local time; default: the end of today in the register's time zone."
         )
@@ -70,7 +72,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Deny: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Deny a request with a reason (approver).")
+        static let configuration = CommandConfiguration(commandName: "deny", abstract: "Deny a request with a reason (approver).")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
         @Option(help: "Why.") var reason: String
@@ -85,7 +87,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel your own request before it is used.")
+        static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel your own request before it is used.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
 
@@ -99,7 +101,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List requests, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List requests, newest first.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "pending, approved, denied, cancelled, exhausted, expired or urgent-unresolved.") var status: RequestState?
         @Flag(help: "Only your own requests.") var mine = false
@@ -158,7 +160,7 @@ struct RequestCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a request with its approval, uses and remaining count.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a request with its approval, uses and remaining count.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
 
@@ -197,6 +199,7 @@ struct UseCommand: AsyncParsableCommand {
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Record a physical stamping under an approved request (the seal's custodian or an admin).",
             discussion: "While the seal is carried out, only its carrier records uses. The 用印人 is the requester."
         )
@@ -218,6 +221,7 @@ struct UseCommand: AsyncParsableCommand {
 
     struct Sign: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sign",
             abstract: "Sign a document with an electronic seal under an approved request (the requester, 用印人).",
             discussion: """
                 The seal's card (bound, present and unlocked by its custodian) signs a canonical use statement naming \
@@ -258,6 +262,7 @@ struct UseCommand: AsyncParsableCommand {
 
     struct Correct: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "correct",
             abstract: "Correct a use's count (admin): a correction entry referencing it; nothing is edited or deleted."
         )
         @OptionGroup var global: GlobalOptions

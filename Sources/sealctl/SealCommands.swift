@@ -12,6 +12,7 @@ struct SealCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register a seal (admin); prints its new id.",
             discussion: "Kinds: delegated-approval (行政审批委托专用章), business (业务专用章), approval-service (审批服务专用章), official-no2 (2号公章), other."
         )
@@ -35,6 +36,7 @@ struct SealCommand: AsyncParsableCommand {
 
     struct BindCard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "bind-card",
             abstract: "Bind the key card in a reader to an electronic seal (admin).",
             discussion: "The daemon reads the card's PIV slot 9C certificate and stores it with its SHA-256 fingerprint; a card bound to another seal is refused. `card list` names the readers."
         )
@@ -52,7 +54,7 @@ struct SealCommand: AsyncParsableCommand {
     }
 
     struct UnbindCard: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Unbind an electronic seal's key card (admin); the journal keeps its certificate.")
+        static let configuration = CommandConfiguration(commandName: "unbind-card", abstract: "Unbind an electronic seal's key card (admin); the journal keeps its certificate.")
         @OptionGroup var global: GlobalOptions
         @Argument(help: "Seal id.") var seal: String
 
@@ -66,7 +68,7 @@ struct SealCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List seals.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List seals.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "registered, active, suspended, lost, revoked or destroyed.") var status: Seal.Status?
 
@@ -83,7 +85,7 @@ struct SealCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a seal with its delegations, custody and history.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a seal with its delegations, custody and history.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
 
@@ -111,7 +113,7 @@ struct SealCommand: AsyncParsableCommand {
     }
 
     struct Destroy: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Destroy a seal (销毁) before a witness other than yourself (admin).")
+        static let configuration = CommandConfiguration(commandName: "destroy", abstract: "Destroy a seal (销毁) before a witness other than yourself (admin).")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
         @Option(help: "Staff id of the witness.") var witness: String?

@@ -11,6 +11,7 @@ struct StaffCommand: AsyncParsableCommand {
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register a staff member (admin).",
             discussion: "Example: sealctl staff add S001 --name 张三 --role admin --role clerk --unix-user zhangsan"
         )
@@ -31,7 +32,7 @@ struct StaffCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List staff.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List staff.")
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
@@ -47,7 +48,7 @@ struct StaffCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one staff member.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one staff member.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
 
@@ -64,7 +65,7 @@ struct StaffCommand: AsyncParsableCommand {
     }
 
     struct Disable: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Disable a staff member (admin): they can no longer act or be named.")
+        static let configuration = CommandConfiguration(commandName: "disable", abstract: "Disable a staff member (admin): they can no longer act or be named.")
         @OptionGroup var global: GlobalOptions
         @Argument var id: String
 
