@@ -11,11 +11,18 @@ public struct PageBytes: Sendable {
     public var json: ArraySlice<UInt8> { bytes[start...] }
 }
 
-/// Where each of `BookLineQuery.select`'s columns is in a statement's rows, found once per statement by name.
+/// Where each of `BookLineQuery.select`'s (or `pageSelect`'s) columns is in a statement's rows, found once per
+/// statement by name.
 struct BookLineColumns {
-    let id, time, seal, sealName, matter, matterName, caseNumber, reason, user, userName, request, medium: Int32
-    let serial, count, effective, urgent, note, digest, approver, approverName, deniedBy, deniedByName, method: Int32
+    let id, time, seal, matter, caseNumber, reason, user, request, medium: Int32
+    let serial, count, effective, urgent, note, digest, approver, deniedBy, method: Int32
     let denialReason, deniedAt, recorder, fingerprint, statement, signature: Int32
+    /// The joined names' columns (`select`); nil when the query has none (`pageSelect`).
+    let names: Names?
+
+    struct Names {
+        let seal, matter, user, approver, deniedBy: Int32
+    }
 
     init(_ rows: RawRows) throws {
         let index = rows.columns
@@ -23,22 +30,29 @@ struct BookLineColumns {
             guard let i = index[name] else { throw DatabaseError(message: "the book line query has no column \(name)") }
             return i
         }
-        (id, time, seal, sealName, matter, matterName) = (
-            try column("id"), try column("time"), try column("seal_id"), try column("seal_name"), try column("matter_code"), try column("matter_name")
+        (id, time, seal, matter, caseNumber, reason) = (
+            try column("id"), try column("time"), try column("seal_id"), try column("matter_code"), try column("case_number"), try column("reason")
         )
-        (caseNumber, reason, user, userName, request, medium) = (
-            try column("case_number"), try column("reason"), try column("user"), try column("user_name"), try column("request_id"), try column("medium")
+        (user, request, medium, serial, count, effective) = (
+            try column("user"), try column("request_id"), try column("medium"), try column("serial"), try column("count"), try column("effective_count")
         )
-        (serial, count, effective, urgent, note, digest) = (
-            try column("serial"), try column("count"), try column("effective_count"), try column("urgent"), try column("note"), try column("document_digest")
-        )
-        (approver, approverName, deniedBy, deniedByName, method) = (
-            try column("book_approver"), try column("approver_name"), try column("denied_by"), try column("denied_by_name"), try column("method")
+        (urgent, note, digest, approver, deniedBy, method) = (
+            try column("urgent"), try column("note"), try column("document_digest"), try column("book_approver"), try column("denied_by"), try column("method")
         )
         (denialReason, deniedAt, recorder, fingerprint, statement, signature) = (
             try column("denial_reason"), try column("denied_at"), try column("recorder"), try column("certificate_fingerprint"),
             try column("statement"), try column("signature")
         )
+        names = index["seal_name"] == nil ? nil : Names(
+            seal: try column("seal_name"), matter: try column("matter_name"), user: try column("user_name"), approver: try column("approver_name"),
+            deniedBy: try column("denied_by_name")
+        )
+    }
+
+    /// The names' columns, which `lines` needs.
+    func joinedNames() throws -> Names {
+        guard let names else { throw DatabaseError(message: "the book line query has no names") }
+        return names
     }
 }
 
@@ -55,30 +69,44 @@ enum BookLineQuery {
             JOIN delegation_seal ds ON ds.delegation_id = dm.delegation_id GROUP BY ds.seal_id, dm.matter_code)
         """
 
-    /// `u` is the use; every other column is named. `book_approver` is the approver at the time of use, or for an
-    /// urgent use made before approval, whoever approved its request afterwards.
-    static let select = """
-        \(methods)
-        SELECT u.*, u.rowid AS line_rowid, s.name AS seal_name, m.name AS matter_name, us.name AS user_name,
-               COALESCE(u.approver, r.approver) AS book_approver, ap.name AS approver_name,
-               r.denied_by, r.denial_reason, r.denied_at, dn.name AS denied_by_name, mt.method AS method
-        FROM use_record u JOIN seal s ON s.id = u.seal_id JOIN use_request r ON r.id = u.request_id
-        LEFT JOIN matter m ON m.code = u.matter_code LEFT JOIN staff us ON us.id = u.user
-        LEFT JOIN staff ap ON ap.id = COALESCE(u.approver, r.approver) LEFT JOIN staff dn ON dn.id = r.denied_by
+    /// A line's own columns and its request's and method's, without the names: `u` is the use; every other column
+    /// is named. `book_approver` is the approver at the time of use, or for an urgent use made before approval,
+    /// whoever approved its request afterwards.
+    private static let lineColumns = """
+        u.*, u.rowid AS line_rowid, COALESCE(u.approver, r.approver) AS book_approver,
+               r.denied_by, r.denial_reason, r.denied_at, mt.method AS method
+        """
+    private static let lineFrom = """
+        FROM use_record u JOIN use_request r ON r.id = u.request_id
         LEFT JOIN method mt ON mt.seal_id = u.seal_id AND mt.matter_code = u.matter_code
         """
 
+    /// The line query with the names (seal, matter, user, approver, who denied) joined: for a use's own answer.
+    static let select = """
+        \(methods)
+        SELECT \(lineColumns), s.name AS seal_name, m.name AS matter_name, us.name AS user_name, ap.name AS approver_name,
+               dn.name AS denied_by_name
+        \(lineFrom) JOIN seal s ON s.id = u.seal_id
+        LEFT JOIN matter m ON m.code = u.matter_code LEFT JOIN staff us ON us.id = u.user
+        LEFT JOIN staff ap ON ap.id = COALESCE(u.approver, r.approver) LEFT JOIN staff dn ON dn.id = r.denied_by
+        """
+
+    /// The line query without the names, which a page looks up once each (`NameMemo`) instead of on every line.
+    static let pageSelect = """
+        \(methods)
+        SELECT \(lineColumns)
+        \(lineFrom)
+        """
+
     /// One seal's lines of a 序号 range with only the columns an export shows, in the order `exportLines` reads
-    /// them: the use's own columns, the names and the method. Half of `select`'s columns (the statement, the
-    /// signature, the ids of the request and recorder) are never exported and cost their copies on every line.
+    /// them: the use's own columns and the method; the names are looked up once each (`NameMemo`). Half of `select`'s
+    /// columns (the statement, the signature, the ids of the request and recorder) are never exported and cost their
+    /// copies on every line.
     static let exportSelect = """
         \(methods)
         SELECT u.id, u.serial, u.time, u.reason, u.user, u.count, u.effective_count, u.matter_code, u.case_number, u.urgent,
-               u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by, m.name, us.name, ap.name, dn.name, mt.method
-        FROM use_record u JOIN use_request r ON r.id = u.request_id
-        LEFT JOIN matter m ON m.code = u.matter_code LEFT JOIN staff us ON us.id = u.user
-        LEFT JOIN staff ap ON ap.id = COALESCE(u.approver, r.approver) LEFT JOIN staff dn ON dn.id = r.denied_by
-        LEFT JOIN method mt ON mt.seal_id = u.seal_id AND mt.matter_code = u.matter_code
+               u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by, mt.method
+        \(lineFrom)
         WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial
         """
 
@@ -92,14 +120,16 @@ enum BookLineQuery {
         defer { rows.reset() }
         let (text, int) = (rows.text, rows.int)
         let corrections = try Self.corrections(db, seal: seal, serials: serials)
+        var names = try NameMemo.Line(db)
         var lines: [ExportLine] = []
         while try rows.next("reading the book") {
             let (time, matter, user) = (text(2) ?? "", text(7) ?? "", text(4) ?? "")
             guard keep(time, matter, user) else { continue }
             lines.append(BookLine.exportLine(
-                serial: int(1), time: time, sealName: sealName, reason: text(3) ?? "", approver: text(12), approverName: text(16),
-                deniedBy: text(13), deniedByName: text(17), urgent: int(9) != 0, user: user, userName: text(15), count: int(5),
-                effectiveCount: int(6), matterCode: matter, matterName: text(14), caseNumber: text(8) ?? "", method: text(18),
+                serial: int(1), time: time, sealName: sealName, reason: text(3) ?? "", approver: text(12),
+                approverName: try names.approver.name(rows.bytes(12)), deniedBy: text(13), deniedByName: try names.deniedBy.name(rows.bytes(13)),
+                urgent: int(9) != 0, user: user, userName: try names.user.name(rows.bytes(4)), count: int(5), effectiveCount: int(6),
+                matterCode: matter, matterName: try names.matter.name(rows.bytes(7)), caseNumber: text(8) ?? "", method: text(14),
                 note: text(10), documentDigest: text(11), corrections: corrections.isEmpty ? [] : corrections[text(0) ?? ""] ?? [],
                 headers: headers, zone: zone
             ))
@@ -130,16 +160,17 @@ enum BookLineQuery {
         let rows = try RawRows(db, sql: sql, arguments: arguments)
         defer { rows.reset() }
         let c = try BookLineColumns(rows)
+        let n = try c.joinedNames()
         let text = rows.text
         var lines: [BookLine] = []
         while try rows.next("reading the book") {
             lines.append(BookLine(
-                id: text(c.id) ?? "", time: text(c.time) ?? "", sealID: text(c.seal) ?? "", sealName: text(c.sealName) ?? "",
+                id: text(c.id) ?? "", time: text(c.time) ?? "", sealID: text(c.seal) ?? "", sealName: text(n.seal) ?? "",
                 matterCode: text(c.matter) ?? "", caseNumber: text(c.caseNumber) ?? "", reason: text(c.reason) ?? "", user: text(c.user) ?? "",
                 requestID: text(c.request) ?? "", medium: text(c.medium) ?? "",
                 serial: rows.int(c.serial), count: rows.int(c.count), effectiveCount: rows.int(c.effective), urgent: rows.int(c.urgent) != 0,
-                note: text(c.note), documentDigest: text(c.digest), matterName: text(c.matterName), userName: text(c.userName),
-                bookApprover: text(c.approver), approverName: text(c.approverName), deniedBy: text(c.deniedBy), deniedByName: text(c.deniedByName),
+                note: text(c.note), documentDigest: text(c.digest), matterName: text(n.matter), userName: text(n.user),
+                bookApprover: text(c.approver), approverName: text(n.approver), deniedBy: text(c.deniedBy), deniedByName: text(n.deniedBy),
                 method: text(c.method), denialReason: text(c.denialReason), deniedAt: text(c.deniedAt), recorder: text(c.recorder),
                 certificateFingerprint: text(c.fingerprint), statement: text(c.statement), signature: text(c.signature)
             ))
@@ -157,6 +188,8 @@ enum BookLineQuery {
         defer { rows.reset() }
         let c = try BookLineColumns(rows)
         func text(_ i: Int32) -> StoredText? { rows.bytes(i).map(StoredText.init(column:)) }
+        var names = try NameMemo.Line(db)
+        func name(_ memo: inout NameMemo, _ id: Int32) throws -> StoredText? { try memo.name(rows.bytes(id)).map(StoredText.text) }
         // The page's head (`{"next":…,"uses":[`) depends on its last line, so it is written last, into room left
         // before the first line: the page then starts where the head does, with no copy of the lines.
         let room = 256
@@ -172,15 +205,15 @@ enum BookLineQuery {
             let local = time.withUTF8Bytes { BookLine.local(stored: $0, zone: zone) }
             var at = 0
             UseView.writeJSON(
-                approver: text(c.approver), approverName: text(c.approverName), caseNumber: text(c.caseNumber) ?? .empty,
+                approver: text(c.approver), approverName: try name(&names.approver, c.approver), caseNumber: text(c.caseNumber) ?? .empty,
                 certificateFingerprint: text(c.fingerprint), corrections: { at = $0.count }, count: rows.int(c.effective),
-                denial: text(c.deniedBy).map { (text(c.deniedAt) ?? .empty, $0, text(c.denialReason) ?? .empty) }, deniedByName: text(c.deniedByName),
+                denial: text(c.deniedBy).map { (text(c.deniedAt) ?? .empty, $0, text(c.denialReason) ?? .empty) }, deniedByName: try name(&names.deniedBy, c.deniedBy),
                 documentDigest: text(c.digest), id: text(c.id) ?? .empty, localDate: local.date, localTime: local.time,
-                matter: text(c.matter) ?? .empty, matterName: text(c.matterName) ?? .empty, medium: text(c.medium) ?? .empty, note: text(c.note),
+                matter: text(c.matter) ?? .empty, matterName: try name(&names.matter, c.matter) ?? .empty, medium: text(c.medium) ?? .empty, note: text(c.note),
                 reason: text(c.reason) ?? .empty, recordedCount: rows.int(c.count), recorder: text(c.recorder), request: text(c.request) ?? .empty,
-                seal: text(c.seal) ?? .empty, sealName: text(c.sealName) ?? .empty, serial: rows.int(c.serial), signature: text(c.signature),
+                seal: text(c.seal) ?? .empty, sealName: try name(&names.seal, c.seal) ?? .empty, serial: rows.int(c.serial), signature: text(c.signature),
                 statement: text(c.statement), time: time, urgent: rows.int(c.urgent) != 0, user: text(c.user) ?? .empty,
-                userName: text(c.userName) ?? .empty, localTimesIn: timesIn, into: &out
+                userName: try name(&names.user, c.user) ?? .empty, localTimesIn: timesIn, into: &out
             )
             lines.append((rows.text(c.id) ?? "", at))
         }

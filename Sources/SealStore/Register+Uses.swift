@@ -161,7 +161,7 @@ extension Register {
     public func usePage(_ filter: UseFilter, limit: Int, after: String?, timesIn: TimeZone) async throws -> PageBytes {
         let zone = useSettings.zone
         return try await pool.read { db in
-            guard let (sql, arguments) = try Self.useQuery(db, filter, limit: limit, after: after, zone: zone) else {
+            guard let (sql, arguments) = try Self.useQuery(db, filter, limit: limit, after: after, zone: zone, select: BookLineQuery.pageSelect) else {
                 var empty: [UInt8] = []
                 UsePageView.open(next: nil, &empty)
                 UsePageView.close(&empty)
@@ -178,12 +178,14 @@ extension Register {
         return lines.map { $0.useView(corrections: corrections[$0.id] ?? [], zone: zone) }
     }
 
-    /// The book line query (`BookLineQuery.select` with its conditions) of a page under `filter`; nil when the
-    /// filter's window holds none of its seal's uses.
-    static func useQuery(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone) throws -> (String, StatementArguments)? {
+    /// The book line query (`select`: `BookLineQuery.select`, or `pageSelect` for a page written from the rows) with
+    /// the conditions of a page under `filter`; nil when the filter's window holds none of its seal's uses.
+    static func useQuery(
+        _ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone, select: String = BookLineQuery.select
+    ) throws -> (String, StatementArguments)? {
         // 序号 are stored with the line, so no filter renumbers the book and no page counts what came before it.
         // One seal's book is read in 序号 order on its (seal, serial) index; the whole book in time order.
-        var sql = BookLineQuery.select + " WHERE 1 = 1"
+        var sql = select + " WHERE 1 = 1"
         var arguments: StatementArguments = []
         func add(_ clause: String, _ values: [(any DatabaseValueConvertible)?]) {
             sql += " AND \(clause)"
