@@ -32,19 +32,31 @@ struct UseRoutes {
         }
         router.get("/v1/uses") { request, context in
             _ = try context.requireCaller()
-            let filter = UseFilter(
-                seal: request.query("seal"), matter: request.query("matter"), user: request.query("user"),
-                request: request.query("request"), from: try request.queryDate("from"), to: try request.queryDate("to")
-            )
-            if let from = filter.from, let to = filter.to, from > to {
-                throw SealError(.invalidField, "from \(from) is after to \(to)")
-            }
-            try await register.checkFilter(BookFilter(seal: filter.seal, matter: filter.matter, user: filter.user), request: filter.request)
-            let limit = try request.queryInt("limit", default: 1000, in: 1...10_000)!
+            let (filter, limit) = try await page(request)
             // Written straight from the rows, its times already shown in the caller's zone (`LocalTimeResponseEncoder`).
             let page = try await register.usePage(filter, limit: limit, after: request.query("after"), timesIn: context.timeZone)
             return LocalTimeResponseEncoder.response(json: page.json)
         }
+        router.get("/v1/book/lines") { request, context in
+            _ = try context.requireCaller()
+            let (filter, limit) = try await page(request)
+            let headers = try request.queryEnum("headers", BookTable.Headers.self) ?? .chinese
+            let page = try await register.bookLinesPage(filter, limit: limit, after: request.query("after"), headers: headers)
+            return LocalTimeResponseEncoder.response(json: page.json)
+        }
+    }
+
+    /// The filter and page size of a page of the book (`/v1/uses`, `/v1/book/lines`), checked: a filter naming
+    /// nothing that exists is an error, never an empty book.
+    private func page(_ request: Request) async throws -> (UseFilter, Int) {
+        let filter = UseFilter(
+            seal: request.query("seal"), matter: request.query("matter"), user: request.query("user"),
+            request: request.query("request"), from: try request.queryDate("from"), to: try request.queryDate("to")
+        )
+        if let from = filter.from, let to = filter.to, from > to {
+            throw SealError(.invalidField, "from \(from) is after to \(to)")
+        }
+        try await register.checkFilter(BookFilter(seal: filter.seal, matter: filter.matter, user: filter.user), request: filter.request)
+        return (filter, try request.queryInt("limit", default: 1000, in: 1...10_000)!)
     }
 }
-

@@ -242,6 +242,69 @@ enum BookLineQuery {
         return PageBytes(bytes: out, start: room - head.count)
     }
 
+    /// A page of the book as the paper register shows it (`BookLinesPage`'s bytes) from the rows `sql` (`pageSelect`
+    /// with a condition, at most `limit` rows) selects: each line's cells made as an export makes them
+    /// (`BookLine.exportLine`, dates and times in `zone`), so they read the same on screen as on paper.
+    static func linesPage(
+        _ db: Database, _ sql: String, _ arguments: StatementArguments, limit: Int, zone: TimeZone, headers: BookTable.Headers
+    ) throws -> PageBytes {
+        let rows = try RawRows(db, sql: sql, arguments: arguments)
+        defer { rows.reset() }
+        let c = try BookLineColumns(rows)
+        var names = try NameMemo.Line(db)
+        let text = rows.text
+        // A line's 更正 cell needs its corrections, looked up for the whole page once its lines are read.
+        var read: [ReadLine] = []
+        read.reserveCapacity(limit)
+        while try rows.next("reading the book") {
+            read.append(ReadLine(
+                id: text(c.id) ?? "", serial: rows.int(c.serial), time: text(c.time) ?? "", sealName: try names.seal.name(rows.bytes(c.seal)) ?? "",
+                reason: text(c.reason) ?? "", approver: text(c.approver), approverName: try names.approver.name(rows.bytes(c.approver)),
+                deniedBy: text(c.deniedBy), deniedByName: try names.deniedBy.name(rows.bytes(c.deniedBy)), urgent: rows.int(c.urgent) != 0,
+                user: text(c.user) ?? "", userName: try names.user.name(rows.bytes(c.user)), count: rows.int(c.count),
+                effectiveCount: rows.int(c.effective), matterCode: text(c.matter) ?? "", matterName: try names.matter.name(rows.bytes(c.matter)),
+                caseNumber: text(c.caseNumber) ?? "", method: text(c.method), note: text(c.note), documentDigest: text(c.digest)
+            ))
+        }
+        let found = try corrections(db, uses: read.map(\.id))
+        // The head (`next`) depends on the last line, so it is written last, into room left before the first row.
+        let room = 512
+        var out = [UInt8](repeating: UInt8(ascii: " "), count: room)
+        out.reserveCapacity(room + read.count * 320 + 2)
+        for (i, r) in read.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            let line = BookLine.exportLine(
+                serial: r.serial, time: r.time, sealName: r.sealName, reason: r.reason, approver: r.approver, approverName: r.approverName,
+                deniedBy: r.deniedBy, deniedByName: r.deniedByName, urgent: r.urgent, user: r.user, userName: r.userName, count: r.count,
+                effectiveCount: r.effectiveCount, matterCode: r.matterCode, matterName: r.matterName, caseNumber: r.caseNumber, method: r.method,
+                note: r.note, documentDigest: r.documentDigest, corrections: found.isEmpty ? [] : found[r.id] ?? [], headers: headers, zone: zone
+            )
+            BookLinesPage.append(row: line.line, headers, to: &out)
+        }
+        BookLinesPage.close(&out)
+        var head: [UInt8] = []
+        BookLinesPage.open(columns: BookTable.columns(headers), next: read.count == limit ? read.last?.id : nil, &head)
+        guard head.count <= room else { return PageBytes(bytes: head + out[room...], start: 0) }
+        out.replaceSubrange((room - head.count)..<room, with: head)
+        return PageBytes(bytes: out, start: room - head.count)
+    }
+
+    /// A line of `linesPage` as read, before its corrections are known: what `BookLine.exportLine` makes its cells of.
+    private struct ReadLine {
+        var id: String
+        var serial: Int
+        var time, sealName, reason: String
+        var approver, approverName, deniedBy, deniedByName: String?
+        var urgent: Bool
+        var user: String
+        var userName: String?
+        var count, effectiveCount: Int
+        var matterCode: String
+        var matterName: String?
+        var caseNumber: String
+        var method, note, documentDigest: String?
+    }
+
     /// The corrections of the given uses, in order, with the corrector's name: one query for a whole page.
     static func corrections(_ db: Database, uses ids: [String]) throws -> [String: [UseView.Correction]] {
         guard !ids.isEmpty else { return [:] }

@@ -171,6 +171,21 @@ extension Register {
         }
     }
 
+    /// A page of the book under `filter` as the paper register shows it (`BookLinesPage`): the lines of `usePage`,
+    /// in the same order and paged by the same cursor, as their cells in `headers`' language.
+    public func bookLinesPage(_ filter: UseFilter, limit: Int, after: String?, headers: BookTable.Headers) async throws -> PageBytes {
+        let zone = useSettings.zone
+        return try await pool.read { db in
+            guard let (sql, arguments) = try Self.useQuery(db, filter, limit: limit, after: after, zone: zone, select: BookLineQuery.pageSelect) else {
+                var empty: [UInt8] = []
+                BookLinesPage.open(columns: BookTable.columns(headers), next: nil, &empty)
+                BookLinesPage.close(&empty)
+                return PageBytes(bytes: empty, start: 0)
+            }
+            return try BookLineQuery.linesPage(db, sql, arguments, limit: limit, zone: zone, headers: headers)
+        }
+    }
+
     static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone) throws -> [UseView] {
         guard let (sql, arguments) = try useQuery(db, filter, limit: limit, after: after, zone: zone) else { return [] }
         let lines = try BookLineQuery.lines(db, sql, arguments)

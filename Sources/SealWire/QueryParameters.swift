@@ -16,6 +16,7 @@ public enum QueryParameters {
         "GET /v1/events": ["since", "kind", "limit", "wait"],
         "GET /v1/book": bookFilter.union(["format", "headers"]),
         "GET /v1/book/proof": ["index", "size", "from", "to"],
+        "GET /v1/book/lines": ["seal", "matter", "user", "request", "from", "to", "limit", "after", "headers"],
         "GET /v1/reports/stats": bookFilter,
         "GET /v1/reports/anomalies": bookFilter.union(["evidence"]),
         "GET /v1/requests": ["status", "mine", "limit", "after"],

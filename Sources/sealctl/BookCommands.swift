@@ -200,22 +200,27 @@ struct BookCommand: AsyncParsableCommand {
                 } else if !global.json {
                     seals = try await client.get("/v1/seals", as: SealListView.self).0.items.map(\.id)
                 }
-                try await Self.list(client, path: "/v1/uses", query: filter.query, json: global.json, seals: seals)
+                try await Self.list(client, path: "/v1/uses", lines: "/v1/book/lines", query: filter.query, json: global.json, seals: seals)
             }
         }
 
         /// Pages through the book at `path` (the township's or, with a `township`, the county's) and prints it seal
         /// by seal: each of `seals` is read on its own, in 序号 order, and printed page by page as it comes, so
         /// sealctl holds one page whatever the book's size; a page's columns are as wide as the seal's widest cell so
-        /// far. `--json` writes the one `{"uses":[…]}` object in the API's order, a page at a time (`seals` unused),
-        /// each use as the daemon wrote it.
-        static func list(_ client: DaemonClient, path: String, query filters: [(String, String?)], json: Bool, seals: [String]) async throws {
+        /// far. The table is read from `lines` (the same lines as the book's cells, `BookLinesPage`) when the daemon
+        /// has it, else made from the uses. `--json` writes the one `{"uses":[…]}` object in the API's order, a page
+        /// at a time (`seals` unused), each use as the daemon wrote it.
+        static func list(
+            _ client: DaemonClient, path: String, lines: String? = nil, query filters: [(String, String?)], json: Bool, seals: [String]
+        ) async throws {
             /// Every page of the book under `filters`, in order, as the daemon's bytes. The next page is asked for as
             /// soon as this one's cursor has arrived (its first bytes), so the daemon makes it while this one is still
-            /// arriving and while sealctl reads and prints this one: the two run on two cores instead of by turns.
-            func pages(_ filters: [(String, String?)], _ take: (Data) throws -> Void) async throws {
+            /// arriving and while sealctl reads and prints this one: the two run on two cores instead of by turns. The
+            /// first page is short, so the first lines show at once; the rest come 5,000 lines a page (each request
+            /// costs the daemon about as much as a few hundred lines: at 1,000 a page, a tenth of a long list).
+            func pages(_ filters: [(String, String?)], at path: String = path, _ take: (Data) throws -> Void) async throws {
                 func page(after: String?) -> ListPage.Fetch {
-                    ListPage.Fetch(client, path + query(filters + [("after", after), ("limit", "1000")]))
+                    ListPage.Fetch(client, path + query(filters + [("after", after), ("limit", after == nil ? "1000" : "5000")]))
                 }
                 var next: ListPage.Fetch? = page(after: nil)
                 while let reading = next {
@@ -240,11 +245,21 @@ struct BookCommand: AsyncParsableCommand {
             var printed = false
             for seal in seals.sorted() {
                 var widths: [Int]?
-                try await pages(filters.filter { $0.0 != "seal" } + [("seal", seal)]) { body in
-                    let uses = try client.decode(UsePageView.self, body).0.uses
-                    guard let first = uses.first else { return }
-                    if widths == nil { print("\(first.sealName) (\(seal))") }
-                    widths = Self.printLines(uses, header: widths == nil, widths: widths ?? [])
+                let filters = filters.filter { $0.0 != "seal" } + [("seal", seal)]
+                if let lines {
+                    try await pages(filters, at: lines) { body in
+                        let rows = try client.decode(BookLinesPage.self, body).0.rows
+                        guard let first = rows.first else { return }
+                        if widths == nil { print("\(first[3]) (\(seal))") }
+                        widths = Output.printTable(headings, header: widths == nil, widths: widths ?? [], rows.map { row in shown.map { row[$0] } })
+                    }
+                } else {
+                    try await pages(filters) { body in
+                        let uses = try client.decode(UsePageView.self, body).0.uses
+                        guard let first = uses.first else { return }
+                        if widths == nil { print("\(first.sealName) (\(seal))") }
+                        widths = Self.printLines(uses, header: widths == nil, widths: widths ?? [])
+                    }
                 }
                 if widths != nil {
                     print("")
@@ -255,12 +270,19 @@ struct BookCommand: AsyncParsableCommand {
             Output.finishStandardOutput()
         }
 
+        /// The book's columns the table shows, by their index in `BookTable.columns` (`BookLinesPage`'s cells), and
+        /// its headings for them: the paper book's, less the seal's name (a heading above each seal's table), the
+        /// matter's name, the method and the document's digest.
+        static let shown = [0, 1, 2, 4, 5, 6, 7, 8, 10, 12, 13, 14]
+        static let headings = ["序号", "日期", "时间", "事由", "批准人", "用印人", "用印数", "事项", "办件编号", "紧急", "更正", "备注"]
+
         /// The lines as table rows, the header first when `header`, columns at least `widths` wide; returns the
-        /// widths used.
+        /// widths used. The cells `shown` of a `BookLinesPage`, made here from the uses (for an answer that has only
+        /// them: the county's book, a request's uses).
         @discardableResult
         static func printLines(_ lines: [UseView], header: Bool = true, widths: [Int] = []) -> [Int] {
             Output.printTable(
-                ["序号", "日期", "时间", "事由", "批准人", "用印人", "用印数", "事项", "办件编号", "紧急", "更正", "备注"], header: header, widths: widths,
+                headings, header: header, widths: widths,
                 lines.map { u in
                     let approver = BookTable.approver(
                         BookTable.person(name: u.approverName ?? "", id: u.approver ?? ""),

@@ -153,6 +153,13 @@ struct RouterTests {
             // 404 and a wrong method still 405.
             let seal = try await f.call("ivy", .get, "/v1/uses?seal=S&from=2026-01-01&to=2026-12-31&limit=5")
             #expect(f.code(seal) == "invalid-field" && message(seal).hasPrefix(#"seal "S": no such seal"#))
+            let lines = try await f.call("ivy", .get, "/v1/book/lines?sael=SEAL-9999")
+            #expect(message(lines) == #"unknown query parameter "sael": GET /v1/book/lines takes after, from, headers, limit, matter, request, seal, to, user"#)
+            let language = try await f.call("ivy", .get, "/v1/book/lines?headers=fr")
+            #expect(language.status == 400 && message(language).contains("headers"), "\(message(language))")
+            #expect(f.code(try await f.call("ivy", .get, "/v1/book/lines?seal=S&from=2026-01-01&to=2026-12-31&limit=5&headers=en")) == "invalid-field")
+            let page = try await f.call("ivy", .get, "/v1/book/lines?limit=5")
+            #expect(page.status == 200 && (try? BookLinesPage(wireJSON: page.body))?.columns == BookTable.columns(.chinese))
             let township = try await f.call("ivy", .get, "/v1/book?format=csv&headers=en&township=X&matter=M&user=U")
             #expect(f.code(township) == "invalid-field" && message(township).hasPrefix(#"township "X": no such township"#))
             #expect(f.code(try await f.call("alice", .get, "/v1/requests?status=pending&mine=true&limit=3")) == "staff-required")

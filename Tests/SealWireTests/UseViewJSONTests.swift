@@ -192,3 +192,31 @@ extension JSONDecoder.KeyDecodingStrategy {
     var isDefault: Bool { if case .useDefaultKeys = self { true } else { false } }
 }
 
+
+/// `BookLinesPage`'s direct reader reads what Foundation's decoder reads and refuses what it must.
+@Suite("A page of the book's cells read in place")
+struct BookLinesPageJSONTests {
+    @Test("valid pages read as Foundation reads them; a missing, mistyped or repeated member and a short row are refused")
+    func reads() throws {
+        let columns = #"["a","b"]"#
+        let valid = [
+            #"{"columns":\#(columns),"next":"USE-1","rows":[["1","x"],["2","\u5370 \"q\""]]}"#,
+            #"{"columns":\#(columns),"rows":[]}"#,
+            #"{"rows":[["1","2"]],"next":null,"columns":\#(columns),"extra":{"k":[1]}}"#,
+            #" { "columns" : [ "a" , "b" ] , "rows" : [ [ "" , "" ] ] } "#,
+        ]
+        for text in valid {
+            let direct = try BookLinesPage(wireJSON: Array(text.utf8))
+            #expect(direct == (try WireJSON.decoder(for: BookLinesPage.self).decode(BookLinesPage.self, from: Data(text.utf8))), "\(text)")
+        }
+        #expect(try BookLinesPage(wireJSON: Array(valid[0].utf8)).rows[1][1] == "印 \"q\"")
+        let invalid = [
+            #"{"rows":[]}"#, #"{"columns":["a"]}"#, #"{"columns":"a","rows":[]}"#, #"{"columns":["a"],"rows":[[1]]}"#,
+            #"{"columns":["a"],"rows":[["1","2"]]}"#, #"{"columns":["a","b"],"rows":[["1"]]}"#, #"{"columns":["a"],"next":5,"rows":[]}"#,
+            #"{"columns":["a"],"rows":[],"rows":[]}"#, #"{"columns":["a"],"rows":[["1"]]"#, #"[]"#,
+        ]
+        for text in invalid {
+            #expect(throws: (any Error).self, "\(text)") { try BookLinesPage(wireJSON: Array(text.utf8)) }
+        }
+    }
+}
