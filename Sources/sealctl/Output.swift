@@ -109,7 +109,7 @@ enum Output {
 
     /// Writes the table's lines, each ended by a line feed, into `out`; returns the column widths used.
     private static func table(_ header: [String], header printHeader: Bool, widths minimum: [Int], _ rows: [[String]], into out: inout [UInt8]) -> [Int] {
-        // Each cell made safe and measured once, in one pass when it is plain ASCII (most are).
+        // Each cell made safe and measured once, in one pass over its bytes (a page of the book is 12,000 cells).
         let all = ([header] + rows).map { $0.map(cell) }
         var widths = header.indices.map { column in column < minimum.count ? minimum[column] : 0 }
         for row in all {
@@ -118,33 +118,65 @@ enum Output {
         out.reserveCapacity(out.count + all.count * (widths.reduce(0, +) + 2 * widths.count + 1) * 3 / 2)
         for row in all.dropFirst(printHeader ? 0 : 1) {
             for (index, cell) in row.enumerated() {
-                if index > 0 { out += "  ".utf8 }
-                out += cell.text.utf8
-                if index < row.count - 1 { out += repeatElement(UInt8(ascii: " "), count: widths[index] - cell.width) }
+                if index > 0 { out.append(contentsOf: spaces.prefix(2)) }
+                var text = cell.text
+                text.withUTF8 { out.append(contentsOf: $0) }
+                if index < row.count - 1 {
+                    var pad = widths[index] - cell.width
+                    while pad > 0 {
+                        out.append(contentsOf: spaces.prefix(pad))
+                        pad -= spaces.count
+                    }
+                }
             }
             out.append(UInt8(ascii: "\n"))
         }
         return widths
     }
 
-    /// A cell as printed (`safe`) and the columns it takes (`displayWidth`).
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
+    /// A cell as printed (`safe`) and the columns it takes (`displayWidth`), found in one pass over its UTF-8.
     private static func cell(_ text: String) -> (text: String, width: Int) {
-        // Printable ASCII is safe as it is, a column a byte.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return (text, text.utf8.count) }
+        var text = text
+        let width = text.withUTF8 { bytes -> Int? in
+            var width = 0
+            var i = 0
+            while i < bytes.count {
+                let byte = bytes[i]
+                if byte < 0x80 {
+                    // Printable ASCII is safe as it is, a column a byte.
+                    guard byte >= 0x20, byte != 0x7F else { return nil }
+                    width += 1
+                    i += 1
+                    continue
+                }
+                // A scalar of two, three or four bytes (the string's UTF-8 is valid).
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                var value = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+                guard let scalar = Unicode.Scalar(value), !FieldLimits.isControl(scalar) else { return nil }
+                width += isWide(value) ? 2 : 1
+                i += length
+            }
+            return width
+        }
+        if let width { return (text, width) }
         let shown = safe(text)
         return (shown, displayWidth(shown))
+    }
+
+    /// Whether a scalar takes two terminal columns (East Asian wide).
+    private static func isWide(_ v: UInt32) -> Bool {
+        (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
     }
 
     /// Terminal columns a string takes: East Asian wide characters take two.
     static func displayWidth(_ text: String) -> Int {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.count }
-        return text.unicodeScalars.reduce(0) { width, scalar in
-            let v = scalar.value
-            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-                || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
-            return width + (wide ? 2 : 1)
-        }
+        return text.unicodeScalars.reduce(0) { width, scalar in width + (isWide(scalar.value) ? 2 : 1) }
     }
 
     /// Values as a table cell lists them: `admin, clerk`.
