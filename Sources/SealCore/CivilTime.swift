@@ -159,11 +159,13 @@ public struct CivilTime: Sendable, Equatable {
             digits += 1
             limit = limit &* 10
         }
-        let count = max(digits, width)
+        // Zeros, then the digits written in place from the last: appending a `repeatElement` went the generic way,
+        // a tenth of writing a time.
+        for _ in digits..<max(digits, width) { out.append(UInt8(ascii: "0")) }
         let start = out.count
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        for _ in 0..<digits { out.append(UInt8(ascii: "0")) }
         var rest = value
-        var i = start + count - 1
+        var i = start + digits - 1
         while rest > 0 {
             out[i] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
             rest /= 10
