@@ -120,10 +120,10 @@ public enum JSONValue: Sendable, Hashable {
     public static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var run = 0
-        for (i, byte) in bytes.enumerated() where byte == 0x22 || byte == 0x5C || byte < 0x20 {
+        var i = firstEscaped(bytes, from: 0)
+        while i < bytes.count {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-            run = i + 1
-            switch byte {
+            switch bytes[i] {
             case 0x22: out.append(contentsOf: [0x5C, 0x22])
             case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
             case 0x08: out.append(contentsOf: [0x5C, UInt8(ascii: "b")])
@@ -131,13 +131,42 @@ public enum JSONValue: Sendable, Hashable {
             case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            default:
+            case let byte:
                 let hex: [UInt8] = Array("0123456789abcdef".utf8)
                 out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
             }
+            run = i + 1
+            i = firstEscaped(bytes, from: run)
         }
         out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The index of the first byte at or after `start` that JSON escapes (`"`, `\`, or below 0x20), else the count.
+    /// Eight bytes a step while none of them is one (text is mostly long runs of CJK): a word has such a byte exactly
+    /// when one of the three tests below is non-zero (the "has less than" and "has zero byte" tests on a word, exact as
+    /// to whether any byte is one; multi-byte UTF-8, every byte ≥ 0x80, never is).
+    static func firstEscaped(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        if let base = bytes.baseAddress.map(UnsafeRawPointer.init) {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while i + 8 <= bytes.count {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                let quote = word ^ (ones &* 0x22)
+                let backslash = word ^ (ones &* 0x5C)
+                let control = (word &- ones &* 0x20) & ~word
+                let hit = (control | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
+                if hit != 0 { break }
+                i += 8
+            }
+        }
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == 0x22 || byte == 0x5C || byte < 0x20 { return i }
+            i += 1
+        }
+        return i
     }
 }
 

@@ -82,3 +82,44 @@ struct JSONValueEncoderTests {
         #expect(throws: (any Error).self) { try Self.foundation(Huge(n: .max)) }
     }
 }
+
+/// `JSONValue.writeString` skips eight bytes at a time while none needs escaping; it must escape exactly what the
+/// byte-at-a-time writer did, wherever in a word the byte falls.
+@Suite("Strings written as JSON, a word at a time")
+struct JSONStringWriterTests {
+    /// The writer as it was, a byte at a time.
+    static func reference(_ text: String) -> [UInt8] {
+        var out: [UInt8] = [0x22]
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: out += [0x5C, 0x22]
+            case 0x5C: out += [0x5C, 0x5C]
+            case 0x08: out += Array(#"\b"#.utf8)
+            case 0x0C: out += Array(#"\f"#.utf8)
+            case 0x0A: out += Array(#"\n"#.utf8)
+            case 0x0D: out += Array(#"\r"#.utf8)
+            case 0x09: out += Array(#"\t"#.utf8)
+            case ..<0x20: out += Array(String(format: "\\u%04x", Int(byte)).utf8)
+            default: out.append(byte)
+            }
+        }
+        return out + [0x22]
+    }
+
+    @Test("every string of a hard alphabet, escapes at every offset in a word: the byte-at-a-time bytes, read back as the string")
+    func sameBytes() throws {
+        let alphabet: [String] = ["a", "印", "\"", "\\", "\n", "\u{01}", "\u{1F}", " ", "\u{7F}", "é", "😀", "/", "!", "#", "]", "\u{2028}"]
+        var generator = SystemRandomNumberGenerator()
+        var texts = (0..<40).flatMap { n in ["\"", "\\", "\u{01}", "\u{1F}", "\t"].map { String(repeating: "x", count: n) + $0 + String(repeating: "印", count: n % 5) } }
+        texts += ["", "印章使用登记本", String(repeating: "ab", count: 50), "!!!!!!!!", "########", "]]]]]]]]"]
+        for _ in 0..<5000 {
+            texts.append((0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined())
+        }
+        for text in texts {
+            var out: [UInt8] = []
+            JSONValue.writeString(text, into: &out)
+            #expect(out == Self.reference(text), "\(text.debugDescription)")
+            #expect(try JSONValue(parsing: Data(out)) == .string(text), "\(text.debugDescription)")
+        }
+    }
+}
