@@ -16,7 +16,7 @@ public struct PageBytes: Sendable {
 struct BookLineColumns {
     let id, time, seal, matter, caseNumber, reason, user, request, medium: Int32
     let serial, count, effective, urgent, note, digest, approver, deniedBy, method: Int32
-    let denialReason, deniedAt, recorder, fingerprint, statement, signature: Int32
+    let denialReason, deniedAt, recorder, fingerprint, statement, signature, corrected: Int32
     /// The joined names' columns (`select`); nil when the query has none (`pageSelect`).
     let names: Names?
 
@@ -39,9 +39,9 @@ struct BookLineColumns {
         (urgent, note, digest, approver, deniedBy, method) = (
             try column("urgent"), try column("note"), try column("document_digest"), try column("book_approver"), try column("denied_by"), try column("method")
         )
-        (denialReason, deniedAt, recorder, fingerprint, statement, signature) = (
+        (denialReason, deniedAt, recorder, fingerprint, statement, signature, corrected) = (
             try column("denial_reason"), try column("denied_at"), try column("recorder"), try column("certificate_fingerprint"),
-            try column("statement"), try column("signature")
+            try column("statement"), try column("signature"), try column("corrected")
         )
         names = index["seal_name"] == nil ? nil : Names(
             seal: try column("seal_name"), matter: try column("matter_name"), user: try column("user_name"), approver: try column("approver_name"),
@@ -72,9 +72,14 @@ enum BookLineQuery {
     /// A line's own columns and its request's and method's, without the names: `u` is the use; every other column
     /// is named. `book_approver` is the approver at the time of use, or for an urgent use made before approval,
     /// whoever approved its request afterwards.
+    ///
+    /// `corrected` says whether the line has corrections, so a page asks for the corrections of only those lines: one
+    /// probe of `use_correction_by_use` a line, where binding every id of a page into one `IN (…)` was a fourteenth of
+    /// writing it (most lines have none).
     private static let lineColumns = """
         u.*, u.rowid AS line_rowid, COALESCE(u.approver, r.approver) AS book_approver,
-               r.denied_by, r.denial_reason, r.denied_at, mt.method AS method
+               r.denied_by, r.denial_reason, r.denied_at, mt.method AS method,
+               EXISTS (SELECT 1 FROM use_correction c WHERE c.use_id = u.id) AS corrected
         """
     private static let lineFrom = """
         FROM use_record u JOIN use_request r ON r.id = u.request_id
@@ -104,10 +109,22 @@ enum BookLineQuery {
     /// copies on every line.
     static let exportSelect = """
         \(methods)
-        SELECT u.id, u.serial, u.time, u.reason, u.user, u.count, u.effective_count, u.matter_code, u.case_number, u.urgent,
-               u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by, mt.method
+        SELECT \(exportColumns)
         \(lineFrom)
         WHERE u.seal_id = ? AND u.serial BETWEEN ? AND ? ORDER BY u.serial
+        """
+    private static let exportColumns = """
+        u.id, u.serial, u.time, u.reason, u.user, u.count, u.effective_count, u.matter_code, u.case_number, u.urgent,
+               u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by, mt.method
+        """
+
+    /// The line query for a page of the book's cells (`linesPage`): an export's columns, then the seal and whether the
+    /// line has corrections (by position, 15 and 16). A page of uses shows every column (`u.*`); SQLite reads each
+    /// column selected on every line, so this one selects only what the cells show.
+    static let linesSelect = """
+        \(methods)
+        SELECT \(exportColumns), u.seal_id, EXISTS (SELECT 1 FROM use_correction c WHERE c.use_id = u.id)
+        \(lineFrom)
         """
 
     /// The export lines of `seal`'s 序号 range that the filter keeps (`exportSelect`), each with its corrections,
@@ -199,6 +216,7 @@ enum BookLineQuery {
         // pages have none).
         var lines: [(id: String, corrections: Int)] = []
         lines.reserveCapacity(limit)
+        var corrected: [String] = []
         while try rows.next("reading the book") {
             if !lines.isEmpty { out.append(UInt8(ascii: ",")) }
             let time = text(c.time) ?? .empty
@@ -215,10 +233,12 @@ enum BookLineQuery {
                 statement: text(c.statement), time: time, urgent: rows.int(c.urgent) != 0, user: text(c.user) ?? .empty,
                 userName: try name(&names.user, c.user) ?? .empty, localTimesIn: timesIn, into: &out
             )
-            lines.append((rows.text(c.id) ?? "", at))
+            let id = rows.text(c.id) ?? ""
+            lines.append((id, at))
+            if rows.int(c.corrected) != 0 { corrected.append(id) }
         }
         UsePageView.close(&out)
-        let found = try corrections(db, uses: lines.map(\.id))
+        let found = try corrections(db, uses: corrected)
         if !found.isEmpty {
             var with: [UInt8] = []
             with.reserveCapacity(out.count + found.count * 256)
@@ -242,7 +262,7 @@ enum BookLineQuery {
         return PageBytes(bytes: out, start: room - head.count)
     }
 
-    /// A page of the book as the paper register shows it (`BookLinesPage`'s bytes) from the rows `sql` (`pageSelect`
+    /// A page of the book as the paper register shows it (`BookLinesPage`'s bytes) from the rows `sql` (`linesSelect`
     /// with a condition, at most `limit` rows) selects: each line's cells made as an export makes them
     /// (`BookLine.exportLine`, dates and times in `zone`), so they read the same on screen as on paper.
     static func linesPage(
@@ -250,23 +270,21 @@ enum BookLineQuery {
     ) throws -> PageBytes {
         let rows = try RawRows(db, sql: sql, arguments: arguments)
         defer { rows.reset() }
-        let c = try BookLineColumns(rows)
         var names = try NameMemo.Line(db)
-        let text = rows.text
+        let (text, int) = (rows.text, rows.int)
         // A line's 更正 cell needs its corrections, looked up for the whole page once its lines are read.
         var read: [ReadLine] = []
         read.reserveCapacity(limit)
         while try rows.next("reading the book") {
             read.append(ReadLine(
-                id: text(c.id) ?? "", serial: rows.int(c.serial), time: text(c.time) ?? "", sealName: try names.seal.name(rows.bytes(c.seal)) ?? "",
-                reason: text(c.reason) ?? "", approver: text(c.approver), approverName: try names.approver.name(rows.bytes(c.approver)),
-                deniedBy: text(c.deniedBy), deniedByName: try names.deniedBy.name(rows.bytes(c.deniedBy)), urgent: rows.int(c.urgent) != 0,
-                user: text(c.user) ?? "", userName: try names.user.name(rows.bytes(c.user)), count: rows.int(c.count),
-                effectiveCount: rows.int(c.effective), matterCode: text(c.matter) ?? "", matterName: try names.matter.name(rows.bytes(c.matter)),
-                caseNumber: text(c.caseNumber) ?? "", method: text(c.method), note: text(c.note), documentDigest: text(c.digest)
+                id: text(0) ?? "", corrected: int(16) != 0, serial: int(1), time: text(2) ?? "", sealName: try names.seal.name(rows.bytes(15)) ?? "",
+                reason: text(3) ?? "", approver: text(12), approverName: try names.approver.name(rows.bytes(12)), deniedBy: text(13),
+                deniedByName: try names.deniedBy.name(rows.bytes(13)), urgent: int(9) != 0, user: text(4) ?? "",
+                userName: try names.user.name(rows.bytes(4)), count: int(5), effectiveCount: int(6), matterCode: text(7) ?? "",
+                matterName: try names.matter.name(rows.bytes(7)), caseNumber: text(8) ?? "", method: text(14), note: text(10), documentDigest: text(11)
             ))
         }
-        let found = try corrections(db, uses: read.map(\.id))
+        let found = try corrections(db, uses: read.filter(\.corrected).map(\.id))
         // The head (`next`) depends on the last line, so it is written last, into room left before the first row.
         let room = 512
         var out = [UInt8](repeating: UInt8(ascii: " "), count: room)
@@ -292,6 +310,7 @@ enum BookLineQuery {
     /// A line of `linesPage` as read, before its corrections are known: what `BookLine.exportLine` makes its cells of.
     private struct ReadLine {
         var id: String
+        var corrected: Bool
         var serial: Int
         var time, sealName, reason: String
         var approver, approverName, deniedBy, deniedByName: String?

@@ -176,7 +176,7 @@ extension Register {
     public func bookLinesPage(_ filter: UseFilter, limit: Int, after: String?, headers: BookTable.Headers) async throws -> PageBytes {
         let zone = useSettings.zone
         return try await pool.read { db in
-            guard let (sql, arguments) = try Self.useQuery(db, filter, limit: limit, after: after, zone: zone, select: BookLineQuery.pageSelect) else {
+            guard let (sql, arguments) = try Self.useQuery(db, filter, limit: limit, after: after, zone: zone, select: BookLineQuery.linesSelect) else {
                 var empty: [UInt8] = []
                 BookLinesPage.open(columns: BookTable.columns(headers), next: nil, &empty)
                 BookLinesPage.close(&empty)
