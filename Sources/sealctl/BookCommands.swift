@@ -251,7 +251,7 @@ struct BookCommand: AsyncParsableCommand {
                         let rows = try client.decode(BookLinesPage.self, body).0.rows
                         guard let first = rows.first else { return }
                         if widths == nil { print("\(first[3]) (\(seal))") }
-                        widths = Output.printTable(headings, header: widths == nil, widths: widths ?? [], rows.map { row in shown.map { row[$0] } })
+                        widths = Output.printTable(headings, header: widths == nil, widths: widths ?? [], rows, columns: shown)
                     }
                 } else {
                     try await pages(filters) { body in

@@ -92,10 +92,12 @@ enum Output {
     /// Printed in parts (a long book page by page): `header` false leaves the header row out, and `widths` (each
     /// column at least that wide) carries on from the part before; returns the widths used.
     @discardableResult
-    static func printTable(_ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]]) -> [Int] {
-        // One write for the whole part (a page of the book is a thousand lines), not one locked `print` a line.
+    static func printTable(
+        _ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]], columns: [Int]? = nil
+    ) -> [Int] {
+        // One write for the whole part (a page of the book is thousands of lines), not one locked `print` a line.
         var text: [UInt8] = []
-        let widths = table(header, header: printHeader, widths: minimum, rows, into: &text)
+        let widths = table(header, header: printHeader, widths: minimum, rows, columns: columns, into: &text)
         write(Data(text))
         return widths
     }
@@ -103,26 +105,41 @@ enum Output {
     /// The table's lines (without line feeds) and the column widths used.
     static func tableLines(_ header: [String], header printHeader: Bool = true, widths minimum: [Int] = [], _ rows: [[String]]) -> ([String], [Int]) {
         var text: [UInt8] = []
-        let widths = table(header, header: printHeader, widths: minimum, rows, into: &text)
+        let widths = table(header, header: printHeader, widths: minimum, rows, columns: nil, into: &text)
         return (text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map { String(decoding: $0, as: UTF8.self) }, widths)
     }
 
-    /// Writes the table's lines, each ended by a line feed, into `out`; returns the column widths used.
-    private static func table(_ header: [String], header printHeader: Bool, widths minimum: [Int], _ rows: [[String]], into out: inout [UInt8]) -> [Int] {
-        // Each cell made safe and measured once, in one pass over its bytes (a page of the book is 12,000 cells).
-        let all = ([header] + rows).map { $0.map(cell) }
-        var widths = header.indices.map { column in column < minimum.count ? minimum[column] : 0 }
-        for row in all {
-            for column in header.indices { widths[column] = max(widths[column], row[column].width) }
+    /// Writes the table's lines, each ended by a line feed, into `out`; returns the column widths used. `columns`
+    /// picks the cells of each row shown, in order (all of them when nil).
+    private static func table(
+        _ header: [String], header printHeader: Bool, widths minimum: [Int], _ rows: [[String]], columns: [Int]?, into out: inout [UInt8]
+    ) -> [Int] {
+        let count = header.count
+        let pick = columns ?? Array(0..<count)
+        // Each cell measured once, in one pass over its bytes (a page of the book is 60,000 cells): its width kept in
+        // one flat array, and the rare cell with a control character replaced by its safe form.
+        var cellWidths: [Int] = []
+        cellWidths.reserveCapacity((rows.count + 1) * count)
+        var replaced: [Int: String] = [:]
+        var widths = (0..<count).map { column in column < minimum.count ? minimum[column] : 0 }
+        func measure(_ text: String) {
+            let (width, safe) = cell(text)
+            if let safe { replaced[cellWidths.count] = safe }
+            cellWidths.append(width)
         }
-        out.reserveCapacity(out.count + all.count * (widths.reduce(0, +) + 2 * widths.count + 1) * 3 / 2)
-        for row in all.dropFirst(printHeader ? 0 : 1) {
-            for (index, cell) in row.enumerated() {
-                if index > 0 { out.append(contentsOf: spaces.prefix(2)) }
-                var text = cell.text
-                text.withUTF8 { out.append(contentsOf: $0) }
-                if index < row.count - 1 {
-                    var pad = widths[index] - cell.width
+        for text in header { measure(text) }
+        for row in rows {
+            for column in pick { measure(row[column]) }
+        }
+        for (i, width) in cellWidths.enumerated() where width > widths[i % count] { widths[i % count] = width }
+        out.reserveCapacity(out.count + (rows.count + 1) * (widths.reduce(0, +) + 2 * count + 1) * 3 / 2)
+        func line(_ first: Int, _ text: (Int) -> String) {
+            for column in 0..<count {
+                if column > 0 { out.append(contentsOf: spaces.prefix(2)) }
+                var shown = replaced.isEmpty ? text(column) : replaced[first + column] ?? text(column)
+                shown.withUTF8 { out.append(contentsOf: $0) }
+                if column < count - 1 {
+                    var pad = widths[column] - cellWidths[first + column]
                     while pad > 0 {
                         out.append(contentsOf: spaces.prefix(pad))
                         pad -= spaces.count
@@ -131,13 +148,16 @@ enum Output {
             }
             out.append(UInt8(ascii: "\n"))
         }
+        if printHeader { line(0) { header[$0] } }
+        for (r, row) in rows.enumerated() { line((r + 1) * count) { row[pick[$0]] } }
         return widths
     }
 
     private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
-    /// A cell as printed (`safe`) and the columns it takes (`displayWidth`), found in one pass over its UTF-8.
-    private static func cell(_ text: String) -> (text: String, width: Int) {
+    /// The columns a cell takes (`displayWidth`) and, when it is not safe to print as it is, what is printed instead
+    /// (`safe`); found in one pass over its UTF-8.
+    private static func cell(_ text: String) -> (width: Int, safe: String?) {
         var text = text
         let width = text.withUTF8 { bytes -> Int? in
             var width = 0
@@ -161,9 +181,9 @@ enum Output {
             }
             return width
         }
-        if let width { return (text, width) }
+        if let width { return (width, nil) }
         let shown = safe(text)
-        return (shown, displayWidth(shown))
+        return (displayWidth(shown), shown)
     }
 
     /// Whether a scalar takes two terminal columns (East Asian wide).
