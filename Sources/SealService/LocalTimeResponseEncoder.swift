@@ -23,7 +23,17 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
         Response(
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(json.count)],
-            body: .init(byteBuffer: ByteBuffer(bytes: json))
+            body: ResponseBody(contentLength: json.count) { writer in
+                // In buffers of 64 KiB, which the heap hands out again page after page: one buffer of a page's size
+                // (a megabyte) was mapped fresh for every page and faulted in 4 KiB at a time.
+                var start = json.startIndex
+                while start < json.endIndex {
+                    let end = min(start + (1 << 16), json.endIndex)
+                    try await writer.write(ByteBuffer(bytes: json[start..<end]))
+                    start = end
+                }
+                try await writer.finish(nil)
+            }
         )
     }
 

@@ -212,51 +212,38 @@ enum BookLineQuery {
         let room = 256
         var out = [UInt8](repeating: UInt8(ascii: " "), count: room)
         out.reserveCapacity(room + limit * 1280 + 2)
-        // Each line's id and where its corrections go: they are looked up for the whole page once it is read (most
-        // pages have none).
-        var lines: [(id: String, corrections: Int)] = []
-        lines.reserveCapacity(limit)
-        var corrected: [String] = []
+        // A line's corrections are looked up as it is written, for the lines that have them (`corrected`; most have
+        // none), and written in place.
+        var (count, last) = (0, "")
         while try rows.next("reading the book") {
-            if !lines.isEmpty { out.append(UInt8(ascii: ",")) }
+            if count > 0 { out.append(UInt8(ascii: ",")) }
             let time = text(c.time) ?? .empty
             let local = time.withUTF8Bytes { BookLine.local(stored: $0, zone: zone) }
-            var at = 0
+            let id = rows.text(c.id) ?? ""
+            let list = rows.int(c.corrected) != 0 ? try corrections(db, uses: [id])[id] ?? [] : []
             UseView.writeJSON(
                 approver: text(c.approver), approverName: try name(&names.approver, c.approver), caseNumber: text(c.caseNumber) ?? .empty,
-                certificateFingerprint: text(c.fingerprint), corrections: { at = $0.count }, count: rows.int(c.effective),
+                certificateFingerprint: text(c.fingerprint),
+                corrections: { out in
+                    for (i, correction) in list.enumerated() {
+                        if i > 0 { out.append(UInt8(ascii: ",")) }
+                        correction.appendJSON(to: &out, localTimesIn: timesIn)
+                    }
+                },
+                count: rows.int(c.effective),
                 denial: text(c.deniedBy).map { (text(c.deniedAt) ?? .empty, $0, text(c.denialReason) ?? .empty) }, deniedByName: try name(&names.deniedBy, c.deniedBy),
-                documentDigest: text(c.digest), id: text(c.id) ?? .empty, localDate: local.date, localTime: local.time,
+                documentDigest: text(c.digest), id: .text(id), localDate: local.date, localTime: local.time,
                 matter: text(c.matter) ?? .empty, matterName: try name(&names.matter, c.matter) ?? .empty, medium: text(c.medium) ?? .empty, note: text(c.note),
                 reason: text(c.reason) ?? .empty, recordedCount: rows.int(c.count), recorder: text(c.recorder), request: text(c.request) ?? .empty,
                 seal: text(c.seal) ?? .empty, sealName: try name(&names.seal, c.seal) ?? .empty, serial: rows.int(c.serial), signature: text(c.signature),
                 statement: text(c.statement), time: time, urgent: rows.int(c.urgent) != 0, user: text(c.user) ?? .empty,
                 userName: try name(&names.user, c.user) ?? .empty, localTimesIn: timesIn, into: &out
             )
-            let id = rows.text(c.id) ?? ""
-            lines.append((id, at))
-            if rows.int(c.corrected) != 0 { corrected.append(id) }
+            (count, last) = (count + 1, id)
         }
         UsePageView.close(&out)
-        let found = try corrections(db, uses: corrected)
-        if !found.isEmpty {
-            var with: [UInt8] = []
-            with.reserveCapacity(out.count + found.count * 256)
-            var from = 0
-            for line in lines {
-                guard let list = found[line.id] else { continue }
-                with += out[from..<line.corrections]
-                for (i, correction) in list.enumerated() {
-                    if i > 0 { with.append(UInt8(ascii: ",")) }
-                    correction.appendJSON(to: &with, localTimesIn: timesIn)
-                }
-                from = line.corrections
-            }
-            with += out[from...]
-            out = with
-        }
         var head: [UInt8] = []
-        UsePageView.open(next: lines.count == limit ? lines.last?.id : nil, &head)
+        UsePageView.open(next: count == limit ? last : nil, &head)
         guard head.count <= room else { return PageBytes(bytes: head + out[room...], start: 0) }
         out.replaceSubrange((room - head.count)..<room, with: head)
         return PageBytes(bytes: out, start: room - head.count)
@@ -272,59 +259,35 @@ enum BookLineQuery {
         defer { rows.reset() }
         var names = try NameMemo.Line(db)
         let (text, int) = (rows.text, rows.int)
-        // A line's 更正 cell needs its corrections, looked up for the whole page once its lines are read.
-        var read: [ReadLine] = []
-        read.reserveCapacity(limit)
-        while try rows.next("reading the book") {
-            read.append(ReadLine(
-                id: text(0) ?? "", corrected: int(16) != 0, serial: int(1), time: text(2) ?? "", sealName: try names.seal.name(rows.bytes(15)) ?? "",
-                reason: text(3) ?? "", approver: text(12), approverName: try names.approver.name(rows.bytes(12)), deniedBy: text(13),
-                deniedByName: try names.deniedBy.name(rows.bytes(13)), urgent: int(9) != 0, user: text(4) ?? "",
-                userName: try names.user.name(rows.bytes(4)), count: int(5), effectiveCount: int(6), matterCode: text(7) ?? "",
-                matterName: try names.matter.name(rows.bytes(7)), caseNumber: text(8) ?? "", method: text(14), note: text(10), documentDigest: text(11)
-            ))
-        }
-        let found = try corrections(db, uses: read.filter(\.corrected).map(\.id))
         // The head (`next`) depends on the last line, so it is written last, into room left before the first row.
         let room = 512
         var out = [UInt8](repeating: UInt8(ascii: " "), count: room)
-        out.reserveCapacity(room + read.count * 320 + 2)
-        for (i, r) in read.enumerated() {
-            if i > 0 { out.append(UInt8(ascii: ",")) }
+        out.reserveCapacity(room + limit * 320 + 2)
+        var (count, last) = (0, "")
+        while try rows.next("reading the book") {
+            if count > 0 { out.append(UInt8(ascii: ",")) }
+            // A line's 更正 cell needs its corrections: looked up for the lines that have them (most have none).
+            let id = text(0) ?? ""
             let line = BookLine.exportLine(
-                serial: r.serial, time: r.time, sealName: r.sealName, reason: r.reason, approver: r.approver, approverName: r.approverName,
-                deniedBy: r.deniedBy, deniedByName: r.deniedByName, urgent: r.urgent, user: r.user, userName: r.userName, count: r.count,
-                effectiveCount: r.effectiveCount, matterCode: r.matterCode, matterName: r.matterName, caseNumber: r.caseNumber, method: r.method,
-                note: r.note, documentDigest: r.documentDigest, corrections: found.isEmpty ? [] : found[r.id] ?? [], headers: headers, zone: zone
+                serial: int(1), time: text(2) ?? "", sealName: try names.seal.name(rows.bytes(15)) ?? "", reason: text(3) ?? "",
+                approver: text(12), approverName: try names.approver.name(rows.bytes(12)), deniedBy: text(13),
+                deniedByName: try names.deniedBy.name(rows.bytes(13)), urgent: int(9) != 0, user: text(4) ?? "",
+                userName: try names.user.name(rows.bytes(4)), count: int(5), effectiveCount: int(6), matterCode: text(7) ?? "",
+                matterName: try names.matter.name(rows.bytes(7)), caseNumber: text(8) ?? "", method: text(14), note: text(10), documentDigest: text(11),
+                corrections: int(16) != 0 ? try corrections(db, uses: [id])[id] ?? [] : [], headers: headers, zone: zone
             )
             BookLinesPage.append(row: line.line, headers, to: &out)
+            (count, last) = (count + 1, id)
         }
         BookLinesPage.close(&out)
         var head: [UInt8] = []
-        BookLinesPage.open(columns: BookTable.columns(headers), next: read.count == limit ? read.last?.id : nil, &head)
+        BookLinesPage.open(columns: BookTable.columns(headers), next: count == limit ? last : nil, &head)
         guard head.count <= room else { return PageBytes(bytes: head + out[room...], start: 0) }
         out.replaceSubrange((room - head.count)..<room, with: head)
         return PageBytes(bytes: out, start: room - head.count)
     }
 
-    /// A line of `linesPage` as read, before its corrections are known: what `BookLine.exportLine` makes its cells of.
-    private struct ReadLine {
-        var id: String
-        var corrected: Bool
-        var serial: Int
-        var time, sealName, reason: String
-        var approver, approverName, deniedBy, deniedByName: String?
-        var urgent: Bool
-        var user: String
-        var userName: String?
-        var count, effectiveCount: Int
-        var matterCode: String
-        var matterName: String?
-        var caseNumber: String
-        var method, note, documentDigest: String?
-    }
-
-    /// The corrections of the given uses, in order, with the corrector's name: one query for a whole page.
+    /// The corrections of the given uses, in order, with the corrector's name: one query for all of them.
     static func corrections(_ db: Database, uses ids: [String]) throws -> [String: [UseView.Correction]] {
         guard !ids.isEmpty else { return [:] }
         var found: [String: [UseView.Correction]] = [:]
