@@ -9,6 +9,23 @@ public struct PageBytes: Sendable {
     public var start: Int
 
     public var json: ArraySlice<UInt8> { bytes[start...] }
+
+    /// A page's head (`{"next":…,` and its list's opening) depends on its last line, so it is written last, into
+    /// room left before the first line (`withRoom`, then `finished`): the page then starts where its head does, with
+    /// no copy of the lines (or, when the head is longer than the room, before them, copied).
+    static func withRoom(_ room: Int, capacity: Int) -> [UInt8] {
+        var out = [UInt8](repeating: UInt8(ascii: " "), count: room)
+        out.reserveCapacity(room + capacity)
+        return out
+    }
+
+    /// The page of `lines` (written after `room` bytes by `withRoom`) under `head`.
+    static func finished(_ out: inout [UInt8], room: Int, head: [UInt8]) -> PageBytes {
+        guard head.count <= room else { return PageBytes(bytes: head + out[room...], start: 0) }
+        // In place: the lines are the caller's only copy.
+        out.replaceSubrange((room - head.count)..<room, with: head)
+        return PageBytes(bytes: out, start: room - head.count)
+    }
 }
 
 /// Where each of `BookLineQuery.select`'s (or `pageSelect`'s) columns is in a statement's rows, found once per
@@ -207,11 +224,8 @@ enum BookLineQuery {
         func text(_ i: Int32) -> StoredText? { rows.bytes(i).map(StoredText.init(column:)) }
         var names = try NameMemo.Line(db)
         func name(_ memo: inout NameMemo, _ id: Int32) throws -> StoredText? { try memo.name(rows.bytes(id)).map(StoredText.text) }
-        // The page's head (`{"next":…,"uses":[`) depends on its last line, so it is written last, into room left
-        // before the first line: the page then starts where the head does, with no copy of the lines.
         let room = 256
-        var out = [UInt8](repeating: UInt8(ascii: " "), count: room)
-        out.reserveCapacity(room + limit * 1280 + 2)
+        var out = PageBytes.withRoom(room, capacity: limit * 1280 + 2)
         // A line's corrections are looked up as it is written, for the lines that have them (`corrected`; most have
         // none), and written in place.
         var (count, last) = (0, "")
@@ -244,9 +258,7 @@ enum BookLineQuery {
         UsePageView.close(&out)
         var head: [UInt8] = []
         UsePageView.open(next: count == limit ? last : nil, &head)
-        guard head.count <= room else { return PageBytes(bytes: head + out[room...], start: 0) }
-        out.replaceSubrange((room - head.count)..<room, with: head)
-        return PageBytes(bytes: out, start: room - head.count)
+        return PageBytes.finished(&out, room: room, head: head)
     }
 
     /// A page of the book as the paper register shows it (`BookLinesPage`'s bytes) from the rows `sql` (`linesSelect`
@@ -259,10 +271,8 @@ enum BookLineQuery {
         defer { rows.reset() }
         var names = try NameMemo.Line(db)
         let (text, int) = (rows.text, rows.int)
-        // The head (`next`) depends on the last line, so it is written last, into room left before the first row.
         let room = 512
-        var out = [UInt8](repeating: UInt8(ascii: " "), count: room)
-        out.reserveCapacity(room + limit * 320 + 2)
+        var out = PageBytes.withRoom(room, capacity: limit * 320 + 2)
         var (count, last) = (0, "")
         while try rows.next("reading the book") {
             if count > 0 { out.append(UInt8(ascii: ",")) }
@@ -282,9 +292,7 @@ enum BookLineQuery {
         BookLinesPage.close(&out)
         var head: [UInt8] = []
         BookLinesPage.open(columns: BookTable.columns(headers), next: count == limit ? last : nil, &head)
-        guard head.count <= room else { return PageBytes(bytes: head + out[room...], start: 0) }
-        out.replaceSubrange((room - head.count)..<room, with: head)
-        return PageBytes(bytes: out, start: room - head.count)
+        return PageBytes.finished(&out, room: room, head: head)
     }
 
     /// The corrections of the given uses, in order, with the corrector's name: one query for all of them.
