@@ -248,7 +248,11 @@ struct BookCommand: AsyncParsableCommand {
                 let filters = filters.filter { $0.0 != "seal" } + [("seal", seal)]
                 if let lines {
                     try await pages(filters, at: lines) { body in
-                        let rows = try client.decode(BookLinesPage.self, body).0.rows
+                        let page = try client.decode(BookLinesPage.self, body).0
+                        guard page.columns.count == BookTable.columns(.chinese).count else {
+                            throw ClientError(code: "bad-answer", message: "the daemon's book has \(page.columns.count) columns, not the paper book's", exitCode: 76)
+                        }
+                        let rows = page.rows
                         guard let first = rows.first else { return }
                         if widths == nil { print("\(first[3]) (\(seal))") }
                         widths = Output.printTable(headings, header: widths == nil, widths: widths ?? [], rows, columns: shown)
