@@ -32,14 +32,14 @@ struct UseRoutes {
         }
         router.get("/v1/uses") { request, context in
             _ = try context.requireCaller()
-            let (filter, limit) = try await page(request)
+            let (filter, limit) = try await bookPage(request)
             // Written straight from the rows, its times already shown in the caller's zone (`LocalTimeResponseEncoder`).
             let page = try await register.usePage(filter, limit: limit, after: request.query("after"), timesIn: context.timeZone)
             return LocalTimeResponseEncoder.response(json: page.json)
         }
         router.get("/v1/book/lines") { request, context in
             _ = try context.requireCaller()
-            let (filter, limit) = try await page(request)
+            let (filter, limit) = try await bookPage(request)
             let headers = try request.queryEnum("headers", BookTable.Headers.self) ?? .chinese
             let page = try await register.bookLinesPage(filter, limit: limit, after: request.query("after"), headers: headers)
             return LocalTimeResponseEncoder.response(json: page.json)
@@ -48,7 +48,7 @@ struct UseRoutes {
 
     /// The filter and page size of a page of the book (`/v1/uses`, `/v1/book/lines`), checked: a filter naming
     /// nothing that exists is an error, never an empty book.
-    private func page(_ request: Request) async throws -> (UseFilter, Int) {
+    private func bookPage(_ request: Request) async throws -> (UseFilter, Int) {
         let filter = UseFilter(
             seal: request.query("seal"), matter: request.query("matter"), user: request.query("user"),
             request: request.query("request"), from: try request.queryDate("from"), to: try request.queryDate("to")

@@ -33,7 +33,9 @@ public struct PageBytes: Sendable {
 struct BookLineColumns {
     let id, time, seal, matter, caseNumber, reason, user, request, medium: Int32
     let serial, count, effective, urgent, note, digest, approver, deniedBy, method: Int32
-    let denialReason, deniedAt, recorder, fingerprint, statement, signature, corrected: Int32
+    let denialReason, deniedAt, recorder, fingerprint, statement, signature: Int32
+    /// Whether the line has corrections (`pageSelect`); nil when the query does not say (`select`).
+    let corrected: Int32?
     /// The joined names' columns (`select`); nil when the query has none (`pageSelect`).
     let names: Names?
 
@@ -56,10 +58,11 @@ struct BookLineColumns {
         (urgent, note, digest, approver, deniedBy, method) = (
             try column("urgent"), try column("note"), try column("document_digest"), try column("book_approver"), try column("denied_by"), try column("method")
         )
-        (denialReason, deniedAt, recorder, fingerprint, statement, signature, corrected) = (
+        (denialReason, deniedAt, recorder, fingerprint, statement, signature) = (
             try column("denial_reason"), try column("denied_at"), try column("recorder"), try column("certificate_fingerprint"),
-            try column("statement"), try column("signature"), try column("corrected")
+            try column("statement"), try column("signature")
         )
+        corrected = index["corrected"]
         names = index["seal_name"] == nil ? nil : Names(
             seal: try column("seal_name"), matter: try column("matter_name"), user: try column("user_name"), approver: try column("approver_name"),
             deniedBy: try column("denied_by_name")
@@ -89,15 +92,15 @@ enum BookLineQuery {
     /// A line's own columns and its request's and method's, without the names: `u` is the use; every other column
     /// is named. `book_approver` is the approver at the time of use, or for an urgent use made before approval,
     /// whoever approved its request afterwards.
-    ///
-    /// `corrected` says whether the line has corrections, so a page asks for the corrections of only those lines: one
-    /// probe of `use_correction_by_use` a line, where binding every id of a page into one `IN (…)` was a fourteenth of
-    /// writing it (most lines have none).
     private static let lineColumns = """
         u.*, u.rowid AS line_rowid, COALESCE(u.approver, r.approver) AS book_approver,
-               r.denied_by, r.denial_reason, r.denied_at, mt.method AS method,
-               EXISTS (SELECT 1 FROM use_correction c WHERE c.use_id = u.id) AS corrected
+               r.denied_by, r.denial_reason, r.denied_at, mt.method AS method
         """
+
+    /// Whether a line has corrections, so a page asks for the corrections of only those lines: one probe of
+    /// `use_correction_by_use` a line, where binding every id of a page into one `IN (…)` was a fourteenth of
+    /// writing it (most lines have none).
+    private static let corrected = "EXISTS (SELECT 1 FROM use_correction c WHERE c.use_id = u.id)"
     private static let lineFrom = """
         FROM use_record u JOIN use_request r ON r.id = u.request_id
         LEFT JOIN method mt ON mt.seal_id = u.seal_id AND mt.matter_code = u.matter_code
@@ -116,7 +119,7 @@ enum BookLineQuery {
     /// The line query without the names, which a page looks up once each (`NameMemo`) instead of on every line.
     static let pageSelect = """
         \(methods)
-        SELECT \(lineColumns)
+        SELECT \(lineColumns), \(corrected) AS corrected
         \(lineFrom)
         """
 
@@ -140,7 +143,7 @@ enum BookLineQuery {
     /// column selected on every line, so this one selects only what the cells show.
     static let linesSelect = """
         \(methods)
-        SELECT \(exportColumns), u.seal_id, EXISTS (SELECT 1 FROM use_correction c WHERE c.use_id = u.id)
+        SELECT \(exportColumns), u.seal_id, \(corrected)
         \(lineFrom)
         """
 
@@ -213,7 +216,7 @@ enum BookLineQuery {
     }
 
     /// A page of the book as the API answers it — `UsePageView`'s bytes, each stored time shown in `timesIn` —
-    /// written straight from the rows `sql` (`select` with a condition, at most `limit` rows) selects: no `BookLine`
+    /// written straight from the rows `sql` (`pageSelect` with a condition, at most `limit` rows) selects: no `BookLine`
     /// or `UseView` is built and no string made of a cell. (A page is a thousand lines of thirty cells; making them
     /// and writing them out again was two thirds of the daemon's time for `book list`.) `UsePageBytesTests` holds it
     /// to the bytes of the `UsePageView` of `Register.useLines` over the same rows.
@@ -221,6 +224,7 @@ enum BookLineQuery {
         let rows = try RawRows(db, sql: sql, arguments: arguments)
         defer { rows.reset() }
         let c = try BookLineColumns(rows)
+        guard let correctedColumn = c.corrected else { throw DatabaseError(message: "the page query does not say which lines have corrections") }
         func text(_ i: Int32) -> StoredText? { rows.bytes(i).map(StoredText.init(column:)) }
         var names = try NameMemo.Line(db)
         func name(_ memo: inout NameMemo, _ id: Int32) throws -> StoredText? { try memo.name(rows.bytes(id)).map(StoredText.text) }
@@ -234,7 +238,7 @@ enum BookLineQuery {
             let time = text(c.time) ?? .empty
             let local = time.withUTF8Bytes { BookLine.local(stored: $0, zone: zone) }
             let id = rows.text(c.id) ?? ""
-            let list = rows.int(c.corrected) != 0 ? try corrections(db, uses: [id])[id] ?? [] : []
+            let list = rows.int(correctedColumn) != 0 ? try corrections(db, uses: [id])[id] ?? [] : []
             UseView.writeJSON(
                 approver: text(c.approver), approverName: try name(&names.approver, c.approver), caseNumber: text(c.caseNumber) ?? .empty,
                 certificateFingerprint: text(c.fingerprint),
