@@ -60,6 +60,13 @@ public enum LocalTime {
         return (try? Date(text, strategy: .iso8601)) ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
     }
 
+    /// The same from a stored time's bytes as the database hands them over: the fixed form is read in place, with no
+    /// string made; any other through `parseStored(_:)`.
+    public static func parseStored(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
+        if let civil = CivilTime.parseStored(bytes) { return Date(timeIntervalSince1970: TimeInterval(civil.secondsSince1970)) }
+        return parseStored(String(decoding: bytes, as: UTF8.self))
+    }
+
     /// A time a person typed: RFC 3339 with an offset (`2026-12-01T17:00:00+08:00`), or a wall-clock time in `zone`
     /// (`2026-12-01 17:00`, `2026-12-01 17:00:30`, `2026-12-01T17:00`). Nil when it is neither.
     public static func parse(_ text: String, zone: TimeZone) -> Date? {

@@ -35,6 +35,7 @@ public struct CountyAuditFactSource {
     public func forEach(_ visit: (AuditFacts.Fact) async throws -> Bool) async throws {
         let (lower, upper) = filter.storedBounds(zone: zone)
         func date(_ text: String?) -> Date? { text.flatMap { try? Date($0, strategy: .iso8601) } }
+        let unfiled = AnomalyRules.UnfiledAgreements(delegations, zone: zone)
         var q = BoundQuery()
         q.sql = """
             SELECT u.id, u.seal_id, u.request_id, u.time, u."user", u.approver, u.effective_count, u.urgent, u.reason, u.case_number,
@@ -55,7 +56,7 @@ public struct CountyAuditFactSource {
             guard try await visit(.use(AuditFacts.Use(
                 id: id, seal: seal, request: request, time: at, user: user, approver: approver, count: count, urgent: urgent != 0, reason: reason,
                 caseNumber: caseNumber, matter: matter, approvedAt: date(approvedAt),
-                unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
+                unfiledAgreement: unfiled.agreement(seal: seal, matter: matter, at: at, time: time),
                 denial: deniedBy.map { UseRequest.Denial(by: $0, reason: denialReason ?? "", at: deniedAt ?? "") }
             ))) else { break }
         }

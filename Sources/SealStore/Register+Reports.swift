@@ -121,15 +121,17 @@ public struct AuditFactSource {
         let uses = try RawRows(db, sql: sql, arguments: useArguments)
         defer { uses.reset() }
         let text = uses.text
+        // A use's times are read from the row's bytes: no string is made of them.
+        func date(column: Int32) -> Date? { uses.bytes(column).flatMap { LocalTime.parseStored(bytes: $0) } }
+        let unfiled = AnomalyRules.UnfiledAgreements(delegations, zone: zone)
         while try uses.next("reading the period's uses") {
-            let time = text(3) ?? ""
-            let at = date(time) ?? Date(timeIntervalSince1970: 0)
+            let at = date(column: 3) ?? Date(timeIntervalSince1970: 0)
             let (seal, matter) = (text(1) ?? "", text(10) ?? "")
             guard try visit(.use(AuditFacts.Use(
                 id: text(0) ?? "", seal: seal, request: text(2) ?? "", time: at, user: text(4) ?? "", approver: text(5),
                 count: uses.int(6), urgent: uses.int(7) != 0, reason: text(8) ?? "", caseNumber: text(9) ?? "", matter: matter,
-                approvedAt: date(text(11)),
-                unfiledAgreement: AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time),
+                approvedAt: date(column: 11),
+                unfiledAgreement: unfiled.agreement(seal: seal, matter: matter, at: at, time: text(3) ?? ""),
                 denial: text(12).map { UseRequest.Denial(by: $0, reason: text(13) ?? "", at: text(14) ?? "") }
             ))) else { break }
         }

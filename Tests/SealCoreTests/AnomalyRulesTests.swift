@@ -122,6 +122,21 @@ struct AnomalyRulesTests {
         #expect(AnomalyRules.trimmed(reason) == reason.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
+    @Test("a scalar is taken for white space at an end exactly when Foundation's trimming takes it off")
+    func spaceAtEnds() {
+        // Every scalar of the Basic Multilingual Plane and the supplementary ones reasons may hold.
+        let scalars = (0...0xFFFF).compactMap(Unicode.Scalar.init) + (0x1F300...0x1F64F).compactMap(Unicode.Scalar.init) + (0x20000...0x2000F).compactMap(Unicode.Scalar.init)
+        var wrong: [String] = []
+        for scalar in scalars {
+            if AnomalyRules.mayBeSpace(scalar) != CharacterSet.whitespacesAndNewlines.contains(scalar) { wrong.append(String(scalar.value, radix: 16)) }
+            // Trimming is asked at both ends, of a reason with this scalar at either.
+            for reason in ["\(Character(scalar))事由", "事由\(Character(scalar))"] where AnomalyRules.trimmed(reason) != reason.trimmingCharacters(in: .whitespacesAndNewlines) {
+                wrong.append("\(String(scalar.value, radix: 16)) in \(reason.debugDescription)")
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(20))")
+    }
+
     @Test("a streak of approvals used to the last is broken by one that is not")
     func streaks() {
         let pattern = [true, true, false, true, true]
@@ -155,6 +170,40 @@ struct AnomalyRulesTests {
                 "revoked later: it still covered the use")
         #expect(AnomalyRules.unfiledAgreement([d("A", filed: false, revoked: "2026-05-01T00:00:00Z")], seal: "SEAL-0001", matter: "XK-001", day: day, time: time) == nil)
         #expect(AnomalyRules.unfiledAgreement([d("A", filed: false, matter: "GG-001")], seal: "SEAL-0001", matter: "XK-001", day: day, time: time) == nil)
+    }
+
+    @Test("a report's look-up of unfiled agreements answers as the rule does, for every seal, matter and moment")
+    func unfiledLookUp() {
+        func d(_ id: String, filed: Bool, seals: [String], matter: String, to: String = "2026-12-31", revoked: String? = nil) -> Delegation {
+            Delegation(
+                id: id, agreementNumber: "协议-\(id)", delegatingDepartment: "县局", township: "XX镇", supervisingDepartment: "县司法局",
+                validFrom: LocalDate("2026-01-01")!, validTo: LocalDate(to)!, filing: filed ? .init(number: "备-\(id)", filedOn: LocalDate("2026-01-01")!) : nil,
+                seals: seals, matters: [.init(code: matter, method: .handling)], revokedAt: revoked
+            )
+        }
+        let all = [
+            d("A", filed: false, seals: ["SEAL-0001"], matter: "XK-001"),
+            d("B", filed: true, seals: ["SEAL-0001", "SEAL-0002"], matter: "XK-001", to: "2026-06-30"),
+            d("C", filed: false, seals: ["SEAL-0002"], matter: "GG-001", revoked: "2026-08-01T00:00:00Z"),
+            d("D", filed: true, seals: ["SEAL-0003"], matter: "GG-001"),
+            d("E", filed: false, seals: ["SEAL-0003"], matter: "XK-001", to: "2026-03-31"),
+        ]
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        // Every subset of the delegations, so a register whose agreements are all filed (nothing to look for) is one.
+        for mask in 0..<(1 << all.count) {
+            let delegations = all.indices.filter { mask & (1 << $0) != 0 }.map { all[$0] }
+            let lookUp = AnomalyRules.UnfiledAgreements(delegations, zone: zone)
+            for seal in ["SEAL-0001", "SEAL-0002", "SEAL-0003", "SEAL-0009"] {
+                for matter in ["XK-001", "GG-001"] {
+                    // Each side of a validity's end and of a revocation, in the register's zone (16:00Z is midnight there).
+                    for time in ["2026-03-31T15:59:59Z", "2026-03-31T16:00:00Z", "2026-06-30T12:00:00Z", "2026-06-30T16:00:00Z", "2026-07-31T23:59:59Z", "2026-08-01T00:00:01Z", "2027-01-02T00:00:00Z"] {
+                        let at = LocalTime.parseStored(time)!
+                        let expected = AnomalyRules.unfiledAgreement(delegations, seal: seal, matter: matter, day: LocalDate.today(at, timeZone: zone), time: time)
+                        #expect(lookUp.agreement(seal: seal, matter: matter, at: at, time: time) == expected, "\(mask) \(seal) \(matter) \(time)")
+                    }
+                }
+            }
+        }
     }
 
     @Test("statistics add up per dimension, sorted by key; refusals by count")
