@@ -293,26 +293,26 @@ public struct AnomalySample: Sendable {
     }
 }
 
-/// Groups by key in the order their keys were first seen.
-/// A group's name (a 事由, an approver–user pair, a staff id) hashed and compared by its UTF-8 bytes, as stored: a
-/// 事由 repeats when it is written the same, and Swift's `String` hashing and equality normalise non-ASCII text at
-/// every use, which cost a tenth of a report's reading.
-struct GroupKey: Hashable, Sendable {
-    let text: String
+/// A group's name (a 事由, an approver–user pair, a staff id; a workbook's shared string) hashed and compared by its
+/// UTF-8 bytes, as stored: a 事由 repeats when it is written the same, and Swift's `String` hashing and equality
+/// normalise non-ASCII text at every use, which cost a tenth of a report's reading.
+public struct GroupKey: Hashable, Sendable {
+    public let text: String
 
-    init(_ text: String) { self.text = text }
+    public init(_ text: String) { self.text = text }
 
-    static func == (a: Self, b: Self) -> Bool {
+    public static func == (a: Self, b: Self) -> Bool {
         var x = a.text, y = b.text
         return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
     }
 
-    func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         var t = text
         t.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
 
+/// Groups by key in the order their keys were first seen.
 struct OrderedGroups<Value: Sendable>: Sendable {
     private var index: [GroupKey: Int] = [:]
     private(set) var keys: [String] = []

@@ -4,7 +4,8 @@ import SealWire
 
 /// The usage book as an Excel/WPS workbook: a summary sheet (totals per seal and per matter, a native column chart
 /// of uses per month per seal, the signature status), the anomalies, a worksheet per seal with an autofilter
-/// (continued on another sheet past Excel's 1,048,576 rows), then a sheet with the checkpoint the export was made at.
+/// (continued on another sheet past Excel's 1,048,576 rows), then a sheet with the checkpoint the export was made at;
+/// the registry's names on the lines are shared strings (`SpreadsheetML.sharedColumns`).
 /// The workbook is streamed as it is made (`ZipStreamWriter`): each sheet's XML is deflated while the next rows are
 /// written and goes out at once, so nothing is held or spilled to disk whatever the book's size. A ZIP's entries may
 /// come in any order (readers go by the central directory), so the summary and anomaly sheets, which read the whole
@@ -49,9 +50,11 @@ public enum BookXLSX {
         try await sheets.part("xl/drawings/drawing1.xml", SpreadsheetML.chartDrawing(from: chart.from, to: chart.to), to: &out)
         try await sheets.part("xl/drawings/_rels/drawing1.xml.rels", SpreadsheetML.drawingChartRelationships(1), to: &out)
         try await sheets.part("xl/charts/chart1.xml", chart.xml, to: &out)
+        // The shared strings are known once every line is written.
+        try await sheets.part(SpreadsheetML.sharedStringsPath, sheets.shared.xml, to: &out)
         try await sheets.part(SpreadsheetML.workbookPath, SpreadsheetML.workbook(sheetNames: sheets.names, filters: sheets.filters), to: &out)
-        try await sheets.part(SpreadsheetML.workbookRelationshipsPath, SpreadsheetML.workbookRelationships(sheets: sheets.names.count), to: &out)
-        try await sheets.part(SpreadsheetML.contentTypesPath, SpreadsheetML.contentTypes(sheets: sheets.names.count, charts: 1), to: &out)
+        try await sheets.part(SpreadsheetML.workbookRelationshipsPath, SpreadsheetML.workbookRelationships(sheets: sheets.names.count, sharedStrings: true), to: &out)
+        try await sheets.part(SpreadsheetML.contentTypesPath, SpreadsheetML.contentTypes(sheets: sheets.names.count, charts: 1, sharedStrings: true), to: &out)
         try await out.write(bytes: try sheets.zip.finish())
     }
 
@@ -64,6 +67,8 @@ public enum BookXLSX {
         var filters: [Int: String] = [:]
         /// The open sheet's XML not yet handed to the deflater.
         var buffer: [UInt8] = []
+        /// The text the lines of every sheet share.
+        var shared = SpreadsheetML.SharedStrings()
         var open: (base: String, rows: Int, part: Int)?
 
         init(headers: BookTable.Headers, zip: ZipStreamWriter) {
@@ -92,7 +97,7 @@ public enum BookXLSX {
                 current = open!
             }
             current.rows += 1
-            SpreadsheetML.append(line: line, headers, row: current.rows, to: &buffer)
+            SpreadsheetML.append(line: line, headers, row: current.rows, shared: &shared, to: &buffer)
             open = current
             if buffer.count >= BookXLSX.chunk { try await flush(to: &out) }
         }

@@ -1,9 +1,11 @@
+import Foundation
 import SealBook
 import SealCore
 /// The XML parts of an Office Open XML workbook (ECMA-376, SpreadsheetML) for the usage book: one worksheet per
 /// seal with the paper book's columns, a frozen header row, widths that fit Chinese text, and the date and time as
-/// spreadsheet date values. Strings are written inline (`t="inlineStr"`), not in a shared-string table, so a sheet
-/// is written row by row and nothing grows with the book. The ZIP packaging lives at the edge (SealService).
+/// spreadsheet date values. A line's free text (事由, 办件编号, notes) is written inline (`t="inlineStr"`); the columns
+/// whose values come from the registry (seal, people, matter, method) refer to the workbook's shared strings, which
+/// grow with the registry's names, not with the book. The ZIP packaging lives at the edge (SealService).
 public enum SpreadsheetML {
     /// Cell styles in `styles`' `cellXfs`, in order.
     public enum Style: Int, Sendable {
@@ -24,6 +26,7 @@ public enum SpreadsheetML {
     public static let workbookPath = "xl/workbook.xml"
     public static let workbookRelationshipsPath = "xl/_rels/workbook.xml.rels"
     public static let stylesPath = "xl/styles.xml"
+    public static let sharedStringsPath = "xl/sharedStrings.xml"
 
     public static func worksheetPath(_ index: Int) -> String { "xl/worksheets/sheet\(index).xml" }
 
@@ -31,12 +34,15 @@ public enum SpreadsheetML {
     static let mainNamespace = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     static let relationshipNamespace = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-    public static func contentTypes(sheets: Int, charts: Int = 0) -> String {
+    public static func contentTypes(sheets: Int, charts: Int = 0, sharedStrings: Bool = false) -> String {
         var xml = declaration + #"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">"#
         xml += #"<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>"#
         xml += #"<Default Extension="xml" ContentType="application/xml"/>"#
         xml += #"<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>"#
         xml += #"<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>"#
+        if sharedStrings {
+            xml += #"<Override PartName="/\#(sharedStringsPath)" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>"#
+        }
         for i in 1...max(sheets, 1) {
             xml += #"<Override PartName="/\#(worksheetPath(i))" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
         }
@@ -78,13 +84,66 @@ public enum SpreadsheetML {
         return "'" + sheet.replacingOccurrences(of: "'", with: "''") + "'!" + absolute
     }
 
-    public static func workbookRelationships(sheets: Int) -> String {
+    public static func workbookRelationships(sheets: Int, sharedStrings: Bool = false) -> String {
         var xml = declaration + #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
         for i in 1...max(sheets, 1) {
             xml += #"<Relationship Id="rId\#(i)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#(i).xml"/>"#
         }
         xml += #"<Relationship Id="rId\#(sheets + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#
+        if sharedStrings {
+            xml += #"<Relationship Id="rId\#(sheets + 2)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>"#
+        }
         return xml + "</Relationships>"
+    }
+
+    /// The workbook's shared-string table (ECMA-376 Part 1, 18.4): each distinct text once, in the order first
+    /// referred to; a cell of type `s` holds its index. `references` is how many cells refer to it (`count`).
+    public struct SharedStrings: Sendable {
+        private var index: [GroupKey: Int] = [:]
+        public private(set) var strings: [String] = []
+        public private(set) var references = 0
+        /// Per column, the text asked last and its index: a column mostly repeats the line before (a sheet is one
+        /// seal's), and comparing its bytes costs a fraction of hashing them.
+        private var last: [(text: String, index: Int)] = []
+
+        public init() {}
+
+        /// The text's index, added at the end when it is new. Texts are the same when their bytes are (as Excel
+        /// keeps them: canonically equivalent spellings are different strings).
+        public mutating func index(of text: String, column: Int = 0) -> Int {
+            references += 1
+            if column < last.count, Self.sameBytes(last[column].text, text) { return last[column].index }
+            let i: Int
+            if let known = index[GroupKey(text)] {
+                i = known
+            } else {
+                i = strings.count
+                index[GroupKey(text)] = i
+                strings.append(text)
+            }
+            if column >= last.count { last += repeatElement((text: "", index: -1), count: column + 1 - last.count) }
+            last[column] = (text, i)
+            return i
+        }
+
+        static func sameBytes(_ a: String, _ b: String) -> Bool {
+            guard a.utf8.count == b.utf8.count else { return false }
+            return a.utf8.withContiguousStorageIfAvailable { x in
+                b.utf8.withContiguousStorageIfAvailable { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+            }.flatMap { $0 } ?? a.utf8.elementsEqual(b.utf8)
+        }
+
+        /// The part's XML.
+        public var xml: String {
+            var out = Array((declaration + #"<sst xmlns="\#(mainNamespace)" count="\#(references)" uniqueCount="\#(strings.count)">"#).utf8)
+            for text in strings {
+                out.append(literal: SpreadsheetML.keepsSpace(text) ? #"<si><t xml:space="preserve">"# : "<si><t>")
+                SpreadsheetML.append(escaped: text, to: &out)
+                out.append(literal: "</t></si>")
+            }
+            out.append(literal: "</sst>")
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// Fonts that carry Chinese glyphs, a date format (`yyyy-mm-dd`), a time format (`hh:mm:ss`) and a bold,
@@ -227,6 +286,24 @@ public enum SpreadsheetML {
         }
     }
 
+    /// The same row with the text of `sharedColumns` in `shared` and referred to by index: the row a workbook of
+    /// the book holds.
+    public static func append(line: BookTable.Line, _ headers: BookTable.Headers, row number: Int, shared: inout SharedStrings, to out: inout [UInt8]) {
+        RowWriter.with(row: number, style: .plain, appendingTo: &out) { row in
+            var cells = LineCells(row: row, sharing: true)
+            // Moved in and back out, never copied: the table is looked up for most cells.
+            swap(&cells.shared, &shared)
+            line.write(to: &cells, headers)
+            swap(&cells.shared, &shared)
+            row = cells.row
+        }
+    }
+
+    /// The book's columns whose text is shared: 印章名称, 批准人, 用印人, 事项编码, 事项名称, 实施方式 and 紧急, whose
+    /// values are the registry's few names, repeated on every line (a third of a sheet's XML written inline). The
+    /// free text of a line (事由, 办件编号, 更正, 备注) and the digest, nearly all different, stay inline.
+    static let sharedColumns: [Bool] = (0..<BookTable.widths.count).map { [3, 5, 6, 8, 9, 11, 12].contains($0) }
+
     /// One row's cells in turn, in columns A, B, …; an empty text cell is left out (its column still counts).
     struct RowWriter {
         let number: Int
@@ -263,6 +340,15 @@ public enum SpreadsheetML {
             bytes.append(literal: SpreadsheetML.keepsSpace(text) ? #" t="inlineStr"><is><t xml:space="preserve">"# : #" t="inlineStr"><is><t>"#)
             SpreadsheetML.append(escaped: text, to: &bytes)
             bytes.append(literal: "</t></is></c>")
+        }
+
+        /// A text cell referring to shared string `index`.
+        mutating func shared(_ index: Int) {
+            open(style)
+            bytes.append(literal: #" t="s"><v>"#)
+            DecimalText.append(index, to: &bytes)
+            bytes.append(literal: "</v></c>")
+            column += 1
         }
 
         mutating func number(_ n: Int) {
@@ -302,11 +388,21 @@ public enum SpreadsheetML {
         }
     }
 
-    /// A line's cells as `BookTable.Line.spreadsheetCell` types them, straight into a row.
+    /// A line's cells as `BookTable.Line.spreadsheetCell` types them, straight into a row; with a shared-string
+    /// table (`swap`ped in), the text of `sharedColumns` goes there.
     struct LineCells: BookTable.CellWriter {
         var row: RowWriter
+        var sharing = false
+        var shared = SharedStrings()
 
-        mutating func text(_ cell: String) { row.cell(BookTable.Line.spreadsheetCell(column: row.column, cell)) }
+        mutating func text(_ cell: String) {
+            if sharing, !cell.isEmpty, row.column < SpreadsheetML.sharedColumns.count, SpreadsheetML.sharedColumns[row.column] {
+                row.shared(shared.index(of: cell, column: row.column))
+            } else {
+                row.cell(BookTable.Line.spreadsheetCell(column: row.column, cell))
+            }
+        }
+
         mutating func number(_ cell: Int) { row.number(cell) }
     }
 

@@ -125,4 +125,52 @@ struct SpreadsheetMLTests {
         #expect(BookTable.Line.secondsOfDay("23:59:59") == 86_399 && BookTable.Line.secondsOfDay("9:5:1") == 32_701)
         #expect(BookTable.Line.secondsOfDay("23:5x:59") == nil && BookTable.Line.secondsOfDay("") == nil)
     }
+
+    @Test("a workbook's line refers to the shared strings for the registry's names and is, read through the table, the line written inline")
+    func sharedStringRows() throws {
+        // Names repeating across lines, markup, white space to keep at the ends, a line break, and spellings that are
+        // canonically equivalent but written differently (kept apart, as Excel keeps them).
+        var lines: [BookTable.Line] = []
+        for i in 1...60 {
+            var line = BookTable.Line.awkward(i)
+            line.sealName = ["章,<一>", " 前有空格", "SEAL &amp; 2", "é", "e\u{301}"][i % 5]
+            line.approver = i % 3 == 0 ? "" : "李四(S00\(i % 4))"
+            line.user = i % 7 == 0 ? "王五\n(S003)" : "王五(S003)"
+            line.matterName = i % 2 == 0 ? "名" : "个体工商户登记 "
+            lines.append(line)
+        }
+        var shared = SpreadsheetML.SharedStrings()
+        var sharedRows: [UInt8] = [], inlineRows: [UInt8] = []
+        for (i, line) in lines.enumerated() {
+            SpreadsheetML.append(line: line, .chinese, row: i + 2, shared: &shared, to: &sharedRows)
+            SpreadsheetML.append(line: line, .chinese, row: i + 2, to: &inlineRows)
+        }
+        // The table holds each distinct text once, byte for byte, in the order first met.
+        var expected: [String] = []
+        var references = 0
+        for line in lines {
+            for (column, text) in [(3, line.sealName), (5, line.approver), (6, line.user), (8, line.matterCode), (9, line.matterName), (11, line.method), (12, line.urgent ? "是" : "")] where !text.isEmpty {
+                #expect(SpreadsheetML.sharedColumns[column])
+                references += 1
+                if !expected.contains(where: { Array($0.utf8) == Array(text.utf8) }) { expected.append(text) }
+            }
+        }
+        #expect(shared.strings.map { Array($0.utf8) } == expected.map { Array($0.utf8) } && shared.references == references)
+        #expect(SpreadsheetML.sharedColumns.enumerated().filter(\.element).map(\.offset) == [3, 5, 6, 8, 9, 11, 12])
+        // Each reference replaced by the text it names, written inline, gives the inline rows exactly.
+        let reference = try Regex(#"<c r="([A-Z]+[0-9]+)" t="s"><v>([0-9]+)</v></c>"#)
+        let resolved = String(decoding: sharedRows, as: UTF8.self).replacing(reference) { match in
+            let cell = String(match.output[1].substring!)
+            let text = shared.strings[Int(match.output[2].substring!)!]
+            return SpreadsheetML.row(1, [.text(text)]).replacingOccurrences(of: #"<row r="1"><c r="A1""#, with: #"<c r="\#(cell)""#).replacingOccurrences(of: "</row>", with: "")
+        }
+        #expect(resolved == String(decoding: inlineRows, as: UTF8.self))
+        #expect(sharedRows.count < inlineRows.count * 4 / 5, "\(sharedRows.count) of \(inlineRows.count) bytes")
+        // The part: every text escaped as inline text is, white space at the ends kept, the counts Excel checks.
+        let xml = shared.xml
+        #expect(xml.hasPrefix(#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"# + "\n" + #"<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(references)" uniqueCount="\#(expected.count)">"#))
+        #expect(xml.contains("<si><t>章,&lt;一&gt;</t></si>") && xml.contains(#"<si><t xml:space="preserve"> 前有空格</t></si>"#) && xml.contains("<si><t>SEAL &amp;amp; 2</t></si>"))
+        #expect(xml.contains(#"<si><t xml:space="preserve">王五"# + "\n" + "(S003)</t></si>") && xml.hasSuffix("</sst>"))
+        #expect(SpreadsheetML.SharedStrings().xml.hasSuffix(#"count="0" uniqueCount="0"></sst>"#))
+    }
 }
