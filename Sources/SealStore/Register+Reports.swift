@@ -4,9 +4,9 @@ import SealCore
 import SealWire
 
 extension Register {
-    /// The statistics report for the filter's period and seals. SQLite counts the period's lines in groups sharing
+    /// The statistics report for the filter's period and seals. The period's lines are counted in groups sharing
     /// seal, matter, user, approver and UTC hour (minute, in a zone whose offset is not whole hours), as the county
-    /// does in PostgreSQL; each group is added with its local month. Only the groups are held, never the lines.
+    /// counts them in PostgreSQL; each group is added with its local month. Only the groups are held, never the lines.
     public func statistics(_ filter: BookFilter) async throws -> UsageStatistics {
         var months = UsageStatistics.MonthBuckets(zone: useSettings.zone)
         var accumulator = UsageStatistics.Accumulator()
@@ -18,23 +18,27 @@ extension Register {
             _ = arguments.append(contentsOf: scopeArguments)
             // An urgent use made before approval takes its request's approver (the book's 批准人): the request is
             // looked up only for such a line.
-            var grouped = """
-                SELECT u.seal_id, u.matter_code, u.user, COALESCE(u.approver, r.approver) AS approver, substr(u.time, 1, \(prefix)) AS bucket,
-                       count(*) AS n, sum(u.effective_count) AS impressions
+            var sql = """
+                SELECT u.seal_id, u.matter_code, u.user, COALESCE(u.approver, r.approver), substr(u.time, 1, \(prefix)), u.effective_count
                 FROM use_record u LEFT JOIN use_request r ON u.approver IS NULL AND r.id = u.request_id
                 WHERE u.time >= ? AND u.time < ? AND \(scope)
                 """
-            Self.narrowUses(filter, &grouped, &arguments)
-            // Plain values, not GRDB rows: a non-Sendable result would silently select GRDB's blocking `read`.
-            return try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT a.seal_id, s.name AS seal_name, a.matter_code, m.name AS matter_name, a.user, us.name AS user_name,
-                       a.approver, ap.name AS approver_name, a.bucket, a.n, a.impressions
-                FROM (\(grouped) GROUP BY 1, 2, 3, 4, 5) a JOIN seal s ON s.id = a.seal_id
-                LEFT JOIN matter m ON m.code = a.matter_code LEFT JOIN staff us ON us.id = a.user LEFT JOIN staff ap ON ap.id = a.approver
-                """), arguments: arguments).map { row in
-                (seal: (row["seal_id"] as String, row["seal_name"] as String), matter: (row["matter_code"] as String, (row["matter_name"] as String?) ?? ""),
-                 user: (row["user"] as String, (row["user_name"] as String?) ?? ""), approver: (row["approver"] as String?).map { ($0, (row["approver_name"] as String?) ?? "") },
-                 bucket: row["bucket"] as String, uses: row["n"] as Int, impressions: row["impressions"] as Int)
+            Self.narrowUses(filter, &sql, &arguments)
+            let rows = try RawRows(db, sql: sql, arguments: arguments)
+            defer { rows.reset() }
+            var counter = UseGroupCounter(columns: 5)
+            while try rows.next("counting the period's uses") { counter.add(rows, value: rows.int(5)) }
+            // Each group's names, looked up once per id (a use's seal always exists; the others may not).
+            var names = try NameMemo.Line(db)
+            func name(_ memo: inout NameMemo, _ id: String?) throws -> String? {
+                guard var id else { return nil }
+                return try id.withUTF8 { try memo.name($0) }
+            }
+            return try counter.groups.map { g in
+                let (seal, matter, user, approver, bucket) = (g.key[0] ?? "", g.key[1] ?? "", g.key[2] ?? "", g.key[3], g.key[4] ?? "")
+                return (seal: (seal, try name(&names.seal, seal) ?? ""), matter: (matter, try name(&names.matter, matter) ?? ""),
+                        user: (user, try name(&names.user, user) ?? ""), approver: try approver.map { ($0, try name(&names.approver, $0) ?? "") },
+                        bucket: bucket, uses: g.rows, impressions: g.sum)
             }
         }
         for g in groups {
