@@ -302,6 +302,8 @@ public struct GroupKey: Hashable, Sendable {
     public init(_ text: String) { self.text = text }
 
     public static func == (a: Self, b: Self) -> Bool {
+        // Lengths first: a native string knows its UTF-8 length, and most texts compared differ in it.
+        guard a.text.utf8.count == b.text.utf8.count else { return false }
         var x = a.text, y = b.text
         return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) } }
     }

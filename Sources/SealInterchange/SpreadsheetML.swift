@@ -1,4 +1,3 @@
-import Foundation
 import SealBook
 import SealCore
 /// The XML parts of an Office Open XML workbook (ECMA-376, SpreadsheetML) for the usage book: one worksheet per
@@ -112,7 +111,7 @@ public enum SpreadsheetML {
         /// keeps them: canonically equivalent spellings are different strings).
         public mutating func index(of text: String, column: Int = 0) -> Int {
             references += 1
-            if column < last.count, Self.sameBytes(last[column].text, text) { return last[column].index }
+            if column < last.count, GroupKey(last[column].text) == GroupKey(text) { return last[column].index }
             let i: Int
             if let known = index[GroupKey(text)] {
                 i = known
@@ -124,13 +123,6 @@ public enum SpreadsheetML {
             if column >= last.count { last += repeatElement((text: "", index: -1), count: column + 1 - last.count) }
             last[column] = (text, i)
             return i
-        }
-
-        static func sameBytes(_ a: String, _ b: String) -> Bool {
-            guard a.utf8.count == b.utf8.count else { return false }
-            return a.utf8.withContiguousStorageIfAvailable { x in
-                b.utf8.withContiguousStorageIfAvailable { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
-            }.flatMap { $0 } ?? a.utf8.elementsEqual(b.utf8)
         }
 
         /// The part's XML.
