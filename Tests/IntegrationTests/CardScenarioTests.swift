@@ -20,6 +20,17 @@ func journalEntries(_ daemon: RunningDaemon, kind: String) throws -> [[String: A
 
 func payload(_ entry: [String: Any]) -> [String: Any] { entry["payload"] as? [String: Any] ?? [:] }
 
+/// What the daemon journaled and logged about readers and cards, for a failed wait's message.
+func cardHistory(_ daemon: RunningDaemon) -> String {
+    let events = ["card.inserted", "card.removed", "card.unlocked", "card.locked"].flatMap { kind in
+        ((try? journalEntries(daemon, kind: kind)) ?? []).map { entry in
+            "\(entry["seq"] ?? "?") \(kind) \(payload(entry)["reason"] ?? "")"
+        }
+    }
+    let log = daemon.log.split(separator: "\n").filter { $0.contains("pcsc") || $0.contains("card") }.suffix(20)
+    return "journal [\(events.joined(separator: "; "))], log [\(log.joined(separator: " | "))]"
+}
+
 @Suite("An electronic seal's card through the real pcscd", .enabled(if: CardTools.installed, CardTools.missing))
 struct CardScenarioTests {
     static let reader0 = "Virtual PCD 00 00"
@@ -221,7 +232,7 @@ struct CardScenarioTests {
         let request = try approvedRequest(daemon, document: document.path, count: 5)
         #expect(try daemon.sealctl(["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "13572468\n").status == 0)
         try ok(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path])
-        try eventually("the unlock lapses", timeout: 30) {
+        try eventually("the unlock lapses", timeout: 30, explain: { cardHistory(daemon) }) {
             try journalEntries(daemon, kind: "card.locked").contains { payload($0)["reason"] as? String == "timeout" }
         }
         try refused(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path], "card-locked")

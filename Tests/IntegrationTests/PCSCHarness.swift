@@ -166,12 +166,19 @@ final class SimulatedCardProcess: @unchecked Sendable {
     }
 }
 
-/// Waits until `condition` holds, checking every 50 ms; fails the wait after `timeout` seconds.
-func eventually(_ what: String, timeout: Double = 10, _ condition: () throws -> Bool) throws {
+/// Waits until `condition` holds, checking every 50 ms; fails the wait after `timeout` seconds. The condition is
+/// checked once more after the deadline: on a machine busy with the whole suite one check can take seconds, and a
+/// condition met during the last one must not fail the wait. `explain` says, on failure, what was seen instead.
+func eventually(_ what: String, timeout: Double = 10, explain: () -> String = { "" }, _ condition: () throws -> Bool) throws {
     let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
+    var checks = 0
+    while true {
+        let last = Date() >= deadline
+        checks += 1
         if try condition() { return }
+        if last { break }
         usleep(50_000)
     }
-    throw HarnessError("timed out after \(timeout) s waiting for: \(what)")
+    let seen = explain()
+    throw HarnessError("timed out after \(timeout) s (\(checks) checks) waiting for: \(what)\(seen.isEmpty ? "" : "; seen: \(seen)")")
 }
