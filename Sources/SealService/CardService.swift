@@ -23,6 +23,8 @@ public actor CardService: Service {
     private var readers: [ReaderSnapshot] = []
     private var unavailable: String?
     private var unlocks: [String: Unlock] = [:]
+    /// Kept PINs a sign is using on the card thread right now.
+    private var loans = SecretLoans()
 
     /// A card whose PIN the daemon holds, for one seal, until `until` (or lock, removal, shutdown).
     struct Unlock {
@@ -228,11 +230,11 @@ public actor CardService: Service {
         }
     }
 
-    /// Forgets the seal's PIN (wiped at once) and journals why. Returns whether it was unlocked.
+    /// Forgets the seal's PIN (wiped at once, or as soon as a sign using it is done) and journals why. Returns whether it was unlocked.
     @discardableResult
     public func lock(seal: String, reason: String, actor: JournalActor) async -> Bool {
         guard let unlock = unlocks.removeValue(forKey: seal) else { return false }
-        unlock.secret.wipe()
+        loans.forget(unlock.secret)
         await journal(
             .init(what: .locked, reader: unlock.reader, fingerprint: .some(unlock.fingerprint), seal: .some(seal), reason: reason),
             subject: seal, actor: actor
@@ -256,6 +258,10 @@ public actor CardService: Service {
         let statement = plan.statement.bytes
         let digest = Array(SHA256.hash(data: statement))
         let signature: [UInt8]
+        // A lock that comes while the card works (the lapse timer, a removal) wipes the PIN once the card is done.
+        let secret = unlock.secret
+        loans.lend(secret)
+        defer { loans.giveBack(secret, kept: unlocks[sealID]?.secret === secret) }
         do {
             signature = try await operations.withCard(reader: reader) { piv throws(SmartCardError) in
                 try piv.select()
