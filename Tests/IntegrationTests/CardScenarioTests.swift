@@ -232,7 +232,7 @@ struct CardScenarioTests {
         let request = try approvedRequest(daemon, document: document.path, count: 5)
         #expect(try daemon.sealctl(["--as", "S001", "card", "unlock", "--seal", "SEAL-0001", "--pin-stdin"], stdin: "13572468\n").status == 0)
         try ok(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path])
-        try eventually("the unlock lapses", timeout: 30, explain: { cardHistory(daemon) }) {
+        try eventually("the unlock lapses", timeout: 60, explain: { cardHistory(daemon) }) {
             try journalEntries(daemon, kind: "card.locked").contains { payload($0)["reason"] as? String == "timeout" }
         }
         try refused(daemon, ["--as", "S003", "use", "sign", request, "--document", document.path], "card-locked")
