@@ -17,12 +17,15 @@ the real API (requests of 50 impressions, approved, then used one impression at 
   idle RSS the daemon's VmRSS after the measurements, at rest, and its anonymous part (RssAnon; the rest is the
            binary's and the libraries' file-backed pages).
 
-Peak memory is the daemon's VmHWM (reset before each step) and sealctl's ru_maxrss. The table is printed and
-appended, with the date, machine and build, to Benchmarks/RESULTS.md. A benchmark, not a test: CI does not run it.
+Each figure is the median of --repeat runs (3), ours and its baseline taken in turn, so that one slow moment of this
+shared machine moves neither side of a ratio alone; a use burst is repeated likewise (its rate, mean and p99 are each
+the median of the bursts'). Peak memory is the highest of the runs: the daemon's VmHWM (reset before each run) and
+sealctl's ru_maxrss. The table is printed and appended, with the date, machine and build, to
+Benchmarks/RESULTS.md. A benchmark, not a test: CI does not run it.
 
-Usage: bench.py [--bin .build/release] [--sizes 10000,100000] [--clients 32] [--keep DIR] [--no-record]
+Usage: bench.py [--bin .build/release] [--sizes 10000,100000] [--clients 32] [--repeat 3] [--keep DIR] [--no-record]
 """
-import argparse, atexit, datetime, json, os, platform, shutil, sqlite3, subprocess, sys, tempfile, time
+import argparse, atexit, datetime, json, os, platform, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
 from export_memory import fill, proc_status, set_up, start_daemon, stop_daemon, write_config
 from unix_http import UnixConnection
@@ -86,6 +89,16 @@ def timed(argv, stdout="/dev/null"):
     return time.perf_counter() - t0, usage.ru_maxrss / 1024
 
 
+def in_turn(repeat, *steps):
+    """Runs each step (a function returning (seconds, peak)) `repeat` times, the steps taking turns; per step the
+    median seconds and the highest peak."""
+    runs = [[] for _ in steps]
+    for _ in range(repeat):
+        for i, step in enumerate(steps):
+            runs[i].append(step())
+    return [(statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for rs in runs]
+
+
 def reset_peak(pid):
     with open(f"/proc/{pid}/clear_refs", "w") as f:
         f.write("5")
@@ -102,6 +115,7 @@ def main():
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--per-client", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
@@ -127,13 +141,15 @@ def main():
     print(f"{'uses':>9}  {'measure':<22} {'ours':>10} {'unit':<6} {'baseline':<26} {'baseline':>10}  {'ratio':>6}  {'target':<10} peak RSS MB")
     have = 0
     for size in [int(s) for s in args.sizes.split(",")]:
-        fill_to = max(have, size - args.clients * args.per_client)
+        burst = args.clients * args.per_client
+        fill_to = max(have, size - args.repeat * burst)
         if fill_to > have:
             took = fill(sock, have, fill_to, threads=args.clients)
             print(f"# filled {have:,}→{fill_to:,} uses in {took:.0f} s", file=sys.stderr)
         raw = raw_sqlite_rate(state)
-        rate, mean, p99 = measure_uses(binary, sock, args.clients, args.per_client, f"{size}")
-        have = fill_to + args.clients * args.per_client
+        bursts = [measure_uses(binary, sock, args.clients, args.per_client, f"{size}-{n}") for n in range(args.repeat)]
+        rate, mean, p99 = (statistics.median(b[i] for b in bursts) for i in range(3))
+        have = fill_to + args.repeat * burst
         row(size, f"uses/s ({args.clients} clients)", rate, "raw SQLite commits/s", raw, "/s", "≥2× raw")
         row(size, "use p99 latency", p99 * 1000, "", 0, "ms", "≤20 ms")
         row(size, "use mean latency", mean * 1000, "", 0, "ms", "")
@@ -161,30 +177,41 @@ def main():
 
         db_copy = os.path.join(root, "copy.sqlite")
         subprocess.run(["sqlite3", os.path.join(state, "registry.sqlite"), f".backup {db_copy}"], check=True)
-        baseline_csv, _ = timed(["/usr/bin/sqlite3", "-csv", db_copy, BOOK_JOIN], stdout=os.path.join(root, "baseline.csv"))
-        os.remove(db_copy)
-        for fmt, target in (("csv", "≤1.5×"), ("xlsx", "≤3×"), ("html", "≤3×"), ("bundle", "")):
+        def baseline_csv():
+            return timed(["/usr/bin/sqlite3", "-csv", db_copy, BOOK_JOIN], stdout=os.path.join(root, "baseline.csv"))[0], 0
+
+        def daemon_step(argv, out="/dev/null"):
+            """A sealctl call against the daemon: (seconds, (daemon's peak MB, sealctl's peak MB))."""
+            def step():
+                reset_peak(proc.pid)
+                seconds, rss = timed([f"{binary}/sealctl", "--socket", sock] + argv, stdout=out)
+                return seconds, (proc_status(proc.pid, "VmHWM") / 1024, rss)
+            return step
+
+        def peaks(pair):
+            return f"daemon {pair[0]:.0f}, sealctl {pair[1]:.0f}"
+
+        for fmt, target in (("csv", "≤1.5×"), ("xlsx", "≤3×"), ("html", "≤3×")):
             out = os.path.join(root, f"book.{fmt}")
-            reset_peak(proc.pid)
-            seconds, rss = timed([f"{binary}/sealctl", "--socket", sock, "book", "export", "--format", fmt, "--out", out])
-            peak = f"daemon {proc_status(proc.pid, 'VmHWM') / 1024:.0f}, sealctl {rss:.0f}"
-            if fmt == "bundle":
-                row(size, "export bundle", seconds, "", 0, "s", "", peak)
-                base, _ = timed(["/usr/bin/sha256sum", out])
-                seconds, rss = timed([f"{binary}/sealctl", "book", "verify", out])
-                row(size, "book verify", seconds, "sha256sum of the bundle", base, "s", "≤3×", f"sealctl {rss:.0f}")
-            else:
-                row(size, f"export {fmt}", seconds, "sqlite3 -csv of the join", baseline_csv, "s", target, peak)
+            (base, _), (seconds, peak) = in_turn(args.repeat, baseline_csv, daemon_step(["book", "export", "--format", fmt, "--out", out]))
+            row(size, f"export {fmt}", seconds, "sqlite3 -csv of the join", base, "s", target, peaks(peak))
             os.remove(out)
+        os.remove(db_copy)
+        bundle = os.path.join(root, "book.bundle")
+        [(seconds, peak)] = in_turn(args.repeat, daemon_step(["book", "export", "--format", "bundle", "--out", bundle]))
+        row(size, "export bundle", seconds, "", 0, "s", "", peaks(peak))
+        (base, _), (seconds, rss) = in_turn(args.repeat, lambda: timed(["/usr/bin/sha256sum", bundle]),
+                                            lambda: timed([f"{binary}/sealctl", "book", "verify", bundle]))
+        row(size, "book verify", seconds, "sha256sum of the bundle", base, "s", "≤3×", f"sealctl {rss:.0f}")
+        os.remove(bundle)
         for name, argv in (("book list", ["book", "list"]), ("report stats", ["report", "stats"]),
                            ("report anomalies", ["report", "anomalies"]), ("report anomalies --json", ["--json", "report", "anomalies"])):
-            reset_peak(proc.pid)
             try:
-                seconds, rss = timed([f"{binary}/sealctl", "--socket", sock] + argv)
+                [(seconds, peak)] = in_turn(args.repeat, daemon_step(argv))
             except StepFailed as failure:
                 row(size, name, float("nan"), "", 0, "s", "≤1 s", f"failed: {failure}")
                 continue
-            row(size, name, seconds, "", 0, "s", "≤1 s", f"daemon {proc_status(proc.pid, 'VmHWM') / 1024:.0f}, sealctl {rss:.0f}")
+            row(size, name, seconds, "", 0, "s", "≤1 s", peaks(peak))
         time.sleep(2)
         row(size, "idle RSS after all of the above", proc_status(proc.pid, "VmRSS") / 1024, "", 0, "MB", "≤30 MB")
 
@@ -196,7 +223,8 @@ def main():
     with open(os.path.join(HERE, "RESULTS.md"), "a") as f:
         cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
         f.write(f"\n## `make bench`, {datetime.date.today().isoformat()}: release build, {os.cpu_count()} × {cpu}, {platform.system()} {platform.release()}\n\n")
-        f.write(f"{args.clients} clients; each size filled through the API (requests of 50 approved, then used one by one).\n\n")
+        f.write(f"{args.clients} clients; each size filled through the API (requests of 50 approved, then used one by one); "
+                f"each figure the median of {args.repeat} runs, ours and the baseline in turn.\n\n")
         f.write("| uses | measure | ours | baseline | baseline value | ratio | target | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n")
         for size, what, ours, unit, bname, base, ratio, target, peak in rows:
             f.write(f"| {size:,} | {what} | {ours:.2f} {unit} | {bname} | {f'{base:.2f}' if base else ''} | {f'{ratio:.2f}' if ratio is not None else ''} | {target} | {peak} |\n")
