@@ -81,4 +81,20 @@ struct DirectLocalTimesTests {
         let text = String(decoding: try LocalTimeResponseEncoder.bytes(page, zone: zones[0]), as: UTF8.self)
         #expect(text.contains(#""time":"2026-11-22T23:59:59+08:00""#) && text.contains(#""reason":"2026-11-22T15:59:59Z""#))
     }
+
+    @Test("a single use (the answer to POST /v1/uses): the same bytes as the encoder and the pass, in four zones, over 400 random uses")
+    func singleUse() throws {
+        var g = SystemRandomNumberGenerator()
+        let zones = ["Asia/Shanghai", "UTC", "America/St_Johns", "Asia/Kathmandu"].map { TimeZone(identifier: $0)! }
+        for _ in 0..<400 {
+            let use = Self.use(&g)
+            let zone = zones.randomElement(using: &g)!
+            let expected = LocalTimeResponseEncoder.localize(try WireJSON.encoder(for: use).encode(use), zone: zone)
+            #expect(String(decoding: try LocalTimeResponseEncoder.bytes(use, zone: zone), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        }
+        var use = Self.use(&g)
+        (use.time, use.reason) = ("2026-11-22T15:59:59Z", "2026-11-22T15:59:59Z")
+        let text = String(decoding: try LocalTimeResponseEncoder.bytes(use, zone: zones[0]), as: UTF8.self)
+        #expect(text.hasPrefix("{") && text.contains(#""time":"2026-11-22T23:59:59+08:00""#) && text.contains(#""reason":"2026-11-22T15:59:59Z""#))
+    }
 }
