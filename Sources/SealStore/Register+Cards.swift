@@ -70,7 +70,7 @@ extension Register {
     }
 
     public func cardBindings() async throws -> [CardBinding] {
-        try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal_card ORDER BY seal_id")).map(CardBinding.init(row:)) }
+        try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal_card ORDER BY seal_id"), as: CardBinding.init(row:)) }
     }
 
     public func cardBinding(seal id: String) async throws -> CardBinding? {
@@ -78,7 +78,7 @@ extension Register {
     }
 
     static func cardBinding(_ db: Database, seal id: String) throws -> CardBinding? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM seal_card WHERE seal_id = ?"), arguments: [id]).map(CardBinding.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM seal_card WHERE seal_id = ?"), arguments: [id], as: CardBinding.init(row:))
     }
 
     /// A card custody event (`card.inserted`, `card.removed`, `card.unlocked`, `card.locked`), journaled as it happens.

@@ -61,7 +61,7 @@ extension Register {
     public func custody(overdueOnly: Bool) async throws -> [CustodyView] {
         try await pool.read { db in
             let now = Date()
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal ORDER BY id")).map(Seal.init(row:))
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal ORDER BY id"), as: Seal.init(row:))
                 .map { try Self.custodyState(db, seal: $0, now: now) }
                 .filter { !overdueOnly || ($0.carriedOut?.overdue ?? false) }
         }

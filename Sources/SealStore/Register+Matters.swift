@@ -28,7 +28,7 @@ extension Register {
         try await writer.write(actor: actor) { w in
             var result = MatterUpsert()
             for matter in matters {
-                let existing = try Row.fetchOne(w.db.cachedStatement(sql: "SELECT * FROM matter WHERE code = ?"), arguments: [matter.code]).map(Matter.init(row:))
+                let existing = try Row.fetchOne(w.db.cachedStatement(sql: "SELECT * FROM matter WHERE code = ?"), arguments: [matter.code], as: Matter.init(row:))
                 if existing == matter {
                     result.unchanged += 1
                     continue
@@ -43,9 +43,9 @@ extension Register {
     public func matters(category: Matter.Category?) async throws -> [Matter] {
         try await pool.read { db in
             if let category {
-                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM matter WHERE category = ? ORDER BY code"), arguments: [category.rawValue]).map(Matter.init(row:))
+                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM matter WHERE category = ? ORDER BY code"), arguments: [category.rawValue], as: Matter.init(row:))
             }
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM matter ORDER BY code")).map(Matter.init(row:))
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM matter ORDER BY code"), as: Matter.init(row:))
         }
     }
 
@@ -54,6 +54,6 @@ extension Register {
     }
 
     static func matter(_ db: Database, code: String) throws -> Matter? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM matter WHERE code = ?"), arguments: [code]).map(Matter.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM matter WHERE code = ?"), arguments: [code], as: Matter.init(row:))
     }
 }

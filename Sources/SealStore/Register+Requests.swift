@@ -50,7 +50,7 @@ extension Register {
             SELECT d.*, dm.method FROM delegation_seal ds JOIN delegation d ON d.id = ds.delegation_id
             JOIN delegation_matter dm ON dm.delegation_id = ds.delegation_id AND dm.matter_code = ?
             WHERE ds.seal_id = ? ORDER BY d.id
-            """), arguments: [code, seal.id]).map { row in
+            """), arguments: [code, seal.id]) { row in
             Delegation(row: row, seals: [seal.id], matters: [.init(code: code, method: Delegation.Method(rawValue: row["method"]) ?? .acceptance)])
         }
         return UsePolicy.Facts(
@@ -222,6 +222,6 @@ extension Register {
     }
 
     static func request(_ db: Database, id: String) throws -> UseRequest? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM use_request WHERE id = ?"), arguments: [id]).map(UseRequest.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM use_request WHERE id = ?"), arguments: [id], as: UseRequest.init(row:))
     }
 }

@@ -52,9 +52,9 @@ extension Register {
     public func seals(status: Seal.Status?) async throws -> [Seal] {
         try await pool.read { db in
             if let status {
-                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal WHERE status = ? ORDER BY id"), arguments: [status.rawValue]).map(Seal.init(row:))
+                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal WHERE status = ? ORDER BY id"), arguments: [status.rawValue], as: Seal.init(row:))
             }
-            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal ORDER BY id")).map(Seal.init(row:))
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM seal ORDER BY id"), as: Seal.init(row:))
         }
     }
 
@@ -83,6 +83,6 @@ extension Register {
     }
 
     static func seal(_ db: Database, id: String) throws -> Seal? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM seal WHERE id = ?"), arguments: [id]).map(Seal.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM seal WHERE id = ?"), arguments: [id], as: Seal.init(row:))
     }
 }

@@ -56,16 +56,16 @@ extension Register {
 
     private func staffSnapshot() async throws -> StaffDirectory.Snapshot {
         try await staffDirectory.snapshot {
-            try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM staff")).map(Staff.init(row:)) }
+            try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM staff"), as: Staff.init(row:)) }
         }
     }
 
     public func allStaff() async throws -> [Staff] {
-        try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM staff ORDER BY id")).map(Staff.init(row:)) }
+        try await pool.read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM staff ORDER BY id"), as: Staff.init(row:)) }
     }
 
     static func staff(_ db: Database, id: String) throws -> Staff? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM staff WHERE id = ?"), arguments: [id]).map(Staff.init(row:))
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM staff WHERE id = ?"), arguments: [id], as: Staff.init(row:))
     }
 
     /// The staff member, who must exist and be enabled, for naming in a new record.
