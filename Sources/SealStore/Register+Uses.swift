@@ -123,7 +123,7 @@ extension Register {
     ) throws -> UseView {
         let request = checked.request
         // Uses are never deleted, so the rowid counts them (in O(log n), where COUNT(*) walks the whole table).
-        let useID = String(format: "USE-%06d", (try Int.fetchOne(w.db.cachedStatement(sql: "SELECT MAX(rowid) FROM use_record")) ?? 0) + 1)
+        let useID = RegisterID.use((try Int.fetchOne(w.db.cachedStatement(sql: "SELECT MAX(rowid) FROM use_record")) ?? 0) + 1)
         try w.record(.useRecorded(.init(
             use: useID, request: request.id, seal: request.seal, matter: request.matter, caseNumber: request.caseNumber,
             reason: request.reason, count: count, user: request.requester, recorder: checked.recorder.id, approver: request.approval?.approver,
@@ -133,7 +133,11 @@ extension Register {
         if UsePolicy.exhausts(request, count: count) {
             try w.record(.requestExhausted(.init(request: request.id)), subject: request.id)
         }
-        return try useLines(w.db, UseFilter(id: useID), limit: 1, after: nil, zone: zone)[0]
+        // A line written in this transaction has no corrections yet: their look-up is left out.
+        guard let (sql, arguments) = try useQuery(w.db, UseFilter(id: useID), limit: 1, after: nil, zone: zone),
+            let line = try BookLineQuery.lines(w.db, sql, arguments).first
+        else { throw SealError(.internalError, "use \(useID) was recorded but cannot be read back") }
+        return line.useView(corrections: [], zone: zone)
     }
 
     /// `use.corrected`: a new entry referencing the use; the original line is never edited in the journal.
