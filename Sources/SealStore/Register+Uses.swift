@@ -134,10 +134,7 @@ extension Register {
             try w.record(.requestExhausted(.init(request: request.id)), subject: request.id)
         }
         // A line written in this transaction has no corrections yet: their look-up is left out.
-        guard let (sql, arguments) = try useQuery(w.db, UseFilter(id: useID), limit: 1, after: nil, zone: zone),
-            let line = try BookLineQuery.lines(w.db, sql, arguments).first
-        else { throw SealError(.internalError, "use \(useID) was recorded but cannot be read back") }
-        return line.useView(corrections: [], zone: zone)
+        return try useLines(w.db, UseFilter(id: useID), limit: 1, after: nil, zone: zone, corrected: false)[0]
     }
 
     /// `use.corrected`: a new entry referencing the use; the original line is never edited in the journal.
@@ -190,10 +187,12 @@ extension Register {
         }
     }
 
-    static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone) throws -> [UseView] {
+    /// `corrected`: false when the lines cannot have corrections (written in the caller's transaction), so they are
+    /// not looked for.
+    static func useLines(_ db: Database, _ filter: UseFilter, limit: Int, after: String?, zone: TimeZone, corrected: Bool = true) throws -> [UseView] {
         guard let (sql, arguments) = try useQuery(db, filter, limit: limit, after: after, zone: zone) else { return [] }
         let lines = try BookLineQuery.lines(db, sql, arguments)
-        let corrections = try BookLineQuery.corrections(db, uses: lines.map(\.id))
+        let corrections = corrected ? try BookLineQuery.corrections(db, uses: lines.map(\.id)) : [:]
         return lines.map { $0.useView(corrections: corrections[$0.id] ?? [], zone: zone) }
     }
 
