@@ -35,9 +35,19 @@ public enum WitnessServer {
         let inFlight = InFlight(limit: settings.maxInFlight)
 
         /// A protocol route: at most `max_in_flight` at once (429 with Retry-After beyond), the body read up to
-        /// `limit` (413 beyond), and 503 when the database fails (nothing was stored; the township retries).
-        func route(_ path: String, limit: Int, what: String, _ handle: @escaping @Sendable (Request, ByteBuffer) async throws -> Response) {
+        /// `limit` (413 beyond), 400 for a query parameter it does not take (a misspelt `?strat=` would otherwise be
+        /// read as its default), and 503 when the database fails (nothing was stored; the township retries).
+        func route(
+            _ path: String, limit: Int, what: String, queries: Set<String> = [],
+            _ handle: @escaping @Sendable (Request, ByteBuffer) async throws -> Response
+        ) {
             router.post("\(settings.prefix)/\(path)") { request, context -> Response in
+                let unknown = Set(request.uri.queryParameters.map { String($0.key) }).subtracting(queries).sorted()
+                guard unknown.isEmpty else {
+                    let takes = queries.isEmpty ? "takes no query parameters" : "takes \(queries.sorted().joined(separator: ", "))"
+                    let list = unknown.map { "\"\($0)\"" }.joined(separator: ", ")
+                    return response(.text(400, "unknown query parameter\(unknown.count == 1 ? "" : "s") \(list): POST /\(path) \(takes)"))
+                }
                 guard inFlight.enter() else {
                     return response(.init(status: 429, contentType: "text/plain; charset=utf-8", body: "too many requests at once; retry later\n"), retryAfter: 1)
                 }
@@ -80,7 +90,7 @@ public enum WitnessServer {
             }
             return response(try await mirror.addEntries(body: Array(body.readableBytesView)), acceptEncoding: true)
         }
-        route("restore", limit: settings.maxBodyBytes, what: "mirror") { request, body in
+        route("restore", limit: settings.maxBodyBytes, what: "mirror", queries: ["start", "limit"]) { request, body in
             // A parameter given but not a number is refused, not read as its default.
             func integer(_ name: String, default value: Int) -> Int? { request.uri.queryParameters.get(name).map { Int($0) } ?? value }
             guard let start = integer("start", default: 0), let limit = integer("limit", default: 10_000), start >= 0, (1...100_000).contains(limit) else {

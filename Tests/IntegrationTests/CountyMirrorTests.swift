@@ -321,5 +321,13 @@ struct CountyMirrorTests {
             let answer = try runCommand("/usr/bin/curl", ["-s", "-o", "-", "-w", "\n%{http_code}", "--data-binary", "{}", "\(county.url)/restore?\(query)"])
             #expect(answer.stdout.hasSuffix("\n400") && answer.stdout.contains("start must be an integer"), "\(query): \(answer.stdout)")
         }
+        // A misspelt protocol parameter is refused, naming it, not read as its default (`strat` is not `start`).
+        for (path, named, takes) in [
+            ("restore?strat=5", #""strat""#, "POST /restore takes limit, start"),
+            ("add-checkpoint?old=3", #""old""#, "POST /add-checkpoint takes no query parameters"),
+        ] {
+            let answer = try runCommand("/usr/bin/curl", ["-s", "-o", "-", "-w", "\n%{http_code}", "--data-binary", "{}", "\(county.url)/\(path)"])
+            #expect(answer.stdout.hasSuffix("\n400") && answer.stdout.contains("unknown query parameter \(named): \(takes)"), "\(path): \(answer.stdout)")
+        }
     }
 }
