@@ -3,7 +3,7 @@ import Testing
 
 /// What the book says, checked as a seal administrator and an inspector would read it (issue: the book an
 /// inspector can trust at a glance).
-@Suite("The book says what happened, in local time, on a real daemon")
+@Suite("The book says what happened, in local time, on a real daemon", .ownThreads)
 struct BookCorrectnessTests {
     func request(_ daemon: RunningDaemon, count: Int, urgent: Bool = false, reason: String = "个体工商户设立登记决定书") throws -> String {
         try ok(daemon, ["--as", "S003", "request", "create", "--seal", "SEAL-0001", "--matter", "XK-001", "--case", "2026-XK-\(Int.random(in: 1000...9999))",
@@ -204,7 +204,7 @@ struct BookCorrectnessTests {
     }
 }
 
-@Suite("Input a person really has, and errors in the words they typed, on a real daemon")
+@Suite("Input a person really has, and errors in the words they typed, on a real daemon", .ownThreads)
 struct EverydayInputTests {
     @Test("a GB18030 catalogue with the national 权力类型 and no 事项类别 imports, saying what was assumed")
     func gb18030Catalogue() async throws {
@@ -291,7 +291,7 @@ struct EverydayInputTests {
     }
 }
 
-@Suite("sealctl and answers too large to hold")
+@Suite("sealctl and answers too large to hold", .ownThreads)
 struct AnswerLimitTests {
     /// A stand-in daemon on a Unix socket in `directory`: Python that runs `setup` once, then answers every request
     /// by running `answer` with the connection `c` (after skipping sealctl's probe of the socket). Spawned as the

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("Exports for inspectors on a real daemon")
+@Suite("Exports for inspectors on a real daemon", .ownThreads)
 struct BookExportTests {
     /// Two seals with uses, one reason that a spreadsheet would take for a formula, a correction.
     func township(_ daemon: RunningDaemon) throws {

@@ -7,7 +7,7 @@ func verifyBundle(_ arguments: [String]) throws -> CommandResult {
     try runCommand(Binaries.sealctl, ["book", "verify"] + arguments)
 }
 
-@Suite("Bundles verify offline; every kind of tampering has its own exit status")
+@Suite("Bundles verify offline; every kind of tampering has its own exit status", .ownThreads)
 struct BookVerifyTests {
     func lines(_ url: URL) throws -> [String] {
         try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)

@@ -12,7 +12,7 @@ enum CardTools {
     static let missing: Comment = "pcscd, vsmartcard-vpcd, opensc, yubico-piv-tool or openssl is missing: run `make deps` (CI installs them)"
 }
 
-@Suite("sealcard-sim against OpenSC, yubico-piv-tool and openssl", .enabled(if: CardTools.installed, CardTools.missing))
+@Suite("sealcard-sim against OpenSC, yubico-piv-tool and openssl", .enabled(if: CardTools.installed, CardTools.missing), .ownThreads)
 struct CardClientsTests {
     static let opensc = CardTools.opensc
 

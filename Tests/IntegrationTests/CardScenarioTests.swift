@@ -31,7 +31,7 @@ func cardHistory(_ daemon: RunningDaemon) -> String {
     return "journal [\(events.joined(separator: "; "))], log [\(log.joined(separator: " | "))]"
 }
 
-@Suite("An electronic seal's card through the real pcscd", .enabled(if: CardTools.installed, CardTools.missing))
+@Suite("An electronic seal's card through the real pcscd", .enabled(if: CardTools.installed, CardTools.missing), .ownThreads)
 struct CardScenarioTests {
     static let reader0 = "Virtual PCD 00 00"
 

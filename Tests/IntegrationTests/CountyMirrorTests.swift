@@ -6,7 +6,7 @@ import Testing
 
 /// The county mirror on real daemons: a township's journal copied into the county's PostgreSQL after each
 /// cosignature, projected into the county's tables, caught up after the county was away.
-@Suite("The county mirror holds every township's register", .serialized)
+@Suite("The county mirror holds every township's register", .serialized, .ownThreads)
 struct CountyMirrorTests {
     /// Every registry table of the township, row by row, as `kind|hex(value)…` lines sorted: SQLite's side.
     static func townshipRows(_ township: RunningDaemon, _ table: String, columns: [String]) throws -> [String] {

@@ -61,7 +61,7 @@ struct HandLog {
     }
 }
 
-@Suite("The county witness: tlog-witness bytes, rollback, forks and racing witnesses on a real PostgreSQL", .serialized)
+@Suite("The county witness: tlog-witness bytes, rollback, forks and racing witnesses on a real PostgreSQL", .serialized, .ownThreads)
 struct CountyWitnessTests {
     /// Checks a 200's body by hand: one line `— <name> base64(keyID ‖ u64 time ‖ sig)` where keyID uses type 0x04 and
     /// the signature covers "cosignature/v1\ntime T\n" + the checkpoint body.

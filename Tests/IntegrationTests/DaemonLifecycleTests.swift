@@ -4,7 +4,7 @@ import Glibc
 import Foundation
 import Testing
 
-@Suite("sealkeeperd on a real socket")
+@Suite("sealkeeperd on a real socket", .ownThreads)
 struct DaemonLifecycleTests {
     @Test("status answers through sealctl and through a plain HTTP client; SIGTERM exits 0 and removes the socket")
     func statusAndShutdown() async throws {
@@ -189,7 +189,7 @@ struct DaemonLifecycleTests {
     }
 }
 
-@Suite("systemd socket activation and units")
+@Suite("systemd socket activation and units", .ownThreads)
 struct SystemdIntegrationTests {
     @Test("the daemon serves on a listening socket passed as fd 3 and never deletes its file")
     func socketActivation() async throws {

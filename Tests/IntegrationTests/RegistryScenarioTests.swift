@@ -16,7 +16,7 @@ func refused(_ daemon: RunningDaemon, _ arguments: [String], _ code: String, sou
     #expect(result.stderr.hasPrefix("error: \(code): "), "expected \(code), got: \(result.stderr)", sourceLocation: sourceLocation)
 }
 
-@Suite("Registry through sealctl on a real daemon")
+@Suite("Registry through sealctl on a real daemon", .ownThreads)
 struct RegistryScenarioTests {
     static var catalogue: String { Binaries.repositoryRoot.appendingPathComponent("Config/examples/matters.csv").path }
 

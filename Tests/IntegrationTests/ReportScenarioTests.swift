@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@Suite("Statistics and anomaly reports on a real daemon")
+@Suite("Statistics and anomaly reports on a real daemon", .ownThreads)
 struct ReportScenarioTests {
     /// Every day of the week, all day: only holidays (or nothing) put a use outside office hours.
     static func policy(holidays: [String], extra: String) -> String {

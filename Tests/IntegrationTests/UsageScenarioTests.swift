@@ -24,7 +24,7 @@ func setUpTownship(_ daemon: RunningDaemon) throws {
 
 func rfc3339(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }
 
-@Suite("Request → approval → use on a real daemon")
+@Suite("Request → approval → use on a real daemon", .ownThreads)
 struct UsageScenarioTests {
     @Test("a physical seal from registration to the usage book")
     func happyPath() async throws {
