@@ -30,6 +30,11 @@ func reopenedAfterEdit(_ name: String, _ edit: @escaping @Sendable (Database) th
     return try Register(stateDirectory: directory, logger: Logger(label: "test"))
 }
 
+extension Result {
+    /// The success value, or `fallback` for a failure.
+    func get(or fallback: Success) -> Success { (try? get()) ?? fallback }
+}
+
 @Suite("Journal writer")
 struct JournalWriterTests {
     @Test("concurrent writes are committed together: fewer transactions than writes, every one journaled once")
@@ -80,6 +85,38 @@ struct JournalWriterTests {
             #expect(refusals.map(\.code) == [.staffExists])
             #expect(try await register.journalSize() == 3)
             #expect(try await register.allStaff().map(\.id) == ["A", "B", "C"])
+        }
+    }
+
+    @Test("a write that fails after recording undoes only itself, in the same batch as writes that succeed")
+    func failureAfterRecording() async throws {
+        let (register, directory) = try makeRegister("partial")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        struct Changed: Error {}
+        // Queued before the writer runs, so the three are one batch; the middle one records B and then fails.
+        func add(_ id: String, thenFail: Bool) -> Task<Result<Void, any Error>, Never> {
+            Task {
+                do {
+                    try await register.writer.write(actor: admin) { w in
+                        try w.record(.staffAdded(Staff(id: id, name: id, roles: [.clerk])), subject: id)
+                        if thenFail { throw Changed() }
+                    }
+                    return .success(())
+                } catch { return .failure(error) }
+            }
+        }
+        let writes = [add("A", thenFail: false), add("B", thenFail: true), add("C", thenFail: false)]
+        while await register.writer.queuedWrites < writes.count { await Task.yield() }
+        try await register.withWriter { () async throws in
+            var outcomes: [Bool] = []
+            for write in writes { outcomes.append(await write.value.map { true }.get(or: false)) }
+            #expect(outcomes == [true, false, true])
+            #expect(await register.writer.batches == 1)
+            #expect(try await register.journalSize() == 2)
+            #expect(try await register.allStaff().map(\.id) == ["A", "C"])
+            // The journal, its signed checkpoint and the tables agree: nothing of B is left anywhere.
+            let check = try await register.writer.recheck()
+            #expect(check.journal == "verified" && check.tables == "verified", "\(check)")
         }
     }
 
