@@ -8,6 +8,8 @@ the real API (requests of 50 impressions, approved, then used one impression at 
 
   uses/s   POST /v1/uses from --clients concurrent keep-alive clients (`use-bench`, mean and p99 latency), against raw SQLite:
            single-row INSERTs each committed durably (WAL, synchronous=FULL) in a file beside the register;
+           From the second size on, the bursts take turns with bursts on a second daemon over a fresh copy of the
+           first size's register: the rate beside it, measured at the same moments, is the flatness figure;
   floor    GET /v1/whoami from the same clients: a call that reads and writes nothing, the HTTP stack's own ceiling;
   start    seconds from exec to the socket answering, and to `status` saying the journal is verified;
   csv, xlsx, html   `sealctl book export` of the whole book, against `sqlite3 -csv` of the uses ⋈ requests join;
@@ -89,6 +91,22 @@ def timed(argv, stdout="/dev/null"):
     return time.perf_counter() - t0, usage.ru_maxrss / 1024
 
 
+def start_reference(binary, reference, log):
+    """A second daemon on a fresh copy of the first size's register (`reference["state"]`), journal verified:
+    (process, socket)."""
+    root = os.path.join(os.path.dirname(reference["state"]), "reference")
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    shutil.copytree(reference["state"], os.path.join(root, "state"))
+    proc, sock = start_daemon(binary, write_config(root), log)
+    conn = UnixConnection(sock)
+    while True:
+        conn.request("GET", "/v1/status")
+        if json.loads(conn.getresponse().read())["journal"]["integrity"] != "verifying":
+            return proc, sock
+        time.sleep(0.02)
+
+
 def in_turn(repeat, *steps):
     """Runs each step (a function returning (seconds, peak)) `repeat` times, the steps taking turns; per step the
     median seconds and the highest peak."""
@@ -140,6 +158,7 @@ def main():
 
     print(f"{'uses':>9}  {'measure':<22} {'ours':>10} {'unit':<6} {'baseline':<26} {'baseline':>10}  {'ratio':>6}  {'target':<10} peak RSS MB")
     have = 0
+    reference = None
     for size in [int(s) for s in args.sizes.split(",")]:
         burst = args.clients * args.per_client
         fill_to = max(have, size - args.repeat * burst)
@@ -151,15 +170,33 @@ def main():
             # what is measured.
             os.sync()
         raw = raw_sqlite_rate(state)
-        bursts = [measure_uses(binary, sock, args.clients, args.per_client, f"{size}-{n}") for n in range(args.repeat)]
+        # Flatness compares this size's rate with the first size's. Measured minutes apart, the two differ by
+        # whatever the shared machine did meanwhile (raw SQLite's rate moved 20 % within one run), so the first
+        # size's register, copied as it was, runs beside this one and the bursts take turns.
+        beside = start_reference(binary, reference, log) if reference else None
+        bursts, reference_bursts = [], []
+        for n in range(args.repeat):
+            bursts.append(measure_uses(binary, sock, args.clients, args.per_client, f"{size}-{n}"))
+            if beside:
+                reference_bursts.append(measure_uses(binary, beside[1], args.clients, args.per_client, f"ref{size}-{n}"))
+        if beside:
+            stop_daemon(beside[0])
         rate, mean, p99 = (statistics.median(b[i] for b in bursts) for i in range(3))
         have = fill_to + args.repeat * burst
         row(size, f"uses/s ({args.clients} clients)", rate, "raw SQLite commits/s", raw, "/s", "≥2× raw")
+        if beside:
+            first = reference["size"]
+            row(size, f"  uses/s, {first:,} in turn", rate, f"uses/s at {first:,}, in turn", statistics.median(b[0] for b in reference_bursts),
+                "/s", "≥0.90 (flat)")
         row(size, "use p99 latency", p99 * 1000, "", 0, "ms", "≤20 ms")
         row(size, "use mean latency", mean * 1000, "", 0, "ms", "")
         row(size, "HTTP floor: whoami/s", measure_http_floor(binary, sock, args.clients), "raw SQLite commits/s", raw, "/s", "(ceiling)")
 
         stop_daemon(proc)
+        if reference is None:
+            # The first size's register as it is now, stopped: each later size starts a fresh copy of it.
+            reference = {"size": size, "state": os.path.join(root, "reference-state")}
+            shutil.copytree(state, reference["state"])
         t0 = time.perf_counter()
         proc, sock = start_daemon(binary, config, log)
         running["proc"] = proc
