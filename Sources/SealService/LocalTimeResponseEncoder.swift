@@ -24,17 +24,36 @@ public struct LocalTimeResponseEncoder: ResponseEncoder {
             status: .ok,
             headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(json.count)],
             body: ResponseBody(contentLength: json.count) { writer in
-                // In buffers of 64 KiB, which the heap hands out again page after page: one buffer of a page's size
-                // (a megabyte) was mapped fresh for every page and faulted in 4 KiB at a time.
-                var start = json.startIndex
-                while start < json.endIndex {
-                    let end = min(start + (1 << 16), json.endIndex)
-                    try await writer.write(ByteBuffer(bytes: json[start..<end]))
-                    start = end
-                }
+                try await write(json, to: &writer)
                 try await writer.finish(nil)
             }
         )
+    }
+
+    /// JSON whose `head` is known before the rest is made: the head is sent at once, the rest when `rest` has made
+    /// it (chunked: its length is not known yet). A failure of `rest` ends the answer short of its close, which no
+    /// client takes for a whole page.
+    static func response(head: [UInt8], rest: @escaping @Sendable () async throws -> [UInt8]) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(bytes: head))
+                try await write(try await rest()[...], to: &writer)
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    /// In buffers of 64 KiB, which the heap hands out again page after page: one buffer of a page's size (a
+    /// megabyte) was mapped fresh for every page and faulted in 4 KiB at a time.
+    private static func write(_ json: ArraySlice<UInt8>, to writer: inout some ResponseBodyWriter) async throws {
+        var start = json.startIndex
+        while start < json.endIndex {
+            let end = min(start + (1 << 16), json.endIndex)
+            try await writer.write(ByteBuffer(bytes: json[start..<end]))
+            start = end
+        }
     }
 
     /// The answer's bytes, its stored times shown in `zone`. A page of the book writes itself straight into bytes

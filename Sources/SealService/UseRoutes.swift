@@ -41,8 +41,21 @@ struct UseRoutes {
             _ = try context.requireCaller()
             let (filter, limit) = try await bookPage(request)
             let headers = try request.queryEnum("headers", BookTable.Headers.self) ?? .chinese
-            let page = try await register.bookLinesPage(filter, limit: limit, after: request.query("after"), headers: headers)
-            return LocalTimeResponseEncoder.response(json: page.json)
+            let after = request.query("after")
+            // The head (with the cursor) goes out before the lines are made, so a client paging through the book asks
+            // for the next page while this one is made: two pages on two cores, not one after the other.
+            let (heads, announce) = AsyncStream.makeStream(of: [UInt8].self)
+            let lines = Task {
+                defer { announce.finish() }
+                return try await register.bookLinesPage(filter, limit: limit, after: after, headers: headers) { announce.yield($0) }
+            }
+            var reading = heads.makeAsyncIterator()
+            guard let head = await reading.next() else {
+                // Refused before its head (an `after` naming no use): the refusal is the answer.
+                _ = try await lines.value
+                throw SealError(.internalError, "the book's page ended before its head")
+            }
+            return LocalTimeResponseEncoder.response(head: head) { try await lines.value }
         }
     }
 

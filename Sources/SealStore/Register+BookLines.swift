@@ -138,6 +138,11 @@ enum BookLineQuery {
                u.note, u.document_digest, COALESCE(u.approver, r.approver), r.denied_by, mt.method
         """
 
+    /// The id of a line under a page's conditions, for the page's cursor found before its lines
+    /// (`Register.bookLinesPage`): the use alone, on the index the page is read on, no line made. Every use has its
+    /// request (a foreign key), so the page's join to it drops none.
+    static let idSelect = "SELECT u.id FROM use_record u"
+
     /// The line query for a page of the book's cells (`linesPage`): an export's columns, then the seal and whether the
     /// line has corrections (by position, 15 and 16). A page of uses shows every column (`u.*`); SQLite reads each
     /// column selected on every line, so this one selects only what the cells show.
@@ -265,18 +270,19 @@ enum BookLineQuery {
         return PageBytes.finished(&out, room: room, head: head)
     }
 
-    /// A page of the book as the paper register shows it (`BookLinesPage`'s bytes) from the rows `sql` (`linesSelect`
-    /// with a condition, at most `limit` rows) selects: each line's cells made as an export makes them
-    /// (`BookLine.exportLine`, dates and times in `zone`), so they read the same on screen as on paper.
+    /// The lines of a page of the book as the paper register shows it and the page's close (`BookLinesPage`'s bytes
+    /// after its head) from the rows `sql` (`linesSelect` with a condition, at most `limit` rows) selects, and the
+    /// next page's cursor (the last line's id when there are `limit`): each line's cells made as an export makes
+    /// them (`BookLine.exportLine`, dates and times in `zone`), so they read the same on screen as on paper.
     static func linesPage(
         _ db: Database, _ sql: String, _ arguments: StatementArguments, limit: Int, zone: TimeZone, headers: BookTable.Headers
-    ) throws -> PageBytes {
+    ) throws -> (lines: [UInt8], next: String?) {
         let rows = try RawRows(db, sql: sql, arguments: arguments)
         defer { rows.reset() }
         var names = try NameMemo.Line(db)
         let (text, int) = (rows.text, rows.int)
-        let room = 512
-        var out = PageBytes.withRoom(room, capacity: limit * 320 + 2)
+        var out: [UInt8] = []
+        out.reserveCapacity(limit * 320 + 2)
         var (count, last) = (0, "")
         while try rows.next("reading the book") {
             if count > 0 { out.append(UInt8(ascii: ",")) }
@@ -294,9 +300,7 @@ enum BookLineQuery {
             (count, last) = (count + 1, id)
         }
         BookLinesPage.close(&out)
-        var head: [UInt8] = []
-        BookLinesPage.open(columns: BookTable.columns(headers), next: count == limit ? last : nil, &head)
-        return PageBytes.finished(&out, room: room, head: head)
+        return (out, count == limit ? last : nil)
     }
 
     /// The corrections of the given uses, in order, with the corrector's name: one query for all of them.

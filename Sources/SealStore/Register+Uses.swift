@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import SealBook
 import SealCore
 import SealWire
@@ -175,15 +176,51 @@ extension Register {
     /// A page of the book under `filter` as the paper register shows it (`BookLinesPage`): the lines of `usePage`,
     /// in the same order and paged by the same cursor, as their cells in `headers`' language.
     public func bookLinesPage(_ filter: UseFilter, limit: Int, after: String?, headers: BookTable.Headers) async throws -> PageBytes {
+        let head = Mutex<[UInt8]>([])
+        let rest = try await bookLinesPage(filter, limit: limit, after: after, headers: headers) { bytes in head.withLock { $0 = bytes } }
+        return PageBytes(bytes: head.withLock { $0 } + rest, start: 0)
+    }
+
+    /// The page of `bookLinesPage` in two parts: its head (`BookLinesPage.open`: the columns and the cursor) handed
+    /// to `head` before any line is made, and the rest (the lines and the close) returned, both from one read. A
+    /// client paging through the book asks for the next page as soon as it has this one's cursor, so the daemon
+    /// makes the two pages at once, on two of the pool's readers, instead of one after the other.
+    public func bookLinesPage(
+        _ filter: UseFilter, limit: Int, after: String?, headers: BookTable.Headers, head: @escaping @Sendable ([UInt8]) -> Void
+    ) async throws -> [UInt8] {
         let zone = useSettings.zone
         return try await pool.read { db in
+            var open: [UInt8] = []
             guard let (sql, arguments) = try Self.useQuery(db, filter, limit: limit, after: after, zone: zone, select: BookLineQuery.linesSelect) else {
-                var empty: [UInt8] = []
-                BookLinesPage.open(columns: BookTable.columns(headers), next: nil, &empty)
-                BookLinesPage.close(&empty)
-                return PageBytes(bytes: empty, start: 0)
+                BookLinesPage.open(columns: BookTable.columns(headers), next: nil, &open)
+                head(open)
+                var close: [UInt8] = []
+                BookLinesPage.close(&close)
+                return close
             }
-            return try BookLineQuery.linesPage(db, sql, arguments, limit: limit, zone: zone, headers: headers)
+            // The page's last line, found first (its `limit`-th), is the next page's cursor: on the index the page
+            // is read on, unless a matter or a user is asked for. Those are read from the lines, so a few lines
+            // of theirs in a long book would be looked for twice; their head waits for the lines instead.
+            guard filter.matter == nil, filter.user == nil else {
+                let (lines, next) = try BookLineQuery.linesPage(db, sql, arguments, limit: limit, zone: zone, headers: headers)
+                BookLinesPage.open(columns: BookTable.columns(headers), next: next, &open)
+                head(open)
+                return lines
+            }
+            let next = try Self.useQuery(db, filter, limit: 1, after: after, zone: zone, select: BookLineQuery.idSelect).flatMap { sql, arguments in
+                var arguments = arguments
+                _ = arguments.append(contentsOf: [limit - 1])
+                return try String.fetchOne(db.cachedStatement(sql: sql + " OFFSET ?"), arguments: arguments)
+            }
+            BookLinesPage.open(columns: BookTable.columns(headers), next: next, &open)
+            head(open)
+            let (lines, ending) = try BookLineQuery.linesPage(db, sql, arguments, limit: limit, zone: zone, headers: headers)
+            // Both queries read one snapshot and the same rows (every use has its request), so they agree unless the
+            // tables are not what the schema says.
+            guard ending == next else {
+                throw DatabaseError(message: "the page's lines end at \(ending ?? "the book's end"), not at its cursor \(next ?? "(none)")")
+            }
+            return lines
         }
     }
 

@@ -213,19 +213,22 @@ struct BookCommand: AsyncParsableCommand {
         static func list(
             _ client: DaemonClient, path: String, lines: String? = nil, query filters: [(String, String?)], json: Bool, seals: [String]
         ) async throws {
-            /// Every page of the book under `filters`, in order, as the daemon's bytes. The next page is asked for as
-            /// soon as this one's cursor has arrived (its first bytes), so the daemon makes it while this one is still
-            /// arriving and while sealctl reads and prints this one: the two run on two cores instead of by turns. The
+            /// Every page of the book under `filters`, in order, as the daemon's bytes. Up to two pages after the one
+            /// being read are asked for, each as soon as its cursor has arrived (`/v1/book/lines` sends it before it
+            /// makes the lines), so the daemon makes pages on both cores while sealctl reads and prints this one. The
             /// first page is short, so the first lines show at once; the rest come 5,000 lines a page (each request
             /// costs the daemon about as much as a few hundred lines: at 1,000 a page, a tenth of a long list).
             func pages(_ filters: [(String, String?)], at path: String = path, _ take: (Data) throws -> Void) async throws {
                 func page(after: String?) -> ListPage.Fetch {
                     ListPage.Fetch(client, path + query(filters + [("after", after), ("limit", after == nil ? "1000" : "5000")]))
                 }
-                var next: ListPage.Fetch? = page(after: nil)
-                while let reading = next {
-                    next = try await reading.cursor.value.map(page(after:))
-                    try take(try await reading.body.value)
+                var asked = [page(after: nil)]
+                var more = true
+                while !asked.isEmpty {
+                    while more, asked.count < 3 {
+                        if let cursor = try await asked.last!.cursor.value { asked.append(page(after: cursor)) } else { more = false }
+                    }
+                    try take(try await asked.removeFirst().body.value)
                 }
             }
             if json {

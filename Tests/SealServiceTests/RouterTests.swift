@@ -160,6 +160,9 @@ struct RouterTests {
             #expect(f.code(try await f.call("ivy", .get, "/v1/book/lines?seal=S&from=2026-01-01&to=2026-12-31&limit=5&headers=en")) == "invalid-field")
             let page = try await f.call("ivy", .get, "/v1/book/lines?limit=5")
             #expect(page.status == 200 && (try? BookLinesPage(wireJSON: page.body))?.columns == BookTable.columns(.chinese))
+            // A page's head goes out before its lines are made; a cursor naming no use is refused before it, as an error.
+            let cursor = try await f.call("ivy", .get, "/v1/book/lines?after=USE-999999")
+            #expect(cursor.status == 400 && f.code(cursor) == "invalid-field" && message(cursor) == "after USE-999999: no such use")
             let township = try await f.call("ivy", .get, "/v1/book?format=csv&headers=en&township=X&matter=M&user=U")
             #expect(f.code(township) == "invalid-field" && message(township).hasPrefix(#"township "X": no such township"#))
             #expect(f.code(try await f.call("alice", .get, "/v1/requests?status=pending&mine=true&limit=3")) == "staff-required")
