@@ -54,7 +54,7 @@ struct BookSummaryTests {
             Self.summary, checkpoint: nil, filter: BookFilter(), zone: TimeZone(identifier: "Asia/Shanghai")!, slot: summarySlot, to: &out
         )
         out.bytes += try sheets.zip.finish()
-        let parts = Dictionary(uniqueKeysWithValues: try ZipReaders.python(out.bytes).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
+        let parts = Dictionary(uniqueKeysWithValues: try await ZipReaders.python(out.bytes).map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) })
         // Each sheet goes into the place kept for it: the anomalies are sheet 2, the summary sheet 1.
         let xml = try #require(parts[SpreadsheetML.worksheetPath(anomalySlot + 1)])
         // The header row, the entries shown, and the one row saying how many more.
