@@ -9,6 +9,10 @@ public final class PIVApplet: @unchecked Sendable {
     /// Called whenever the retry counter changes, so the simulator can persist it as a card would.
     public var onChange: ((SimulatedCard) -> Void)?
 
+    /// SELECTs still to be answered `6F00`, as a card busy being reset answers: for testing that a reader reads a
+    /// card again (`sealcard-sim --failing-selects`).
+    public var failingSelects = 0
+
     private var pinVerified = false
     private var pendingResponse: [UInt8] = []
     private var chainedData: [UInt8] = []
@@ -53,6 +57,9 @@ public final class PIVApplet: @unchecked Sendable {
         }
         let response: ResponseAPDU
         switch full.ins {
+        case 0xA4 where failingSelects > 0:
+            failingSelects -= 1
+            response = ResponseAPDU(data: [], status: StatusWord(0x6F00))
         case 0xA4: response = select(full)
         case 0xCB: response = getData(full)
         case 0x20: response = verify(full)

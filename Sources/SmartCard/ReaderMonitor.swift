@@ -105,21 +105,39 @@ public final class ReaderMonitor: Service, @unchecked Sendable {
         }
     }
 
+    /// Times a card whose certificate could not be read is read again, `rereadAfter` ms apart, before it is taken
+    /// for a card without one: a card being reset by pcscd (as it starts, or by another client) fails a read once,
+    /// and nothing would change in its reader to make the monitor read it again.
+    static let rereads = 5
+    static let rereadAfter: UInt32 = 400
+
     /// Waits for changes on one context until pcscd goes away (thrown) or the monitor stops.
     private func watch(_ context: PCSCContext) throws(SmartCardError) {
         var known: [String: ReaderState] = [:]
         var snapshots: [String: ReaderSnapshot] = [:]
+        // Readers whose card could not be read, with the reads left.
+        var unread: [String: Int] = [:]
         var plugAndPlay = ReaderState(reader: PCSCContext.plugAndPlayReader)
         while !isStopped {
             let names = try context.readers().filter(matches)
             known = known.filter { names.contains($0.key) }
             snapshots = snapshots.filter { names.contains($0.key) }
+            unread = unread.filter { names.contains($0.key) }
             let request = names.map { known[$0] ?? ReaderState(reader: $0) } + [plugAndPlay]
             let result: [ReaderState]
             do {
-                result = try context.statusChange(request)
+                result = try context.statusChange(request, timeout: unread.isEmpty ? nil : Self.rereadAfter)
             } catch .pcsc(_, .unknownReader) {
                 continue  // a reader vanished between listing and waiting: list again
+            } catch .pcsc(_, .timeout) {
+                for (reader, left) in unread {
+                    guard let atr = snapshots[reader]?.atr else { continue }
+                    let snapshot = Self.inspect(context, reader: reader, atr: atr)
+                    snapshots[reader] = snapshot
+                    unread[reader] = snapshot.problem == nil || left <= 1 ? nil : left - 1
+                }
+                publish(.readers(snapshots.values.sorted { $0.reader < $1.reader }))
+                continue
             }
             plugAndPlay = result.last!.acknowledged
             for state in result.dropLast() {
@@ -127,10 +145,13 @@ public final class ReaderMonitor: Service, @unchecked Sendable {
                 let previous = snapshots[state.reader]
                 if state.present {
                     if previous?.present != true || previous?.atr != state.atr {
-                        snapshots[state.reader] = Self.inspect(context, reader: state.reader, atr: state.atr)
+                        let snapshot = Self.inspect(context, reader: state.reader, atr: state.atr)
+                        snapshots[state.reader] = snapshot
+                        unread[state.reader] = snapshot.problem == nil ? nil : Self.rereads
                     }
                 } else {
                     snapshots[state.reader] = ReaderSnapshot(reader: state.reader, present: false)
+                    unread[state.reader] = nil
                 }
             }
             publish(.readers(snapshots.values.sorted { $0.reader < $1.reader }))

@@ -35,6 +35,9 @@ struct SealCardSimCommand: ParsableCommand {
     @Flag(help: "Start with the card out of the reader (SIGUSR2 inserts it).")
     var removed = false
 
+    @Option(help: "Answer the first N SELECTs after each insertion with 6F00, as a card being reset does.")
+    var failingSelects = 0
+
     @Flag(help: "Print the card's certificate (PEM) and SHA-256 fingerprint, then exit.")
     var show = false
 
@@ -98,6 +101,7 @@ struct SealCardSimCommand: ParsableCommand {
             if link == nil {
                 link = current
                 applet.reset()
+                applet.failingSelects = failingSelects
                 say("inserted")
             }
             do {

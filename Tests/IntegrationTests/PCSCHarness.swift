@@ -73,12 +73,13 @@ final class PCSCStack: @unchecked Sendable {
     }
 
     /// A simulated card in reader `slot` (0 or 1); it connects (is inserted) unless `removed`.
-    func insertCard(slot: Int = 0, state: String, pin: String = "123456", subject: String = "Sealkeeper test seal", removed: Bool = false)
-        throws -> SimulatedCardProcess
-    {
+    /// `failingSelects`: SELECTs answered 6F00 after each insertion (a card being reset).
+    func insertCard(
+        slot: Int = 0, state: String, pin: String = "123456", subject: String = "Sealkeeper test seal", removed: Bool = false, failingSelects: Int = 0
+    ) throws -> SimulatedCardProcess {
         let card = try SimulatedCardProcess(
             port: port + UInt16(slot), state: directory.appendingPathComponent(state).path, pin: pin, subject: subject,
-            logPath: directory.appendingPathComponent("\(state).log").path, removed: removed
+            logPath: directory.appendingPathComponent("\(state).log").path, removed: removed, failingSelects: failingSelects
         )
         cards.append(card)
         return card
@@ -133,10 +134,10 @@ final class SimulatedCardProcess: @unchecked Sendable {
     let statePath: String
     let logPath: String
 
-    init(port: UInt16, state: String, pin: String, subject: String, logPath: String, removed: Bool) throws {
+    init(port: UInt16, state: String, pin: String, subject: String, logPath: String, removed: Bool, failingSelects: Int = 0) throws {
         statePath = state
         self.logPath = logPath
-        var arguments = ["--port", String(port), "--state", state, "--pin", pin, "--subject", subject]
+        var arguments = ["--port", String(port), "--state", state, "--pin", pin, "--subject", subject, "--failing-selects", String(failingSelects)]
         if removed { arguments.append("--removed") }
         pid = try spawn(Binaries.sealcardSim, arguments, environment: ["PATH": "/usr/bin:/bin"], logPath: logPath)
     }
