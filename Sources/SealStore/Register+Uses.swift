@@ -215,8 +215,8 @@ extension Register {
             BookLinesPage.open(columns: BookTable.columns(headers), next: next, &open)
             head(open)
             let (lines, ending) = try BookLineQuery.linesPage(db, sql, arguments, limit: limit, zone: zone, headers: headers)
-            // Both queries read one snapshot and the same rows (every use has its request), so they agree unless the
-            // tables are not what the schema says.
+            // Both queries read the same rows of one snapshot on the same index, so they agree: a difference is a bug,
+            // and the answer ends short of its close rather than with a page its cursor does not follow.
             guard ending == next else {
                 throw DatabaseError(message: "the page's lines end at \(ending ?? "the book's end"), not at its cursor \(next ?? "(none)")")
             }

@@ -214,7 +214,7 @@ struct BookCommand: AsyncParsableCommand {
             _ client: DaemonClient, path: String, lines: String? = nil, query filters: [(String, String?)], json: Bool, seals: [String]
         ) async throws {
             /// Every page of the book under `filters`, in order, as the daemon's bytes. Up to two pages after the one
-            /// being read are asked for, each as soon as its cursor has arrived (`/v1/book/lines` sends it before it
+            /// being read are asked for (one until the first is printed), each as soon as its cursor has arrived (`/v1/book/lines` sends it before it
             /// makes the lines), so the daemon makes pages on both cores while sealctl reads and prints this one. The
             /// first page is short, so the first lines show at once; the rest come 5,000 lines a page (each request
             /// costs the daemon about as much as a few hundred lines: at 1,000 a page, a tenth of a long list).
@@ -223,12 +223,15 @@ struct BookCommand: AsyncParsableCommand {
                     ListPage.Fetch(client, path + query(filters + [("after", after), ("limit", after == nil ? "1000" : "5000")]))
                 }
                 var asked = [page(after: nil)]
-                var more = true
+                var (more, first) = (true, true)
                 while !asked.isEmpty {
-                    while more, asked.count < 3 {
+                    // One page ahead until the first is printed: where a cursor comes only with its whole page (the
+                    // page of uses, the county's book), waiting for a second one would hold the first lines back.
+                    while more, asked.count < (first ? 2 : 3) {
                         if let cursor = try await asked.last!.cursor.value { asked.append(page(after: cursor)) } else { more = false }
                     }
                     try take(try await asked.removeFirst().body.value)
+                    first = false
                 }
             }
             if json {
