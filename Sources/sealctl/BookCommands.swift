@@ -214,8 +214,9 @@ struct BookCommand: AsyncParsableCommand {
             _ client: DaemonClient, path: String, lines: String? = nil, query filters: [(String, String?)], json: Bool, seals: [String]
         ) async throws {
             /// Every page of the book under `filters`, in order, as the daemon's bytes. Up to two pages after the one
-            /// being read are asked for (one until the first is printed), each as soon as its cursor has arrived (`/v1/book/lines` sends it before it
-            /// makes the lines), so the daemon makes pages on both cores while sealctl reads and prints this one. The
+            /// being read are asked for (one until the first is printed), each as soon as its cursor has arrived
+            /// (`/v1/book/lines` sends it before it makes the lines), so the daemon makes pages on both cores while
+            /// sealctl reads and prints this one. The
             /// first page is short, so the first lines show at once; the rest come 5,000 lines a page (each request
             /// costs the daemon about as much as a few hundred lines: at 1,000 a page, a tenth of a long list).
             func pages(_ filters: [(String, String?)], at path: String = path, _ take: (Data) throws -> Void) async throws {
