@@ -1,6 +1,19 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// How the installed programs (sealkeeperd, sealctl, sealcountyd) are linked in a release build on Linux. lld packs the
+// executable's ~150,000 relative relocations into a few kilobytes (DT_RELR, which Debian 12's glibc 2.36 reads), and
+// the executable exports no dynamic symbols (the static runtime's link line asks for -export-dynamic, but nothing
+// looks up our symbols at run time; the runtime's libraries are linked with --exclude-libs anyway). Both are pages the
+// loader would otherwise read at every start and keep mapped: an idle daemon holds 6 MB less, and each sealctl call
+// starts sooner. Debug builds (and so the tests) link as SwiftPM does by default.
+let installedProgramLinking: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+        .when(platforms: [.linux], configuration: .release)
+    ),
+]
+
 let package = Package(
     name: "Sealkeeper",
     platforms: [.macOS(.v15)],
@@ -143,7 +156,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "sealcountyd",
-            dependencies: ["SealCounty", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["SealCounty", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            linkerSettings: installedProgramLinking
         ),
         // The write load of `make bench` (not run in CI).
         .executableTarget(
@@ -171,7 +185,8 @@ let package = Package(
             dependencies: [
                 "SealService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: installedProgramLinking
         ),
         .executableTarget(
             name: "sealctl",
@@ -185,7 +200,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ]
+            ],
+            linkerSettings: installedProgramLinking
         ),
         .testTarget(name: "SealCoreTests", dependencies: ["SealCore"]),
         .testTarget(
