@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Lays out sealkeeperd's start-up code together: the linker script `make release` links the daemon with.
 
-Why: the idle daemon's memory is mostly clean pages of its own binary. The kernel maps a file page in 64 KiB windows
-around each fault (fault-around), and the ~7,000 functions start-up runs lie scattered over the binary's 32 MB of
+Why: the idle daemon's memory is mostly clean pages of its own binary. The kernel maps a file's pages in 64 KiB windows
+around each fault (fault-around), and the ~7,800 functions start-up runs lie scattered over the binary's 32 MB of
 text, so at rest the daemon held 21 MB of it. Placed side by side (about 5 MB, with the toolchain's libraries whose
 code cannot be split per function) they leave the rest of the text unread. README "Idle memory" has the figures.
 
@@ -50,12 +50,14 @@ def entries(binary, sections):
     return sorted(addresses)
 
 
-def wait_verified(sock):
+def wait_verified(sock, deadline):
     conn = UnixConnection(sock)
     while True:
         conn.request("GET", "/v1/status")
         if json.loads(conn.getresponse().read())["journal"]["integrity"] != "verifying":
             return
+        if time.time() > deadline:
+            raise SystemExit("the traced daemon did not finish verifying its journal in time")
         time.sleep(0.02)
 
 
@@ -81,7 +83,7 @@ def trace_start_up(bindir, work, calls_in):
                 if proc.poll() is not None or time.time() > deadline:
                     raise SystemExit(f"the traced daemon did not start; see {work}/daemon.log")
                 time.sleep(0.05)
-            wait_verified(sock)
+            wait_verified(sock, deadline)
             time.sleep(2)
             with open(trace, "rb") as f:
                 data = f.read()  # what ran up to now: start-up and rest, not shutdown
