@@ -17,8 +17,9 @@ from unix_http import UnixConnection
 FORMATS = ["csv", "xlsx", "html", "bundle"]
 
 
-def start_daemon(binary, config, log):
-    proc = subprocess.Popen([f"{binary}/sealkeeperd", "--config", config], stdout=log, stderr=log)
+def start_daemon(binary, config, log, env=None):
+    """Starts sealkeeperd (with `env`, else this process's environment); returns once it answers `/v1/status`."""
+    proc = subprocess.Popen([f"{binary}/sealkeeperd", "--config", config], stdout=log, stderr=log, env=env)
     socket_path = os.path.join(os.path.dirname(config), "sealkeeper.sock")
     for _ in range(600):
         try:

@@ -75,15 +75,9 @@ def trace_start_up(bindir, work, calls_in):
             stop_daemon(proc)
         trace = os.path.join(work, "calls")
         env = dict(os.environ, LD_PRELOAD=tracer, CALLTRACE_IN=calls_in, CALLTRACE_OUT=trace, SWIFT_BACKTRACE="enable=no")
-        proc = subprocess.Popen([f"{bindir}/sealkeeperd", "--config", config], stdout=log, stderr=log, env=env)
+        proc, sock = start_daemon(bindir, config, log, env)
         try:
-            sock = os.path.join(work, "sealkeeper.sock")
-            deadline = time.time() + 120
-            while not os.path.exists(sock):
-                if proc.poll() is not None or time.time() > deadline:
-                    raise SystemExit(f"the traced daemon did not start; see {work}/daemon.log")
-                time.sleep(0.05)
-            wait_verified(sock, deadline)
+            wait_verified(sock, time.time() + 120)
             time.sleep(2)
             with open(trace, "rb") as f:
                 data = f.read()  # what ran up to now: start-up and rest, not shutdown
