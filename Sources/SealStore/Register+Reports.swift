@@ -87,17 +87,20 @@ public struct AuditFactSource {
     let filter: BookFilter
     let zone: TimeZone
     let delegations: [Delegation]
+    /// How many requests' outcomes a read keeps (`RequestOutcomes`); tests make it small.
+    var requestsKept = RequestOutcomes.kept
 
-    /// The period's uses in time order (ties by id) with their requests' approval and denial, read in the order of
-    /// `use_record_by_time_id` without sorting.
+    /// The period's uses in time order (ties by id), read in the order of `use_record_by_time_id` without sorting.
+    /// Their requests' approval and denial are looked up apart (`RequestOutcomes`): joined, every use paid a search
+    /// of `use_request` by id, though a request's uses mostly follow one another.
     static func usesQuery(_ filter: BookFilter, lower: String, upper: String) -> (String, StatementArguments) {
         let (useScope, useArguments) = Register.sealScope(filter, column: "u.seal_id")
         var arguments: StatementArguments = [lower, upper]
         _ = arguments.append(contentsOf: useArguments)
         var sql = """
             SELECT u.id, u.seal_id, u.request_id, u.time, u.user, u.approver, u.effective_count, u.urgent, u.reason, u.case_number,
-                   u.matter_code, r.approved_at, r.denied_by, r.denial_reason, r.denied_at
-            FROM use_record u JOIN use_request r ON r.id = u.request_id
+                   u.matter_code
+            FROM use_record u
             WHERE u.time >= ? AND u.time < ? AND \(useScope)
             """
         Register.narrowUses(filter, &sql, &arguments)
@@ -128,15 +131,17 @@ public struct AuditFactSource {
         // A use's times are read from the row's bytes: no string is made of them.
         func date(column: Int32) -> Date? { uses.bytes(column).flatMap { LocalTime.parseStored(bytes: $0) } }
         let unfiled = AnomalyRules.UnfiledAgreements(delegations, zone: zone)
+        var requests = RequestOutcomes(kept: requestsKept)
         while try uses.next("reading the period's uses") {
             let at = date(column: 3) ?? Date(timeIntervalSince1970: 0)
-            let (seal, matter) = (text(1) ?? "", text(10) ?? "")
+            let (seal, matter, request) = (text(1) ?? "", text(10) ?? "", text(2) ?? "")
+            let outcome = try requests.outcome(of: request, db)
             guard try visit(.use(AuditFacts.Use(
-                id: text(0) ?? "", seal: seal, request: text(2) ?? "", time: at, user: text(4) ?? "", approver: text(5),
+                id: text(0) ?? "", seal: seal, request: request, time: at, user: text(4) ?? "", approver: text(5),
                 count: uses.int(6), urgent: uses.int(7) != 0, reason: text(8) ?? "", caseNumber: text(9) ?? "", matter: matter,
-                approvedAt: date(column: 11),
+                approvedAt: outcome.approvedAt,
                 unfiledAgreement: unfiled.agreement(seal: seal, matter: matter, at: at, time: text(3) ?? ""),
-                denial: text(12).map { UseRequest.Denial(by: $0, reason: text(13) ?? "", at: text(14) ?? "") }
+                denial: outcome.denial
             ))) else { break }
         }
 
@@ -183,6 +188,38 @@ public struct AuditFactSource {
                 id: row[0], seal: row[1], carrier: row[2], outAt: date(row[3])!, due: date(row[4])!, returnedAt: date(row[5])
             ))) else { break }
         }
+    }
+}
+
+/// The approval and denial of the requests a period's uses were made under, each looked up once while its uses
+/// follow one another (a request approves a count, used one by one). Only the latest requests are kept, so a long
+/// period is never held: with more requests in flight than that, a request is looked up again.
+struct RequestOutcomes {
+    struct Outcome {
+        var approvedAt: Date?
+        var denial: UseRequest.Denial?
+    }
+
+    static let kept = 256
+    static let lookup = "SELECT approved_at, denied_by, denial_reason, denied_at FROM use_request WHERE id = ?"
+    let kept: Int
+    private var recent: [String: Outcome] = [:]
+
+    init(kept: Int = Self.kept) { self.kept = kept }
+
+    /// `id`'s approval and denial as the read transaction of `db` sees them (neither, for a request not found).
+    mutating func outcome(of id: String, _ db: Database) throws -> Outcome {
+        if let known = recent[id] { return known }
+        let row = try RawRows(db, sql: Self.lookup, arguments: [id])
+        var outcome = Outcome()
+        if try row.next("reading a use's request") {
+            outcome.approvedAt = row.bytes(0).flatMap { LocalTime.parseStored(bytes: $0) }
+            outcome.denial = row.text(1).map { UseRequest.Denial(by: $0, reason: row.text(2) ?? "", at: row.text(3) ?? "") }
+            row.reset()
+        }
+        if recent.count >= kept { recent.removeAll(keepingCapacity: true) }
+        recent[id] = outcome
+        return outcome
     }
 }
 
