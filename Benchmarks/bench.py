@@ -29,8 +29,7 @@ Usage: bench.py [--bin .build/release] [--sizes 10000,100000] [--clients 32] [--
 """
 import argparse, atexit, datetime, json, os, platform, shutil, sqlite3, statistics, subprocess, sys, tempfile, time
 
-from export_memory import fill, proc_status, set_up, start_daemon, stop_daemon, write_config
-from unix_http import UnixConnection
+from export_memory import fill, proc_status, set_up, start_daemon, stop_daemon, wait_verified, write_config
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -99,12 +98,8 @@ def start_reference(binary, reference, log):
     os.makedirs(root)
     shutil.copytree(reference["state"], os.path.join(root, "state"))
     proc, sock = start_daemon(binary, write_config(root), log)
-    conn = UnixConnection(sock)
-    while True:
-        conn.request("GET", "/v1/status")
-        if json.loads(conn.getresponse().read())["journal"]["integrity"] != "verifying":
-            return proc, sock
-        time.sleep(0.02)
+    wait_verified(sock)
+    return proc, sock
 
 
 def in_turn(repeat, *steps):
@@ -201,13 +196,7 @@ def main():
         proc, sock = start_daemon(binary, config, log)
         running["proc"] = proc
         ready = time.perf_counter() - t0
-        conn = UnixConnection(sock)
-        while True:
-            conn.request("GET", "/v1/status")
-            status = json.loads(conn.getresponse().read())
-            if status["journal"]["integrity"] != "verifying":
-                break
-            time.sleep(0.02)
+        wait_verified(sock)
         verified = time.perf_counter() - t0
         row(size, "start-up: reads served", ready, "", 0, "s", "≤1 s")
         row(size, "start-up: journal verified", verified, "", 0, "s", "≤5 s at 1M")

@@ -17,7 +17,7 @@ The table is printed and appended to Benchmarks/RESULTS.md. A benchmark, not a t
 
 Usage: bench_county.py [--bin .build/release] [--townships 30] [--uses 100000] [--keep DIR] [--no-record]
 """
-import argparse, datetime, json, os, platform, shutil, subprocess, sys, tempfile, time
+import argparse, datetime, json, os, platform, shutil, subprocess, tempfile, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)

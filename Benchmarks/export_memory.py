@@ -33,6 +33,20 @@ def start_daemon(binary, config, log, env=None):
     raise SystemExit("the daemon did not start; see its log")
 
 
+def wait_verified(socket_path, seconds=600):
+    """Returns once the daemon has checked its register at start-up (`/v1/status`: the journal no longer
+    `verifying`), the moment it takes writes."""
+    deadline = time.monotonic() + seconds
+    conn = UnixConnection(socket_path)
+    while True:
+        conn.request("GET", "/v1/status")
+        if json.loads(conn.getresponse().read())["journal"]["integrity"] != "verifying":
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the daemon on {socket_path} did not finish checking its register in {seconds} s")
+        time.sleep(0.02)
+
+
 def stop_daemon(proc):
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)

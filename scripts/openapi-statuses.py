@@ -3,7 +3,6 @@
 where they are missing: 403 (no role, or an unusable Sealkeeper-On-Behalf-Of) everywhere; 400 where a query or
 a body is read; 404 where a path names a thing; 413 where a body is read; 409 (the register's state) and 503 on every write
 (storage-unavailable, journal-tampered). Edits the text in place, so the file's hand-written layout stays; prints what it added."""
-import re
 import sys
 
 import yaml

@@ -16,11 +16,10 @@ whole at start-up either way.
 
 Usage: order-startup-text.py --bin .build/release --map MAP --out SCRIPT
 """
-import argparse, bisect, collections, json, os, re, shutil, struct, subprocess, sys, tempfile, time
+import argparse, bisect, collections, os, re, shutil, struct, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Benchmarks"))
-from export_memory import write_config, start_daemon, stop_daemon, set_up, fill  # noqa: E402
-from unix_http import UnixConnection  # noqa: E402
+from export_memory import write_config, start_daemon, stop_daemon, set_up, fill, wait_verified  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # One input section per line of the link map: address, size, then `file:(section)`.
@@ -50,17 +49,6 @@ def entries(binary, sections):
     return sorted(addresses)
 
 
-def wait_verified(sock, deadline):
-    conn = UnixConnection(sock)
-    while True:
-        conn.request("GET", "/v1/status")
-        if json.loads(conn.getresponse().read())["journal"]["integrity"] != "verifying":
-            return
-        if time.time() > deadline:
-            raise SystemExit("the traced daemon did not finish verifying its journal in time")
-        time.sleep(0.02)
-
-
 def trace_start_up(bindir, work, calls_in):
     """Runs the daemon's start-up on a small register under the tracer; returns the entered offsets, first first."""
     tracer = os.path.join(work, "startup-calltrace.so")
@@ -77,7 +65,7 @@ def trace_start_up(bindir, work, calls_in):
         env = dict(os.environ, LD_PRELOAD=tracer, CALLTRACE_IN=calls_in, CALLTRACE_OUT=trace, SWIFT_BACKTRACE="enable=no")
         proc, sock = start_daemon(bindir, config, log, env)
         try:
-            wait_verified(sock, time.time() + 120)
+            wait_verified(sock, seconds=120)
             time.sleep(2)
             with open(trace, "rb") as f:
                 data = f.read()  # what ran up to now: start-up and rest, not shutdown

@@ -8,7 +8,6 @@ import stat
 import threading
 import time
 
-import pytest
 
 import harness
 
@@ -218,7 +217,7 @@ def test_oversize_headers_and_bodies_are_refused_and_the_daemon_keeps_serving(da
 def test_the_socket_is_never_reachable_with_wider_permissions_than_configured():
     d = harness.Daemon("mode")
     with open(d.config) as f:
-        config = f.read().replace('socket_mode = "0666"', f'socket_mode = "0660"\nsocket_group = "games"')
+        config = f.read().replace('socket_mode = "0666"', 'socket_mode = "0660"\nsocket_group = "games"')
     with open(d.config, "w") as f:
         f.write(config)
     seen = set()
